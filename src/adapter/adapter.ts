@@ -1,0 +1,77 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  GroupedEvent,
+  type EventDetail,
+  type EventsQueryOptions,
+  type EventStorageAdapter,
+  type EventStoreContext,
+  type ListAggregateIdsOptions,
+  type ListAggregateIdsOutput,
+  type OptionalTimestamp,
+  type PushEventOptions,
+} from '@castore/core';
+
+import { getEvents } from './getEvents.js';
+import { assertValidEventStoreId } from './keys.js';
+import { listAggregateIds } from './listAggregateIds.js';
+import { parseEventGroup, type EventGroupTarget } from './parseEventGroup.js';
+import { pushEvent } from './pushEvent.js';
+import { pushEventGroup } from './pushEventGroup.js';
+
+export interface DynamoDBSingleTableEventStorageAdapterOptions {
+  /** A getter lets the name be resolved late, e.g. from an environment variable at cold start. */
+  tableName: string | (() => string);
+  dynamoDBClient: DynamoDBClient;
+}
+
+/**
+ * Castore 2.x event storage on one DynamoDB table, item for item compatible with
+ * @castore/event-storage-adapter-dynamodb's DynamoDBSingleTableEventStorageAdapter.
+ */
+export class DynamoDBSingleTableEventStorageAdapter implements EventStorageAdapter {
+  tableName: string | (() => string);
+  dynamoDBClient: DynamoDBClient;
+
+  constructor({ tableName, dynamoDBClient }: DynamoDBSingleTableEventStorageAdapterOptions) {
+    this.tableName = tableName;
+    this.dynamoDBClient = dynamoDBClient;
+  }
+
+  getTableName = (): string => (typeof this.tableName === 'string' ? this.tableName : this.tableName());
+
+  getEvents = (
+    aggregateId: string,
+    { eventStoreId }: EventStoreContext,
+    options: EventsQueryOptions = {},
+  ): Promise<{ events: EventDetail[] }> =>
+    getEvents({ dynamoDBClient: this.dynamoDBClient, tableName: this.getTableName(), eventStoreId, aggregateId, options });
+
+  pushEvent = (event: OptionalTimestamp<EventDetail>, options: PushEventOptions): Promise<{ event: EventDetail }> =>
+    pushEvent({ dynamoDBClient: this.dynamoDBClient, tableName: this.getTableName(), event, options });
+
+  groupEvent = (event: OptionalTimestamp<EventDetail>): GroupedEvent =>
+    new GroupedEvent({ event, eventStorageAdapter: this });
+
+  /** All or nothing, in one DynamoDB transaction; checks every event of the group first. */
+  pushEventGroup = async (
+    options: { force?: boolean },
+    ...groupedEvents: [GroupedEvent, ...GroupedEvent[]]
+  ): Promise<{ eventGroup: { event: EventDetail }[] }> =>
+    pushEventGroup(parseEventGroup(groupedEvents, toGroupTarget), options);
+
+  listAggregateIds = (
+    { eventStoreId }: EventStoreContext,
+    options?: ListAggregateIdsOptions,
+  ): Promise<ListAggregateIdsOutput> =>
+    listAggregateIds({
+      dynamoDBClient: this.dynamoDBClient,
+      tableName: this.getTableName(),
+      eventStoreId: assertValidEventStoreId(eventStoreId),
+      ...(options !== undefined ? { options } : {}),
+    });
+}
+
+const toGroupTarget = (adapter: EventStorageAdapter): EventGroupTarget | undefined =>
+  adapter instanceof DynamoDBSingleTableEventStorageAdapter
+    ? { dynamoDBClient: adapter.dynamoDBClient, tableName: adapter.getTableName() }
+    : undefined;

@@ -1,0 +1,97 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { EventDetail } from '@castore/core';
+
+import { MARSHALL_OPTIONS } from './constants.js';
+import { InvalidEventError } from './errors.js';
+import { fromPartitionKey, toPartitionKey } from './keys.js';
+
+// Canonical UTC ISO-8601 (what `Date#toISOString` gives): the initialEvents GSI sorts
+// timestamps as strings, so any other form would list aggregates out of order.
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+
+export const isIsoTimestamp = (value: unknown): value is string =>
+  typeof value === 'string' && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
+
+export const assertValidVersion = (version: unknown): number => {
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
+    throw new InvalidEventError('version', version, 'an integer >= 1');
+  }
+  return version;
+};
+
+export const assertValidTimestamp = (timestamp: unknown, field = 'timestamp'): string => {
+  if (!isIsoTimestamp(timestamp)) {
+    throw new InvalidEventError(field, timestamp, 'an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.000Z');
+  }
+  return timestamp;
+};
+
+const assertValidType = (type: unknown): string => {
+  if (typeof type !== 'string' || type === '') throw new InvalidEventError('type', type, 'a non-empty string');
+  return type;
+};
+
+/** The DynamoDB item of an event, laid out exactly as the reference adapter lays it out. */
+export const toEventItem = (event: EventDetail, eventStoreId: string): Record<string, AttributeValue> => {
+  const { aggregateId, version, type, timestamp, payload, metadata } = event;
+  assertValidVersion(version);
+  assertValidType(type);
+  assertValidTimestamp(timestamp);
+  return marshallEvent(
+    {
+      aggregateId: toPartitionKey(eventStoreId, aggregateId),
+      version,
+      type,
+      timestamp,
+      ...(payload !== undefined ? { payload } : {}),
+      ...(metadata !== undefined ? { metadata } : {}),
+      ...(version === 1 ? { eventStoreId } : {}),
+    },
+    { payload, metadata },
+  );
+};
+
+const STORABLE = 'data DynamoDB can store (plain objects, arrays, strings, finite numbers, booleans, null, Sets, binary)';
+
+const marshallEvent = (item: Record<string, unknown>, data: { payload: unknown; metadata: unknown }) => {
+  // marshall silently drops functions: refuse them rather than store less than was given.
+  for (const [field, value] of Object.entries(data)) {
+    const path = findFunction(value, field);
+    if (path !== undefined) throw new InvalidEventError(path, '[function]', STORABLE);
+  }
+  try {
+    return marshall(item, MARSHALL_OPTIONS);
+  } catch (error) {
+    throw new InvalidEventError('payload or metadata', data, `${STORABLE}: ${String(error)}`);
+  }
+};
+
+const findFunction = (value: unknown, path: string): string | undefined => {
+  if (typeof value === 'function') return path;
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = findFunction(child, `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+};
+
+export const fromEventItem = (item: Record<string, AttributeValue>, eventStoreId: string): EventDetail => {
+  const { aggregateId, version, type, timestamp, payload, metadata } = unmarshall(item) as {
+    aggregateId: string;
+    version: number;
+    type: string;
+    timestamp: string;
+    payload?: unknown;
+    metadata?: unknown;
+  };
+  return {
+    aggregateId: fromPartitionKey(eventStoreId, aggregateId),
+    version,
+    type,
+    timestamp,
+    ...(payload !== undefined ? { payload } : {}),
+    ...(metadata !== undefined ? { metadata } : {}),
+  };
+};

@@ -1,0 +1,132 @@
+import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { ListAggregateIdsOptions, ListAggregateIdsOutput } from '@castore/core';
+
+import {
+  EVENT_TABLE_EVENT_STORE_ID_KEY,
+  EVENT_TABLE_INITIAL_EVENT_INDEX_NAME,
+  EVENT_TABLE_TIMESTAMP_KEY,
+} from './constants.js';
+import { InvalidQueryOptionError } from './errors.js';
+import { assertValidTimestamp } from './eventItem.js';
+import { assertValidEventStoreId, fromPartitionKey } from './keys.js';
+import { assertOptionalInteger } from './options.js';
+import { decodePageToken, encodePageToken, toExclusiveStartKey, type PageTokenContent } from './pageToken.js';
+
+type ListingOptions = Omit<PageTokenContent, 'lastKey'>;
+type InitialEventItem = { aggregateId: string; version: number; timestamp: string };
+
+/**
+ * Lists an event store's aggregates by the timestamp of their first event, from the
+ * sparse initialEvents GSI. With a limit, every page holds exactly `limit` ids (fewer
+ * only on the last page, which carries no nextPageToken).
+ */
+export const listAggregateIds = async ({
+  dynamoDBClient,
+  tableName,
+  eventStoreId,
+  options: { pageToken, ...inputOptions } = {},
+}: {
+  dynamoDBClient: DynamoDBClient;
+  tableName: string;
+  eventStoreId: string;
+  options?: ListAggregateIdsOptions;
+}): Promise<ListAggregateIdsOutput> => {
+  assertValidEventStoreId(eventStoreId);
+  const token = pageToken === undefined ? undefined : decodePageToken(pageToken, eventStoreId);
+  const { lastKey: tokenLastKey, ...tokenOptions } = token ?? { lastKey: undefined };
+  // Options given with a token override the token's, as in the reference adapter.
+  const options: ListingOptions = { ...withoutUndefined(tokenOptions), ...withoutUndefined(inputOptions), eventStoreId };
+  validateOptions(options);
+  const { initialEventAfter: after, initialEventBefore: before } = options;
+  if (after !== undefined && before !== undefined && after > before) return { aggregateIds: [] };
+
+  const query = buildQuery(tableName, options);
+  const startKey = tokenLastKey === undefined ? undefined : toExclusiveStartKey(eventStoreId, tokenLastKey);
+  const { items, hasMore } = await queryItems({ dynamoDBClient, query, startKey, limit: options.limit });
+  const last = items[items.length - 1];
+  return {
+    aggregateIds: items.map(({ aggregateId, timestamp }) => ({
+      aggregateId: fromPartitionKey(eventStoreId, aggregateId),
+      initialEventTimestamp: timestamp,
+    })),
+    ...(hasMore && last !== undefined
+      ? {
+          nextPageToken: encodePageToken({
+            ...options,
+            lastKey: { aggregateId: last.aggregateId, version: last.version, timestamp: last.timestamp },
+          }),
+        }
+      : {}),
+  };
+};
+
+/**
+ * With a limit, asks for one item more than the page so that it knows whether another
+ * page exists (no empty last page). Without one, returns one DynamoDB page (up to 1 MB).
+ */
+const queryItems = async ({
+  dynamoDBClient,
+  query,
+  startKey,
+  limit,
+}: {
+  dynamoDBClient: DynamoDBClient;
+  query: QueryCommandInput;
+  startKey: Record<string, AttributeValue> | undefined;
+  limit: number | undefined;
+}): Promise<{ items: InitialEventItem[]; hasMore: boolean }> => {
+  const items: InitialEventItem[] = [];
+  let exclusiveStartKey = startKey;
+  do {
+    const wanted = limit === undefined ? undefined : limit + 1 - items.length;
+    const page = await dynamoDBClient.send(
+      new QueryCommand({ ...query, ExclusiveStartKey: exclusiveStartKey, Limit: wanted }),
+    );
+    items.push(...(page.Items ?? []).map((item) => unmarshall(item) as InitialEventItem));
+    exclusiveStartKey = page.LastEvaluatedKey;
+    if (limit === undefined && items.length > 0) return { items, hasMore: exclusiveStartKey !== undefined };
+  } while (exclusiveStartKey !== undefined && (limit === undefined || items.length <= limit));
+
+  if (limit !== undefined && items.length > limit) return { items: items.slice(0, limit), hasMore: true };
+  return { items, hasMore: false };
+};
+
+const validateOptions = (options: ListingOptions) => {
+  assertOptionalInteger('limit', options.limit, 1);
+  if (options.initialEventAfter !== undefined) assertValidTimestamp(options.initialEventAfter, 'initialEventAfter');
+  if (options.initialEventBefore !== undefined) assertValidTimestamp(options.initialEventBefore, 'initialEventBefore');
+  if (options.reverse !== undefined && typeof options.reverse !== 'boolean') {
+    throw new InvalidQueryOptionError('reverse', options.reverse, 'a boolean');
+  }
+};
+
+const buildQuery = (tableName: string, options: ListingOptions): QueryCommandInput => {
+  const { eventStoreId, initialEventAfter: after, initialEventBefore: before, reverse } = options;
+  const rangeCondition =
+    after !== undefined && before !== undefined
+      ? ' AND #timestamp BETWEEN :after AND :before'
+      : after !== undefined
+        ? ' AND #timestamp >= :after'
+        : before !== undefined
+          ? ' AND #timestamp <= :before'
+          : '';
+  return {
+    TableName: tableName,
+    IndexName: EVENT_TABLE_INITIAL_EVENT_INDEX_NAME,
+    KeyConditionExpression: `#eventStoreId = :eventStoreId${rangeCondition}`,
+    ExpressionAttributeNames: {
+      '#eventStoreId': EVENT_TABLE_EVENT_STORE_ID_KEY,
+      ...(rangeCondition !== '' ? { '#timestamp': EVENT_TABLE_TIMESTAMP_KEY } : {}),
+    },
+    ExpressionAttributeValues: {
+      ':eventStoreId': { S: eventStoreId },
+      ...(after !== undefined ? { ':after': { S: after } } : {}),
+      ...(before !== undefined ? { ':before': { S: before } } : {}),
+    },
+    ScanIndexForward: reverse !== true,
+  };
+};
+
+const withoutUndefined = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;

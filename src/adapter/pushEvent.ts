@@ -1,0 +1,62 @@
+import {
+  ConditionalCheckFailedException,
+  PutItemCommand,
+  type DynamoDBClient,
+  type PutItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import type { EventDetail, OptionalTimestamp, PushEventOptions } from '@castore/core';
+
+import { EVENT_TABLE_SK } from './constants.js';
+import { DynamoDBEventAlreadyExistsError } from './errors.js';
+import { toEventItem } from './eventItem.js';
+
+export interface PutEventInputOptions {
+  tableName: string;
+  eventStoreId: string;
+  force: boolean;
+}
+
+/** The Put of one event; also one action of an event group's transaction. */
+export const toPutEventInput = (event: EventDetail, options: PutEventInputOptions): PutItemCommandInput => ({
+  TableName: options.tableName,
+  Item: toEventItem(event, options.eventStoreId),
+  ...(options.force
+    ? {}
+    : {
+        ConditionExpression: 'attribute_not_exists(#version)',
+        ExpressionAttributeNames: { '#version': EVENT_TABLE_SK },
+      }),
+});
+
+// By name too: a second copy of the SDK in node_modules has its own exception classes.
+const isConditionalCheckFailed = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+
+export const pushEvent = async ({
+  dynamoDBClient,
+  tableName,
+  event: eventWithOptionalTimestamp,
+  options,
+}: {
+  dynamoDBClient: DynamoDBClient;
+  tableName: string;
+  event: OptionalTimestamp<EventDetail>;
+  options: PushEventOptions;
+}): Promise<{ event: EventDetail }> => {
+  const event = {
+    ...eventWithOptionalTimestamp,
+    timestamp: eventWithOptionalTimestamp.timestamp ?? new Date().toISOString(),
+  } as EventDetail;
+  const { eventStoreId, force = false } = options;
+  const input = toPutEventInput(event, { tableName, eventStoreId, force });
+  try {
+    await dynamoDBClient.send(new PutItemCommand(input));
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) {
+      throw new DynamoDBEventAlreadyExistsError({ eventStoreId, aggregateId: event.aggregateId, version: event.version });
+    }
+    throw error;
+  }
+  return { event };
+};

@@ -1,0 +1,13 @@
+import { createServer } from 'node:net';
+
+/** DynamoDB Local refuses port 0, so ask the OS for a free port and hand it over. */
+export const findFreePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : undefined;
+      server.close(() => (port === undefined ? reject(new Error('no port assigned')) : resolve(port)));
+    });
+  });

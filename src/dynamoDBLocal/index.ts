@@ -1,0 +1,2 @@
+export * from './startDynamoDBLocal.js';
+export { findFreePort } from './findFreePort.js';

