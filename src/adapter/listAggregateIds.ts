@@ -8,7 +8,7 @@ import {
   EVENT_TABLE_TIMESTAMP_KEY,
 } from './constants.js';
 import { InvalidQueryOptionError } from './errors.js';
-import { assertValidTimestamp } from './eventItem.js';
+import { isIsoTimestamp } from './eventItem.js';
 import { assertValidEventStoreId, fromPartitionKey } from './keys.js';
 import { assertOptionalInteger } from './options.js';
 import { decodePageToken, encodePageToken, toExclusiveStartKey, type PageTokenContent } from './pageToken.js';
@@ -94,8 +94,12 @@ const queryItems = async ({
 
 const validateOptions = (options: ListingOptions) => {
   assertOptionalInteger('limit', options.limit, 1);
-  if (options.initialEventAfter !== undefined) assertValidTimestamp(options.initialEventAfter, 'initialEventAfter');
-  if (options.initialEventBefore !== undefined) assertValidTimestamp(options.initialEventBefore, 'initialEventBefore');
+  for (const option of ['initialEventAfter', 'initialEventBefore'] as const) {
+    const value = options[option];
+    if (value !== undefined && !isIsoTimestamp(value)) {
+      throw new InvalidQueryOptionError(option, value, 'an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.000Z');
+    }
+  }
   if (options.reverse !== undefined && typeof options.reverse !== 'boolean') {
     throw new InvalidQueryOptionError('reverse', options.reverse, 'a boolean');
   }
