@@ -1,2 +1,3 @@
 export * from './adapter/index.js';
 export { hasErrorCode, TypedError } from './shared/typedError.js';
+export * from './imageParser/index.js';

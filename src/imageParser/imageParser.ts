@@ -1,0 +1,132 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall, type unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
+import type { EventStore, EventStoreNotificationMessage } from '@castore/core';
+
+import { isIsoTimestamp } from '../adapter/eventItem.js';
+import { assertValidEventStoreId, splitPartitionKey } from '../adapter/keys.js';
+import { InvalidStreamRecordError } from './errors.js';
+import { normalizeImage } from './normalizeImage.js';
+import { readRecordFields, type StreamRecord } from './streamRecord.js';
+
+export type ParsedStreamRecord<EVENT_STORES extends EventStore> =
+  | { kind: 'event'; sequenceNumber: string | undefined; message: EventStoreNotificationMessage<EVENT_STORES> }
+  | { kind: 'skipped'; sequenceNumber: string | undefined; reason: SkipReason; eventName: string };
+
+/** MODIFY/REMOVE (and TTL deletions) change no event; UnknownEventStore only with `unknownEventStores: 'skip'`. */
+export type SkipReason = 'NotAnInsert' | 'UnknownEventStore';
+
+export interface ImageParserOptions<EVENT_STORES extends EventStore> {
+  sourceEventStores: EVENT_STORES[];
+  /**
+   * What parseRecord does with an event of a store not in sourceEventStores (the table
+   * may hold other stores): 'fail' (default) throws, 'skip' returns it as skipped.
+   */
+  unknownEventStores?: 'fail' | 'skip';
+}
+
+type Fail = (field: string, value: unknown, expected: string) => never;
+
+/**
+ * Turns images of the event table's stream into typed Castore notification messages,
+ * checking what the reference's parser takes on trust: a known store, one of its event
+ * types, an integer version >= 1, an aggregate id and an ISO timestamp.
+ */
+export class ImageParser<EVENT_STORES extends EventStore> {
+  sourceEventStores: EVENT_STORES[];
+  eventStoresById: Record<string, EVENT_STORES>;
+  private readonly eventTypesByStoreId: Map<string, Set<string>>;
+  private readonly unknownEventStores: 'fail' | 'skip';
+
+  constructor({ sourceEventStores, unknownEventStores = 'fail' }: ImageParserOptions<EVENT_STORES>) {
+    this.sourceEventStores = sourceEventStores;
+    this.unknownEventStores = unknownEventStores;
+    this.eventStoresById = {};
+    this.eventTypesByStoreId = new Map();
+    for (const eventStore of sourceEventStores) {
+      assertValidEventStoreId(eventStore.eventStoreId);
+      this.eventStoresById[eventStore.eventStoreId] = eventStore;
+      this.eventTypesByStoreId.set(eventStore.eventStoreId, new Set(eventStore.eventTypes.map(({ type }) => type)));
+    }
+  }
+
+  /** Same signature and output as the reference's parseImage; throws InvalidStreamRecordError. */
+  parseImage = (
+    image: Record<string, AttributeValue>,
+    unmarshallOptions: UnmarshallOptions = {},
+    sequenceNumber?: string,
+  ): EventStoreNotificationMessage<EVENT_STORES> => {
+    const fail: Fail = (field, value, expected) => {
+      throw new InvalidStreamRecordError({ sequenceNumber, field, value, expected });
+    };
+    const item = unmarshallImage(image, unmarshallOptions, fail);
+    const { eventStoreId, aggregateId } = this.readPartitionKey(item.aggregateId, fail);
+    return {
+      eventStoreId,
+      event: {
+        aggregateId,
+        version: readVersion(item.version, fail),
+        type: this.readEventType(eventStoreId, item.type, fail),
+        timestamp: isIsoTimestamp(item.timestamp) ? item.timestamp : fail('timestamp', item.timestamp, 'an ISO-8601 UTC timestamp'),
+        ...(item.payload !== undefined ? { payload: item.payload } : {}),
+        ...(item.metadata !== undefined ? { metadata: item.metadata } : {}),
+      },
+    } as EventStoreNotificationMessage<EVENT_STORES>;
+  };
+
+  /** Parses a Lambda or Streams API record: INSERTs become messages, MODIFY/REMOVE are skipped. */
+  parseRecord = (record: StreamRecord, unmarshallOptions: UnmarshallOptions = {}): ParsedStreamRecord<EVENT_STORES> => {
+    const { eventName, sequenceNumber, newImage } = readRecordFields(record);
+    const fail: Fail = (field, value, expected) => {
+      throw new InvalidStreamRecordError({ sequenceNumber, field, value, expected });
+    };
+    if (typeof eventName !== 'string') return fail('eventName', eventName, 'INSERT, MODIFY or REMOVE');
+    if (eventName !== 'INSERT') return { kind: 'skipped', sequenceNumber, reason: 'NotAnInsert', eventName };
+    if (typeof newImage !== 'object' || newImage === null) {
+      return fail('dynamodb.NewImage', newImage, 'the new image of the item (a stream view type with NEW_IMAGE)');
+    }
+    if (this.unknownEventStores === 'skip') {
+      const key = (newImage as { aggregateId?: { S?: unknown } }).aggregateId?.S;
+      const split = typeof key === 'string' ? splitPartitionKey(key) : undefined;
+      if (split !== undefined && this.eventStoresById[split.eventStoreId] === undefined) {
+        return { kind: 'skipped', sequenceNumber, reason: 'UnknownEventStore', eventName };
+      }
+    }
+    const message = this.parseImage(newImage as Record<string, AttributeValue>, unmarshallOptions, sequenceNumber);
+    return { kind: 'event', sequenceNumber, message };
+  };
+
+  private readPartitionKey = (key: unknown, fail: Fail) => {
+    const split = typeof key === 'string' ? splitPartitionKey(key) : undefined;
+    if (split === undefined || split.aggregateId === '') {
+      return fail('aggregateId', key, 'a string "eventStoreId#aggregateId"');
+    }
+    if (this.eventStoresById[split.eventStoreId] === undefined) {
+      return fail('eventStoreId', split.eventStoreId, `one of the source event stores (${Object.keys(this.eventStoresById).join(', ')})`);
+    }
+    return split;
+  };
+
+  private readEventType = (eventStoreId: string, type: unknown, fail: Fail): string => {
+    const known = this.eventTypesByStoreId.get(eventStoreId);
+    if (typeof type !== 'string' || known?.has(type) !== true) {
+      return fail('type', type, `an event type of ${eventStoreId} (${[...(known ?? [])].join(', ')})`);
+    }
+    return type;
+  };
+}
+
+const unmarshallImage = (image: unknown, options: UnmarshallOptions, fail: Fail): Record<string, unknown> => {
+  if (typeof image !== 'object' || image === null || Array.isArray(image)) {
+    return fail('image', image, 'a DynamoDB item (a map of attribute values)');
+  }
+  try {
+    return unmarshall(normalizeImage(image as Record<string, unknown>), options);
+  } catch (error) {
+    return fail('image', image, `DynamoDB attribute values (${String(error)})`);
+  }
+};
+
+const readVersion = (version: unknown, fail: Fail): number =>
+  typeof version === 'number' && Number.isSafeInteger(version) && version >= 1
+    ? version
+    : fail('version', version, 'an integer >= 1');

@@ -1,0 +1,23 @@
+import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord as LambdaRecord } from 'aws-lambda';
+
+/** A stream record as Lambda delivers it, or as the DynamoDB Streams API returns it. */
+export type StreamRecord = LambdaRecord | StreamsApiRecord;
+export type { LambdaRecord, StreamsApiRecord };
+
+/** The fields both shapes share, which is all the parser reads. */
+export interface StreamRecordFields {
+  eventName: unknown;
+  sequenceNumber: string | undefined;
+  newImage: unknown;
+}
+
+export const readRecordFields = (record: StreamRecord): StreamRecordFields => {
+  const dynamodb = (record as { dynamodb?: { SequenceNumber?: unknown; NewImage?: unknown } } | null)?.dynamodb;
+  const sequenceNumber = dynamodb?.SequenceNumber;
+  return {
+    eventName: (record as { eventName?: unknown } | null)?.eventName,
+    sequenceNumber: typeof sequenceNumber === 'string' ? sequenceNumber : undefined,
+    newImage: dynamodb?.NewImage,
+  };
+};
