@@ -138,6 +138,6 @@ describe('ImageParser on malformed records', () => {
 
   it('refuses source event stores whose id contains #', () => {
     const store = new EventStore({ eventStoreId: 'a#b', eventTypes: [], reducer: () => ({ aggregateId: 'x', version: 1 }) });
-    expect(() => new ImageParser({ sourceEventStores: [store] })).toThrow(expect.objectContaining({ code: 'InvalidEventStoreId' }));
+    expect(() => new ImageParser({ sourceEventStores: [store as unknown as OrdersStore] })).toThrow(expect.objectContaining({ code: 'InvalidEventStoreId' }));
   });
 });

@@ -1,0 +1,108 @@
+import type { EventDetail, EventStore, EventStoreEventDetails, EventStoreId } from '@castore/core';
+
+import { InvalidCounterDefinitionError } from './errors.js';
+import { isCounterWindow, type CounterWindow } from './windows.js';
+
+/** The events of a store, narrowed to the listed types. */
+type CountedEvent<EVENT_STORE extends EventStore, EVENT_TYPE extends string> = Extract<
+  EventStoreEventDetails<EVENT_STORE>,
+  { type: EVENT_TYPE }
+>;
+
+export interface CounterOptions<EVENT_STORE extends EventStore, EVENT_TYPE extends string, NAME extends string = string> {
+  /** Unique within a projection, without '#'. Part of every item key: renaming starts a new counter. */
+  name: NAME;
+  eventStore: EVENT_STORE;
+  /** The event types counted; all of the store's when absent. */
+  eventTypes?: readonly EVENT_TYPE[];
+  /** Which count the event goes to (e.g. a country, a customer id); undefined: not counted. */
+  key: (event: CountedEvent<EVENT_STORE, EVENT_TYPE>) => string | undefined;
+  /** The increment: an integer, possibly negative, possibly read from the payload. Default 1. */
+  by?: number | ((event: CountedEvent<EVENT_STORE, EVENT_TYPE>) => number);
+  /** Time windows counted alongside the all-time total, bucketed by the event's timestamp (UTC). */
+  windows?: readonly CounterWindow[];
+  /** What makes the count idempotent; default `eventStoreId#aggregateId#version`. */
+  targetRef?: (message: { eventStoreId: EventStoreId<EVENT_STORE>; event: CountedEvent<EVENT_STORE, EVENT_TYPE> }) => string;
+  /**
+   * How many partitions a counter's refs are spread over (default 64). Fixed for the
+   * counter's life: the projection refuses to count with another value.
+   */
+  refShards?: number;
+}
+
+/** A counter definition, typed from its event store when built, usable in any projection. */
+export interface Counter<EVENT_STORE_ID extends string = string, NAME extends string = string> {
+  readonly name: NAME;
+  readonly eventStoreId: EVENT_STORE_ID;
+  readonly eventTypes: readonly string[] | undefined;
+  readonly windows: readonly CounterWindow[];
+  readonly refShards: number;
+  /** Raw results of the definition's functions for an event it listens to; validated by the caller. */
+  readonly read: (message: { eventStoreId: string; event: EventDetail }) => { key: unknown; by: unknown; targetRef: unknown };
+  readonly listensTo: (eventStoreId: string, type: string) => boolean;
+}
+
+export const DEFAULT_REF_SHARDS = 64;
+const MAX_REF_SHARDS = 1000;
+
+export const defaultTargetRef = ({ eventStoreId, event }: { eventStoreId: string; event: EventDetail }): string =>
+  `${eventStoreId}#${event.aggregateId}#${event.version}`;
+
+export const counter = <
+  EVENT_STORE extends EventStore,
+  const NAME extends string,
+  const EVENT_TYPE extends EventStoreEventDetails<EVENT_STORE>['type'] = EventStoreEventDetails<EVENT_STORE>['type'],
+>(
+  options: CounterOptions<EVENT_STORE, EVENT_TYPE, NAME>,
+): Counter<EventStoreId<EVENT_STORE>, NAME> => {
+  const { name, eventStore, eventTypes, key, by = 1, windows = [], targetRef = defaultTargetRef, refShards = DEFAULT_REF_SHARDS } = options;
+  validate(options as UncheckedOptions);
+  const typeSet = eventTypes === undefined ? undefined : new Set<string>(eventTypes);
+  type Event = CountedEvent<EVENT_STORE, EVENT_TYPE>;
+  return {
+    name,
+    eventStoreId: eventStore.eventStoreId as EventStoreId<EVENT_STORE>,
+    eventTypes,
+    windows: [...new Set(windows)],
+    refShards,
+    listensTo: (eventStoreId, type) => eventStoreId === eventStore.eventStoreId && (typeSet === undefined || typeSet.has(type)),
+    // Only called after listensTo: the event is one of EVENT_TYPE of this store.
+    read: (message) => {
+      const event = message.event as Event;
+      return {
+        key: key(event),
+        by: typeof by === 'function' ? by(event) : by,
+        targetRef: targetRef({ eventStoreId: message.eventStoreId as EventStoreId<EVENT_STORE>, event }),
+      };
+    },
+  };
+};
+
+interface UncheckedOptions {
+  name: unknown;
+  eventStore: EventStore;
+  eventTypes?: readonly string[] | undefined;
+  key: unknown;
+  by?: unknown;
+  windows?: readonly unknown[] | undefined;
+  targetRef?: unknown;
+  refShards?: unknown;
+}
+
+const validate = ({ name, eventStore, eventTypes, key, by, windows, targetRef, refShards }: UncheckedOptions) => {
+  const fail = (field: string, value: unknown, expected: string): never => {
+    throw new InvalidCounterDefinitionError(name, field, value, expected);
+  };
+  if (typeof name !== 'string' || name === '' || name.includes('#')) fail('name', name, "a non-empty string without '#'");
+  const storeTypes = new Set(eventStore.eventTypes.map(({ type }) => type));
+  for (const type of eventTypes ?? []) {
+    if (!storeTypes.has(type)) fail('eventTypes', type, `event types of ${eventStore.eventStoreId}: ${[...storeTypes].join(', ')}`);
+  }
+  if (typeof key !== 'function') fail('key', key, 'a function of the event');
+  if (by !== undefined && typeof by !== 'function' && !Number.isSafeInteger(by)) fail('by', by, 'an integer or a function of the event');
+  for (const window of windows ?? []) if (!isCounterWindow(window)) fail('windows', window, 'minute, hour or day');
+  if (targetRef !== undefined && typeof targetRef !== 'function') fail('targetRef', targetRef, 'a function of the event');
+  if (refShards !== undefined && !(Number.isSafeInteger(refShards) && Number(refShards) >= 1 && Number(refShards) <= MAX_REF_SHARDS)) {
+    fail('refShards', refShards, `an integer from 1 to ${MAX_REF_SHARDS}`);
+  }
+};

@@ -1,0 +1,11 @@
+export { CounterProjection } from './counterProjection.js';
+export type { CounterProjectionOptions } from './counterProjection.js';
+export { counter, defaultTargetRef, DEFAULT_REF_SHARDS } from './counter.js';
+export type { Counter, CounterOptions } from './counter.js';
+export { countsTableDefinition, createCountsTable, COUNTS_TABLE_PK, COUNTS_TABLE_SK } from './countsTable.js';
+export * from './errors.js';
+export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
+export type { CountedRef } from './reads.js';
+export type { RetryOptions } from './retry.js';
+export { COUNTER_WINDOWS, toBucket } from './windows.js';
+export type { CounterWindow } from './windows.js';

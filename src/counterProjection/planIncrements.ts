@@ -1,0 +1,76 @@
+import type { EventDetail } from '@castore/core';
+
+import type { Counter } from './counter.js';
+import { InvalidIncrementError } from './errors.js';
+
+/** One event counted by one counter: what one ref item and its share of the increment stand for. */
+export interface PlannedIncrement {
+  counter: Counter;
+  key: string;
+  by: number;
+  targetRef: string;
+  /** The event's timestamp, for the window buckets. */
+  timestamp: string;
+  /** The index of the record it comes from in its batch (0 for direct increments). */
+  position: number;
+}
+
+// Keys and refs end up in DynamoDB keys: partition keys hold 2048 bytes, sort keys 1024.
+const MAX_KEY_BYTES = 1024;
+const MAX_TARGET_REF_BYTES = 1024;
+
+/** What the counters listening to this event would count; throws InvalidIncrementError. */
+export const planIncrements = ({
+  counters,
+  message,
+  position,
+  sequenceNumber,
+}: {
+  counters: readonly Counter[];
+  message: { eventStoreId: string; event: EventDetail };
+  position: number;
+  sequenceNumber?: string | undefined;
+}): PlannedIncrement[] =>
+  counters
+    .filter((counter) => counter.listensTo(message.eventStoreId, message.event.type))
+    .flatMap((counter) => {
+      const { key, by, targetRef } = counter.read(message);
+      if (key === undefined) return [];
+      return [toIncrement({ counter, key, by, targetRef, timestamp: message.event.timestamp, position, sequenceNumber })];
+    });
+
+/** Checks what a counter definition (or a direct caller) gave before it reaches DynamoDB keys. */
+export const toIncrement = ({
+  counter,
+  key,
+  by,
+  targetRef,
+  timestamp,
+  position,
+  sequenceNumber,
+}: {
+  counter: Counter;
+  key: unknown;
+  by: unknown;
+  targetRef: unknown;
+  timestamp: string;
+  position: number;
+  sequenceNumber?: string | undefined;
+}): PlannedIncrement => {
+  const fail = (field: 'key' | 'by' | 'targetRef', value: unknown, expected: string): never => {
+    throw new InvalidIncrementError({ counterName: counter.name, field, value, expected, ...(sequenceNumber !== undefined ? { sequenceNumber } : {}) });
+  };
+  return {
+    counter,
+    key: isBoundedString(key, MAX_KEY_BYTES) ? key : fail('key', key, `a non-empty string of at most ${MAX_KEY_BYTES} bytes`),
+    by: Number.isSafeInteger(by) ? (by as number) : fail('by', by, 'an integer'),
+    targetRef: isBoundedString(targetRef, MAX_TARGET_REF_BYTES)
+      ? targetRef
+      : fail('targetRef', targetRef, `a non-empty string of at most ${MAX_TARGET_REF_BYTES} bytes`),
+    timestamp,
+    position,
+  };
+};
+
+const isBoundedString = (value: unknown, maxBytes: number): value is string =>
+  typeof value === 'string' && value !== '' && Buffer.byteLength(value, 'utf8') <= maxBytes;

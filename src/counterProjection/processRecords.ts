@@ -1,0 +1,91 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventStore } from '@castore/core';
+
+import type { ImageParser } from '../imageParser/index.js';
+import type { StreamRecord } from '../imageParser/streamRecord.js';
+import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
+import { commitTransaction } from './commitTransaction.js';
+import type { Counter } from './counter.js';
+import { packTransactions } from './packTransactions.js';
+import { planIncrements, type PlannedIncrement } from './planIncrements.js';
+import type { RetryOptions } from './retry.js';
+
+export interface ProcessRecordsStats {
+  records: number;
+  /** INSERT records parsed into events. */
+  events: number;
+  /** Increments applied now. */
+  counted: number;
+  /** Increments whose ref was already recorded (redelivered or replayed): not counted again. */
+  duplicates: number;
+  /** MODIFY/REMOVE records (and other stores' events with unknownEventStores: 'skip'). */
+  skipped: number;
+  /** Records from the first failing one on: not all committed, to be delivered again. */
+  failed: number;
+}
+
+export interface ProcessRecordsResult {
+  /** Lambda's ReportBatchItemFailures answer: the first record not committed, if any. */
+  batchItemFailures: { itemIdentifier: string }[];
+  stats: ProcessRecordsStats;
+  /** Why the reported record failed. */
+  error?: unknown;
+}
+
+export interface ProcessRecordsContext {
+  dynamoDBClient: DynamoDBClient;
+  tableName: string;
+  imageParser: ImageParser<EventStore>;
+  counters: readonly Counter[];
+  retry: RetryOptions;
+  concurrency: number;
+  logger: Pick<Console, 'error'>;
+}
+
+/**
+ * Counts a batch with Lambda's semantics: everything before the first failing record is
+ * committed, and that record is reported. Records after a malformed one are left for the
+ * redelivery; counting them twice is impossible anyway (their refs would be found).
+ */
+export const processRecords = async (records: readonly StreamRecord[], context: ProcessRecordsContext): Promise<ProcessRecordsResult> => {
+  const stats: ProcessRecordsStats = { records: records.length, events: 0, counted: 0, duplicates: 0, skipped: 0, failed: 0 };
+  const { increments, failure: parseFailure } = planBatch(records, context, stats);
+
+  let failure = parseFailure;
+  const transactions = packTransactions(increments);
+  await mapWithConcurrency(transactions, context.concurrency, async (chunks) => {
+    try {
+      const result = await commitTransaction({ ...context, chunks });
+      stats.counted += result.counted.length;
+      stats.duplicates += result.duplicates.length;
+    } catch (error) {
+      const position = Math.min(...chunks.flatMap(({ increments: chunkIncrements }) => chunkIncrements.map((i) => i.position)));
+      if (failure === undefined || position < failure.position) failure = { position, error };
+    }
+  });
+
+  if (failure === undefined) return { batchItemFailures: [], stats };
+  stats.failed = records.length - failure.position;
+  const sequenceNumber = (records[failure.position] as { dynamodb?: { SequenceNumber?: string } } | undefined)?.dynamodb?.SequenceNumber;
+  context.logger.error(`castore-dynamodb-counter: record ${sequenceNumber ?? `#${failure.position}`} not counted:`, failure.error);
+  // No sequence number (never the case from Lambda): an empty identifier fails the whole batch, the safe side.
+  return { batchItemFailures: [{ itemIdentifier: sequenceNumber ?? '' }], stats, error: failure.error };
+};
+
+const planBatch = (records: readonly StreamRecord[], context: ProcessRecordsContext, stats: ProcessRecordsStats) => {
+  const increments: PlannedIncrement[] = [];
+  for (const [position, record] of records.entries()) {
+    try {
+      const parsed = context.imageParser.parseRecord(record);
+      if (parsed.kind === 'skipped') {
+        stats.skipped += 1;
+        continue;
+      }
+      stats.events += 1;
+      increments.push(...planIncrements({ counters: context.counters, message: parsed.message, position, sequenceNumber: parsed.sequenceNumber }));
+    } catch (error) {
+      return { increments, failure: { position, error } };
+    }
+  }
+  return { increments, failure: undefined };
+};

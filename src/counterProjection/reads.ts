@@ -1,0 +1,165 @@
+import {
+  BatchGetItemCommand,
+  GetItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type BatchGetItemCommandOutput,
+  type DynamoDBClient,
+  type KeysAndAttributes,
+} from '@aws-sdk/client-dynamodb';
+
+import type { Counter } from './counter.js';
+import { refKey, totalKey, windowKey } from './countsTable.js';
+import { InvalidCountQueryError } from './errors.js';
+import { backoffDelay, sleep, type RetryOptions } from './retry.js';
+import { isCounterWindow, toBucket, type CounterWindow } from './windows.js';
+
+export interface CountTarget {
+  counter: Counter;
+  key: string;
+  /** A window and the time whose bucket to read (or the bucket itself, e.g. "2024-01-31T12"). */
+  window?: CounterWindow;
+  bucket?: string | Date;
+}
+
+interface ReadContext {
+  dynamoDBClient: DynamoDBClient;
+  tableName: string;
+}
+
+const toKey = ({ pk, sk }: { pk: string; sk: string }) => ({ pk: { S: pk }, sk: { S: sk } });
+
+const BUCKET_PATTERN: Record<CounterWindow, RegExp> = {
+  minute: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/,
+  hour: /^\d{4}-\d{2}-\d{2}T\d{2}$/,
+  day: /^\d{4}-\d{2}-\d{2}$/,
+};
+
+/** A bucket of the window's precision is taken as is; any other time is bucketed. */
+const bucketOf = (window: CounterWindow, bucket: string | Date): string => {
+  if (typeof bucket === 'string' && BUCKET_PATTERN[window].test(bucket)) return bucket;
+  const time = typeof bucket === 'string' ? new Date(bucket) : bucket;
+  if (Number.isNaN(time.getTime())) {
+    throw new InvalidCountQueryError('bucket', bucket, `a Date, an ISO timestamp or a ${window} bucket such as ${toBucket(window, new Date(0))}`);
+  }
+  return toBucket(window, time);
+};
+
+export const itemKeyOf = ({ counter, key, window, bucket }: CountTarget) => {
+  if (window === undefined && bucket === undefined) return totalKey(counter.name, key);
+  if (!isCounterWindow(window) || !counter.windows.includes(window)) {
+    throw new InvalidCountQueryError('window', window, `one of the windows of counter ${counter.name}: ${counter.windows.join(', ') || 'none'}`);
+  }
+  if (bucket === undefined) throw new InvalidCountQueryError('bucket', bucket, 'a time or bucket, with window');
+  return windowKey(counter.name, window, key, bucketOf(window, bucket));
+};
+
+const countOf = (item: Record<string, AttributeValue> | undefined): number => Number(item?.count?.N ?? 0);
+
+export const getCount = async (context: ReadContext & { consistentRead?: boolean }, target: CountTarget): Promise<number> => {
+  const { Item } = await context.dynamoDBClient.send(
+    new GetItemCommand({ TableName: context.tableName, Key: toKey(itemKeyOf(target)), ConsistentRead: context.consistentRead ?? false }),
+  );
+  return countOf(Item);
+};
+
+/** Counts of many targets, in their order, by BatchGetItem (retrying unprocessed keys). */
+export const getCounts = async (context: ReadContext & { retry: RetryOptions }, targets: CountTarget[]): Promise<number[]> => {
+  const keys = targets.map((target) => itemKeyOf(target));
+  const counts = new Map<string, number>();
+  const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
+  for (let start = 0; start < unique.length; start += 100) {
+    let request: Record<string, KeysAndAttributes> | undefined = {
+      [context.tableName]: { Keys: unique.slice(start, start + 100).map(toKey) },
+    };
+    for (let attempt = 0; request !== undefined && Object.keys(request).length > 0; attempt++) {
+      if (attempt >= context.retry.maxAttempts) throw new InvalidCountQueryError('getCounts', targets.length, 'DynamoDB to answer within the retry budget (it kept returning UnprocessedKeys)');
+      if (attempt > 0) await sleep(backoffDelay(attempt, context.retry));
+      const result: BatchGetItemCommandOutput = await context.dynamoDBClient.send(new BatchGetItemCommand({ RequestItems: request }));
+      for (const item of result.Responses?.[context.tableName] ?? []) counts.set(`${item.pk?.S}\u0000${item.sk?.S}`, countOf(item));
+      request = result.UnprocessedKeys;
+    }
+  }
+  return keys.map((key) => counts.get(`${key.pk}\u0000${key.sk}`) ?? 0);
+};
+
+/** The buckets of a window between two times (inclusive) that have a count, oldest first. */
+export const getWindowedCounts = async (
+  context: ReadContext,
+  { counter, key, window, from, to }: { counter: Counter; key: string; window: CounterWindow; from: string | Date; to: string | Date },
+): Promise<{ bucket: string; count: number }[]> => {
+  const fromKey = itemKeyOf({ counter, key, window, bucket: from });
+  const toSk = itemKeyOf({ counter, key, window, bucket: to }).sk;
+  if (fromKey.sk > toSk) return [];
+  const buckets: { bucket: string; count: number }[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await context.dynamoDBClient.send(
+      new QueryCommand({
+        TableName: context.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': { S: fromKey.pk }, ':from': { S: fromKey.sk }, ':to': { S: toSk } },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    buckets.push(...(page.Items ?? []).map((item) => ({ bucket: item.sk?.S ?? '', count: countOf(item) })));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return buckets;
+};
+
+export interface CountedRef {
+  targetRef: string;
+  by: number;
+  /** When it was counted (ISO). */
+  countedAt: string;
+}
+
+/**
+ * The refs a counter key has counted (its audit trail), shard after shard; page tokens
+ * carry the shard and the last ref. Query, never Scan.
+ */
+export const listCountedRefs = async (
+  context: ReadContext,
+  { counter, key, limit = 100, pageToken }: { counter: Counter; key: string; limit?: number; pageToken?: string },
+): Promise<{ refs: CountedRef[]; nextPageToken?: string }> => {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidCountQueryError('limit', limit, 'an integer >= 1');
+  let { shard, after } = decodeRefsToken(pageToken, counter, key);
+  const refs: CountedRef[] = [];
+  while (shard < counter.refShards && refs.length < limit) {
+    const page = await context.dynamoDBClient.send(
+      new QueryCommand({
+        TableName: context.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: refKey(counter.name, shard, key, '').pk } },
+        Limit: limit - refs.length,
+        ...(after !== undefined ? { ExclusiveStartKey: toKey(refKey(counter.name, shard, key, after)) } : {}),
+      }),
+    );
+    refs.push(...(page.Items ?? []).map((item) => ({ targetRef: item.sk?.S ?? '', by: Number(item.by?.N), countedAt: item.at?.S ?? '' })));
+    if (page.LastEvaluatedKey === undefined) {
+      shard += 1;
+      after = undefined;
+    } else after = page.LastEvaluatedKey.sk?.S;
+  }
+  if (shard >= counter.refShards) return { refs };
+  return { refs, nextPageToken: Buffer.from(JSON.stringify({ c: counter.name, k: key, s: shard, a: after })).toString('base64url') };
+};
+
+const decodeRefsToken = (pageToken: string | undefined, counter: Counter, key: string): { shard: number; after: string | undefined } => {
+  if (pageToken === undefined) return { shard: 0, after: undefined };
+  let token: { c?: unknown; k?: unknown; s?: unknown; a?: unknown } | undefined;
+  try {
+    token = JSON.parse(Buffer.from(pageToken, 'base64url').toString('utf8')) as typeof token;
+  } catch {
+    token = undefined;
+  }
+  const valid =
+    token?.c === counter.name &&
+    token.k === key &&
+    Number.isSafeInteger(token.s) &&
+    (token.s as number) >= 0 &&
+    (token.a === undefined || typeof token.a === 'string');
+  if (!valid) throw new InvalidCountQueryError('pageToken', pageToken, `a nextPageToken of listCountedRefs for counter ${counter.name} and this key`);
+  return { shard: token?.s as number, after: token?.a as string | undefined };
+};
