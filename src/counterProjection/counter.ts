@@ -15,8 +15,13 @@ export interface CounterOptions<EVENT_STORE extends EventStore, EVENT_TYPE exten
   eventStore: EVENT_STORE;
   /** The event types counted; all of the store's when absent. */
   eventTypes?: readonly EVENT_TYPE[];
-  /** Which count the event goes to (e.g. a country, a customer id); undefined: not counted. */
-  key: (event: CountedEvent<EVENT_STORE, EVENT_TYPE>) => string | undefined;
+  /**
+   * Which count the event goes to (e.g. a country, a customer id). Anything but a
+   * non-empty string fails the record: a malformed payload is never silently skipped.
+   */
+  key: (event: CountedEvent<EVENT_STORE, EVENT_TYPE>) => string;
+  /** Counts only the events it returns true for (after eventTypes). */
+  filter?: (event: CountedEvent<EVENT_STORE, EVENT_TYPE>) => boolean;
   /** The increment: an integer, possibly negative, possibly read from the payload. Default 1. */
   by?: number | ((event: CountedEvent<EVENT_STORE, EVENT_TYPE>) => number);
   /** Time windows counted alongside the all-time total, bucketed by the event's timestamp (UTC). */
@@ -39,7 +44,8 @@ export interface Counter<EVENT_STORE_ID extends string = string, NAME extends st
   readonly refShards: number;
   /** Raw results of the definition's functions for an event it listens to; validated by the caller. */
   readonly read: (message: { eventStoreId: string; event: EventDetail }) => { key: unknown; by: unknown; targetRef: unknown };
-  readonly listensTo: (eventStoreId: string, type: string) => boolean;
+  /** Whether the event is counted at all: its store, its type and the filter. */
+  readonly listensTo: (message: { eventStoreId: string; event: EventDetail }) => boolean;
 }
 
 export const DEFAULT_REF_SHARDS = 64;
@@ -55,7 +61,7 @@ export const counter = <
 >(
   options: CounterOptions<EVENT_STORE, EVENT_TYPE, NAME>,
 ): Counter<EventStoreId<EVENT_STORE>, NAME> => {
-  const { name, eventStore, eventTypes, key, by = 1, windows = [], targetRef = defaultTargetRef, refShards = DEFAULT_REF_SHARDS } = options;
+  const { name, eventStore, eventTypes, key, filter, by = 1, windows = [], targetRef = defaultTargetRef, refShards = DEFAULT_REF_SHARDS } = options;
   validate(options as UncheckedOptions);
   const typeSet = eventTypes === undefined ? undefined : new Set<string>(eventTypes);
   type Event = CountedEvent<EVENT_STORE, EVENT_TYPE>;
@@ -65,7 +71,10 @@ export const counter = <
     eventTypes,
     windows: [...new Set(windows)],
     refShards,
-    listensTo: (eventStoreId, type) => eventStoreId === eventStore.eventStoreId && (typeSet === undefined || typeSet.has(type)),
+    listensTo: ({ eventStoreId, event }) =>
+      eventStoreId === eventStore.eventStoreId &&
+      (typeSet === undefined || typeSet.has(event.type)) &&
+      (filter === undefined || filter(event as Event)),
     // Only called after listensTo: the event is one of EVENT_TYPE of this store.
     read: (message) => {
       const event = message.event as Event;
@@ -83,13 +92,14 @@ interface UncheckedOptions {
   eventStore: EventStore;
   eventTypes?: readonly string[] | undefined;
   key: unknown;
+  filter?: unknown;
   by?: unknown;
   windows?: readonly unknown[] | undefined;
   targetRef?: unknown;
   refShards?: unknown;
 }
 
-const validate = ({ name, eventStore, eventTypes, key, by, windows, targetRef, refShards }: UncheckedOptions) => {
+const validate = ({ name, eventStore, eventTypes, key, filter, by, windows, targetRef, refShards }: UncheckedOptions) => {
   const fail = (field: string, value: unknown, expected: string): never => {
     throw new InvalidCounterDefinitionError(name, field, value, expected);
   };
@@ -99,6 +109,7 @@ const validate = ({ name, eventStore, eventTypes, key, by, windows, targetRef, r
     if (!storeTypes.has(type)) fail('eventTypes', type, `event types of ${eventStore.eventStoreId}: ${[...storeTypes].join(', ')}`);
   }
   if (typeof key !== 'function') fail('key', key, 'a function of the event');
+  if (filter !== undefined && typeof filter !== 'function') fail('filter', filter, 'a function of the event');
   if (by !== undefined && typeof by !== 'function' && !Number.isSafeInteger(by)) fail('by', by, 'an integer or a function of the event');
   for (const window of windows ?? []) if (!isCounterWindow(window)) fail('windows', window, 'minute, hour or day');
   if (targetRef !== undefined && typeof targetRef !== 'function') fail('targetRef', targetRef, 'a function of the event');

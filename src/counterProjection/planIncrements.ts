@@ -32,11 +32,10 @@ export const planIncrements = ({
   sequenceNumber?: string | undefined;
 }): PlannedIncrement[] =>
   counters
-    .filter((counter) => counter.listensTo(message.eventStoreId, message.event.type))
-    .flatMap((counter) => {
+    .filter((counter) => counter.listensTo(message))
+    .map((counter) => {
       const { key, by, targetRef } = counter.read(message);
-      if (key === undefined) return [];
-      return [toIncrement({ counter, key, by, targetRef, timestamp: message.event.timestamp, position, sequenceNumber })];
+      return toIncrement({ counter, key, by, targetRef, timestamp: message.event.timestamp, position, sequenceNumber });
     });
 
 /** Checks what a counter definition (or a direct caller) gave before it reaches DynamoDB keys. */

@@ -48,10 +48,10 @@ beforeAll(async () => {
   // A group across both stores: a sign-up and its first order, one transaction, one timestamp.
   await EventStore.pushEventGroup(
     { force: false },
-    usersStore.groupEvent({ aggregateId: 'u9', version: 1, type: 'USER_SIGNED_UP', timestamp: '2024-06-01T10:01:30.000Z', payload: { plan: 'pro' } }),
+    usersStore.groupEvent({ aggregateId: 'u9', version: 1, type: 'USER_SIGNED_UP', timestamp: '2024-06-01T10:01:30.000Z', payload: { plan: 'pro' }, metadata: { source: 'web' } }),
     ordersStore.groupEvent({ aggregateId: 'o9', version: 1, type: 'ORDER_PLACED', payload: { customerId: 'u9', country: 'IT', quantity: 5 } }),
   );
-  await usersStore.pushEvent({ aggregateId: 'u8', version: 1, type: 'USER_SIGNED_UP', timestamp: '2024-06-01T10:01:59.000Z', payload: { plan: 'free' } });
+  await usersStore.pushEvent({ aggregateId: 'u8', version: 1, type: 'USER_SIGNED_UP', timestamp: '2024-06-01T10:01:59.000Z', payload: { plan: 'free' }, metadata: {} });
   await usersStore.pushEvent({ aggregateId: 'u8', version: 2, type: 'USER_UPGRADED', payload: {} });
   // A MODIFY: overwriting an event with force.
   await ordersStore.getEventStorageAdapter().pushEvent({ aggregateId: 'o0', version: 2, type: 'ORDER_SHIPPED', payload: { carrier: 'dhl' } }, { eventStoreId: 'orders', force: true });

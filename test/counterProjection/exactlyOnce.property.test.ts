@@ -1,0 +1,192 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+import type { EventDetail } from '@castore/core';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { counter, CounterProjection, createCountsTable, toBucket } from '../../src/counterProjection/index.js';
+import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { makeOrdersStore, makeUsersStore } from '../support/eventStores.js';
+import { withTransactionFaults } from '../support/faultyClient.js';
+import { insertRecord, sequenceNumberOf } from '../support/records.js';
+
+let client: DynamoDBClient;
+beforeAll(() => {
+  client = makeDynamoDBClient();
+});
+afterAll(() => client.destroy());
+
+// Stores only lend their event types here: records are built in the adapter's layout.
+const unusedAdapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: 'unused', dynamoDBClient: {} as DynamoDBClient });
+const ordersStore = makeOrdersStore(unusedAdapter);
+const usersStore = makeUsersStore(unusedAdapter);
+
+const counters = [
+  counter({ name: 'byCountry', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (e) => e.payload.country, windows: ['hour'] }),
+  counter({ name: 'items', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (e) => e.payload.country, by: (e) => e.payload.quantity }),
+  counter({ name: 'open', eventStore: ordersStore, key: () => 'all', by: (e) => (e.type === 'ORDER_PLACED' ? 1 : e.type === 'ORDER_CANCELLED' ? -1 : 0) }),
+  counter({ name: 'signups', eventStore: usersStore, eventTypes: ['USER_SIGNED_UP'], key: (e) => e.payload.plan, windows: ['minute', 'day'], refShards: 3 }),
+];
+
+const projectionOn = (dynamoDBClient: DynamoDBClient, countsTableName: string) =>
+  new CounterProjection({
+    dynamoDBClient,
+    countsTableName,
+    sourceEventStores: [ordersStore, usersStore],
+    counters,
+    retry: { maxAttempts: 2, baseDelayMs: 1 },
+    logger: { error: () => undefined },
+  });
+
+// ---- the events and the stream they make ----
+const eventArbitrary = fc.oneof(
+  fc.record({
+    eventStoreId: fc.constant('orders' as const),
+    aggregate: fc.integer({ min: 0, max: 5 }),
+    minute: fc.integer({ min: 0, max: 180 }),
+    detail: fc.oneof(
+      fc.record({ type: fc.constant('ORDER_PLACED' as const), payload: fc.record({ customerId: fc.constant('c'), country: fc.constantFrom('FR', 'DE', 'E#S'), quantity: fc.integer({ min: -3, max: 9 }) }) }),
+      fc.record({ type: fc.constant('ORDER_SHIPPED' as const), payload: fc.record({ carrier: fc.constant('ups') }) }),
+      fc.record({ type: fc.constant('ORDER_CANCELLED' as const) }),
+    ),
+  }),
+  fc.record({
+    eventStoreId: fc.constant('users' as const),
+    aggregate: fc.integer({ min: 0, max: 5 }),
+    minute: fc.integer({ min: 0, max: 180 }),
+    detail: fc.oneof(
+      fc.record({ type: fc.constant('USER_SIGNED_UP' as const), payload: fc.record({ plan: fc.constantFrom('free' as const, 'pro' as const) }) }),
+      fc.record({ type: fc.constant('USER_UPGRADED' as const), payload: fc.constant({}) }),
+    ),
+  }),
+);
+
+type GeneratedEvent = { eventStoreId: string; aggregate: number; minute: number; detail: { type: string; payload?: unknown } };
+
+const toStream = (generated: GeneratedEvent[]): { records: StreamsApiRecord[]; messages: { eventStoreId: string; event: EventDetail }[] } => {
+  const versions = new Map<string, number>();
+  const messages = generated.map(({ eventStoreId, aggregate, minute, detail }) => {
+    const aggregateId = `agg-${aggregate}`;
+    const version = (versions.get(`${eventStoreId}#${aggregateId}`) ?? 0) + 1;
+    versions.set(`${eventStoreId}#${aggregateId}`, version);
+    const timestamp = new Date(Date.UTC(2024, 0, 1, 23) + minute * 60_000).toISOString();
+    return { eventStoreId, event: { aggregateId, version, timestamp, ...detail } as EventDetail };
+  });
+  const records = messages.map(({ eventStoreId, event }, index) => insertRecord(eventStoreId, event, sequenceNumberOf(index)));
+  return { records, messages };
+};
+
+/** The counts the events must produce: the model the table is compared with. */
+const modelCounts = (messages: { eventStoreId: string; event: EventDetail }[]) => {
+  const counts = new Map<string, number>();
+  const refs = new Map<string, Set<string>>();
+  const add = (id: string, by: number) => counts.set(id, (counts.get(id) ?? 0) + by);
+  for (const message of messages) {
+    for (const c of counters) {
+      if (!c.listensTo(message)) continue;
+      const { key, by, targetRef } = c.read(message);
+      add(JSON.stringify([c.name, key]), by as number);
+      for (const window of c.windows) add(JSON.stringify([c.name, key, window, toBucket(window, message.event.timestamp)]), by as number);
+      refs.set(JSON.stringify([c.name, key]), (refs.get(JSON.stringify([c.name, key])) ?? new Set()).add(targetRef as string));
+    }
+  }
+  return { counts, refs };
+};
+
+// ---- how the stream is delivered ----
+const deliveryArbitrary = fc.record({
+  start: fc.nat(),
+  size: fc.integer({ min: 1, max: 40 }),
+  duplicateFrom: fc.option(fc.nat(), { nil: undefined }),
+  shuffleSeed: fc.option(fc.integer(), { nil: undefined }),
+  faultBefore: fc.option(fc.nat({ max: 4 }), { nil: undefined }),
+  faultAfter: fc.option(fc.nat({ max: 4 }), { nil: undefined }),
+});
+type Delivery = typeof deliveryArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+const shuffled = <T>(items: T[], seed: number): T[] => {
+  const copy = [...items];
+  let state = seed >>> 0 || 1;
+  for (let index = copy.length - 1; index > 0; index--) {
+    state = Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) >>> 0;
+    const other = state % (index + 1);
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
+};
+
+/** A redelivered, re-split, reordered, partly duplicated batch, processed by a client that may fail. */
+const chaoticDelivery = async (records: StreamsApiRecord[], delivery: Delivery, tableName: string) => {
+  const start = delivery.start % records.length;
+  let batch = records.slice(start, start + delivery.size);
+  if (delivery.duplicateFrom !== undefined) batch = [...batch, ...batch.slice(delivery.duplicateFrom % batch.length)];
+  if (delivery.shuffleSeed !== undefined) batch = shuffled(batch, delivery.shuffleSeed);
+  const faulty = withTransactionFaults(client, {
+    before: new Set(delivery.faultBefore === undefined ? [] : [delivery.faultBefore]),
+    after: new Set(delivery.faultAfter === undefined ? [] : [delivery.faultAfter]),
+  });
+  await projectionOn(faulty, tableName).processRecords(batch);
+};
+
+/** Lambda's way at the end: in order, resuming from each reported record, until all is committed. */
+const deliverInOrder = async (records: StreamsApiRecord[], batchSize: number, tableName: string) => {
+  const projection = projectionOn(client, tableName);
+  let position = 0;
+  for (let rounds = 0; position < records.length; rounds++) {
+    expect(rounds).toBeLessThan(records.length + 5);
+    const batch = records.slice(position, position + batchSize);
+    const { batchItemFailures } = await projection.processRecords(batch);
+    const failed = batchItemFailures[0]?.itemIdentifier;
+    position = failed === undefined ? position + batch.length : records.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
+  }
+};
+
+const readTable = async (tableName: string, model: ReturnType<typeof modelCounts>) => {
+  const projection = projectionOn(client, tableName);
+  const ids = [...model.counts.keys()].map((id) => JSON.parse(id) as [string, string, ('minute' | 'hour' | 'day')?, string?]);
+  const values = await projection.getCounts(ids.map(([counterName, key, window, bucket]) => ({ counterName: counterName as 'open', key, ...(window !== undefined ? { window, bucket } : {}) })));
+  const counts = new Map(ids.map((id, index) => [JSON.stringify(id), values[index]]));
+  const refs = new Map<string, { targetRefs: string[]; sum: number }>();
+  for (const id of model.refs.keys()) {
+    const [counterName, key] = JSON.parse(id) as [string, string];
+    const listed: { targetRef: string; by: number }[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await projection.listCountedRefs(counterName as 'open', key, { limit: 7, ...(pageToken !== undefined ? { pageToken } : {}) });
+      listed.push(...page.refs);
+      pageToken = page.nextPageToken;
+    } while (pageToken !== undefined);
+    refs.set(id, { targetRefs: listed.map((r) => r.targetRef).sort(), sum: listed.reduce((s, r) => s + r.by, 0) });
+  }
+  return { counts, refs };
+};
+
+describe('exactly once, whatever the stream does (property)', () => {
+  it('ends with the model’s counts, and every counted ref matches its increment', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(eventArbitrary, { minLength: 1, maxLength: 60 }),
+        fc.array(deliveryArbitrary, { maxLength: 6 }),
+        fc.integer({ min: 1, max: 25 }),
+        async (generated, deliveries, finalBatchSize) => {
+          const tableName = uniqueTableName('counts');
+          await createCountsTable({ dynamoDBClient: client, tableName });
+          const { records, messages } = toStream(generated);
+          for (const delivery of deliveries) await chaoticDelivery(records, delivery, tableName);
+          await deliverInOrder(records, finalBatchSize, tableName);
+
+          const model = modelCounts(messages);
+          const table = await readTable(tableName, model);
+          expect(table.counts).toEqual(model.counts);
+          for (const [id, targetRefs] of model.refs) {
+            expect(table.refs.get(id)?.targetRefs).toEqual([...targetRefs].sort());
+            // Every ref has its increment and every increment its ref: refs sum to the count.
+            expect(table.refs.get(id)?.sum).toBe(model.counts.get(id));
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
