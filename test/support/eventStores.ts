@@ -61,9 +61,9 @@ interface UserAggregate {
   plan: 'free' | 'pro';
 }
 
-export const makeOrdersStore = (eventStorageAdapter: EventStorageAdapter, eventStoreId = 'orders') =>
+export const makeOrdersStore = (eventStorageAdapter: EventStorageAdapter) =>
   new EventStore({
-    eventStoreId,
+    eventStoreId: 'orders',
     eventTypes: [orderPlacedEventType, orderShippedEventType, orderCancelledEventType],
     reducer: (order: OrderAggregate | undefined, event): OrderAggregate => {
       const { aggregateId, version } = event;
@@ -79,9 +79,9 @@ export const makeOrdersStore = (eventStorageAdapter: EventStorageAdapter, eventS
     eventStorageAdapter,
   });
 
-export const makeUsersStore = (eventStorageAdapter: EventStorageAdapter, eventStoreId = 'users') =>
+export const makeUsersStore = (eventStorageAdapter: EventStorageAdapter) =>
   new EventStore({
-    eventStoreId,
+    eventStoreId: 'users',
     eventTypes: [userSignedUpEventType, userUpgradedEventType],
     reducer: (user: UserAggregate | undefined, event): UserAggregate => {
       const { aggregateId, version } = event;

@@ -1,0 +1,60 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expectTypeOf, it } from 'vitest';
+
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { counter, CounterProjection } from '../../src/counterProjection/index.js';
+import { makeOrdersStore, makeUsersStore } from '../support/eventStores.js';
+
+const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: 't', dynamoDBClient: new DynamoDBClient({}) });
+const ordersStore = makeOrdersStore(adapter);
+const usersStore = makeUsersStore(adapter);
+
+describe('counters are typed from the event stores they read', () => {
+  it('narrows the event to the listed types, with their JSON-schema payloads', () => {
+    counter({
+      name: 'byCountry',
+      eventStore: ordersStore,
+      eventTypes: ['ORDER_PLACED'],
+      key: (event) => {
+        expectTypeOf(event.type).toEqualTypeOf<'ORDER_PLACED'>();
+        expectTypeOf(event.payload).toEqualTypeOf<{ customerId: string; country: string; quantity: number }>();
+        return event.payload.country;
+      },
+      by: (event) => event.payload.quantity,
+    });
+  });
+
+  it('refuses what does not fit at compile time', () => {
+    void (() => {
+      // @ts-expect-error USER_SIGNED_UP is not an event type of the orders store
+      counter({ name: 'x', eventStore: ordersStore, eventTypes: ['USER_SIGNED_UP'], key: () => 'k' });
+      // @ts-expect-error ORDER_CANCELLED has no payload to read
+      counter({ name: 'x', eventStore: ordersStore, eventTypes: ['ORDER_CANCELLED'], key: (event) => event.payload.country });
+      // @ts-expect-error the key must be a string
+      counter({ name: 'x', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (event) => event.payload.quantity });
+      // @ts-expect-error no such window
+      counter({ name: 'x', eventStore: ordersStore, key: () => 'k', windows: ['week'] });
+    });
+  });
+
+  it('types counter names in reads, and counters must read a source store', () => {
+    const projection = new CounterProjection({
+      dynamoDBClient: new DynamoDBClient({}),
+      countsTableName: 'counts',
+      sourceEventStores: [ordersStore],
+      counters: [counter({ name: 'placed', eventStore: ordersStore, key: () => 'all' })],
+    });
+    void (() => {
+      void projection.getCount('placed', 'all');
+      // @ts-expect-error no counter of that name
+      void projection.getCount('shipped', 'all');
+      new CounterProjection({
+        dynamoDBClient: new DynamoDBClient({}),
+        countsTableName: 'counts',
+        sourceEventStores: [ordersStore],
+        // @ts-expect-error the users store is not a source of this projection
+        counters: [counter({ name: 'signups', eventStore: usersStore, key: () => 'all' })],
+      });
+    });
+  });
+});
