@@ -1,0 +1,28 @@
+import { TypedError } from '../shared/typedError.js';
+
+export const streamNotFoundErrorCode = 'StreamNotFound';
+export class StreamNotFoundError extends TypedError<typeof streamNotFoundErrorCode> {
+  readonly code = streamNotFoundErrorCode;
+  constructor(readonly tableName: string) {
+    super(`Table ${tableName} has no stream: enable one with a NEW_IMAGE view (eventTableDefinition does).`);
+  }
+}
+
+export const undeliverableRecordsErrorCode = 'UndeliverableRecords';
+/**
+ * Records kept failing past the retry budget and no onFailure callback was given to take
+ * them: the runner stops instead of skipping them.
+ */
+export class UndeliverableRecordsError extends TypedError<typeof undeliverableRecordsErrorCode> {
+  readonly code = undeliverableRecordsErrorCode;
+  constructor(
+    readonly shardId: string,
+    readonly sequenceNumbers: string[],
+    override readonly cause: unknown,
+  ) {
+    super(
+      `Records ${sequenceNumbers.join(', ')} of shard ${shardId} still fail after every retry, and no onFailure ` +
+        'callback was given to take them: the runner stopped rather than skip them. Fix the cause, or pass onFailure (a dead letter).',
+    );
+  }
+}

@@ -1,0 +1,5 @@
+export { StreamRunner } from './streamRunner.js';
+export type { StreamRunnerOptions, StreamRunnerProgress } from './streamRunner.js';
+export type { FailedRecords, StreamHandler } from './invokeBatch.js';
+export { checkpointTableDefinition, createCheckpointTable } from './checkpointStore.js';
+export * from './errors.js';
