@@ -10,8 +10,9 @@ import type { Counter } from './counter.js';
 import { InvalidCounterDefinitionError, InvalidIncrementError, UnknownCounterError } from './errors.js';
 import { packTransactions } from './packTransactions.js';
 import { toIncrement } from './planIncrements.js';
-import { processRecords, type ProcessRecordsResult } from './processRecords.js';
+import { processRecords, type ProcessRecordsResult, type ProcessRecordsStats } from './processRecords.js';
 import { getCount, getCounts, getWindowedCounts, listCountedRefs, type CountedRef } from './reads.js';
+import { rebuildCounts, type RebuildOptions } from './rebuild.js';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.js';
 import type { CounterWindow } from './windows.js';
 
@@ -86,6 +87,13 @@ export class CounterProjection<EVENT_STORES extends EventStore, COUNTERS extends
       concurrency: this.options.concurrency ?? 4,
       logger: this.options.logger ?? console,
     });
+
+  /**
+   * Counts every event already in the event table (a new counter, a lost counts table).
+   * Safe to run while the live projection runs: each event is counted once either way.
+   */
+  rebuild = (options: Omit<RebuildOptions, 'dynamoDBClient'> & { dynamoDBClient?: DynamoDBClient }): Promise<ProcessRecordsStats> =>
+    rebuildCounts({ dynamoDBClient: this.options.dynamoDBClient, ...options }, (records) => this.processRecords(records));
 
   /**
    * Counts `by` once for this targetRef, however often it is called. `counted` is false

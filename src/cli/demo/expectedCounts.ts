@@ -1,0 +1,18 @@
+import type { Counter } from '../../counterProjection/index.js';
+import type { PushedEvent } from './pushWorkload.js';
+
+/** What each counter key must read once every pushed event is counted once. */
+export const expectedCounts = (counters: readonly Counter[], pushed: PushedEvent[]): Map<string, { counterName: string; key: string; count: number }> => {
+  const expected = new Map<string, { counterName: string; key: string; count: number }>();
+  for (const message of pushed) {
+    for (const counter of counters) {
+      if (!counter.listensTo(message)) continue;
+      const { key, by } = counter.read(message);
+      const id = `${counter.name}\u0000${String(key)}`;
+      const entry = expected.get(id) ?? { counterName: counter.name, key: String(key), count: 0 };
+      entry.count += Number(by);
+      expected.set(id, entry);
+    }
+  }
+  return expected;
+};

@@ -1,0 +1,54 @@
+import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+
+import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
+import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
+
+export interface RebuildOptions {
+  dynamoDBClient: DynamoDBClient;
+  eventTableName: string;
+  /** Parallel Scan segments. Default 4. */
+  segments?: number;
+  /** Items per Scan page, i.e. per processed batch. Default 500. */
+  pageSize?: number;
+  onProgress?: (stats: ProcessRecordsStats) => void;
+}
+
+/**
+ * Counts every event of the event table by reading the table itself, as INSERT records.
+ * Safe while the live projection runs: the refs make each event count once, whoever
+ * counts it first. Throws the first record's error if one cannot be counted.
+ */
+export const rebuildCounts = async (
+  options: RebuildOptions,
+  processRecords: (records: StreamsApiRecord[]) => Promise<ProcessRecordsResult>,
+): Promise<ProcessRecordsStats> => {
+  const totals: ProcessRecordsStats = { records: 0, events: 0, counted: 0, duplicates: 0, skipped: 0, failed: 0 };
+  const segments = options.segments ?? 4;
+  await mapWithConcurrency(
+    Array.from({ length: segments }, (_, segment) => segment),
+    segments,
+    async (segment) => {
+      let startKey: Record<string, AttributeValue> | undefined;
+      let page = 0;
+      do {
+        const result = await options.dynamoDBClient.send(
+          new ScanCommand({ TableName: options.eventTableName, Segment: segment, TotalSegments: segments, Limit: options.pageSize ?? 500, ExclusiveStartKey: startKey, ConsistentRead: true }),
+        );
+        const records = (result.Items ?? []).map((item, index) => asInsertRecord(item, `rebuild-${segment}-${page}-${index}`));
+        const { stats, error, batchItemFailures } = await processRecords(records);
+        for (const name of Object.keys(totals) as (keyof ProcessRecordsStats)[]) totals[name] += stats[name];
+        options.onProgress?.({ ...totals });
+        if (batchItemFailures.length > 0) throw error;
+        startKey = result.LastEvaluatedKey;
+        page += 1;
+      } while (startKey !== undefined);
+    },
+  );
+  return totals;
+};
+
+const asInsertRecord = (item: Record<string, AttributeValue>, sequenceNumber: string): StreamsApiRecord => ({
+  eventName: 'INSERT',
+  dynamodb: { SequenceNumber: sequenceNumber, NewImage: item as never },
+});

@@ -1,0 +1,154 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { counters } from '../../src/cli/demo/counters.js';
+import { expectedCounts } from '../../src/cli/demo/expectedCounts.js';
+import { makeOrdersStore, makeUsersStore } from '../../src/cli/demo/eventStores.js';
+import { pushWorkload, type PushedEvent } from '../../src/cli/demo/pushWorkload.js';
+import { planWorkload } from '../../src/cli/demo/workloadPlan.js';
+import { CounterProjection, createCountsTable } from '../../src/counterProjection/index.js';
+import { createCheckpointTable } from '../../src/streamRunner/index.js';
+import { runCli, startCli } from '../support/cli.js';
+import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+
+let client: DynamoDBClient;
+let eventTable: string;
+let pushed: PushedEvent[];
+const endpoint = () => inject('dynamoDBEndpoint');
+const countersModule = 'src/cli/demo/counters.ts';
+
+beforeAll(async () => {
+  client = makeDynamoDBClient();
+  eventTable = await createTestEventTable(client);
+  const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: client });
+  pushed = await pushWorkload({
+    operations: planWorkload({ events: 3_000, seed: 7 }),
+    stores: { orders: makeOrdersStore(adapter), users: makeUsersStore(adapter) },
+    concurrency: 16,
+    signal: new AbortController().signal,
+    onPushed: () => undefined,
+  });
+});
+afterAll(() => client.destroy());
+
+const newCountsTable = async () => {
+  const tableName = uniqueTableName('counts');
+  await createCountsTable({ dynamoDBClient: client, tableName });
+  return tableName;
+};
+
+/** Every counter key's count in the table against what was pushed: [] when all match. */
+const mismatches = async (countsTableName: string) => {
+  const projection = new CounterProjection({ dynamoDBClient: client, countsTableName, sourceEventStores: [makeOrdersStore(), makeUsersStore()], counters });
+  const expected = [...expectedCounts(counters, pushed).values()];
+  const actual = await projection.getCounts(expected.map(({ counterName, key }) => ({ counterName: counterName as 'upgrades', key })));
+  return expected.filter(({ count }, index) => actual[index] !== count).map((e, index) => ({ ...e, actual: actual[index] }));
+};
+
+describe('rebuild', () => {
+  it('reproduces the counts from the event table, also over counts a live projection already made', async () => {
+    const countsTable = await newCountsTable();
+    // Half counted already, as by a live projection: the rest must be added, nothing twice.
+    const partly = new CounterProjection({ dynamoDBClient: client, countsTableName: countsTable, sourceEventStores: [makeOrdersStore(), makeUsersStore()], counters });
+    for (const message of pushed.slice(0, 1_500)) {
+      for (const c of counters.filter((candidate) => candidate.listensTo(message))) {
+        const { key, by, targetRef } = c.read(message);
+        await partly.increment({ counterName: c.name, key: key as string, by: by as number, targetRef: targetRef as string, timestamp: message.event.timestamp });
+      }
+    }
+    expect((await mismatches(countsTable)).length).toBeGreaterThan(0);
+
+    const { code, stdout, stderr } = await runCli(['rebuild', '--counters', countersModule, '--event-table', eventTable, '--counts-table', countsTable, '--endpoint', endpoint()]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Rebuilt from 3000 events: \d+ increments applied, \d+ already counted/);
+    expect(await mismatches(countsTable)).toEqual([]);
+  });
+});
+
+describe('run', () => {
+  it('killed with SIGKILL mid-run and restarted, loses nothing and counts nothing twice', async () => {
+    const countsTable = await newCountsTable();
+    const checkpointTable = uniqueTableName('checkpoints');
+    await createCheckpointTable({ dynamoDBClient: client, tableName: checkpointTable });
+    const args = ['run', '--counters', countersModule, '--event-table', eventTable, '--counts-table', countsTable, '--checkpoint-table', checkpointTable, '--batch-size', '50', '--endpoint', endpoint()];
+
+    const first = startCli(args);
+    let firstOutput = '';
+    first.stdout?.on('data', (chunk: Buffer) => (firstOutput += chunk.toString()));
+    // Kill it as soon as it has checkpointed its first batch: mid-run, whatever the machine's speed.
+    for (let waited = 0; waited < 60_000; waited += 10) {
+      const { Count = 0 } = await client.send(new ScanCommand({ TableName: checkpointTable, Select: 'COUNT' }));
+      if (Count > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('close', resolve));
+    expect(firstOutput).toContain('Projecting the stream');
+    expect((await mismatches(countsTable)).length).toBeGreaterThan(0);
+
+    const second = startCli(args);
+    let secondOutput = '';
+    second.stdout?.on('data', (chunk: Buffer) => (secondOutput += chunk.toString()));
+    for (let waited = 0; waited < 60_000 && (await mismatches(countsTable)).length > 0; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await mismatches(countsTable)).toEqual([]);
+    // SIGTERM: stops after the batch in flight, and exits 0.
+    second.kill('SIGTERM');
+    const code = await new Promise((resolve) => second.once('close', resolve));
+    expect(code).toBe(0);
+    expect(secondOutput).toMatch(/Stopped after committing \d+ records\./);
+  });
+});
+
+describe('mistakes a user can make end with one clear line and a non-zero exit', () => {
+  const expectOneLine = async (args: string[], pattern: RegExp, env?: NodeJS.ProcessEnv) => {
+    const { code, stdout, stderr } = await runCli(args, env);
+    expect(code).not.toBe(0);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(pattern);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    return stdout;
+  };
+
+  it('an unknown table', () =>
+    expectOneLine(['counts', 'get', '--counters', countersModule, '--counts-table', 'no-such-table', '--counter', 'upgrades', '--key', 'all', '--endpoint', endpoint()], /no-such-table|non-existent table.*tables create/i));
+
+  it('an endpoint nothing listens on', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as { port: number };
+        server.close(() => resolve(free));
+      });
+    });
+    await expectOneLine(['tables', 'create', '--event-table', 'a', '--counts-table', 'b', '--checkpoint-table', 'c', '--endpoint', `http://127.0.0.1:${port}`], /Cannot reach DynamoDB at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+  });
+
+  it('an endpoint that is not a URL', () => expectOneLine(['tables', 'create', '--event-table', 'a', '--counts-table', 'b', '--checkpoint-table', 'c', '--endpoint', 'localhost:8000'], /Invalid --endpoint "localhost:8000"/));
+
+  it('a counters module that does not export counters', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'counters-'));
+    writeFileSync(join(folder, 'bad.mjs'), 'export const nothing = 1;\n');
+    await expectOneLine(['counts', 'get', '--counters', join(folder, 'bad.mjs'), '--counts-table', 'x', '--counter', 'c', '--key', 'k', '--endpoint', endpoint()], /does not export `counters`/);
+  });
+
+  it('a port already taken by another server', async () => {
+    const taken = createServer().listen(0, '0.0.0.0');
+    await new Promise((resolve) => taken.once('listening', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      await expectOneLine(['demo', '--events', '10', '--port', String(port)], /DynamoDB Local exited before it was ready: its port is already in use/);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('no Java on the machine', () =>
+    expectOneLine(['demo', '--events', '10'], /Java was not found.*apt-get install openjdk-17-jre-headless/, { ...process.env, PATH: mkdtempSync(join(tmpdir(), 'empty-path-')) }));
+});
