@@ -48,14 +48,14 @@ export const userUpgradedEventType = new JSONSchemaEventType({
   payloadSchema: { type: 'object', properties: {}, additionalProperties: false } as const,
 });
 
-interface OrderAggregate {
+export interface OrderAggregate {
   aggregateId: string;
   version: number;
   status: 'placed' | 'shipped' | 'cancelled';
   quantity: number;
 }
 
-interface UserAggregate {
+export interface UserAggregate {
   aggregateId: string;
   version: number;
   plan: 'free' | 'pro';

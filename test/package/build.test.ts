@@ -1,0 +1,38 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Builds the package as `npm run build` does, into a temporary folder, and loads it as users would. */
+describe('the built package', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    // Inside the project, so that the build resolves its dependencies as an installed package would.
+    mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
+    outDir = mkdtempSync(join(root, 'node_modules', '.cache', 'build-test-'));
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(outDir, 'esm')], { cwd: root });
+    await run(process.execPath, [tsc, '-p', 'tsconfig.cjs.json', '--outDir', join(outDir, 'cjs')], { cwd: root });
+    // What scripts/markCjs.js does for dist/cjs.
+    writeFileSync(join(outDir, 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
+  }, 120_000);
+
+  it('loads as an ES module and as CommonJS, with the same exports', async () => {
+    const printKeys = 'console.log(JSON.stringify(Object.keys(m).sort()))';
+    const esm = await run(process.execPath, ['--input-type=module', '-e', `import * as m from '${join(outDir, 'esm/index.js')}'; ${printKeys}`], { cwd: root });
+    const cjs = await run(process.execPath, ['-e', `const m = require('${join(outDir, 'cjs/index.js')}'); ${printKeys}`], { cwd: root });
+    const esmExports = JSON.parse(esm.stdout) as string[];
+    expect(esmExports).toEqual(expect.arrayContaining(['DynamoDBSingleTableEventStorageAdapter', 'ImageParser', 'CounterProjection', 'counter', 'createEventTable', 'createCountsTable']));
+    expect(JSON.parse(cjs.stdout)).toEqual(esmExports);
+  });
+
+  it('runs the CLI from the build', async () => {
+    const { stdout } = await run(process.execPath, [join(outDir, 'esm/cli/index.js'), '--help'], { cwd: root });
+    expect(stdout).toContain('Usage: castore-dynamodb-counter');
+  });
+});
