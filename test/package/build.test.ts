@@ -24,15 +24,22 @@ describe('the built package', () => {
 
   it('loads as an ES module and as CommonJS, with the same exports', async () => {
     const printKeys = 'console.log(JSON.stringify(Object.keys(m).sort()))';
-    const esm = await run(process.execPath, ['--input-type=module', '-e', `import * as m from '${join(outDir, 'esm/index.js')}'; ${printKeys}`], { cwd: root });
-    const cjs = await run(process.execPath, ['-e', `const m = require('${join(outDir, 'cjs/index.js')}'); ${printKeys}`], { cwd: root });
+    const esm = await run(process.execPath, ['--input-type=module', '-e', `import * as m from '${join(outDir, 'esm/src/index.js')}'; ${printKeys}`], { cwd: root });
+    const cjs = await run(process.execPath, ['-e', `const m = require('${join(outDir, 'cjs/src/index.js')}'); ${printKeys}`], { cwd: root });
     const esmExports = JSON.parse(esm.stdout) as string[];
     expect(esmExports).toEqual(expect.arrayContaining(['DynamoDBSingleTableEventStorageAdapter', 'ImageParser', 'CounterProjection', 'counter', 'createEventTable', 'createCountsTable']));
     expect(JSON.parse(cjs.stdout)).toEqual(esmExports);
   });
 
+  it('exposes the stream runner and the CDK construct as their own entry points', async () => {
+    const load = (path: string, name: string) =>
+      run(process.execPath, ['--input-type=module', '-e', `import { ${name} } from '${join(outDir, path)}'; console.log(typeof ${name})`], { cwd: root });
+    expect((await load('esm/src/streamRunner/index.js', 'StreamRunner')).stdout.trim()).toBe('function');
+    expect((await load('esm/infra/index.js', 'CounterProjectionPipeline')).stdout.trim()).toBe('function');
+  });
+
   it('runs the CLI from the build', async () => {
-    const { stdout } = await run(process.execPath, [join(outDir, 'esm/cli/index.js'), '--help'], { cwd: root });
+    const { stdout } = await run(process.execPath, [join(outDir, 'esm/src/cli/index.js'), '--help'], { cwd: root });
     expect(stdout).toContain('Usage: castore-dynamodb-counter');
   });
 });

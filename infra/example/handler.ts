@@ -1,0 +1,19 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+import { counters, sourceEventStores } from '../../src/cli/demo/counters.js';
+import { CounterProjection } from '../../src/index.js';
+
+// In your project: import { CounterProjection } from 'castore-dynamodb-counter', and your own counters.
+const projection = new CounterProjection({
+  dynamoDBClient: new DynamoDBClient({}),
+  // Set by CounterProjectionPipeline; read lazily so that a missing variable fails loudly at the first batch.
+  countsTableName: () => {
+    const name = process.env.COUNTS_TABLE_NAME;
+    if (name === undefined) throw new Error('COUNTS_TABLE_NAME is not set');
+    return name;
+  },
+  sourceEventStores,
+  counters,
+});
+
+export const handler = projection.handler;
