@@ -56,6 +56,7 @@ program
   .option('--consumer <name>', 'checkpoint name, one per projection', 'default')
   .addOption(new Option('--from <position>', 'where to start without a checkpoint').choices(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'))
   .option('--batch-size <n>', 'records per handler call', positiveInteger, 500)
+  .option('--batching-window <ms>', 'how long to gather records before a smaller batch (Lambda: MaximumBatchingWindow)', (v) => (v === '0' ? 0 : positiveInteger(v)), 0)
   .addOption(endpointOption())
   .action(runCommand);
 

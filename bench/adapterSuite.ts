@@ -1,0 +1,198 @@
+import { PutItemCommand, QueryCommand, TransactWriteItemsCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { EventStore, type EventStorageAdapter, type GroupedEvent } from '@castore/core';
+import { DynamoDBSingleTableEventStorageAdapter as ReferenceAdapter } from '@castore/event-storage-adapter-dynamodb';
+
+import { DynamoDBSingleTableEventStorageAdapter, createEventTable } from '../src/adapter/index.js';
+import { toEventItem } from '../src/adapter/eventItem.js';
+import { meteredClient } from './capacity.js';
+import { compare, type Comparison, type Contender } from './harness.js';
+import { dropTables } from './tables.js';
+
+export interface SuiteOptions {
+  client: DynamoDBClient;
+  rounds: number;
+  warmup: number;
+  scale: number; // 1 for the full sizes, less for --quick
+}
+
+const payload = { customerId: 'customer-42', country: 'FR', quantity: 3, note: 'x'.repeat(200) };
+let unique = 0;
+const freshId = (prefix: string) => `${prefix}-${++unique}`;
+
+/** Runs `count` calls of `call`, `concurrency` at a time. */
+const inParallel = async (count: number, concurrency: number, call: (index: number) => Promise<unknown>) => {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
+    while (next < count) await call(next++);
+  }));
+};
+
+const adapters = (client: DynamoDBClient, tableName: string) => ({
+  ours: new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: client }),
+  reference: new ReferenceAdapter({ tableName, dynamoDBClient: client }) as unknown as EventStorageAdapter,
+});
+
+export const runAdapterSuite = async (options: SuiteOptions): Promise<Comparison[]> => {
+  const tableName = `bench-events-${Date.now()}`;
+  await createEventTable({ dynamoDBClient: options.client, tableName });
+  const comparisons: Comparison[] = [];
+  for (const concurrency of [1, 16]) comparisons.push(await pushEventComparison(options, tableName, concurrency));
+  comparisons.push(...(await readComparisons(options, tableName)));
+  comparisons.push(await listComparison(options, tableName));
+  comparisons.push(await groupComparison(options, tableName));
+  await dropTables(options.client, [tableName]);
+  return comparisons;
+};
+
+const pushEventComparison = async (options: SuiteOptions, tableName: string, concurrency: number) => {
+  const pushes = Math.round(400 * options.scale);
+  const contender = (name: string, push: (client: DynamoDBClient, aggregateId: string) => Promise<unknown>): Contender => ({
+    name,
+    run: async () => {
+      const metered = meteredClient(options.client);
+      await inParallel(pushes, concurrency, () => push(metered.client, freshId(name)));
+      return { operations: pushes, wcu: metered.takeWcu() };
+    },
+  });
+  const event = (aggregateId: string) => ({ aggregateId, version: 1, type: 'ORDER_PLACED', timestamp: new Date().toISOString(), payload });
+  return compare({
+    suite: 'adapter',
+    name: `pushEvent, concurrency ${concurrency}`,
+    baseline: 'raw SDK conditional PutItem',
+    rounds: options.rounds,
+    warmup: options.warmup,
+    contenders: [
+      contender('raw SDK conditional PutItem', (client, id) =>
+        client.send(new PutItemCommand({ TableName: tableName, Item: toEventItem(event(id), 'bench'), ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } })),
+      ),
+      contender('castore-dynamodb-counter', (client, id) => adapters(client, tableName).ours.pushEvent(event(id), { eventStoreId: 'bench' })),
+      contender('@castore reference 2.4.2', (client, id) => adapters(client, tableName).reference.pushEvent(event(id), { eventStoreId: 'bench' })),
+    ],
+  });
+};
+
+const readComparisons = async (options: SuiteOptions, tableName: string) => {
+  const { ours, reference } = adapters(options.client, tableName);
+  const aggregateId = 'big-aggregate';
+  const size = Math.round(1_000 * options.scale);
+  await inParallel(size, 16, (index) => ours.pushEvent({ aggregateId, version: index + 1, type: 'T', payload }, { eventStoreId: 'bench' }));
+  const rawQuery = async (input: { Limit?: number; ScanIndexForward?: boolean }) => {
+    const items: Record<string, AttributeValue>[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await options.client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'aggregateId = :id', ExpressionAttributeValues: { ':id': { S: `bench#${aggregateId}` } }, ConsistentRead: true, ExclusiveStartKey: startKey, ...input }));
+      items.push(...(page.Items ?? []));
+      startKey = input.Limit !== undefined && items.length >= input.Limit ? undefined : page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    // The same work as the adapters: items become plain objects.
+    return items.map((item) => unmarshall(item));
+  };
+  const reads = (count: number, read: () => Promise<unknown>) => async () => {
+    await inParallel(count, 16, read);
+    return { operations: count };
+  };
+  const full = await compare({
+    suite: 'adapter',
+    name: `getEvents of a ${size}-event aggregate, concurrency 16`,
+    baseline: 'raw SDK Query loop + unmarshall',
+    rounds: options.rounds,
+    warmup: options.warmup,
+    contenders: [
+      { name: 'raw SDK Query loop + unmarshall', run: reads(20, () => rawQuery({})) },
+      { name: 'castore-dynamodb-counter', run: reads(20, () => ours.getEvents(aggregateId, { eventStoreId: 'bench' })) },
+      { name: '@castore reference 2.4.2', run: reads(20, () => reference.getEvents(aggregateId, { eventStoreId: 'bench' })) },
+    ],
+  });
+  const last = await compare({
+    suite: 'adapter',
+    name: `last event (reverse + limit 1) of a ${size}-event aggregate, concurrency 16`,
+    baseline: 'raw SDK Query Limit 1',
+    rounds: options.rounds,
+    warmup: options.warmup,
+    contenders: [
+      { name: 'raw SDK Query Limit 1', run: reads(400, () => rawQuery({ Limit: 1, ScanIndexForward: false })) },
+      { name: 'castore-dynamodb-counter', run: reads(400, () => ours.getEvents(aggregateId, { eventStoreId: 'bench' }, { reverse: true, limit: 1 })) },
+      { name: '@castore reference 2.4.2', run: reads(10, () => reference.getEvents(aggregateId, { eventStoreId: 'bench' }, { reverse: true, limit: 1 })) },
+    ],
+  });
+  return [full, last];
+};
+
+const listComparison = async (options: SuiteOptions, tableName: string) => {
+  const { ours, reference } = adapters(options.client, tableName);
+  const count = Math.round(5_000 * options.scale);
+  await inParallel(count, 32, (index) => ours.pushEvent({ aggregateId: `listed-${index}`, version: 1, type: 'T' }, { eventStoreId: 'listed' }));
+  const pageThrough = (adapter: EventStorageAdapter) => async () => {
+    let pageToken: string | undefined;
+    let listed = 0;
+    do {
+      const page = await adapter.listAggregateIds({ eventStoreId: 'listed' }, pageToken === undefined ? { limit: 100 } : { pageToken });
+      listed += page.aggregateIds.length;
+      pageToken = page.nextPageToken;
+    } while (pageToken !== undefined);
+    return { operations: listed };
+  };
+  const raw = async () => {
+    let startKey: Record<string, AttributeValue> | undefined;
+    let listed = 0;
+    do {
+      const page = await options.client.send(new QueryCommand({ TableName: tableName, IndexName: 'initialEvents', KeyConditionExpression: 'eventStoreId = :s', ExpressionAttributeValues: { ':s': { S: 'listed' } }, Limit: 100, ExclusiveStartKey: startKey }));
+      listed += (page.Items ?? []).map((item) => unmarshall(item)).length;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return { operations: listed };
+  };
+  return compare({
+    suite: 'adapter',
+    name: `listAggregateIds through ${count} aggregates, pages of 100`,
+    unit: 'ids/s',
+    baseline: 'raw SDK GSI Query loop + unmarshall',
+    rounds: options.rounds,
+    warmup: options.warmup,
+    contenders: [
+      { name: 'raw SDK GSI Query loop + unmarshall', run: raw },
+      { name: 'castore-dynamodb-counter', run: pageThrough(ours) },
+      { name: '@castore reference 2.4.2', run: pageThrough(reference) },
+    ],
+  });
+};
+
+const groupComparison = async (options: SuiteOptions, tableName: string) => {
+  const groups = Math.round(60 * options.scale);
+  const reducer = () => ({ aggregateId: 'x', version: 1 });
+  const storesOn = (adapter: EventStorageAdapter) => [0, 1].map((i) => new EventStore({ eventStoreId: `group${i}`, eventTypes: [], reducer, eventStorageAdapter: adapter }) as unknown as EventStore);
+  const groupOf = (stores: EventStore[]) =>
+    Array.from({ length: 10 }, (_, i) => (stores[i % 2] as EventStore).groupEvent({ aggregateId: freshId('g'), version: 1, type: 'T', payload } as never)) as [GroupedEvent, ...GroupedEvent[]];
+  const viaEventStore = (adapterOf: (client: DynamoDBClient) => EventStorageAdapter): Contender['run'] => async () => {
+    const metered = meteredClient(options.client);
+    const stores = storesOn(adapterOf(metered.client));
+    await inParallel(groups, 16, () => EventStore.pushEventGroup({}, ...groupOf(stores)));
+    return { operations: groups * 10, wcu: metered.takeWcu() };
+  };
+  return compare({
+    suite: 'adapter',
+    name: 'EventStore.pushEventGroup of 10 events, concurrency 16',
+    unit: 'events/s',
+    baseline: 'raw SDK TransactWriteItems',
+    rounds: options.rounds,
+    warmup: options.warmup,
+    contenders: [
+      {
+        name: 'raw SDK TransactWriteItems',
+        run: async () => {
+          const metered = meteredClient(options.client);
+          const timestamp = new Date().toISOString();
+          await inParallel(groups, 16, () =>
+            metered.client.send(new TransactWriteItemsCommand({
+              TransactItems: Array.from({ length: 10 }, (_, i) => ({ Put: { TableName: tableName, Item: toEventItem({ aggregateId: freshId('g'), version: 1, type: 'T', timestamp, payload }, `group${i % 2}`), ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } } })),
+            })),
+          );
+          return { operations: groups * 10, wcu: metered.takeWcu() };
+        },
+      },
+      { name: 'castore-dynamodb-counter', run: viaEventStore((client) => adapters(client, tableName).ours) },
+      { name: '@castore reference 2.4.2', run: viaEventStore((client) => adapters(client, tableName).reference) },
+    ],
+  });
+};

@@ -1,0 +1,138 @@
+import {
+  GetItemCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+
+import { makeOrdersStore } from '../src/cli/demo/eventStores.js';
+import { counter, CounterProjection, createCountsTable } from '../src/counterProjection/index.js';
+import { itemSize } from './capacity.js';
+
+/** A way of counting a batch of stream records into a counts table. */
+export interface CountingDesign {
+  name: string;
+  /** Counts one batch; returns how many records failed (e.g. an item over 400 KB). */
+  countBatch: (records: StreamsApiRecord[]) => Promise<{ failed: number; error?: string }>;
+  /** The count of a key, and the size of the item holding it. */
+  read: (key: string) => Promise<{ count: number; itemBytes: number }>;
+}
+
+const ordersStore = makeOrdersStore();
+const keyOf = (record: StreamsApiRecord) => (unmarshall(record.dynamodb?.NewImage as Record<string, AttributeValue>).payload as { country: string }).country;
+const refOf = (record: StreamsApiRecord) => {
+  const image = record.dynamodb?.NewImage as Record<string, AttributeValue>;
+  return `${image.aggregateId?.S}#${image.version?.N}`;
+};
+
+const eachWithConcurrency = async <T>(items: T[], concurrency: number, call: (item: T) => Promise<void>) => {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await call(items[next++] as T);
+  }));
+};
+
+const readItem = async (client: DynamoDBClient, tableName: string, key: Record<string, AttributeValue>) => {
+  const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+  return { count: Number(Item?.count?.N ?? 0), itemBytes: Item === undefined ? 0 : itemSize(Item) };
+};
+
+/** 1. This library: coalesced transactions, one ref item per event. */
+export const ours = (client: DynamoDBClient, tableName: string): CountingDesign => {
+  const projection = new CounterProjection({
+    dynamoDBClient: client,
+    countsTableName: tableName,
+    sourceEventStores: [ordersStore],
+    counters: [counter({ name: 'placed', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (event) => event.payload.country })],
+    logger: { error: () => undefined },
+  });
+  return {
+    name: 'castore-dynamodb-counter (coalesced)',
+    countBatch: async (records) => {
+      const { stats, error } = await projection.processRecords(records);
+      return { failed: stats.failed, ...(error !== undefined ? { error: String(error) } : {}) };
+    },
+    read: (key) => readItem(client, tableName, { pk: { S: `T#placed#${key}` }, sk: { S: 'total' } }),
+  };
+};
+
+/** 2. One transaction per event: its ref item and the counter's ADD. */
+export const transactionPerEvent = (client: DynamoDBClient, tableName: string): CountingDesign => ({
+  name: 'one transaction per event',
+  countBatch: async (records) => {
+    await eachWithConcurrency(records, 16, async (record) => {
+      const key = keyOf(record);
+      try {
+        await client.send(new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: tableName, Item: { pk: { S: `R#${key}` }, sk: { S: refOf(record) } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Update: { TableName: tableName, Key: { pk: { S: `C#${key}` }, sk: { S: 'total' } }, UpdateExpression: 'ADD #count :one', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':one': { N: '1' } } } },
+          ],
+        }));
+      } catch (error) {
+        if ((error as Error).name !== 'TransactionCanceledException') throw error; // the ref exists: a duplicate
+      }
+    });
+    return { failed: 0 };
+  },
+  read: (key) => readItem(client, tableName, { pk: { S: `C#${key}` }, sk: { S: 'total' } }),
+});
+
+/** 3. The refs in a list inside the counter item, guarded by NOT contains. */
+export const listInItem = (client: DynamoDBClient, tableName: string): CountingDesign => ({
+  name: 'refs listed in the counter item',
+  countBatch: async (records) => {
+    let failed = 0;
+    let lastError: string | undefined;
+    await eachWithConcurrency(records, 16, async (record) => {
+      const ref = refOf(record);
+      try {
+        await client.send(new UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: { S: `C#${keyOf(record)}` }, sk: { S: 'total' } },
+          UpdateExpression: 'ADD #count :one SET #refs = list_append(if_not_exists(#refs, :empty), :refList)',
+          ConditionExpression: 'attribute_not_exists(#refs) OR NOT contains(#refs, :ref)',
+          ExpressionAttributeNames: { '#count': 'count', '#refs': 'refs' },
+          ExpressionAttributeValues: { ':one': { N: '1' }, ':empty': { L: [] }, ':refList': { L: [{ S: ref }] }, ':ref': { S: ref } },
+        }));
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return; // a duplicate
+        failed += 1;
+        lastError = `${(error as Error).name}: ${(error as Error).message}`;
+      }
+    });
+    return { failed, ...(lastError !== undefined ? { error: lastError } : {}) };
+  },
+  read: (key) => readItem(client, tableName, { pk: { S: `C#${key}` }, sk: { S: 'total' } }),
+});
+
+/** 4. A plain ADD: the floor, with no idempotency at all. */
+export const plainAdd = (client: DynamoDBClient, tableName: string): CountingDesign => ({
+  name: 'plain ADD (not idempotent)',
+  countBatch: async (records) => {
+    await eachWithConcurrency(records, 16, async (record) => {
+      await client.send(new UpdateItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: `C#${keyOf(record)}` }, sk: { S: 'total' } },
+        UpdateExpression: 'ADD #count :one',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+      }));
+    });
+    return { failed: 0 };
+  },
+  read: (key) => readItem(client, tableName, { pk: { S: `C#${key}` }, sk: { S: 'total' } }),
+});
+
+export const DESIGNS = [ours, transactionPerEvent, listInItem, plainAdd];
+
+let tables = 0;
+/** A new, empty counts table (drop it with dropTables once read). */
+export const freshCountsTable = async (client: DynamoDBClient): Promise<string> => {
+  const tableName = `bench-counts-${Date.now()}-${++tables}`;
+  await createCountsTable({ dynamoDBClient: client, tableName });
+  return tableName;
+};

