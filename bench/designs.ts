@@ -10,7 +10,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 import { makeOrdersStore } from '../src/cli/demo/eventStores.js';
 import { counter, CounterProjection, createCountsTable } from '../src/counterProjection/index.js';
-import { itemSize } from './capacity.js';
+import { itemSize } from '../src/shared/itemSize.js';
 
 /** A way of counting a batch of stream records into a counts table. */
 export interface CountingDesign {

@@ -9,6 +9,7 @@ import type { EventDetail, OptionalTimestamp, PushEventOptions } from '@castore/
 import { EVENT_TABLE_SK } from './constants.js';
 import { DynamoDBEventAlreadyExistsError } from './errors.js';
 import { toEventItem } from './eventItem.js';
+import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
 
 export interface PutEventInputOptions {
   tableName: string;
@@ -56,6 +57,7 @@ export const pushEvent = async ({
     if (isConditionalCheckFailed(error)) {
       throw new DynamoDBEventAlreadyExistsError({ eventStoreId, aggregateId: event.aggregateId, version: event.version });
     }
+    if (isItemTooLarge(error)) throw itemTooLargeError([{ item: input.Item ?? {}, label: `${eventStoreId} aggregate ${event.aggregateId} version ${event.version}` }]);
     throw error;
   }
   return { event };

@@ -7,6 +7,7 @@ import type { EventDetail } from '@castore/core';
 
 import { DynamoDBEventAlreadyExistsError, EventGroupCancelledError } from './errors.js';
 import type { ParsedGroupEvent } from './parseEventGroup.js';
+import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
 import { toPutEventInput } from './pushEvent.js';
 
 /** Writes a parsed group in one transaction: all events or none. */
@@ -22,6 +23,15 @@ export const pushEventGroup = async (
   try {
     await first.dynamoDBClient.send(new TransactWriteItemsCommand({ TransactItems: transactItems }));
   } catch (error) {
+    const reasons = isTransactionCanceled(error) ? (error.CancellationReasons ?? []) : [];
+    if (isItemTooLarge(error, reasons)) {
+      throw itemTooLargeError(
+        events.map(({ eventStoreId, event }, index) => ({
+          item: transactItems[index]?.Put.Item ?? {},
+          label: `group event #${index} (${eventStoreId} aggregate ${event.aggregateId} version ${event.version})`,
+        })),
+      );
+    }
     throw toGroupError(error, events);
   }
   return { eventGroup: events.map(({ event }) => ({ event })) };

@@ -56,6 +56,7 @@ program
   .option('--consumer <name>', 'checkpoint name, one per projection', 'default')
   .addOption(new Option('--from <position>', 'where to start without a checkpoint').choices(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'))
   .option('--batch-size <n>', 'records per handler call', positiveInteger, 500)
+  .option('--max-retries <n>', 'retries of a failing batch before the run stops (-1: until it succeeds)', (v) => (v === '-1' ? -1 : positiveInteger(v)), -1)
   .option('--batching-window <ms>', 'how long to gather records before a smaller batch (Lambda: MaximumBatchingWindow)', (v) => (v === '0' ? 0 : positiveInteger(v)), 0)
   .addOption(endpointOption())
   .action(runCommand);

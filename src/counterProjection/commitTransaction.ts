@@ -4,7 +4,7 @@ import { buildTransaction, type TransactionAction } from './buildTransaction.js'
 import { CounterShardsChangedError, CountWriteFailedError } from './errors.js';
 import type { CounterChunk } from './packTransactions.js';
 import type { PlannedIncrement } from './planIncrements.js';
-import { backoffDelay, isRetryable, sleep, type RetryOptions } from './retry.js';
+import { backoffDelay, isRetryable, isTransientError, sleep, type RetryOptions } from './retry.js';
 
 export interface CommitResult {
   counted: PlannedIncrement[];
@@ -47,8 +47,9 @@ export const commitTransaction = async ({
         continue; // Not a failure: the next attempt is smaller by the duplicates.
       }
       failedAttempts += 1;
-      const code = reasons?.find(({ Code }) => Code !== undefined && Code !== 'None')?.Code ?? (error as Error).name;
-      if (!isRetryable(code) || failedAttempts >= retry.maxAttempts) throw new CountWriteFailedError(failedAttempts, error);
+      const code = reasons?.find(({ Code }) => Code !== undefined && Code !== 'None')?.Code;
+      const retryable = reasons === undefined ? isTransientError(error) : isRetryable(code);
+      if (!retryable || failedAttempts >= retry.maxAttempts) throw new CountWriteFailedError(failedAttempts, error);
       await sleep(backoffDelay(failedAttempts, retry));
     }
   }

@@ -32,11 +32,26 @@ export const planIncrements = ({
   sequenceNumber?: string | undefined;
 }): PlannedIncrement[] =>
   counters
-    .filter((counter) => counter.listensTo(message))
+    .filter((counter) => guard(counter, sequenceNumber, () => counter.listensTo(message)))
     .map((counter) => {
-      const { key, by, targetRef } = counter.read(message);
+      const { key, by, targetRef } = guard(counter, sequenceNumber, () => counter.read(message));
       return toIncrement({ counter, key, by, targetRef, timestamp: message.event.timestamp, position, sequenceNumber });
     });
+
+/** A counter's own function that throws on an odd event (`null.country`) fails the record with a typed error. */
+const guard = <T>(counter: Counter, sequenceNumber: string | undefined, call: () => T): T => {
+  try {
+    return call();
+  } catch (error) {
+    throw new InvalidIncrementError({
+      counterName: counter.name,
+      field: 'key',
+      value: `${(error as Error).name}: ${(error as Error).message}`,
+      expected: 'counter functions (filter, key, by, targetRef) that do not throw on this event',
+      ...(sequenceNumber !== undefined ? { sequenceNumber } : {}),
+    });
+  }
+};
 
 /** Checks what a counter definition (or a direct caller) gave before it reaches DynamoDB keys. */
 export const toIncrement = ({

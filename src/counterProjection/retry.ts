@@ -32,4 +32,21 @@ const RETRYABLE = new Set([
   'ServiceUnavailableException',
 ]);
 
+// A connection lost or refused (a DynamoDB restarting, a network blip): nothing was
+// written by a refused call, and a transaction is all or nothing, so trying again is safe.
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+
 export const isRetryable = (codeOrName: string | undefined): boolean => codeOrName !== undefined && RETRYABLE.has(codeOrName);
+
+/** Whether another attempt may succeed where this error failed: throttling, conflicts, 5xx, the network. */
+export const isTransientError = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  const { code, $retryable, $metadata } = error as { code?: unknown; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  return (
+    isRetryable(error.name) ||
+    error.name === 'TimeoutError' ||
+    (typeof code === 'string' && NETWORK_CODES.has(code)) ||
+    $retryable !== undefined ||
+    ($metadata?.httpStatusCode ?? 0) >= 500
+  );
+};

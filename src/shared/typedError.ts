@@ -18,9 +18,10 @@ export const hasErrorCode = <CODE extends string>(error: unknown, code: CODE): e
 
 /** A short, printable form of a value for error messages (values can be huge or binary). */
 export const describeValue = (value: unknown): string => {
+  if (typeof value === 'string' && value.length > 200) return `${JSON.stringify(value.slice(0, 200))}… (${value.length} characters)`;
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+    text = JSON.stringify(value) ?? String(value);
   } catch {
     text = String(value);
   }

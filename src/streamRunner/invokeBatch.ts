@@ -16,7 +16,7 @@ export interface FailedRecords {
 export interface InvokeOptions {
   shardId: string;
   handler: StreamHandler;
-  /** Retries of a failing batch after its first attempt (Lambda's MaximumRetryAttempts). */
+  /** Retries of a failing batch after its first attempt (Lambda's MaximumRetryAttempts); -1: no limit. */
   maximumRetryAttempts: number;
   /** Splits a failing batch in two before retrying (Lambda's BisectBatchOnFunctionError). */
   bisectBatchOnFunctionError: boolean;
@@ -52,7 +52,7 @@ export const invokeBatch = async (batch: StreamsApiRecord[], options: InvokeOpti
       pending.unshift({ records: remaining.slice(0, half), attempts: 0 }, { records: remaining.slice(half), attempts: 0 });
       continue;
     }
-    if (attempts > options.maximumRetryAttempts) {
+    if (options.maximumRetryAttempts >= 0 && attempts > options.maximumRetryAttempts) {
       await options.onFailure({ shardId: options.shardId, records: remaining, error });
       await options.onHandled(remaining[remaining.length - 1] as StreamsApiRecord, { committed: 0, failed: remaining.length });
       continue;

@@ -3,6 +3,7 @@ import type { DynamoDBStreamsClient, _Record as StreamsApiRecord } from '@aws-sd
 
 import { CheckpointStore } from './checkpointStore.js';
 import { UndeliverableRecordsError } from './errors.js';
+import { isTransientError, sleep } from '../counterProjection/retry.js';
 import { invokeBatch, type FailedRecords, type StreamHandler } from './invokeBatch.js';
 import { readShard } from './shardReader.js';
 import { isReadyToRead, listShards, resolveStreamArn } from './shardDiscovery.js';
@@ -21,6 +22,7 @@ export interface StreamRunnerOptions {
   batchSize?: number;
   maximumBatchingWindowMs?: number;
   bisectBatchOnFunctionError?: boolean;
+  /** Retries of a failing batch; -1 (Lambda's default) retries until it succeeds. Default 3. */
   maximumRetryAttempts?: number;
   retryDelay?: { baseDelayMs: number; maxDelayMs: number };
   /** Dead letter for records that still fail after every retry; without it the runner stops with UndeliverableRecordsError. */
@@ -85,8 +87,17 @@ export class StreamRunner {
     const caughtUp = new Set<string>();
     const finished = new Set<string>();
     let fatal: { error: unknown } | undefined;
+    let outages = 0;
     while (!this.stopping) {
-      const shards = await listShards(this.options.streamsClient, streamArn);
+      let shards;
+      try {
+        shards = await listShards(this.options.streamsClient, streamArn);
+        outages = 0;
+      } catch (error) {
+        if (!isTransientError(error)) throw error;
+        await this.sleepUnlessWoken(this.outageDelay(++outages));
+        continue;
+      }
       const listed = new Set(shards.map((shard) => shard.ShardId as string));
       for (const shard of shards) {
         const shardId = shard.ShardId as string;
@@ -95,7 +106,10 @@ export class StreamRunner {
           .then((done) => {
             if (done) finished.add(shardId);
           })
-          .catch((error: unknown) => {
+          .catch(async (error: unknown) => {
+            // DynamoDB away for a while (restarting, throttling): the shard is read again
+            // from its checkpoint at the next discovery, nothing is skipped.
+            if (isTransientError(error)) return sleep(this.outageDelay(1));
             fatal = { error };
             this.stop();
           })
@@ -162,6 +176,8 @@ export class StreamRunner {
         await this.options.onFailure(failed);
       },
     });
+
+  private outageDelay = (outages: number) => Math.min(5_000, 100 * 2 ** Math.min(outages, 6));
 
   private sleepUnlessWoken = (ms: number) =>
     new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-import { GetItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventDetail } from '@castore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -6,6 +6,7 @@ import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.
 import { counter, CounterProjection, createCountsTable } from '../../src/counterProjection/index.js';
 import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
+import { itemSize } from '../../src/shared/itemSize.js';
 import { insertRecord, sequenceNumberOf } from '../support/records.js';
 
 let client: DynamoDBClient;
@@ -32,13 +33,6 @@ const makeProjection = async () => {
     projection: new CounterProjection({ dynamoDBClient: client, countsTableName, sourceEventStores: [ordersStore], counters: [hotCounter] }),
   };
 };
-
-/** DynamoDB's item size rule: attribute names plus values (numbers about 1 byte per 2 digits). */
-const itemSize = (item: Record<string, AttributeValue>) =>
-  Object.entries(item).reduce((size, [name, value]) => {
-    const valueSize = value.S !== undefined ? Buffer.byteLength(value.S) : value.N !== undefined ? Math.ceil(value.N.replace('-', '').length / 2) + 1 : NaN;
-    return size + Buffer.byteLength(name) + valueSize;
-  }, 0);
 
 describe('a hot counter', () => {
   it('keeps its item the same size after 20,000 increments: refs live in their own items', async () => {

@@ -18,7 +18,7 @@ const makeProjection = async (options: ProjectionOptions, dynamoDBClient: Dynamo
 
 /** `run`: projects the live stream with the module's counters until stopped (Ctrl-C). */
 export const runCommand = async (
-  options: ProjectionOptions & { eventTable: string; checkpointTable: string; consumer: string; from: 'TRIM_HORIZON' | 'LATEST'; batchSize: number; batchingWindow: number },
+  options: ProjectionOptions & { eventTable: string; checkpointTable: string; consumer: string; from: 'TRIM_HORIZON' | 'LATEST'; batchSize: number; batchingWindow: number; maxRetries: number },
 ): Promise<void> => {
   const connection = await connect(options);
   try {
@@ -33,6 +33,8 @@ export const runCommand = async (
       startingPosition: options.from,
       batchSize: options.batchSize,
       maximumBatchingWindowMs: options.batchingWindow,
+      // No dead letter here: retry (Lambda's default) rather than stop or skip.
+      maximumRetryAttempts: options.maxRetries,
       handler: (records) => projection.processRecords(records),
       onProgress: ({ read, committed, deadLettered, lagMs }) => {
         if (Date.now() - lastLog < 1_000) return;
