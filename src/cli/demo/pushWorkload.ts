@@ -18,12 +18,15 @@ export const pushWorkload = async ({
   concurrency,
   signal,
   onPushed,
+  onError,
 }: {
   operations: Operation[];
   stores: { orders: OrdersStore; users: UsersStore };
   concurrency: number;
   signal: AbortSignal;
   onPushed: (count: number) => void;
+  /** When given, a failed push is reported here and the others go on (the chaos runs); otherwise it rejects. */
+  onError?: (operation: Operation, error: unknown) => void;
 }): Promise<PushedEvent[]> => {
   const pushed: PushedEvent[] = [];
   const lastOnAggregate = new Map<string, Promise<unknown>>();
@@ -35,9 +38,14 @@ export const pushWorkload = async ({
     const keys = operation.map(({ store, aggregateId }) => `${store}#${aggregateId}`);
     const previous = keys.map((key) => lastOnAggregate.get(key));
     const push = Promise.all(previous).then(async () => {
-      const events = await pushOperation(operation, stores);
-      pushed.push(...events);
-      onPushed(events.length);
+      try {
+        const events = await pushOperation(operation, stores);
+        pushed.push(...events);
+        onPushed(events.length);
+      } catch (error) {
+        if (onError === undefined) throw error;
+        onError(operation, error);
+      }
     });
     keys.forEach((key) => lastOnAggregate.set(key, push));
     inFlight.add(push);

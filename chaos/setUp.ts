@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { Agent } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+import { DynamoDBSingleTableEventStorageAdapter } from '../src/adapter/index.js';
+import { createTables } from '../src/cli/commands/tables.js';
+import { makeOrdersStore, makeUsersStore } from '../src/cli/demo/eventStores.js';
+import { pushWorkload, type PushedEvent } from '../src/cli/demo/pushWorkload.js';
+import { planWorkload, type Operation } from '../src/cli/demo/workloadPlan.js';
+import type { PipelineTables } from './runnerProcess.js';
+
+export const makeClients = (endpoint: string) => {
+  const config = {
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }), connectionTimeout: 2_000 }),
+  };
+  return { client: new DynamoDBClient(config), streamsClient: new DynamoDBStreamsClient(config) };
+};
+
+export const createPipelineTables = async (client: DynamoDBClient): Promise<PipelineTables> => {
+  const suffix = randomUUID().slice(0, 8);
+  const tables = { eventTable: `chaos-events-${suffix}`, countsTable: `chaos-counts-${suffix}`, checkpointTable: `chaos-checkpoints-${suffix}` };
+  await createTables(client, tables);
+  return tables;
+};
+
+/** Pushes the demo workload; failed pushes (a server down) are left out of the acknowledged ones. */
+export const pushDemoWorkload = async ({ client, eventTable, events, seed = 11 }: { client: DynamoDBClient; eventTable: string; events: number; seed?: number }) => {
+  const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: client });
+  const operations: Operation[] = planWorkload({ events, seed });
+  let failedPushes = 0;
+  const acknowledged: PushedEvent[] = await pushWorkload({
+    operations,
+    stores: { orders: makeOrdersStore(adapter), users: makeUsersStore(adapter) },
+    concurrency: 16,
+    signal: new AbortController().signal,
+    onPushed: () => undefined,
+    onError: () => (failedPushes += 1),
+  });
+  return { operations, acknowledged, failedPushes };
+};
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A seeded generator, so that a chaos run can be repeated. */
+export const seededRandom = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
