@@ -16,10 +16,37 @@ export const makeClients = (endpoint: string) => {
     endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }), connectionTimeout: 2_000 }),
+    // A request in flight when the server is killed must fail, not wait forever.
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }), connectionTimeout: 2_000, requestTimeout: 10_000, throwOnRequestTimeout: true }),
   };
   return { client: new DynamoDBClient(config), streamsClient: new DynamoDBStreamsClient(config) };
 };
+
+/**
+ * Re-sends a call refused because the server is down (ECONNREFUSED while it restarts,
+ * a reset or a timeout when it dies mid-call), for up to a minute: the SDK's own retry
+ * quota is spent within milliseconds by many calls failing at once. A conditional write
+ * re-sent after an unknown outcome may then fail as already existing: acknowledged or
+ * not, the verification reads the table.
+ */
+export const rideOutOutages = (client: DynamoDBClient): DynamoDBClient =>
+  new Proxy(client, {
+    get: (target, property, receiver) =>
+      property !== 'send'
+        ? Reflect.get(target, property, receiver)
+        : async (command: unknown) => {
+            for (let attempt = 0; ; attempt++) {
+              try {
+                return await target.send(command as never);
+              } catch (error) {
+                const code = (error as { code?: string }).code;
+                const down = code === 'ECONNREFUSED' || code === 'ECONNRESET' || (error as Error).name === 'TimeoutError';
+                if (!down || attempt >= 300) throw error;
+                await sleep(200);
+              }
+            }
+          },
+  });
 
 export const createPipelineTables = async (client: DynamoDBClient): Promise<PipelineTables> => {
   const suffix = randomUUID().slice(0, 8);
@@ -30,7 +57,7 @@ export const createPipelineTables = async (client: DynamoDBClient): Promise<Pipe
 
 /** Pushes the demo workload; failed pushes (a server down) are left out of the acknowledged ones. */
 export const pushDemoWorkload = async ({ client, eventTable, events, seed = 11 }: { client: DynamoDBClient; eventTable: string; events: number; seed?: number }) => {
-  const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: client });
+  const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: rideOutOutages(client) });
   const operations: Operation[] = planWorkload({ events, seed });
   let failedPushes = 0;
   const acknowledged: PushedEvent[] = await pushWorkload({

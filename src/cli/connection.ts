@@ -39,7 +39,13 @@ export const connect = async ({ endpoint, embedded = false, port }: ConnectionOp
     ...(url !== undefined ? { endpoint: url } : {}),
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'local',
     ...(url !== undefined && !hasAwsCredentials() ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }) }),
+    // Without a timeout, a request in flight when DynamoDB dies can wait forever.
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }),
+      connectionTimeout: 5_000,
+      requestTimeout: 30_000,
+      throwOnRequestTimeout: true,
+    }),
   };
   const dynamoDBClient = new DynamoDBClient(config);
   const streamsClient = new DynamoDBStreamsClient(config);
