@@ -7,7 +7,7 @@ import { DynamoDBSingleTableEventStorageAdapter, createEventTable } from '../src
 import { toEventItem } from '../src/adapter/eventItem.js';
 import { meteredClient } from './capacity.js';
 import { compare, type Comparison, type Contender } from './harness.js';
-import { dropTables } from './tables.js';
+import { dropTables } from '../src/dynamoDBLocal/dropTables.js';
 
 export interface SuiteOptions {
   client: DynamoDBClient;

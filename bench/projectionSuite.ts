@@ -6,7 +6,7 @@ import { toEventItem } from '../src/adapter/eventItem.js';
 import { meteredClient } from './capacity.js';
 import { DESIGNS, freshCountsTable } from './designs.js';
 import { compare, type Comparison } from './harness.js';
-import { dropTables } from './tables.js';
+import { dropTables } from '../src/dynamoDBLocal/dropTables.js';
 
 export interface ProjectionFindings {
   comparisons: Comparison[];

@@ -11,7 +11,7 @@ import { expectedCounts } from '../src/cli/demo/expectedCounts.js';
 import { pushWorkload } from '../src/cli/demo/pushWorkload.js';
 import { planWorkload } from '../src/cli/demo/workloadPlan.js';
 import { CounterProjection } from '../src/counterProjection/index.js';
-import { dropTables } from './tables.js';
+import { dropTables } from '../src/dynamoDBLocal/dropTables.js';
 
 export interface ScalePoint {
   events: number;

@@ -43,7 +43,7 @@ const differences = (v: Verdict) => v.lostAcknowledged + v.partialGroups + v.cou
 
 const renderReport = (verdicts: Verdict[], quick: boolean) => `# Reliability
 
-Measured by \`npm run chaos\`${quick ? ' -- --quick' : ''} on ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores, Node.js ${process.version},
+Measured by \`npm run chaos${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores, Node.js ${process.version},
 DynamoDB Local 3.3.0; the server-death scenario runs a file-backed DynamoDB Local so that it can be killed).
 \`npm test\` runs a short version of each scenario (\`test/reliability/chaos.test.ts\`).
 

@@ -4,6 +4,7 @@ import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-strea
 import { counters, sourceEventStores } from '../../src/cli/demo/counters.js';
 import { CounterProjection } from '../../src/counterProjection/index.js';
 import { StreamRunner, type FailedRecords, type StreamHandler } from '../../src/streamRunner/index.js';
+import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
 import { createPipelineTables, makeClients, pushDemoWorkload, seededRandom } from '../setUp.js';
 import { verify, type Verdict } from '../verify.js';
 
@@ -66,7 +67,9 @@ export const redelivery = async ({ endpoint, events, seed = 3 }: { endpoint: str
         return undefined;
       },
     });
-    return await verify({ client, tables, scenario: 'every batch delivered 1 to 3 times, re-split', operations, acknowledged, duplicatesInjected });
+    const verdict = await verify({ client, tables, scenario: 'every batch delivered 1 to 3 times, re-split', operations, acknowledged, duplicatesInjected });
+    await dropTables(client, Object.values(tables));
+    return verdict;
   } finally {
     client.destroy();
     streamsClient.destroy();
@@ -107,6 +110,7 @@ export const throttling = async ({ endpoint, events, failureShare, seed = 4 }: {
     const replay = await projectionOn(client, tables.countsTable).processRecords(deadLetter);
     if (replay.batchItemFailures.length > 0) throw new Error('the dead letter replay failed');
     const verdict = await verify({ client, tables, scenario: `${Math.round(failureShare * 100)}% of calls throttled or conflicting`, operations, acknowledged, deadLettered: deadLetter.length });
+    await dropTables(client, Object.values(tables));
     return { ...verdict, faults };
   } finally {
     client.destroy();

@@ -1,6 +1,7 @@
 import { KillableServer } from '../server.js';
 import { killProcess, startRunnerProcess } from '../runnerProcess.js';
 import { createPipelineTables, makeClients, pushDemoWorkload, seededRandom, sleep } from '../setUp.js';
+import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
 import { verify, waitUntilCounted, type Verdict } from '../verify.js';
 
 /**
@@ -48,6 +49,7 @@ export const consumerDeath = async ({ endpoint, events, kills, seed = 2 }: { end
     const { operations, acknowledged } = await pushing;
     const verdict = await waitUntilCounted(() => verify({ client, tables, scenario: 'runner killed (SIGKILL) and restarted', operations, acknowledged, kills }), 180_000);
     await killProcess(runner, 'SIGTERM');
+    await dropTables(client, Object.values(tables));
     return verdict;
   } finally {
     client.destroy();
@@ -64,6 +66,7 @@ export const twoRunners = async ({ endpoint, events }: { endpoint: string; event
     const { operations, acknowledged } = await pushDemoWorkload({ client, eventTable: tables.eventTable, events });
     const verdict = await waitUntilCounted(() => verify({ client, tables, scenario: 'two runners on one stream', operations, acknowledged }), 180_000);
     await Promise.all(runners.map((runner) => killProcess(runner, 'SIGTERM')));
+    await dropTables(client, Object.values(tables));
     return verdict;
   } finally {
     client.destroy();

@@ -1,6 +1,7 @@
 import { isEventAlreadyExistsError } from '@castore/core';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
 import { createPipelineTables, makeClients } from '../setUp.js';
 import type { Verdict } from '../verify.js';
 
@@ -11,7 +12,8 @@ import type { Verdict } from '../verify.js';
 export const writeRaces = async ({ endpoint, writers, pushesPerWriter, aggregates }: { endpoint: string; writers: number; pushesPerWriter: number; aggregates: number }): Promise<Verdict> => {
   const { client, streamsClient } = makeClients(endpoint);
   try {
-    const { eventTable } = await createPipelineTables(client);
+    const tables = await createPipelineTables(client);
+    const { eventTable } = tables;
     const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: client });
     const context = { eventStoreId: 'race' };
     const acknowledged: { aggregateId: string; version: number; writer: number; push: number }[] = [];
@@ -46,6 +48,7 @@ export const writeRaces = async ({ endpoint, writers, pushesPerWriter, aggregate
       const byVersion = new Map(events.map((event) => [event.version, event.payload as { writer: number; push: number }]));
       lostAcknowledged += acknowledged.filter((a) => a.aggregateId === aggregateId).filter((a) => byVersion.get(a.version)?.writer !== a.writer || byVersion.get(a.version)?.push !== a.push).length;
     }
+    await dropTables(client, Object.values(tables));
     return {
       scenario: `${writers} writers racing on ${aggregates} aggregates (${conflicts} conflicts retried)`,
       pushed: writers * pushesPerWriter,

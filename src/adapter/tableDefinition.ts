@@ -1,10 +1,6 @@
-import {
-  CreateTableCommand,
-  waitUntilTableExists,
-  type CreateTableCommandInput,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
+import { createTableAndWait } from '../shared/createTableAndWait.js';
 import {
   EVENT_TABLE_EVENT_STORE_ID_KEY,
   EVENT_TABLE_INITIAL_EVENT_INDEX_NAME,
@@ -53,6 +49,5 @@ export const createEventTable = async ({
   tableName: string;
   maxWaitSeconds?: number;
 }): Promise<void> => {
-  await dynamoDBClient.send(new CreateTableCommand(eventTableDefinition(tableName)));
-  await waitUntilTableExists({ client: dynamoDBClient, maxWaitTime: maxWaitSeconds }, { TableName: tableName });
+  await createTableAndWait(dynamoDBClient, eventTableDefinition(tableName), maxWaitSeconds);
 };

@@ -1,10 +1,6 @@
-import {
-  CreateTableCommand,
-  waitUntilTableExists,
-  type CreateTableCommandInput,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
+import { createTableAndWait } from '../shared/createTableAndWait.js';
 import type { CounterWindow } from './windows.js';
 
 export const COUNTS_TABLE_PK = 'pk';
@@ -55,6 +51,5 @@ export const createCountsTable = async ({
   tableName: string;
   maxWaitSeconds?: number;
 }): Promise<void> => {
-  await dynamoDBClient.send(new CreateTableCommand(countsTableDefinition(tableName)));
-  await waitUntilTableExists({ client: dynamoDBClient, maxWaitTime: maxWaitSeconds }, { TableName: tableName });
+  await createTableAndWait(dynamoDBClient, countsTableDefinition(tableName), maxWaitSeconds);
 };

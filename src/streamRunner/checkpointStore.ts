@@ -1,11 +1,6 @@
-import {
-  CreateTableCommand,
-  GetItemCommand,
-  PutItemCommand,
-  waitUntilTableExists,
-  type CreateTableCommandInput,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+import { createTableAndWait } from '../shared/createTableAndWait.js';
 
 /** What the runner remembers of a shard: the last record handled, never an iterator (they expire). */
 export interface ShardCheckpoint {
@@ -60,7 +55,5 @@ export const checkpointTableDefinition = (tableName: string): CreateTableCommand
   BillingMode: 'PAY_PER_REQUEST',
 });
 
-export const createCheckpointTable = async ({ dynamoDBClient, tableName }: { dynamoDBClient: DynamoDBClient; tableName: string }): Promise<void> => {
-  await dynamoDBClient.send(new CreateTableCommand(checkpointTableDefinition(tableName)));
-  await waitUntilTableExists({ client: dynamoDBClient, maxWaitTime: 300 }, { TableName: tableName });
-};
+export const createCheckpointTable = ({ dynamoDBClient, tableName }: { dynamoDBClient: DynamoDBClient; tableName: string }): Promise<void> =>
+  createTableAndWait(dynamoDBClient, checkpointTableDefinition(tableName));
