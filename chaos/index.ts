@@ -28,7 +28,7 @@ const main = async () => {
     await run(() => consumerDeath({ endpoint: server.endpoint, events: size(10_000), kills: quick ? 3 : 6 }));
     await run(() => twoRunners({ endpoint: server.endpoint, events: size(5_000) }));
     await run(() => redelivery({ endpoint: server.endpoint, events: size(5_000) }));
-    await run(() => throttling({ endpoint: server.endpoint, events: size(5_000), failureShare: 0.3 }));
+    await run(() => throttling({ endpoint: server.endpoint, events: size(5_000), failureShare: 0.5 }));
     await run(() => writeRaces({ endpoint: server.endpoint, writers: 64, pushesPerWriter: quick ? 5 : 20, aggregates: 8 }));
   } finally {
     await server.stop();

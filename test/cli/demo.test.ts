@@ -18,3 +18,23 @@ describe('castore-dynamodb-counter demo', () => {
     expect(stdout).toContain(`All ${rows.length} counts equal what was pushed.`);
   });
 });
+
+describe('castore-dynamodb-counter demo, interrupted', () => {
+  it('stops on Ctrl-C (SIGINT) and stops its DynamoDB Local', async () => {
+    const { startCli } = await import('../support/cli.js');
+    const child = startCli(['demo', '--events', '200000']);
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    // Interrupt once it pushes.
+    for (let waited = 0; !stdout.includes('pushed') && waited < 60_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    const javaPid = Number(
+      (await import('node:child_process')).execFileSync('pgrep', ['-P', String(child.pid), '-f', 'DynamoDBLocal.jar'], { encoding: 'utf8' }).trim().split('\n')[0],
+    );
+    expect(javaPid).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code).toBe(130);
+    expect(stdout).toContain('Interrupted.');
+    expect(() => process.kill(javaPid, 0)).toThrow(); // no such process any more
+  }, 120_000);
+});
