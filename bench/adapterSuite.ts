@@ -38,9 +38,10 @@ export const runAdapterSuite = async (options: SuiteOptions): Promise<Comparison
   await createEventTable({ dynamoDBClient: options.client, tableName });
   const comparisons: Comparison[] = [];
   for (const concurrency of [1, 16]) comparisons.push(await pushEventComparison(options, tableName, concurrency));
-  comparisons.push(...(await readComparisons(options, tableName)));
-  comparisons.push(await listComparison(options, tableName));
-  comparisons.push(await groupComparison(options, tableName));
+  await seedReads(options, tableName);
+  for (const concurrency of [1, 16]) comparisons.push(...(await readComparisons(options, tableName, concurrency)));
+  for (const concurrency of [1, 16]) comparisons.push(await listComparison(options, tableName, concurrency));
+  for (const concurrency of [1, 16]) comparisons.push(await groupComparison(options, tableName, concurrency));
   await dropTables(options.client, [tableName]);
   return comparisons;
 };
@@ -72,11 +73,20 @@ const pushEventComparison = async (options: SuiteOptions, tableName: string, con
   });
 };
 
-const readComparisons = async (options: SuiteOptions, tableName: string) => {
+const aggregateId = 'big-aggregate';
+const aggregateSize = (options: SuiteOptions) => Math.round(1_000 * options.scale);
+const listedCount = (options: SuiteOptions) => Math.round(5_000 * options.scale);
+
+/** The 1,000-event aggregate and the 5,000 aggregates the read comparisons read. */
+const seedReads = async (options: SuiteOptions, tableName: string) => {
+  const { ours } = adapters(options.client, tableName);
+  await inParallel(aggregateSize(options), 16, (index) => ours.pushEvent({ aggregateId, version: index + 1, type: 'T', payload }, { eventStoreId: 'bench' }));
+  await inParallel(listedCount(options), 32, (index) => ours.pushEvent({ aggregateId: `listed-${index}`, version: 1, type: 'T' }, { eventStoreId: 'listed' }));
+};
+
+const readComparisons = async (options: SuiteOptions, tableName: string, concurrency: number) => {
   const { ours, reference } = adapters(options.client, tableName);
-  const aggregateId = 'big-aggregate';
-  const size = Math.round(1_000 * options.scale);
-  await inParallel(size, 16, (index) => ours.pushEvent({ aggregateId, version: index + 1, type: 'T', payload }, { eventStoreId: 'bench' }));
+  const size = aggregateSize(options);
   const rawQuery = async (input: { Limit?: number; ScanIndexForward?: boolean }) => {
     const items: Record<string, AttributeValue>[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
@@ -89,12 +99,12 @@ const readComparisons = async (options: SuiteOptions, tableName: string) => {
     return items.map((item) => unmarshall(item));
   };
   const reads = (count: number, read: () => Promise<unknown>) => async () => {
-    await inParallel(count, 16, read);
+    await inParallel(count, concurrency, read);
     return { operations: count };
   };
   const full = await compare({
     suite: 'adapter',
-    name: `getEvents of a ${size}-event aggregate, concurrency 16`,
+    name: `getEvents of a ${size}-event aggregate, concurrency ${concurrency}`,
     baseline: 'raw SDK Query loop + unmarshall',
     rounds: options.rounds,
     warmup: options.warmup,
@@ -106,7 +116,7 @@ const readComparisons = async (options: SuiteOptions, tableName: string) => {
   });
   const last = await compare({
     suite: 'adapter',
-    name: `last event (reverse + limit 1) of a ${size}-event aggregate, concurrency 16`,
+    name: `last event (reverse + limit 1) of a ${size}-event aggregate, concurrency ${concurrency}`,
     baseline: 'raw SDK Query Limit 1',
     rounds: options.rounds,
     warmup: options.warmup,
@@ -119,10 +129,14 @@ const readComparisons = async (options: SuiteOptions, tableName: string) => {
   return [full, last];
 };
 
-const listComparison = async (options: SuiteOptions, tableName: string) => {
+const listComparison = async (options: SuiteOptions, tableName: string, concurrency: number) => {
   const { ours, reference } = adapters(options.client, tableName);
-  const count = Math.round(5_000 * options.scale);
-  await inParallel(count, 32, (index) => ours.pushEvent({ aggregateId: `listed-${index}`, version: 1, type: 'T' }, { eventStoreId: 'listed' }));
+  const count = listedCount(options);
+  // `concurrency` listings page through all the ids at once.
+  const times = (list: () => Promise<{ operations: number }>) => async () => {
+    const results = await Promise.all(Array.from({ length: concurrency }, list));
+    return { operations: results.reduce((sum, { operations }) => sum + operations, 0) };
+  };
   const pageThrough = (adapter: EventStorageAdapter) => async () => {
     let pageToken: string | undefined;
     let listed = 0;
@@ -145,20 +159,20 @@ const listComparison = async (options: SuiteOptions, tableName: string) => {
   };
   return compare({
     suite: 'adapter',
-    name: `listAggregateIds through ${count} aggregates, pages of 100`,
+    name: `listAggregateIds through ${count} aggregates, pages of 100, concurrency ${concurrency}`,
     unit: 'ids/s',
     baseline: 'raw SDK GSI Query loop + unmarshall',
     rounds: options.rounds,
     warmup: options.warmup,
     contenders: [
-      { name: 'raw SDK GSI Query loop + unmarshall', run: raw },
-      { name: 'castore-dynamodb-counter', run: pageThrough(ours) },
-      { name: '@castore reference 2.4.2', run: pageThrough(reference) },
+      { name: 'raw SDK GSI Query loop + unmarshall', run: times(raw) },
+      { name: 'castore-dynamodb-counter', run: times(pageThrough(ours)) },
+      { name: '@castore reference 2.4.2', run: times(pageThrough(reference)) },
     ],
   });
 };
 
-const groupComparison = async (options: SuiteOptions, tableName: string) => {
+const groupComparison = async (options: SuiteOptions, tableName: string, concurrency: number) => {
   const groups = Math.round(60 * options.scale);
   const reducer = () => ({ aggregateId: 'x', version: 1 });
   const storesOn = (adapter: EventStorageAdapter) => [0, 1].map((i) => new EventStore({ eventStoreId: `group${i}`, eventTypes: [], reducer, eventStorageAdapter: adapter }) as unknown as EventStore);
@@ -167,12 +181,12 @@ const groupComparison = async (options: SuiteOptions, tableName: string) => {
   const viaEventStore = (adapterOf: (client: DynamoDBClient) => EventStorageAdapter): Contender['run'] => async () => {
     const metered = meteredClient(options.client);
     const stores = storesOn(adapterOf(metered.client));
-    await inParallel(groups, 16, () => EventStore.pushEventGroup({}, ...groupOf(stores)));
+    await inParallel(groups, concurrency, () => EventStore.pushEventGroup({}, ...groupOf(stores)));
     return { operations: groups * 10, wcu: metered.takeWcu() };
   };
   return compare({
     suite: 'adapter',
-    name: 'EventStore.pushEventGroup of 10 events, concurrency 16',
+    name: `EventStore.pushEventGroup of 10 events, concurrency ${concurrency}`,
     unit: 'events/s',
     baseline: 'raw SDK TransactWriteItems',
     rounds: options.rounds,
@@ -183,7 +197,7 @@ const groupComparison = async (options: SuiteOptions, tableName: string) => {
         run: async () => {
           const metered = meteredClient(options.client);
           const timestamp = new Date().toISOString();
-          await inParallel(groups, 16, () =>
+          await inParallel(groups, concurrency, () =>
             metered.client.send(new TransactWriteItemsCommand({
               TransactItems: Array.from({ length: 10 }, (_, i) => ({ Put: { TableName: tableName, Item: toEventItem({ aggregateId: freshId('g'), version: 1, type: 'T', timestamp, payload }, `group${i % 2}`), ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } } })),
             })),

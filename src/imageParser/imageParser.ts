@@ -58,6 +58,7 @@ export class ImageParser<EVENT_STORES extends EventStore> {
     const fail: Fail = (field, value, expected) => {
       throw new InvalidStreamRecordError({ sequenceNumber, field, value, expected });
     };
+    assertKeyAttributes(image, fail);
     const item = unmarshallImage(image, unmarshallOptions, fail);
     const { eventStoreId, aggregateId } = this.readPartitionKey(item.aggregateId, fail);
     return {
@@ -114,6 +115,22 @@ export class ImageParser<EVENT_STORES extends EventStore> {
     return type;
   };
 }
+
+// unmarshall trusts the type tags ({ S: 1 } becomes 1): the fields that identify an
+// event must carry the DynamoDB type the adapter writes, with a string inside.
+const KEY_ATTRIBUTES = { aggregateId: 'S', version: 'N', type: 'S', timestamp: 'S' } as const;
+
+const assertKeyAttributes = (image: unknown, fail: Fail): void => {
+  if (typeof image !== 'object' || image === null || Array.isArray(image)) return; // unmarshallImage says why
+  for (const [field, type] of Object.entries(KEY_ATTRIBUTES)) {
+    const value = (image as Record<string, unknown>)[field];
+    const tags = typeof value === 'object' && value !== null ? Object.keys(value) : [];
+    const content = tags.length === 1 && tags[0] === type ? (value as Record<string, unknown>)[type] : undefined;
+    if (typeof content !== 'string') {
+      fail(field, value, `a DynamoDB ${type === 'S' ? 'string' : 'number'} attribute ({ ${type}: "…" })`);
+    }
+  }
+};
 
 const unmarshallImage = (image: unknown, options: UnmarshallOptions, fail: Fail): Record<string, unknown> => {
   if (typeof image !== 'object' || image === null || Array.isArray(image)) {
