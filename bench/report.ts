@@ -79,7 +79,8 @@ ${results.adapter.map(comparisonTable).join('\n')}
 The same stream of \`ORDER_PLACED\` records, counted in batches of 500 by four designs: this library
 (coalesced transactions with per-ref items), one transaction per event (a ref item plus the counter's ADD),
 the refs kept in a list inside the counter item (\`list_append\` guarded by \`NOT contains\`), and a plain
-\`ADD\` (no idempotency: the floor). Per-event designs run 16 writes at a time.
+\`ADD\` (no idempotency: the floor). Per-event designs run 16 writes at a time. The largest
+size runs one round without warm-up (the list-in-item design takes minutes there).
 
 ${projection.comparisons.map(comparisonTable).join('\n')}
 ![events per second by design](bench/chart.svg)
