@@ -56,7 +56,7 @@ export const renderMarkdown = (results: BenchResults): string => {
   const designs = Object.keys(projection.hotItemBytes);
   return `# Benchmarks
 
-Measured by \`npm run bench\`${results.settings.quick ? ' --quick' : ''} on ${results.date}: ${results.machine.cpus} cores shared by
+Measured by \`npm run bench${results.settings.quick ? ' -- --quick' : ''}\` on ${results.date}: ${results.machine.cpus} cores shared by
 DynamoDB Local ${results.machine.dynamoDBLocal} and the client, Node.js ${results.machine.node}. Every comparison runs its
 contenders against the same server in one run, ${results.settings.warmup} warm-up round(s) then ${results.settings.rounds}
 measured rounds, rotating their order each round; medians, minimum and maximum of the rounds. Absolute
