@@ -8,6 +8,7 @@ import { toEventItem } from '../src/adapter/eventItem.js';
 import { meteredClient } from './capacity.js';
 import { compare, type Comparison, type Contender } from './harness.js';
 import { dropTables } from '../src/dynamoDBLocal/dropTables.js';
+import { mapWithConcurrency } from '../src/shared/mapWithConcurrency.js';
 
 export interface SuiteOptions {
   client: DynamoDBClient;
@@ -21,12 +22,8 @@ let unique = 0;
 const freshId = (prefix: string) => `${prefix}-${++unique}`;
 
 /** Runs `count` calls of `call`, `concurrency` at a time. */
-const inParallel = async (count: number, concurrency: number, call: (index: number) => Promise<unknown>) => {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) await call(next++);
-  }));
-};
+const inParallel = (count: number, concurrency: number, call: (index: number) => Promise<unknown>) =>
+  mapWithConcurrency(Array.from({ length: count }, (_, index) => index), concurrency, call);
 
 const adapters = (client: DynamoDBClient, tableName: string) => ({
   ours: new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: client }),

@@ -11,6 +11,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { makeOrdersStore } from '../src/cli/demo/eventStores.js';
 import { counter, CounterProjection, createCountsTable } from '../src/counterProjection/index.js';
 import { itemSize } from '../src/shared/itemSize.js';
+import { mapWithConcurrency } from '../src/shared/mapWithConcurrency.js';
 
 /** A way of counting a batch of stream records into a counts table. */
 export interface CountingDesign {
@@ -26,13 +27,6 @@ const keyOf = (record: StreamsApiRecord) => (unmarshall(record.dynamodb?.NewImag
 const refOf = (record: StreamsApiRecord) => {
   const image = record.dynamodb?.NewImage as Record<string, AttributeValue>;
   return `${image.aggregateId?.S}#${image.version?.N}`;
-};
-
-const eachWithConcurrency = async <T>(items: T[], concurrency: number, call: (item: T) => Promise<void>) => {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await call(items[next++] as T);
-  }));
 };
 
 const readItem = async (client: DynamoDBClient, tableName: string, key: Record<string, AttributeValue>) => {
@@ -63,7 +57,7 @@ export const ours = (client: DynamoDBClient, tableName: string): CountingDesign 
 export const transactionPerEvent = (client: DynamoDBClient, tableName: string): CountingDesign => ({
   name: 'one transaction per event',
   countBatch: async (records) => {
-    await eachWithConcurrency(records, 16, async (record) => {
+    await mapWithConcurrency(records, 16, async (record) => {
       const key = keyOf(record);
       try {
         await client.send(new TransactWriteItemsCommand({
@@ -87,7 +81,7 @@ export const listInItem = (client: DynamoDBClient, tableName: string): CountingD
   countBatch: async (records) => {
     let failed = 0;
     let lastError: string | undefined;
-    await eachWithConcurrency(records, 16, async (record) => {
+    await mapWithConcurrency(records, 16, async (record) => {
       const ref = refOf(record);
       try {
         await client.send(new UpdateItemCommand({
@@ -113,7 +107,7 @@ export const listInItem = (client: DynamoDBClient, tableName: string): CountingD
 export const plainAdd = (client: DynamoDBClient, tableName: string): CountingDesign => ({
   name: 'plain ADD (not idempotent)',
   countBatch: async (records) => {
-    await eachWithConcurrency(records, 16, async (record) => {
+    await mapWithConcurrency(records, 16, async (record) => {
       await client.send(new UpdateItemCommand({
         TableName: tableName,
         Key: { pk: { S: `C#${keyOf(record)}` }, sk: { S: 'total' } },

@@ -9,6 +9,8 @@ import { createTables } from '../src/cli/commands/tables.js';
 import { makeOrdersStore, makeUsersStore } from '../src/cli/demo/eventStores.js';
 import { pushWorkload, type PushedEvent } from '../src/cli/demo/pushWorkload.js';
 import { planWorkload, type Operation } from '../src/cli/demo/workloadPlan.js';
+
+export { seededRandom } from '../src/cli/demo/workloadPlan.js';
 import type { PipelineTables } from './runnerProcess.js';
 
 export const makeClients = (endpoint: string) => {
@@ -72,11 +74,3 @@ export const pushDemoWorkload = async ({ client, eventTable, events, seed = 11 }
 };
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A seeded generator, so that a chaos run can be repeated. */
-export const seededRandom = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -124,10 +124,5 @@ export class CounterProjectionPipeline extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead letter (on-failure destination) of the stream event source mapping.',
     });
-  }
-
-  /** The stack's region and account, for users building ARNs next to it. */
-  get stack(): Stack {
-    return Stack.of(this);
   }
 }

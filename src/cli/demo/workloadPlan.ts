@@ -12,8 +12,8 @@ export type Operation = PlannedEvent[];
 const COUNTRIES = ['FR', 'DE', 'ES', 'IT', 'US', 'GB', 'JP'];
 const CARRIERS = ['ups', 'dhl', 'fedex'];
 
-// mulberry32: a seeded generator, so that a run can be repeated.
-const random = (seed: number) => () => {
+// mulberry32: a seeded generator, so that a run can be repeated (the chaos runs use it too).
+export const seededRandom = (seed: number) => () => {
   seed = (seed + 0x6d2b79f5) | 0;
   let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
@@ -21,7 +21,7 @@ const random = (seed: number) => () => {
 };
 
 export const planWorkload = ({ events, seed = 42 }: { events: number; seed?: number }): Operation[] => {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const freeUsers: string[] = [];
   const openOrders: { id: string; version: number }[] = [];
