@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Agent } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -6,19 +5,25 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 import { startDynamoDBLocal } from '../src/dynamoDBLocal/index.js';
 import { runAdapterSuite } from './adapterSuite.js';
-import { throughputChart } from './chart.js';
 import { runProjectionSuite } from './projectionSuite.js';
-import { renderMarkdown, type BenchResults } from './report.js';
+import type { BenchResults } from './report.js';
 import { runScaleSuite } from './scaleSuite.js';
+import { readBenchResults, writeBenchOutputs } from './writeOutputs.js';
 
 /**
  * `npm run bench [-- --quick] [-- --endpoint URL]`: every comparison on one server in
- * one run; writes BENCHMARKS.md, bench/results.json and bench/chart.svg.
+ * one run; writes BENCHMARKS.md, bench/results.json, bench/chart.svg and README's headlines.
  * `--adapter-only` runs the adapter comparisons and writes nothing (for tuning).
+ * `--render` measures nothing: it rewrites the reports from bench/results.json.
  */
 const main = async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const args = process.argv.slice(2);
+  if (args.includes('--render')) {
+    writeBenchOutputs(readBenchResults());
+    console.log('Rewrote BENCHMARKS.md, bench/chart.svg and README.md\'s headlines from bench/results.json.');
+    return;
+  }
   const quick = args.includes('--quick');
   const endpointArg = args[args.indexOf('--endpoint') + 1];
   let server = args.includes('--endpoint') ? undefined : await startDynamoDBLocal();
@@ -59,10 +64,8 @@ const main = async () => {
       projectionSizes,
       scale,
     };
-    writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-    writeFileSync(new URL('./chart.svg', import.meta.url), throughputChart(projection.comparisons.slice(0, projectionSizes.length), projectionSizes));
-    writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), renderMarkdown(results));
-    console.log('\nWrote BENCHMARKS.md, bench/results.json and bench/chart.svg.');
+    writeBenchOutputs(results);
+    console.log('\nWrote BENCHMARKS.md, bench/results.json, bench/chart.svg and README.md\'s headlines.');
   } finally {
     client.destroy();
     await server?.stop();

@@ -44,11 +44,28 @@ export const headlines = (results: BenchResults): string[] => {
   const hot = results.projection.comparisons.find((c) => c.name === 'hot counter only');
   const oursDesign = 'castore-dynamodb-counter (coalesced)';
   return [
-    `Adapter: between ${fmt(Math.min(...adapterRaw.map((a) => a.raw)), 2)}× and ${fmt(Math.max(...adapterRaw.map((a) => a.raw)), 2)}× the raw SDK's throughput, and ${fmt(Math.min(...adapterRaw.map((a) => a.reference)), 2)}× to ${fmt(Math.max(...adapterRaw.map((a) => a.reference)), 2)}× the reference adapter's.`,
+    `Adapter: between ${fmt(Math.min(...adapterRaw.map((a) => a.raw)), 2)}× and ${fmt(Math.max(...adapterRaw.map((a) => a.raw)), 2)}× the raw SDK's throughput (lowest: ${slowest(adapterRaw)?.name ?? ''}), and ${fmt(Math.min(...adapterRaw.map((a) => a.reference)), 2)}× to ${fmt(Math.max(...adapterRaw.map((a) => a.reference)), 0)}× the reference adapter's.`,
     `Reading the last event of a ${last?.name.match(/(\d+)-event/)?.[1] ?? ''}-event aggregate: ${fmt(ratio(last, ours, reference), 0)}× the reference adapter's throughput.`,
-    `Counting ${biggest?.name ?? ''}: ${fmt(ratio(biggest, oursDesign, 'one transaction per event'), 2)}× the events/s of one transaction per event, ${fmt(ratio(biggest, oursDesign, 'plain ADD (not idempotent)'), 2)}× a plain non-idempotent ADD.`,
+    `Counting ${(biggest?.name ?? '').replace(/^\d+/, (n) => fmt(Number(n)))}: ${fmt(ratio(biggest, oursDesign, 'one transaction per event'), 2)}× the events/s of one transaction per event, ${fmt(ratio(biggest, oursDesign, 'plain ADD (not idempotent)'), 2)}× a plain non-idempotent ADD.`,
     `Hot counter: ${fmt(hot?.results.find((r) => r.name === oursDesign)?.wcuPerOperation ?? NaN, 2)} WCU per event (one transaction per event: ${fmt(hot?.results.find((r) => r.name === 'one transaction per event')?.wcuPerOperation ?? NaN, 2)}).`,
+    itemSizeHeadline(results, oursDesign),
+    endToEndHeadline(results.scale),
   ];
+};
+
+const slowest = <T extends { raw: number }>(ratios: T[]): T | undefined => [...ratios].sort((a, b) => a.raw - b.raw)[0];
+
+const itemSizeHeadline = ({ projection, projectionSizes }: BenchResults, oursDesign: string): string => {
+  const [first, last] = [projectionSizes[0] as number, projectionSizes[projectionSizes.length - 1] as number];
+  const bytes = (design: string, size: number) => fmt(projection.hotItemBytes[design]?.[size] ?? NaN);
+  return `The hot counter's item: ${bytes(oursDesign, first)} bytes after ${fmt(first)} events and ${bytes(oursDesign, last)} after ${fmt(last)}; with the refs listed in the item, ${bytes('refs listed in the counter item', first)} and ${bytes('refs listed in the counter item', last)} bytes.`;
+};
+
+const endToEndHeadline = (scale: ScalePoint[]): string => {
+  const [first, last] = [scale[0], scale[scale.length - 1]];
+  if (first === undefined || last === undefined) return 'End to end: not measured.';
+  const memory = scale.map((p) => p.runnerPeakMb);
+  return `End to end (push -> stream -> runner -> counts): ${fmt(first.eventsPerSecond)} events/s at ${fmt(first.events)} events, ${fmt(last.eventsPerSecond)} at ${fmt(last.events)}${scale.every((p) => p.exact) ? ', every count exact' : ', **some counts not exact**'}; the runner's peak memory ${fmt(Math.min(...memory))} to ${fmt(Math.max(...memory))} MB.`;
 };
 
 export const renderMarkdown = (results: BenchResults): string => {

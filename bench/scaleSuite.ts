@@ -52,7 +52,7 @@ export const runScaleSuite = async ({ client, endpoint, sizes }: { client: Dynam
     const expected = [...expectedCounts(counters, pushed).values()];
     const targets = expected.map(({ counterName, key }) => ({ counterName: counterName as 'upgrades', key }));
     let exact = false;
-    while (!exact && Date.now() - started < 30 * 60_000) {
+    while (!exact && Date.now() - started < 60 * 60_000) {
       const actual = await projection.getCounts(targets);
       exact = expected.every(({ count }, index) => actual[index] === count);
       if (!exact) await new Promise((resolve) => setTimeout(resolve, 200));
