@@ -5,7 +5,7 @@ export type { Counter, CounterOptions } from './counter.js';
 export { countsTableDefinition, createCountsTable, COUNTS_TABLE_PK, COUNTS_TABLE_SK } from './countsTable.js';
 export * from './errors.js';
 export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
-export type { CountedRef } from './reads.js';
+export type { CountedRef } from './listCountedRefs.js';
 export type { RetryOptions } from './retry.js';
 export { COUNTER_WINDOWS, toBucket } from './windows.js';
 export type { CounterWindow } from './windows.js';

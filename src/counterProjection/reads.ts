@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 
 import type { Counter } from './counter.js';
-import { refKey, totalKey, windowKey } from './countsTable.js';
+import { totalKey, windowKey } from './countsTable.js';
 import { InvalidCountQueryError } from './errors.js';
 import { backoffDelay, sleep, type RetryOptions } from './retry.js';
 import { isCounterWindow, toBucket, type CounterWindow } from './windows.js';
@@ -106,60 +106,4 @@ export const getWindowedCounts = async (
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
   return buckets;
-};
-
-export interface CountedRef {
-  targetRef: string;
-  by: number;
-  /** When it was counted (ISO). */
-  countedAt: string;
-}
-
-/**
- * The refs a counter key has counted (its audit trail), shard after shard; page tokens
- * carry the shard and the last ref. Query, never Scan.
- */
-export const listCountedRefs = async (
-  context: ReadContext,
-  { counter, key, limit = 100, pageToken }: { counter: Counter; key: string; limit?: number; pageToken?: string },
-): Promise<{ refs: CountedRef[]; nextPageToken?: string }> => {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidCountQueryError('limit', limit, 'an integer >= 1');
-  let { shard, after } = decodeRefsToken(pageToken, counter, key);
-  const refs: CountedRef[] = [];
-  while (shard < counter.refShards && refs.length < limit) {
-    const page = await context.dynamoDBClient.send(
-      new QueryCommand({
-        TableName: context.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: refKey(counter.name, shard, key, '').pk } },
-        Limit: limit - refs.length,
-        ...(after !== undefined ? { ExclusiveStartKey: toKey(refKey(counter.name, shard, key, after)) } : {}),
-      }),
-    );
-    refs.push(...(page.Items ?? []).map((item) => ({ targetRef: item.sk?.S ?? '', by: Number(item.by?.N), countedAt: item.at?.S ?? '' })));
-    if (page.LastEvaluatedKey === undefined) {
-      shard += 1;
-      after = undefined;
-    } else after = page.LastEvaluatedKey.sk?.S;
-  }
-  if (shard >= counter.refShards) return { refs };
-  return { refs, nextPageToken: Buffer.from(JSON.stringify({ c: counter.name, k: key, s: shard, a: after })).toString('base64url') };
-};
-
-const decodeRefsToken = (pageToken: string | undefined, counter: Counter, key: string): { shard: number; after: string | undefined } => {
-  if (pageToken === undefined) return { shard: 0, after: undefined };
-  let token: { c?: unknown; k?: unknown; s?: unknown; a?: unknown } | undefined;
-  try {
-    token = JSON.parse(Buffer.from(pageToken, 'base64url').toString('utf8')) as typeof token;
-  } catch {
-    token = undefined;
-  }
-  const valid =
-    token?.c === counter.name &&
-    token.k === key &&
-    Number.isSafeInteger(token.s) &&
-    (token.s as number) >= 0 &&
-    (token.a === undefined || typeof token.a === 'string');
-  if (!valid) throw new InvalidCountQueryError('pageToken', pageToken, `a nextPageToken of listCountedRefs for counter ${counter.name} and this key`);
-  return { shard: token?.s as number, after: token?.a as string | undefined };
 };

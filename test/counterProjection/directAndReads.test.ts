@@ -117,6 +117,29 @@ describe('windowed counts', () => {
   });
 });
 
+describe('listCountedRefs across the ref shards', () => {
+  const refs = Array.from({ length: 150 }, (_, index) => `order-${index}`);
+  beforeAll(async () => {
+    await Promise.all(refs.map((targetRef, index) => projection.increment({ counterName: 'plain', key: 'many', by: index + 1, targetRef })));
+  });
+
+  it.each([1, 7, 64, 1000])('returns every ref exactly once in pages of %i', async (limit) => {
+    const seen: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await projection.listCountedRefs('plain', 'many', { limit, ...(pageToken !== undefined ? { pageToken } : {}) });
+      expect(page.refs.length).toBeLessThanOrEqual(limit);
+      seen.push(...page.refs.map((ref) => `${ref.targetRef}:${ref.by}`));
+      pageToken = page.nextPageToken;
+    } while (pageToken !== undefined);
+    expect(seen.sort()).toEqual(refs.map((ref, index) => `${ref}:${index + 1}`).sort());
+  });
+
+  it('answers an uncounted key with no refs and no page token', async () => {
+    expect(await projection.listCountedRefs('plain', 'never-counted')).toEqual({ refs: [] });
+  });
+});
+
 describe('counter definitions', () => {
   it.each([
     [{ name: 'a#b' }, 'name'],
