@@ -44,12 +44,14 @@ export const runAdapterSuite = async (options: SuiteOptions): Promise<Comparison
 };
 
 const pushEventComparison = async (options: SuiteOptions, tableName: string, concurrency: number) => {
-  const pushes = Math.round(400 * options.scale);
-  const contender = (name: string, push: (client: DynamoDBClient, aggregateId: string) => Promise<unknown>): Contender => ({
+  const pushes = Math.round((concurrency === 1 ? 200 : 400) * options.scale);
+  // Each contender gets its client (and builds its adapter) once per round, not per push.
+  const contender = (name: string, pusherOn: (client: DynamoDBClient) => (aggregateId: string) => Promise<unknown>): Contender => ({
     name,
     run: async () => {
       const metered = meteredClient(options.client);
-      await inParallel(pushes, concurrency, () => push(metered.client, freshId(name)));
+      const push = pusherOn(metered.client);
+      await inParallel(pushes, concurrency, () => push(freshId(name)));
       return { operations: pushes, wcu: metered.takeWcu() };
     },
   });
@@ -61,11 +63,17 @@ const pushEventComparison = async (options: SuiteOptions, tableName: string, con
     rounds: options.rounds,
     warmup: options.warmup,
     contenders: [
-      contender('raw SDK conditional PutItem', (client, id) =>
+      contender('raw SDK conditional PutItem', (client) => (id) =>
         client.send(new PutItemCommand({ TableName: tableName, Item: toEventItem(event(id), 'bench'), ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } })),
       ),
-      contender('castore-dynamodb-counter', (client, id) => adapters(client, tableName).ours.pushEvent(event(id), { eventStoreId: 'bench' })),
-      contender('@castore reference 2.4.2', (client, id) => adapters(client, tableName).reference.pushEvent(event(id), { eventStoreId: 'bench' })),
+      contender('castore-dynamodb-counter', (client) => {
+        const { ours } = adapters(client, tableName);
+        return (id) => ours.pushEvent(event(id), { eventStoreId: 'bench' });
+      }),
+      contender('@castore reference 2.4.2', (client) => {
+        const { reference } = adapters(client, tableName);
+        return (id) => reference.pushEvent(event(id), { eventStoreId: 'bench' });
+      }),
     ],
   });
 };
@@ -95,6 +103,9 @@ const readComparisons = async (options: SuiteOptions, tableName: string, concurr
     // The same work as the adapters: items become plain objects.
     return items.map((item) => unmarshall(item));
   };
+  // Rounds of about half a second, with enough calls to keep `concurrency` in flight.
+  const fullReads = concurrency === 1 ? 16 : 32;
+  const lastReads = concurrency === 1 ? 200 : 400;
   const reads = (count: number, read: () => Promise<unknown>) => async () => {
     await inParallel(count, concurrency, read);
     return { operations: count };
@@ -106,9 +117,9 @@ const readComparisons = async (options: SuiteOptions, tableName: string, concurr
     rounds: options.rounds,
     warmup: options.warmup,
     contenders: [
-      { name: 'raw SDK Query loop + unmarshall', run: reads(20, () => rawQuery({})) },
-      { name: 'castore-dynamodb-counter', run: reads(20, () => ours.getEvents(aggregateId, { eventStoreId: 'bench' })) },
-      { name: '@castore reference 2.4.2', run: reads(20, () => reference.getEvents(aggregateId, { eventStoreId: 'bench' })) },
+      { name: 'raw SDK Query loop + unmarshall', run: reads(fullReads, () => rawQuery({})) },
+      { name: 'castore-dynamodb-counter', run: reads(fullReads, () => ours.getEvents(aggregateId, { eventStoreId: 'bench' })) },
+      { name: '@castore reference 2.4.2', run: reads(fullReads, () => reference.getEvents(aggregateId, { eventStoreId: 'bench' })) },
     ],
   });
   const last = await compare({
@@ -118,9 +129,10 @@ const readComparisons = async (options: SuiteOptions, tableName: string, concurr
     rounds: options.rounds,
     warmup: options.warmup,
     contenders: [
-      { name: 'raw SDK Query Limit 1', run: reads(400, () => rawQuery({ Limit: 1, ScanIndexForward: false })) },
-      { name: 'castore-dynamodb-counter', run: reads(400, () => ours.getEvents(aggregateId, { eventStoreId: 'bench' }, { reverse: true, limit: 1 })) },
-      { name: '@castore reference 2.4.2', run: reads(10, () => reference.getEvents(aggregateId, { eventStoreId: 'bench' }, { reverse: true, limit: 1 })) },
+      { name: 'raw SDK Query Limit 1', run: reads(lastReads, () => rawQuery({ Limit: 1, ScanIndexForward: false })) },
+      { name: 'castore-dynamodb-counter', run: reads(lastReads, () => ours.getEvents(aggregateId, { eventStoreId: 'bench' }, { reverse: true, limit: 1 })) },
+      // It reads the whole aggregate each time: a few reads make a round of seconds.
+      { name: '@castore reference 2.4.2', run: reads(concurrency === 1 ? 3 : 16, () => reference.getEvents(aggregateId, { eventStoreId: 'bench' }, { reverse: true, limit: 1 })) },
     ],
   });
   return [full, last];
@@ -170,7 +182,7 @@ const listComparison = async (options: SuiteOptions, tableName: string, concurre
 };
 
 const groupComparison = async (options: SuiteOptions, tableName: string, concurrency: number) => {
-  const groups = Math.round(60 * options.scale);
+  const groups = Math.round((concurrency === 1 ? 30 : 48) * options.scale);
   const reducer = () => ({ aggregateId: 'x', version: 1 });
   const storesOn = (adapter: EventStorageAdapter) => [0, 1].map((i) => new EventStore({ eventStoreId: `group${i}`, eventTypes: [], reducer, eventStorageAdapter: adapter }) as unknown as EventStore);
   const groupOf = (stores: EventStore[]) =>

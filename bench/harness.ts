@@ -84,9 +84,17 @@ export const compare = async ({
   return comparison;
 };
 
+/**
+ * How many times `other`'s rate `result` reached: the median over rounds of the two
+ * contenders' rates in the same round. Pairing by round cancels what drifts between
+ * rounds (the server's GC, the VM's neighbours), which a ratio of medians does not.
+ */
+export const pairedRatio = (result: ContenderResult, other: ContenderResult): number =>
+  median(result.rounds.map((rate, round) => rate / (other.rounds[round] ?? NaN)));
+
 export const ratioToBaseline = (comparison: Comparison, result: ContenderResult): number => {
   const base = comparison.results.find((r) => r.name === comparison.baseline);
-  return base === undefined ? NaN : result.median / base.median;
+  return base === undefined ? NaN : pairedRatio(result, base);
 };
 
 const printComparison = (comparison: Comparison) => {

@@ -37,11 +37,13 @@ const main = async () => {
     });
   let client = makeClient();
   try {
-    const settings = { rounds: quick ? 2 : 5, warmup: 1, quick };
+    // The adapter's operations take milliseconds: many short rounds, so that the paired
+    // per-round ratios see the same conditions. The projection's rounds take seconds.
+    const settings = { warmup: 1, adapterRounds: quick ? 4 : 15, projectionRounds: quick ? 2 : 3, quick };
     const projectionSizes = quick ? [1_000, 5_000] : [1_000, 5_000, 20_000];
-    const adapter = await runAdapterSuite({ client, rounds: settings.rounds, warmup: settings.warmup, scale: quick ? 0.5 : 1 });
+    const adapter = await runAdapterSuite({ client, rounds: settings.adapterRounds, warmup: settings.warmup, scale: quick ? 0.5 : 1 });
     if (args.includes('--adapter-only')) return;
-    const projection = await runProjectionSuite({ client, sizes: projectionSizes, rounds: quick ? 2 : 3, warmup: settings.warmup });
+    const projection = await runProjectionSuite({ client, sizes: projectionSizes, rounds: settings.projectionRounds, warmup: settings.warmup });
     const scale = [];
     for (const events of quick ? [1_000, 5_000] : [1_000, 10_000, 100_000]) {
       if (server !== undefined) {

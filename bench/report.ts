@@ -1,12 +1,12 @@
 import type { Comparison } from './harness.js';
-import { ratioToBaseline } from './harness.js';
+import { pairedRatio, ratioToBaseline } from './harness.js';
 import type { ProjectionFindings } from './projectionSuite.js';
 import type { ScalePoint } from './scaleSuite.js';
 
 export interface BenchResults {
   date: string;
   machine: { cpus: number; node: string; dynamoDBLocal: string; endpoint: string };
-  settings: { rounds: number; warmup: number; quick: boolean };
+  settings: { warmup: number; adapterRounds: number; projectionRounds: number; quick: boolean };
   adapter: Comparison[];
   projection: ProjectionFindings;
   projectionSizes: number[];
@@ -28,9 +28,9 @@ const comparisonTable = (comparison: Comparison): string => {
 };
 
 const ratio = (comparison: Comparison | undefined, name: string, to: string) => {
-  const a = comparison?.results.find((r) => r.name === name)?.median;
-  const b = comparison?.results.find((r) => r.name === to)?.median;
-  return a === undefined || b === undefined ? NaN : a / b;
+  const a = comparison?.results.find((r) => r.name === name);
+  const b = comparison?.results.find((r) => r.name === to);
+  return a === undefined || b === undefined ? NaN : pairedRatio(a, b);
 };
 
 /** The headline ratios, as measured: README quotes these. */
@@ -75,9 +75,10 @@ export const renderMarkdown = (results: BenchResults): string => {
 
 Measured by \`npm run bench${results.settings.quick ? ' -- --quick' : ''}\` on ${results.date}: ${results.machine.cpus} cores shared by
 DynamoDB Local ${results.machine.dynamoDBLocal} and the client, Node.js ${results.machine.node}. Every comparison runs its
-contenders against the same server in one run, ${results.settings.warmup} warm-up round(s) then ${results.settings.rounds}
-measured rounds, rotating their order each round; medians, minimum and maximum of the rounds. Absolute
-numbers vary about 20% run to run on this machine: read the ratios. WCU are what AWS would bill:
+contenders against the same server in one run, ${results.settings.warmup} warm-up round then ${results.settings.adapterRounds}
+measured rounds (adapter) or ${results.settings.projectionRounds} (projection), rotating their order each round; medians, minimum and maximum of the rounds. A ratio
+is the median over rounds of the two rates measured in the same round, so that what drifts between
+rounds cancels out. Absolute numbers vary about 20% run to run on this machine: read the ratios. WCU are what AWS would bill:
 DynamoDB's own figure (ReturnConsumedCapacity) for single-item writes, and AWS's rule (2 WCU per started
 KB per item) for transactions, which DynamoDB Local under-reports. Raw data: [bench/results.json](bench/results.json).
 
