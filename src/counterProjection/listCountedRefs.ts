@@ -18,9 +18,9 @@ interface ShardPage {
   more: string | undefined;
 }
 
-// Shards are read a wave at a time, the wave doubling while shards come back short: a
-// cold counter costs log2(refShards) round trips instead of refShards, and a busy one
-// reads at most about twice what it returns.
+// Shards are read a wave at a time, the wave doubling (up to 16) while shards come back
+// short: a cold key costs 8 round trips over 64 shards instead of 64, and, refs being
+// spread evenly over the shards, a busy one reads at most about twice what it returns.
 const MAX_WAVE = 16;
 
 /**
