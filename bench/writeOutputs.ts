@@ -22,7 +22,7 @@ export const writeBenchOutputs = (results: BenchResults): void => {
 
 export const readBenchResults = (): BenchResults => JSON.parse(readFileSync(file('./results.json'), 'utf8')) as BenchResults;
 
-const withHeadlines = (readme: string, results: BenchResults): string => {
+export const withHeadlines = (readme: string, results: BenchResults): string => {
   const start = readme.indexOf(README_START);
   const end = readme.indexOf(README_END);
   if (start === -1 || end < start) throw new Error(`README.md has no ${README_START} ... ${README_END} block to write the headlines into`);

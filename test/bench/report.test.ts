@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+import { goalRows } from '../../bench/goals.js';
+import { pairedRatio } from '../../bench/harness.js';
+import { renderMarkdown, type BenchResults } from '../../bench/report.js';
+import { readBenchResults, withHeadlines } from '../../bench/writeOutputs.js';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+describe('the published benchmark figures', () => {
+  it('README and BENCHMARKS.md say what bench/results.json measured (rerun `npm run bench -- --render` after editing either)', () => {
+    const results = readBenchResults();
+    expect(withHeadlines(read('README.md'), results)).toBe(read('README.md'));
+    expect(renderMarkdown(results)).toBe(read('BENCHMARKS.md'));
+  });
+
+  it('pairs rates by round, so a slow round slows both contenders alike', () => {
+    const round = (name: string, rounds: number[]) => ({ name, rounds, median: 0, min: 0, max: 0 });
+    expect(pairedRatio(round('a', [90, 45, 90]), round('b', [100, 50, 100]))).toBeCloseTo(0.9);
+  });
+
+  it('marks a goal not met when the run missed it', () => {
+    const results: BenchResults = structuredClone(readBenchResults());
+    const pushEvent = results.adapter[0];
+    const raw = pushEvent?.results.find((r) => r.name === pushEvent.baseline);
+    const ours = pushEvent?.results.find((r) => r.name === 'castore-dynamodb-counter');
+    if (raw === undefined || ours === undefined) throw new Error('bench/results.json has no pushEvent comparison');
+    ours.rounds = raw.rounds.map((rate) => rate * 0.5);
+    const [adapterFloor] = goalRows(results);
+    expect(adapterFloor).toMatchObject({ met: false, measured: expect.stringContaining(`${pushEvent?.name} 0.50×`) });
+  });
+});
