@@ -1,4 +1,4 @@
-import { pairedRatio, type Comparison } from './harness.js';
+import { ratioBetween, type Comparison } from './harness.js';
 import type { BenchResults } from './report.js';
 
 const OURS = 'castore-dynamodb-counter';
@@ -10,11 +10,7 @@ const PLAIN_ADD = 'plain ADD (not idempotent)';
 const two = (value: number) => value.toFixed(2);
 const count = (value: number | undefined) => (value ?? NaN).toLocaleString('en');
 
-const ratio = (comparison: Comparison, name: string, to: string): number => {
-  const a = comparison.results.find((r) => r.name === name);
-  const b = comparison.results.find((r) => r.name === to);
-  return a === undefined || b === undefined ? NaN : pairedRatio(a, b);
-};
+const ratio = ratioBetween;
 
 /** The lowest ratio over comparisons, with the comparison it came from. */
 const lowest = (comparisons: Comparison[], name: string, to: (c: Comparison) => string) =>

@@ -92,6 +92,13 @@ export const compare = async ({
 export const pairedRatio = (result: ContenderResult, other: ContenderResult): number =>
   median(result.rounds.map((rate, round) => rate / (other.rounds[round] ?? NaN)));
 
+/** The paired ratio of two contenders of a comparison, by name (NaN when either is missing). */
+export const ratioBetween = (comparison: Comparison | undefined, name: string, to: string): number => {
+  const a = comparison?.results.find((r) => r.name === name);
+  const b = comparison?.results.find((r) => r.name === to);
+  return a === undefined || b === undefined ? NaN : pairedRatio(a, b);
+};
+
 export const ratioToBaseline = (comparison: Comparison, result: ContenderResult): number => {
   const base = comparison.results.find((r) => r.name === comparison.baseline);
   return base === undefined ? NaN : pairedRatio(result, base);

@@ -1,6 +1,6 @@
 import type { Comparison } from './harness.js';
 import { goalsTable } from './goals.js';
-import { pairedRatio, ratioToBaseline } from './harness.js';
+import { ratioBetween, ratioToBaseline } from './harness.js';
 import type { ProjectionFindings } from './projectionSuite.js';
 import type { ScalePoint } from './scaleSuite.js';
 
@@ -28,11 +28,7 @@ const comparisonTable = (comparison: Comparison): string => {
   return `#### ${comparison.name}\n\n${lines.join('\n')}\n`;
 };
 
-const ratio = (comparison: Comparison | undefined, name: string, to: string) => {
-  const a = comparison?.results.find((r) => r.name === name);
-  const b = comparison?.results.find((r) => r.name === to);
-  return a === undefined || b === undefined ? NaN : pairedRatio(a, b);
-};
+const ratio = ratioBetween;
 
 /** The headline ratios, as measured: README quotes these. */
 export const headlines = (results: BenchResults): string[] => {
