@@ -65,6 +65,20 @@ const endToEndHeadline = (scale: ScalePoint[]): string => {
   return `End to end (push -> stream -> runner -> counts): ${fmt(first.eventsPerSecond)} events/s at ${fmt(first.events)} events, ${fmt(last.eventsPerSecond)} at ${fmt(last.events)}${scale.every((p) => p.exact) ? ', every count exact' : ', **some counts not exact**'}; the runner's peak memory ${fmt(Math.min(...memory))} to ${fmt(Math.max(...memory))} MB.`;
 };
 
+const ITEM_LIMIT_BYTES = 400 * 1024;
+
+/** Where the list-in-item design stops: its growth per hot ref, measured, extrapolated to DynamoDB's 400 KB. */
+const itemLimitLine = ({ projection, projectionSizes }: BenchResults): string => {
+  const bytes = projection.hotItemBytes['refs listed in the counter item'];
+  const [first, last] = [projectionSizes[0] as number, projectionSizes[projectionSizes.length - 1] as number];
+  const hotFirst = projection.hotEvents?.[first];
+  const hotLast = projection.hotEvents?.[last];
+  if (bytes?.[first] === undefined || bytes[last] === undefined || hotFirst === undefined || hotLast === undefined || hotLast === hotFirst) return '';
+  const perRef = (bytes[last] - bytes[first]) / (hotLast - hotFirst);
+  const refsAtLimit = hotLast + (ITEM_LIMIT_BYTES - bytes[last]) / perRef;
+  return `The list-in-item design's counter item grew by ${fmt(perRef, 1)} bytes per counted ref (${fmt(hotFirst)} to ${fmt(hotLast)} hot refs): at that rate it reaches DynamoDB's 400 KB item limit at about ${fmt(Math.round(refsAtLimit / 100) * 100)} refs on one counter, and every later event of that counter fails. The other designs' items do not grow.\n`;
+};
+
 export const renderMarkdown = (results: BenchResults): string => {
   const { projection } = results;
   const designs = Object.keys(projection.hotItemBytes);
@@ -116,7 +130,8 @@ ${projection.comparisons.map(comparisonTable).join('\n')}
 |${' --- |'.repeat(results.projectionSizes.length + 1)}
 ${designs.map((d) => `| ${d} | ${results.projectionSizes.map((s) => fmt(projection.hotItemBytes[d]?.[s] ?? NaN)).join(' | ')} |`).join('\n')}
 
-${Object.entries(projection.failures).map(([design, bySize]) => Object.entries(bySize).map(([size, error]) => `- ${design}, ${fmt(Number(size))} events: could not count every event: ${error.slice(0, 160)}`).join('\n')).join('\n')}
+${itemLimitLine(results)}
+${Object.entries(projection.failures).map(([design, byWorkload]) => Object.entries(byWorkload).map(([workload, error]) => `- ${design}, ${workload}: could not count every event: ${error.slice(0, 160)}`).join('\n')).join('\n')}
 
 ### Exact when batches are delivered again
 
