@@ -10,18 +10,17 @@ const PLAIN_ADD = 'plain ADD (not idempotent)';
 const two = (value: number) => value.toFixed(2);
 const count = (value: number | undefined) => (value ?? NaN).toLocaleString('en');
 
-const ratio = ratioBetween;
 
 /** The lowest ratio over comparisons, with the comparison it came from. */
 const lowest = (comparisons: Comparison[], name: string, to: (c: Comparison) => string) =>
   comparisons
-    .map((comparison) => ({ comparison: comparison.name, value: ratio(comparison, name, to(comparison)) }))
+    .map((comparison) => ({ comparison: comparison.name, value: ratioBetween(comparison, name, to(comparison)) }))
     .reduce((low, next) => (next.value < low.value ? next : low), { comparison: '', value: Infinity });
 
 /** Each goal of the issue, what this run measured, and whether it was met: computed, never typed in. */
 export const goalRows = (results: BenchResults): { goal: string; measured: string; met?: boolean }[] => {
   const { adapter, projection, scale } = results;
-  const belowFloor = adapter.filter((c) => ratio(c, OURS, c.baseline) < 0.95);
+  const belowFloor = adapter.filter((c) => ratioBetween(c, OURS, c.baseline) < 0.95);
   const rawLow = lowest(adapter, OURS, (c) => c.baseline);
   const referenceLow = lowest(adapter, OURS, () => REFERENCE);
   const last = adapter.filter((c) => c.name.startsWith('last event'));
@@ -30,12 +29,12 @@ export const goalRows = (results: BenchResults): { goal: string; measured: strin
   const hot = projection.comparisons.find((c) => c.name === 'hot counter only');
   const hotWcu = hot?.results.find((r) => r.name === OURS_DESIGN)?.wcuPerOperation ?? NaN;
   const itemBytes = Object.values(projection.hotItemBytes[OURS_DESIGN] ?? {});
-  const plainAdd = projection.comparisons.map((c) => ratio(c, OURS_DESIGN, PLAIN_ADD));
+  const plainAdd = projection.comparisons.map((c) => ratioBetween(c, OURS_DESIGN, PLAIN_ADD));
   const memory = scale.map((p) => p.runnerPeakMb);
   return [
     {
       goal: 'Adapter: at least 0.95× the raw SDK everywhere',
-      measured: `lowest ${two(rawLow.value)}× (${rawLow.comparison}); below 0.95 in ${belowFloor.length} of ${adapter.length}${belowFloor.length > 0 ? `: ${belowFloor.map((c) => `${c.name} ${two(ratio(c, OURS, c.baseline))}× (reference ${two(ratio(c, REFERENCE, c.baseline))}×)`).join('; ')}` : ''}`,
+      measured: `lowest ${two(rawLow.value)}× (${rawLow.comparison}); below 0.95 in ${belowFloor.length} of ${adapter.length}${belowFloor.length > 0 ? `: ${belowFloor.map((c) => `${c.name} ${two(ratioBetween(c, OURS, c.baseline))}× (reference ${two(ratioBetween(c, REFERENCE, c.baseline))}×)`).join('; ')}` : ''}`,
       met: belowFloor.length === 0,
     },
     { goal: 'Adapter: never slower than the reference (at least 0.95×, as above)', measured: `lowest ${two(referenceLow.value)}× the reference (${referenceLow.comparison})`, met: referenceLow.value >= 0.95 },

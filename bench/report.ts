@@ -28,13 +28,12 @@ const comparisonTable = (comparison: Comparison): string => {
   return `#### ${comparison.name}\n\n${lines.join('\n')}\n`;
 };
 
-const ratio = ratioBetween;
 
 /** The headline ratios, as measured: README quotes these. */
 export const headlines = (results: BenchResults): string[] => {
   const ours = 'castore-dynamodb-counter';
   const reference = '@castore reference 2.4.2';
-  const adapterRaw = results.adapter.map((c) => ({ name: c.name, raw: ratio(c, ours, c.baseline), reference: ratio(c, ours, reference) }));
+  const adapterRaw = results.adapter.map((c) => ({ name: c.name, raw: ratioBetween(c, ours, c.baseline), reference: ratioBetween(c, ours, reference) }));
   const last = results.adapter.find((c) => c.name.startsWith('last event'));
   const mixed = results.projection.comparisons.filter((c) => c.name.includes('hot counter,') || c.name.includes('% on one hot'));
   const biggest = mixed[mixed.length - 1];
@@ -42,8 +41,8 @@ export const headlines = (results: BenchResults): string[] => {
   const oursDesign = 'castore-dynamodb-counter (coalesced)';
   return [
     `Adapter: between ${fmt(Math.min(...adapterRaw.map((a) => a.raw)), 2)}× and ${fmt(Math.max(...adapterRaw.map((a) => a.raw)), 2)}× the raw SDK's throughput (lowest: ${slowest(adapterRaw)?.name ?? ''}), and ${fmt(Math.min(...adapterRaw.map((a) => a.reference)), 2)}× to ${fmt(Math.max(...adapterRaw.map((a) => a.reference)), 0)}× the reference adapter's.`,
-    `Reading the last event of a ${last?.name.match(/(\d+)-event/)?.[1] ?? ''}-event aggregate: ${fmt(ratio(last, ours, reference), 0)}× the reference adapter's throughput.`,
-    `Counting ${(biggest?.name ?? '').replace(/^\d+/, (n) => fmt(Number(n)))}: ${fmt(ratio(biggest, oursDesign, 'one transaction per event'), 2)}× the events/s of one transaction per event, ${fmt(ratio(biggest, oursDesign, 'plain ADD (not idempotent)'), 2)}× a plain non-idempotent ADD.`,
+    `Reading the last event of a ${last?.name.match(/(\d+)-event/)?.[1] ?? ''}-event aggregate: ${fmt(ratioBetween(last, ours, reference), 0)}× the reference adapter's throughput.`,
+    `Counting ${(biggest?.name ?? '').replace(/^\d+/, (n) => fmt(Number(n)))}: ${fmt(ratioBetween(biggest, oursDesign, 'one transaction per event'), 2)}× the events/s of one transaction per event, ${fmt(ratioBetween(biggest, oursDesign, 'plain ADD (not idempotent)'), 2)}× a plain non-idempotent ADD.`,
     `Hot counter: ${fmt(hot?.results.find((r) => r.name === oursDesign)?.wcuPerOperation ?? NaN, 2)} WCU per event (one transaction per event: ${fmt(hot?.results.find((r) => r.name === 'one transaction per event')?.wcuPerOperation ?? NaN, 2)}).`,
     itemSizeHeadline(results, oursDesign),
     endToEndHeadline(results.scale),
