@@ -95,7 +95,13 @@ export class CounterProjectionPipeline extends Construct {
       runtime: settings.runtime ?? Runtime.NODEJS_24_X,
       memorySize: settings.memorySize ?? 512,
       timeout: settings.timeout ?? Duration.seconds(60),
-      environment: { ...settings.environment, EVENT_TABLE_NAME: this.eventTable.tableName, COUNTS_TABLE_NAME: this.countsTable.tableName },
+      environment: {
+        ...settings.environment,
+        EVENT_TABLE_NAME: this.eventTable.tableName,
+        COUNTS_TABLE_NAME: this.countsTable.tableName,
+        // The mapping below reports batch item failures: the handler may return them.
+        CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES: 'true',
+      },
       logGroup: new LogGroup(this, 'ProjectionLogs', { retention: settings.logRetention ?? RetentionDays.ONE_MONTH }),
       ...(settings.bundling !== undefined ? { bundling: settings.bundling } : {}),
     });

@@ -28,7 +28,7 @@ export class InvalidEventStoreIdError extends TypedError<typeof invalidEventStor
   readonly code = invalidEventStoreIdErrorCode;
   constructor(readonly eventStoreId: unknown) {
     super(
-      `Invalid eventStoreId ${describeValue(eventStoreId)}: it must be a non-empty string without '#', ` +
+      `Invalid eventStoreId ${describeValue(eventStoreId)}: it must be a non-empty, well-formed string without '#', ` +
         "because '#' separates the event store from the aggregate id in the table's partition key.",
     );
   }

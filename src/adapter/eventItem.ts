@@ -10,8 +10,15 @@ import { fromPartitionKey, toPartitionKey } from './keys.js';
 // timestamps as strings, so any other form would list aggregates out of order.
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
-export const isIsoTimestamp = (value: unknown): value is string =>
-  typeof value === 'string' && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
+/**
+ * Canonical and real: Date.parse rolls 2024-02-30 and T24:00 into the next day, which would
+ * put the event in another window bucket, so the date must read back as written.
+ */
+export const isIsoTimestamp = (value: unknown): value is string => {
+  if (typeof value !== 'string' || !ISO_TIMESTAMP.test(value)) return false;
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 19) === value.slice(0, 19);
+};
 
 export const assertValidVersion = (version: unknown): number => {
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {

@@ -1,3 +1,4 @@
+import { isWellFormed } from '../shared/strings.js';
 import { MAX_PARTITION_KEY_BYTES } from './constants.js';
 import { InvalidEventError, InvalidEventStoreIdError } from './errors.js';
 
@@ -9,15 +10,16 @@ const SEPARATOR = '#';
  * aggregate `B#x` and store `A#B` with aggregate `x` cannot share a key.
  */
 export const assertValidEventStoreId = (eventStoreId: unknown): string => {
-  if (typeof eventStoreId !== 'string' || eventStoreId === '' || eventStoreId.includes(SEPARATOR)) {
+  if (typeof eventStoreId !== 'string' || eventStoreId === '' || eventStoreId.includes(SEPARATOR) || !isWellFormed(eventStoreId)) {
     throw new InvalidEventStoreIdError(eventStoreId);
   }
   return eventStoreId;
 };
 
 export const assertValidAggregateId = (aggregateId: unknown): string => {
-  if (typeof aggregateId !== 'string' || aggregateId === '') {
-    throw new InvalidEventError('aggregateId', aggregateId, 'a non-empty string');
+  // A lone surrogate is stored as U+FFFD: two such ids would share one aggregate.
+  if (typeof aggregateId !== 'string' || aggregateId === '' || !isWellFormed(aggregateId)) {
+    throw new InvalidEventError('aggregateId', aggregateId, 'a non-empty, well-formed (UTF-16) string');
   }
   return aggregateId;
 };

@@ -1,6 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 
-import { refKey, totalKey, windowKey } from './countsTable.js';
+import { isHashedRefSortKey, refKey, toKeyAttributes, totalKey, windowKey } from './countsTable.js';
 import { windowBuckets, type CounterChunk } from './packTransactions.js';
 import type { PlannedIncrement } from './planIncrements.js';
 import { refShardOf } from './refShard.js';
@@ -10,8 +10,6 @@ export type TransactionAction =
   | { kind: 'total'; chunk: CounterChunk }
   | { kind: 'window'; chunk: CounterChunk }
   | { kind: 'ref'; chunk: CounterChunk; increment: PlannedIncrement };
-
-const toKey = ({ pk, sk }: { pk: string; sk: string }) => ({ pk: { S: pk }, sk: { S: sk } });
 
 /**
  * The counter updates and their ref puts, in one transaction: a ref is never recorded
@@ -27,11 +25,13 @@ export const buildTransaction = (
   for (const chunk of chunks) {
     if (chunk.increments.length === 0) continue;
     const { counter, key } = chunk;
-    const delta = chunk.increments.reduce((sum, { by }) => sum + by, 0);
+    // Summed as bigints: 99 increments near 2^53 would lose units as numbers, and
+    // DynamoDB numbers hold 38 digits.
+    const delta = chunk.increments.reduce((sum, { by }) => sum + BigInt(by), 0n);
     items.push({
       Update: {
         TableName: tableName,
-        Key: toKey(totalKey(counter.name, key)),
+        Key: toKeyAttributes(totalKey(counter.name, key)),
         // refShards is recorded on first count and checked after: another value would
         // look for refs in other partitions and count replays twice.
         UpdateExpression: 'ADD #count :delta SET #counter = :counter, #key = :key, #refShards = if_not_exists(#refShards, :refShards)',
@@ -50,7 +50,7 @@ export const buildTransaction = (
       items.push({
         Update: {
           TableName: tableName,
-          Key: toKey(windowKey(counter.name, window, key, bucket)),
+          Key: toKeyAttributes(windowKey(counter.name, window, key, bucket)),
           UpdateExpression: 'ADD #count :delta SET #counter = :counter, #key = :key, #window = :window',
           ExpressionAttributeNames: { '#count': 'count', '#counter': 'counter', '#key': 'key', '#window': 'window' },
           ExpressionAttributeValues: {
@@ -64,13 +64,15 @@ export const buildTransaction = (
       actions.push({ kind: 'window', chunk });
     }
     for (const increment of chunk.increments) {
+      const itemKey = refKey(counter.name, refShardOf(increment.targetRef, counter.refShards), key, increment.targetRef);
       items.push({
         Put: {
           TableName: tableName,
           Item: {
-            ...toKey(refKey(counter.name, refShardOf(increment.targetRef, counter.refShards), key, increment.targetRef)),
+            ...toKeyAttributes(itemKey),
             by: { N: String(increment.by) },
             at: { S: countedAt },
+            ...(isHashedRefSortKey(itemKey.sk) ? { ref: { S: increment.targetRef } } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },

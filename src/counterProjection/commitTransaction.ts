@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { TransactWriteItemsCommand, type CancellationReason, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import { buildTransaction, type TransactionAction } from './buildTransaction.js';
 import { CounterShardsChangedError, CountWriteFailedError } from './errors.js';
 import type { CounterChunk } from './packTransactions.js';
 import type { PlannedIncrement } from './planIncrements.js';
-import { backoffDelay, isRetryable, isTransientError, sleep, type RetryOptions } from './retry.js';
+import { backoffDelay, isAwsError, isRetryable, isTransientError, sleep, type RetryOptions } from '../shared/retry.js';
 
 export interface CommitResult {
   counted: PlannedIncrement[];
@@ -17,6 +18,12 @@ export interface CommitResult {
  * those increments are duplicates: they are dropped and the rest is sent again.
  * Conflicts and throttling are retried with jittered backoff, up to the budget.
  * Throws CountWriteFailedError or CounterShardsChangedError; nothing is then written.
+ *
+ * Each distinct transaction carries its own ClientRequestToken, kept across the retries
+ * of the same input: when a commit succeeded but its answer was lost (a timeout, a reset
+ * connection), DynamoDB answers the retry with the first outcome for 10 minutes, instead
+ * of cancelling it because its refs now exist, which would report counted events as
+ * duplicates. countedAt is fixed per call for the same reason: the input must not change.
  */
 export const commitTransaction = async ({
   dynamoDBClient,
@@ -32,15 +39,20 @@ export const commitTransaction = async ({
   // Copies: dropping duplicates must not change the caller's plan.
   const chunks = packedChunks.map((chunk) => ({ ...chunk, increments: [...chunk.increments] }));
   const duplicates: PlannedIncrement[] = [];
+  const countedAt = new Date().toISOString();
   let failedAttempts = 0;
+  let clientRequestToken = randomUUID();
   for (;;) {
-    const { items, actions } = buildTransaction(tableName, chunks, new Date().toISOString());
+    const { items, actions } = buildTransaction(tableName, chunks, countedAt);
     if (items.length === 0) return { counted: [], duplicates };
     try {
-      await dynamoDBClient.send(new TransactWriteItemsCommand({ TransactItems: items }));
+      await dynamoDBClient.send(new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: clientRequestToken }));
       return { counted: chunks.flatMap(({ increments }) => increments), duplicates };
     } catch (error) {
       const reasons = cancellationReasons(error);
+      // A cancellation is a definite answer (nothing was written): the next attempt is a new
+      // request. Any other error leaves the outcome unknown: the token is kept.
+      if (reasons !== undefined) clientRequestToken = randomUUID();
       const dropped = reasons === undefined ? [] : dropExistingRefs(reasons, actions);
       if (dropped.length > 0) {
         duplicates.push(...dropped);
@@ -56,7 +68,7 @@ export const commitTransaction = async ({
 };
 
 const cancellationReasons = (error: unknown): CancellationReason[] | undefined =>
-  error instanceof Error && error.name === 'TransactionCanceledException'
+  isAwsError(error, 'TransactionCanceledException')
     ? ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [])
     : undefined;
 

@@ -1,5 +1,6 @@
 import type { EventDetail, EventStore, EventStoreEventDetails, EventStoreId } from '@castore/core';
 
+import { isWellFormed, utf8Bytes } from '../shared/strings.js';
 import { InvalidCounterDefinitionError } from './errors.js';
 import { isCounterWindow, type CounterWindow } from './windows.js';
 
@@ -49,6 +50,8 @@ export interface Counter<EVENT_STORE_ID extends string = string, NAME extends st
 }
 
 export const DEFAULT_REF_SHARDS = 64;
+/** With a key of at most 1,024 bytes, every partition key the projection writes fits DynamoDB's 2,048. */
+const MAX_NAME_BYTES = 255;
 const MAX_REF_SHARDS = 1000;
 
 export const defaultTargetRef = ({ eventStoreId, event }: { eventStoreId: string; event: EventDetail }): string =>
@@ -103,7 +106,9 @@ const validate = ({ name, eventStore, eventTypes, key, filter, by, windows, targ
   const fail = (field: string, value: unknown, expected: string): never => {
     throw new InvalidCounterDefinitionError(name, field, value, expected);
   };
-  if (typeof name !== 'string' || name === '' || name.includes('#')) fail('name', name, "a non-empty string without '#'");
+  if (typeof name !== 'string' || name === '' || name.includes('#') || utf8Bytes(name) > MAX_NAME_BYTES || !isWellFormed(name)) {
+    fail('name', name, `a non-empty, well-formed string without '#', of at most ${MAX_NAME_BYTES} UTF-8 bytes`);
+  }
   const storeTypes = new Set(eventStore.eventTypes.map(({ type }) => type));
   for (const type of eventTypes ?? []) {
     if (!storeTypes.has(type)) fail('eventTypes', type, `event types of ${eventStore.eventStoreId}: ${[...storeTypes].join(', ')}`);

@@ -7,14 +7,15 @@ import { ImageParser } from '../imageParser/index.js';
 import type { StreamRecord } from '../imageParser/streamRecord.js';
 import { commitTransaction } from './commitTransaction.js';
 import type { Counter } from './counter.js';
-import { InvalidCounterDefinitionError, InvalidIncrementError, UnknownCounterError } from './errors.js';
+import { InvalidCounterDefinitionError, InvalidIncrementError, RecordsNotCountedError, UnknownCounterError } from './errors.js';
 import { listCountedRefs, type CountedRef } from './listCountedRefs.js';
 import { packTransactions } from './packTransactions.js';
 import { toIncrement } from './planIncrements.js';
 import { processRecords, type ProcessRecordsResult, type ProcessRecordsStats } from './processRecords.js';
-import { getCount, getCounts, getWindowedCounts } from './reads.js';
+import { getCount, getCounts, getExactCount, getWindowedCounts } from './reads.js';
 import { rebuildCounts, type RebuildOptions } from './rebuild.js';
-import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.js';
+import { integerOption, oneOfOption } from '../shared/options.js';
+import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../shared/retry.js';
 import type { CounterWindow } from './windows.js';
 
 export interface CounterProjectionOptions<EVENT_STORES extends EventStore, COUNTERS extends Counter<EventStoreId<EVENT_STORES>>> {
@@ -29,7 +30,19 @@ export interface CounterProjectionOptions<EVENT_STORES extends EventStore, COUNT
   /** Count transactions in flight at once for one batch. Default 4. */
   concurrency?: number;
   logger?: Pick<Console, 'error'>;
+  /**
+   * How `handler` tells Lambda that records failed. true: it returns `batchItemFailures`,
+   * which Lambda reads only when the event source mapping has ReportBatchItemFailures in
+   * FunctionResponseTypes (without it, the failed records would be dropped silently).
+   * false: it throws, which every mapping retries. Default: the environment variable
+   * CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES=true (which CounterProjectionPipeline sets
+   * together with the mapping setting), else false.
+   */
+  reportBatchItemFailures?: boolean;
 }
+
+/** The environment variable by which a deployment declares ReportBatchItemFailures on its mapping. */
+export const REPORT_BATCH_ITEM_FAILURES_ENV = 'CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES';
 
 type WindowOptions = { window?: CounterWindow; bucket?: string | Date };
 
@@ -44,16 +57,19 @@ export class CounterProjection<EVENT_STORES extends EventStore, COUNTERS extends
   private readonly options: CounterProjectionOptions<EVENT_STORES, COUNTERS>;
   private readonly countersByName: Map<string, COUNTERS>;
   private readonly retry: RetryOptions;
+  private readonly concurrency: number;
 
   constructor(options: CounterProjectionOptions<EVENT_STORES, COUNTERS>) {
     this.options = options;
     this.counters = options.counters;
-    this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
-    this.imageParser = new ImageParser({ sourceEventStores: options.sourceEventStores, unknownEventStores: options.unknownEventStores ?? 'fail' });
+    this.retry = retryOptions(options.retry);
+    this.concurrency = integerOption('concurrency', options.concurrency, { min: 1, max: 100, defaultValue: 4 });
+    const unknownEventStores = oneOfOption('unknownEventStores', options.unknownEventStores, ['fail', 'skip'], 'fail');
+    this.imageParser = new ImageParser({ sourceEventStores: options.sourceEventStores, unknownEventStores });
     this.countersByName = new Map();
     for (const counter of options.counters) {
       if (this.countersByName.has(counter.name)) throw new InvalidCounterDefinitionError(counter.name, 'name', counter.name, 'a name used by one counter only');
-      if (this.imageParser.eventStoresById[counter.eventStoreId] === undefined) {
+      if (!this.imageParser.hasEventStore(counter.eventStoreId)) {
         throw new InvalidCounterDefinitionError(counter.name, 'eventStore', counter.eventStoreId, 'one of sourceEventStores');
       }
       this.countersByName.set(counter.name, counter);
@@ -71,9 +87,16 @@ export class CounterProjection<EVENT_STORES extends EventStore, COUNTERS extends
     return counter;
   }
 
-  /** The Lambda handler for the event table's stream (with ReportBatchItemFailures). */
+  /**
+   * The Lambda handler for the event table's stream. With reportBatchItemFailures it
+   * returns the first record not counted; otherwise it throws RecordsNotCountedError, so
+   * that a mapping without ReportBatchItemFailures retries instead of dropping records.
+   */
   handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const { batchItemFailures } = await this.processRecords(event.Records);
+    const { batchItemFailures, error } = await this.processRecords(event.Records);
+    const reportsFailures = this.options.reportBatchItemFailures ?? process.env[REPORT_BATCH_ITEM_FAILURES_ENV] === 'true';
+    const failed = batchItemFailures[0];
+    if (failed !== undefined && !reportsFailures) throw new RecordsNotCountedError(failed.itemIdentifier, event.Records.length, error);
     return { batchItemFailures };
   };
 
@@ -85,7 +108,7 @@ export class CounterProjection<EVENT_STORES extends EventStore, COUNTERS extends
       imageParser: this.imageParser as ImageParser<EventStore>,
       counters: this.counters,
       retry: this.retry,
-      concurrency: this.options.concurrency ?? 4,
+      concurrency: this.concurrency,
       logger: this.options.logger ?? console,
     });
 
@@ -134,6 +157,13 @@ export class CounterProjection<EVENT_STORES extends EventStore, COUNTERS extends
       { counter: this.counterNamed(counterName), key, ...windowOf(options) },
     );
 
+  /** The count as a bigint, exact however large (getCount refuses counts beyond 2^53 rather than round them). */
+  getExactCount = (counterName: COUNTERS['name'], key: string, options: WindowOptions & { consistentRead?: boolean } = {}): Promise<bigint> =>
+    getExactCount(
+      { dynamoDBClient: this.options.dynamoDBClient, tableName: this.countsTableName, ...(options.consistentRead !== undefined ? { consistentRead: options.consistentRead } : {}) },
+      { counter: this.counterNamed(counterName), key, ...windowOf(options) },
+    );
+
   /** Many counts at once, in the order asked. */
   getCounts = (targets: ({ counterName: COUNTERS['name']; key: string } & WindowOptions)[]): Promise<number[]> =>
     getCounts(
@@ -167,4 +197,10 @@ export class CounterProjection<EVENT_STORES extends EventStore, COUNTERS extends
 const windowOf = ({ window, bucket }: WindowOptions) => ({
   ...(window !== undefined ? { window } : {}),
   ...(bucket !== undefined ? { bucket } : {}),
+});
+
+const retryOptions = (retry: Partial<RetryOptions> = {}): RetryOptions => ({
+  maxAttempts: integerOption('retry.maxAttempts', retry.maxAttempts, { min: 1, defaultValue: DEFAULT_RETRY_OPTIONS.maxAttempts }),
+  baseDelayMs: integerOption('retry.baseDelayMs', retry.baseDelayMs, { min: 0, defaultValue: DEFAULT_RETRY_OPTIONS.baseDelayMs }),
+  maxDelayMs: integerOption('retry.maxDelayMs', retry.maxDelayMs, { min: 0, defaultValue: DEFAULT_RETRY_OPTIONS.maxDelayMs }),
 });

@@ -1,4 +1,5 @@
-import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
+import type { AttributeValue, CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import { createTableAndWait } from '../shared/createTableAndWait.js';
 import type { CounterWindow } from './windows.js';
@@ -13,7 +14,7 @@ export const COUNTS_TABLE_SK = 'sk';
  * writes instead of queueing them on one partition.
  *   total   pk T#<counter>#<key>              sk "total"    count, refShards
  *   window  pk W#<counter>#<window>#<key>     sk <bucket>   count
- *   ref     pk R#<counter>#<shard>#<key>      sk <targetRef> by, at
+ *   ref     pk R#<counter>#<shard>#<key>      sk <targetRef> by, at (and ref, when sk is hashed)
  */
 export const totalKey = (counterName: string, key: string) => ({ pk: `T#${counterName}#${key}`, sk: 'total' });
 
@@ -24,8 +25,40 @@ export const windowKey = (counterName: string, window: CounterWindow, key: strin
 
 export const refKey = (counterName: string, shard: number, key: string, targetRef: string) => ({
   pk: `R#${counterName}#${shard}#${key}`,
-  sk: targetRef,
+  sk: refSortKey(targetRef),
 });
+
+/** The DynamoDB form of a key: one place, so that every reader and writer agrees. */
+export const toKeyAttributes = ({ pk, sk }: { pk: string; sk: string }): Record<string, AttributeValue> => ({
+  [COUNTS_TABLE_PK]: { S: pk },
+  [COUNTS_TABLE_SK]: { S: sk },
+});
+
+// A sort key holds 1,024 bytes, and the default targetRef (store#aggregate#version) of an
+// aggregate id the adapter accepts can be twice that. A longer targetRef is stored under
+// a prefix and its SHA-256 instead, the whole of it in the `ref` attribute. The two forms
+// cannot meet: plain sort keys are at most PLAIN_REF_BYTES, hashed ones always longer.
+const PLAIN_REF_BYTES = 952;
+
+export const refSortKey = (targetRef: string): string => {
+  if (Buffer.byteLength(targetRef, 'utf8') <= PLAIN_REF_BYTES) return targetRef;
+  const digest = createHash('sha256').update(targetRef, 'utf8').digest('hex');
+  return `${utf8Prefix(targetRef, PLAIN_REF_BYTES)}#sha256:${digest}`;
+};
+
+export const isHashedRefSortKey = (sortKey: string): boolean => Buffer.byteLength(sortKey, 'utf8') > PLAIN_REF_BYTES;
+
+/** The longest prefix of at most maxBytes UTF-8 bytes that does not cut a character in two. */
+const utf8Prefix = (value: string, maxBytes: number): string => {
+  let bytes = 0;
+  let end = 0;
+  for (const character of value) {
+    bytes += Buffer.byteLength(character, 'utf8');
+    if (bytes > maxBytes) break;
+    end += character.length;
+  }
+  return value.slice(0, end);
+};
 
 /** The CreateTable input of a counts table: string keys pk/sk, on-demand billing. */
 export const countsTableDefinition = (tableName: string): CreateTableCommandInput => ({

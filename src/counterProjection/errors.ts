@@ -19,13 +19,17 @@ export const invalidIncrementErrorCode = 'InvalidIncrement';
 export class InvalidIncrementError extends TypedError<typeof invalidIncrementErrorCode> {
   readonly code = invalidIncrementErrorCode;
   constructor(
-    readonly details: { counterName: string; field: 'key' | 'by' | 'targetRef' | 'timestamp'; value: unknown; expected: string; sequenceNumber?: string },
+    readonly details: {
+      counterName: string;
+      field: 'key' | 'by' | 'targetRef' | 'timestamp' | 'filter' | 'key, by or targetRef';
+      value: unknown;
+      expected: string;
+      sequenceNumber?: string;
+    },
   ) {
     const where = details.sequenceNumber === undefined ? '' : ` for stream record ${details.sequenceNumber}`;
-    super(
-      `Counter ${details.counterName}${where}: ${details.field} ${describeValue(details.value)}, expected ${details.expected}. ` +
-        'Nothing was counted; fix the counter definition (or the event) and let the record be retried.',
-    );
+    const then = details.sequenceNumber === undefined ? 'fix the call' : 'fix the counter definition (or the event) and let the record be retried';
+    super(`Counter ${details.counterName}${where}: ${details.field} ${describeValue(details.value)}, expected ${details.expected}. Nothing was counted; ${then}.`);
   }
 }
 
@@ -83,5 +87,50 @@ export class InvalidCountQueryError extends TypedError<typeof invalidCountQueryE
     readonly expected: string,
   ) {
     super(`Invalid ${option} ${describeValue(value)}: expected ${expected}.`);
+  }
+}
+
+export const countTooLargeErrorCode = 'CountTooLarge';
+/** A stored count beyond JavaScript's safe integers: a number would round it. */
+export class CountTooLargeError extends TypedError<typeof countTooLargeErrorCode> {
+  readonly code = countTooLargeErrorCode;
+  constructor(
+    readonly itemKey: string,
+    readonly count: string,
+  ) {
+    super(`The count of ${itemKey} is ${count}, beyond 2^53: as a number it would be rounded. Read it with getExactCount, which returns a bigint.`);
+  }
+}
+
+export const countReadFailedErrorCode = 'CountReadFailed';
+/** DynamoDB kept leaving keys unprocessed (throttling) past the retry budget: a read failure, not the caller's mistake. */
+export class CountReadFailedError extends TypedError<typeof countReadFailedErrorCode> {
+  readonly code = countReadFailedErrorCode;
+  constructor(
+    readonly attempts: number,
+    readonly unprocessedKeys: number,
+  ) {
+    super(`DynamoDB left ${unprocessedKeys} key(s) unprocessed after ${attempts} attempts (throttling): retry the read later, or raise the retry budget.`);
+  }
+}
+
+export const recordsNotCountedErrorCode = 'RecordsNotCounted';
+/**
+ * Thrown by the Lambda handler when a record could not be counted and the deployment has
+ * not declared ReportBatchItemFailures: Lambda then retries the batch (whose counted
+ * records are duplicates the second time) instead of dropping the failed records.
+ */
+export class RecordsNotCountedError extends TypedError<typeof recordsNotCountedErrorCode> {
+  readonly code = recordsNotCountedErrorCode;
+  constructor(
+    readonly sequenceNumber: string,
+    readonly records: number,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `Record ${sequenceNumber} (of a batch of ${records}) was not counted: ${cause instanceof Error ? cause.message : String(cause)} ` +
+        'The batch is failed as a whole so that Lambda retries it. With ReportBatchItemFailures on the event source mapping, ' +
+        'set reportBatchItemFailures: true (or CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES=true) to retry from this record only.',
+    );
   }
 }

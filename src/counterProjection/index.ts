@@ -1,4 +1,4 @@
-export { CounterProjection } from './counterProjection.js';
+export { CounterProjection, REPORT_BATCH_ITEM_FAILURES_ENV } from './counterProjection.js';
 export type { CounterProjectionOptions } from './counterProjection.js';
 export { counter, defaultTargetRef, DEFAULT_REF_SHARDS } from './counter.js';
 export type { Counter, CounterOptions } from './counter.js';
@@ -6,7 +6,7 @@ export { countsTableDefinition, createCountsTable, COUNTS_TABLE_PK, COUNTS_TABLE
 export * from './errors.js';
 export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
 export type { CountedRef } from './listCountedRefs.js';
-export type { RetryOptions } from './retry.js';
+export type { RetryOptions } from '../shared/retry.js';
 export { COUNTER_WINDOWS, toBucket } from './windows.js';
 export type { CounterWindow } from './windows.js';
 export type { RebuildOptions } from './rebuild.js';

@@ -1,7 +1,7 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import type { Counter } from './counter.js';
-import { refKey } from './countsTable.js';
+import { refKey, toKeyAttributes } from './countsTable.js';
 import { InvalidCountQueryError } from './errors.js';
 
 export interface CountedRef {
@@ -35,13 +35,15 @@ export const listCountedRefs = async (
   let { shard, after } = decodeRefsToken(pageToken, counter, key);
   const refs: CountedRef[] = [];
   const readShard = async (index: number, start: string | undefined): Promise<ShardPage> => {
+    const { pk } = refKey(counter.name, index, key, '');
     const page = await context.dynamoDBClient.send(
       new QueryCommand({
         TableName: context.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: refKey(counter.name, index, key, '').pk } },
+        ExpressionAttributeValues: { ':pk': { S: pk } },
         Limit: limit - refs.length,
-        ...(start !== undefined ? { ExclusiveStartKey: toKey(refKey(counter.name, index, key, start)) } : {}),
+        // `start` is a stored sort key (possibly a hashed one), used as it is.
+        ...(start !== undefined ? { ExclusiveStartKey: toKeyAttributes({ pk, sk: start }) } : {}),
       }),
     );
     return { shard: index, items: page.Items ?? [], more: page.LastEvaluatedKey?.sk?.S };
@@ -71,10 +73,9 @@ export const listCountedRefs = async (
   return { refs, nextPageToken: Buffer.from(JSON.stringify({ c: counter.name, k: key, s: shard, a: after })).toString('base64url') };
 };
 
-const toKey = ({ pk, sk }: { pk: string; sk: string }) => ({ pk: { S: pk }, sk: { S: sk } });
-
 const toCountedRef = (item: Record<string, AttributeValue>): CountedRef => ({
-  targetRef: item.sk?.S ?? '',
+  // A targetRef too long for a sort key is stored whole in `ref`.
+  targetRef: item.ref?.S ?? item.sk?.S ?? '',
   by: Number(item.by?.N),
   countedAt: item.at?.S ?? '',
 });

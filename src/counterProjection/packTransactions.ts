@@ -10,15 +10,15 @@ export interface CounterChunk {
   increments: PlannedIncrement[];
 }
 
-export const windowBuckets = (chunk: CounterChunk): Map<string, { window: CounterWindow; bucket: string; by: number }> => {
-  const buckets = new Map<string, { window: CounterWindow; bucket: string; by: number }>();
+export const windowBuckets = (chunk: CounterChunk): Map<string, { window: CounterWindow; bucket: string; by: bigint }> => {
+  const buckets = new Map<string, { window: CounterWindow; bucket: string; by: bigint }>();
   for (const increment of chunk.increments) {
     for (const window of chunk.counter.windows) {
       const bucket = toBucket(window, increment.timestamp);
       const id = `${window}#${bucket}`;
       const existing = buckets.get(id);
-      if (existing === undefined) buckets.set(id, { window, bucket, by: increment.by });
-      else existing.by += increment.by;
+      if (existing === undefined) buckets.set(id, { window, bucket, by: BigInt(increment.by) });
+      else existing.by += BigInt(increment.by);
     }
   }
   return buckets;

@@ -1,5 +1,6 @@
 import type { EventDetail } from '@castore/core';
 
+import { isWellFormed, utf8Bytes } from '../shared/strings.js';
 import type { Counter } from './counter.js';
 import { InvalidIncrementError } from './errors.js';
 
@@ -15,9 +16,12 @@ export interface PlannedIncrement {
   position: number;
 }
 
-// Keys and refs end up in DynamoDB keys: partition keys hold 2048 bytes, sort keys 1024.
-const MAX_KEY_BYTES = 1024;
-const MAX_TARGET_REF_BYTES = 1024;
+// The key ends up in partition keys (2,048 bytes, with the counter name of at most 255).
+// A targetRef longer than a sort key's 1,024 bytes is stored hashed (countsTable.ts), so
+// that the default one of any aggregate id the adapter accepts fits; its bound only keeps
+// ref items small.
+export const MAX_KEY_BYTES = 1024;
+const MAX_TARGET_REF_BYTES = 8192;
 
 /** What the counters listening to this event would count; throws InvalidIncrementError. */
 export const planIncrements = ({
@@ -32,20 +36,20 @@ export const planIncrements = ({
   sequenceNumber?: string | undefined;
 }): PlannedIncrement[] =>
   counters
-    .filter((counter) => guard(counter, sequenceNumber, () => counter.listensTo(message)))
+    .filter((counter) => guard(counter, 'filter', sequenceNumber, () => counter.listensTo(message)))
     .map((counter) => {
-      const { key, by, targetRef } = guard(counter, sequenceNumber, () => counter.read(message));
+      const { key, by, targetRef } = guard(counter, 'key, by or targetRef', sequenceNumber, () => counter.read(message));
       return toIncrement({ counter, key, by, targetRef, timestamp: message.event.timestamp, position, sequenceNumber });
     });
 
 /** A counter's own function that throws on an odd event (`null.country`) fails the record with a typed error. */
-const guard = <T>(counter: Counter, sequenceNumber: string | undefined, call: () => T): T => {
+const guard = <T>(counter: Counter, field: 'filter' | 'key, by or targetRef', sequenceNumber: string | undefined, call: () => T): T => {
   try {
     return call();
   } catch (error) {
     throw new InvalidIncrementError({
       counterName: counter.name,
-      field: 'key',
+      field,
       value: `${(error as Error).name}: ${(error as Error).message}`,
       expected: 'counter functions (filter, key, by, targetRef) that do not throw on this event',
       ...(sequenceNumber !== undefined ? { sequenceNumber } : {}),
@@ -76,15 +80,15 @@ export const toIncrement = ({
   };
   return {
     counter,
-    key: isBoundedString(key, MAX_KEY_BYTES) ? key : fail('key', key, `a non-empty string of at most ${MAX_KEY_BYTES} bytes`),
+    key: isBoundedString(key, MAX_KEY_BYTES) ? key : fail('key', key, `a non-empty, well-formed string of at most ${MAX_KEY_BYTES} UTF-8 bytes`),
     by: Number.isSafeInteger(by) ? (by as number) : fail('by', by, 'an integer'),
     targetRef: isBoundedString(targetRef, MAX_TARGET_REF_BYTES)
       ? targetRef
-      : fail('targetRef', targetRef, `a non-empty string of at most ${MAX_TARGET_REF_BYTES} bytes`),
+      : fail('targetRef', targetRef, `a non-empty, well-formed string of at most ${MAX_TARGET_REF_BYTES} UTF-8 bytes`),
     timestamp,
     position,
   };
 };
 
 const isBoundedString = (value: unknown, maxBytes: number): value is string =>
-  typeof value === 'string' && value !== '' && Buffer.byteLength(value, 'utf8') <= maxBytes;
+  typeof value === 'string' && value !== '' && utf8Bytes(value) <= maxBytes && isWellFormed(value);

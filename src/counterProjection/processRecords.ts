@@ -3,12 +3,12 @@ import type { EventStore } from '@castore/core';
 
 import type { ImageParser } from '../imageParser/index.js';
 import type { StreamRecord } from '../imageParser/streamRecord.js';
-import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
 import { commitTransaction } from './commitTransaction.js';
 import type { Counter } from './counter.js';
 import { packTransactions } from './packTransactions.js';
 import { planIncrements, type PlannedIncrement } from './planIncrements.js';
-import type { RetryOptions } from './retry.js';
+import { runTransactions } from './scheduleTransactions.js';
+import type { RetryOptions } from '../shared/retry.js';
 
 export interface ProcessRecordsStats {
   records: number;
@@ -53,12 +53,15 @@ export const processRecords = async (records: readonly StreamRecord[], context: 
 
   let failure = parseFailure;
   const transactions = packTransactions(increments);
-  await mapWithConcurrency(transactions, context.concurrency, async (chunks) => {
+  await runTransactions(transactions, context.concurrency, async (chunks) => {
     try {
       const result = await commitTransaction({ ...context, chunks });
       stats.counted += result.counted.length;
       stats.duplicates += result.duplicates.length;
     } catch (error) {
+      // Every record before the lowest position of a failed transaction is wholly counted
+      // (its increments are in transactions that committed), so that record is the one
+      // reported: Lambda retries from it, and the refs make re-sent increments duplicates.
       const position = Math.min(...chunks.flatMap(({ increments: chunkIncrements }) => chunkIncrements.map((i) => i.position)));
       if (failure === undefined || position < failure.position) failure = { position, error };
     }

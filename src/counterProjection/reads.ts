@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 
 import type { Counter } from './counter.js';
-import { totalKey, windowKey } from './countsTable.js';
-import { InvalidCountQueryError } from './errors.js';
-import { backoffDelay, sleep, type RetryOptions } from './retry.js';
+import { toKeyAttributes, totalKey, windowKey } from './countsTable.js';
+import { CountReadFailedError, CountTooLargeError, InvalidCountQueryError } from './errors.js';
+import { backoffDelay, sleep, type RetryOptions } from '../shared/retry.js';
 import { isCounterWindow, toBucket, type CounterWindow } from './windows.js';
 
 export interface CountTarget {
@@ -26,8 +26,6 @@ interface ReadContext {
   dynamoDBClient: DynamoDBClient;
   tableName: string;
 }
-
-const toKey = ({ pk, sk }: { pk: string; sk: string }) => ({ pk: { S: pk }, sk: { S: sk } });
 
 const BUCKET_PATTERN: Record<CounterWindow, RegExp> = {
   minute: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/,
@@ -54,14 +52,30 @@ export const itemKeyOf = ({ counter, key, window, bucket }: CountTarget) => {
   return windowKey(counter.name, window, key, bucketOf(window, bucket));
 };
 
-const countOf = (item: Record<string, AttributeValue> | undefined): number => Number(item?.count?.N ?? 0);
+/** The stored count, exactly: DynamoDB numbers hold 38 digits. */
+export const exactCountOf = (item: Record<string, AttributeValue> | undefined): bigint => BigInt(item?.count?.N ?? '0');
 
-export const getCount = async (context: ReadContext & { consistentRead?: boolean }, target: CountTarget): Promise<number> => {
-  const { Item } = await context.dynamoDBClient.send(
-    new GetItemCommand({ TableName: context.tableName, Key: toKey(itemKeyOf(target)), ConsistentRead: context.consistentRead ?? false }),
-  );
-  return countOf(Item);
+/** The stored count as a number, refused rather than rounded past 2^53. */
+const countOf = (item: Record<string, AttributeValue> | undefined): number => {
+  const exact = exactCountOf(item);
+  if (exact > BigInt(Number.MAX_SAFE_INTEGER) || exact < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new CountTooLargeError(String(item?.pk?.S), exact.toString());
+  }
+  return Number(exact);
 };
+
+const readItem = async (context: ReadContext & { consistentRead?: boolean }, target: CountTarget) => {
+  const { Item } = await context.dynamoDBClient.send(
+    new GetItemCommand({ TableName: context.tableName, Key: toKeyAttributes(itemKeyOf(target)), ConsistentRead: context.consistentRead ?? false }),
+  );
+  return Item;
+};
+
+export const getCount = async (context: ReadContext & { consistentRead?: boolean }, target: CountTarget): Promise<number> =>
+  countOf(await readItem(context, target));
+
+export const getExactCount = async (context: ReadContext & { consistentRead?: boolean }, target: CountTarget): Promise<bigint> =>
+  exactCountOf(await readItem(context, target));
 
 /** Counts of many targets, in their order, by BatchGetItem (retrying unprocessed keys). */
 export const getCounts = async (context: ReadContext & { retry: RetryOptions }, targets: CountTarget[]): Promise<number[]> => {
@@ -70,10 +84,10 @@ export const getCounts = async (context: ReadContext & { retry: RetryOptions }, 
   const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
   for (let start = 0; start < unique.length; start += 100) {
     let request: Record<string, KeysAndAttributes> | undefined = {
-      [context.tableName]: { Keys: unique.slice(start, start + 100).map(toKey) },
+      [context.tableName]: { Keys: unique.slice(start, start + 100).map(toKeyAttributes) },
     };
     for (let attempt = 0; request !== undefined && Object.keys(request).length > 0; attempt++) {
-      if (attempt >= context.retry.maxAttempts) throw new InvalidCountQueryError('getCounts', targets.length, 'DynamoDB to answer within the retry budget (it kept returning UnprocessedKeys)');
+      if (attempt >= context.retry.maxAttempts) throw new CountReadFailedError(attempt, Object.values(request).reduce((n, { Keys }) => n + (Keys?.length ?? 0), 0));
       if (attempt > 0) await sleep(backoffDelay(attempt, context.retry));
       const result: BatchGetItemCommandOutput = await context.dynamoDBClient.send(new BatchGetItemCommand({ RequestItems: request }));
       for (const item of result.Responses?.[context.tableName] ?? []) counts.set(`${item.pk?.S}\u0000${item.sk?.S}`, countOf(item));

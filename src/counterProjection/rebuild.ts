@@ -2,6 +2,7 @@ import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
 import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
+import { integerOption } from '../shared/options.js';
 import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
 
 export interface RebuildOptions {
@@ -24,7 +25,9 @@ export const rebuildCounts = async (
   processRecords: (records: StreamsApiRecord[]) => Promise<ProcessRecordsResult>,
 ): Promise<ProcessRecordsStats> => {
   const totals: ProcessRecordsStats = { records: 0, events: 0, counted: 0, duplicates: 0, skipped: 0, failed: 0 };
-  const segments = options.segments ?? 4;
+  // DynamoDB allows 1,000,000 segments; 0, NaN or 0.5 would scan nothing and report success.
+  const segments = integerOption('segments', options.segments, { min: 1, max: 1_000_000, defaultValue: 4 });
+  const pageSize = integerOption('pageSize', options.pageSize, { min: 1, defaultValue: 500 });
   await mapWithConcurrency(
     Array.from({ length: segments }, (_, segment) => segment),
     segments,
@@ -33,7 +36,7 @@ export const rebuildCounts = async (
       let page = 0;
       do {
         const result = await options.dynamoDBClient.send(
-          new ScanCommand({ TableName: options.eventTableName, Segment: segment, TotalSegments: segments, Limit: options.pageSize ?? 500, ExclusiveStartKey: startKey, ConsistentRead: true }),
+          new ScanCommand({ TableName: options.eventTableName, Segment: segment, TotalSegments: segments, Limit: pageSize, ExclusiveStartKey: startKey, ConsistentRead: true }),
         );
         const records = (result.Items ?? []).map((item, index) => asInsertRecord(item, `rebuild-${segment}-${page}-${index}`));
         const { stats, error, batchItemFailures } = await processRecords(records);

@@ -26,6 +26,9 @@ export interface ImageParserOptions<EVENT_STORES extends EventStore> {
 
 type Fail = (field: string, value: unknown, expected: string) => never;
 
+// Anything else ("insert", "FOO") is not a record of a DynamoDB stream: failed, never skipped.
+const EVENT_NAMES = new Set(['INSERT', 'MODIFY', 'REMOVE']);
+
 /**
  * Turns images of the event table's stream into typed Castore notification messages,
  * checking what the reference's parser takes on trust: a known store, one of its event
@@ -33,18 +36,21 @@ type Fail = (field: string, value: unknown, expected: string) => never;
  */
 export class ImageParser<EVENT_STORES extends EventStore> {
   sourceEventStores: EVENT_STORES[];
+  /** The reference's public field, kept for compatibility; without a prototype, so `constructor` is no store. */
   eventStoresById: Record<string, EVENT_STORES>;
+  private readonly storesById = new Map<string, EVENT_STORES>();
   private readonly eventTypesByStoreId: Map<string, Set<string>>;
   private readonly unknownEventStores: 'fail' | 'skip';
 
   constructor({ sourceEventStores, unknownEventStores = 'fail' }: ImageParserOptions<EVENT_STORES>) {
     this.sourceEventStores = sourceEventStores;
     this.unknownEventStores = unknownEventStores;
-    this.eventStoresById = {};
+    this.eventStoresById = Object.create(null) as Record<string, EVENT_STORES>;
     this.eventTypesByStoreId = new Map();
     for (const eventStore of sourceEventStores) {
       assertValidEventStoreId(eventStore.eventStoreId);
       this.eventStoresById[eventStore.eventStoreId] = eventStore;
+      this.storesById.set(eventStore.eventStoreId, eventStore);
       this.eventTypesByStoreId.set(eventStore.eventStoreId, new Set(eventStore.eventTypes.map(({ type }) => type)));
     }
   }
@@ -80,7 +86,7 @@ export class ImageParser<EVENT_STORES extends EventStore> {
     const fail: Fail = (field, value, expected) => {
       throw new InvalidStreamRecordError({ sequenceNumber, field, value, expected });
     };
-    if (typeof eventName !== 'string') return fail('eventName', eventName, 'INSERT, MODIFY or REMOVE');
+    if (typeof eventName !== 'string' || !EVENT_NAMES.has(eventName)) return fail('eventName', eventName, 'INSERT, MODIFY or REMOVE');
     if (eventName !== 'INSERT') return { kind: 'skipped', sequenceNumber, reason: 'NotAnInsert', eventName };
     if (typeof newImage !== 'object' || newImage === null) {
       return fail('dynamodb.NewImage', newImage, 'the new image of the item (a stream view type with NEW_IMAGE)');
@@ -88,7 +94,7 @@ export class ImageParser<EVENT_STORES extends EventStore> {
     if (this.unknownEventStores === 'skip') {
       const key = (newImage as { aggregateId?: { S?: unknown } }).aggregateId?.S;
       const split = typeof key === 'string' ? splitPartitionKey(key) : undefined;
-      if (split !== undefined && this.eventStoresById[split.eventStoreId] === undefined) {
+      if (split !== undefined && !this.storesById.has(split.eventStoreId)) {
         return { kind: 'skipped', sequenceNumber, reason: 'UnknownEventStore', eventName };
       }
     }
@@ -101,11 +107,14 @@ export class ImageParser<EVENT_STORES extends EventStore> {
     if (split === undefined || split.aggregateId === '') {
       return fail('aggregateId', key, 'a string "eventStoreId#aggregateId"');
     }
-    if (this.eventStoresById[split.eventStoreId] === undefined) {
-      return fail('eventStoreId', split.eventStoreId, `one of the source event stores (${Object.keys(this.eventStoresById).join(', ')})`);
+    if (!this.storesById.has(split.eventStoreId)) {
+      return fail('eventStoreId', split.eventStoreId, `one of the source event stores (${[...this.storesById.keys()].join(', ')})`);
     }
     return split;
   };
+
+  /** Whether the store is one of sourceEventStores. */
+  hasEventStore = (eventStoreId: string): boolean => this.storesById.has(eventStoreId);
 
   private readEventType = (eventStoreId: string, type: unknown, fail: Fail): string => {
     const known = this.eventTypesByStoreId.get(eventStoreId);
@@ -120,6 +129,10 @@ export class ImageParser<EVENT_STORES extends EventStore> {
 // event must carry the DynamoDB type the adapter writes, with a string inside.
 const KEY_ATTRIBUTES = { aggregateId: 'S', version: 'N', type: 'S', timestamp: 'S' } as const;
 
+// The adapter writes versions as canonical integers: "1.0000000000000000001", "0x1", " 1"
+// or "+1" would all read as 1 through Number, and be counted as another event's version.
+const CANONICAL_VERSION = /^[1-9]\d{0,15}$/;
+
 const assertKeyAttributes = (image: unknown, fail: Fail): void => {
   if (typeof image !== 'object' || image === null || Array.isArray(image)) return; // unmarshallImage says why
   for (const [field, type] of Object.entries(KEY_ATTRIBUTES)) {
@@ -128,6 +141,9 @@ const assertKeyAttributes = (image: unknown, fail: Fail): void => {
     const content = tags.length === 1 && tags[0] === type ? (value as Record<string, unknown>)[type] : undefined;
     if (typeof content !== 'string') {
       fail(field, value, `a DynamoDB ${type === 'S' ? 'string' : 'number'} attribute ({ ${type}: "…" })`);
+    }
+    if (field === 'version' && !CANONICAL_VERSION.test(content as string)) {
+      fail(field, value, 'a canonical integer >= 1 (digits only, no sign, point, exponent or spaces)');
     }
   }
 };

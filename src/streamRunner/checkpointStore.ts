@@ -1,13 +1,35 @@
-import { GetItemCommand, PutItemCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  type AttributeValue,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 
+import { isAwsError } from '../shared/retry.js';
 import { createTableAndWait } from '../shared/createTableAndWait.js';
 
-/** What the runner remembers of a shard: the last record handled, never an iterator (they expire). */
+/** What the runner remembers of a shard: the last record handled, never an iterator alone (they expire). */
 export interface ShardCheckpoint {
   sequenceNumber?: string;
   /** The shard is closed and every record of it was handled: its children may be read. */
   finished: boolean;
+  /**
+   * Where LATEST pointed when the consumer first started, before any record of the shard
+   * was handled: resumed from while it lives (15 minutes), so that a restart does not
+   * take LATEST again and skip what was written meanwhile.
+   */
+  latest?: { iterator: string; takenAt: string };
 }
+
+/** The consumer's first start: which shards LATEST applied to was decided then, once. */
+export interface ConsumerStart {
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  startedAt: string;
+}
+
+// The consumer's own item sorts apart from shard ids (which start with "shardId-").
+const CONSUMER_SORT_KEY = '#consumer';
 
 /** Checkpoints per (consumer, stream, shard) in a DynamoDB table with string keys pk/sk. */
 export class CheckpointStore {
@@ -15,32 +37,69 @@ export class CheckpointStore {
     private readonly options: { dynamoDBClient: DynamoDBClient; tableName: string; consumerName: string; streamArn: string },
   ) {}
 
-  private key(shardId: string) {
-    return { pk: { S: `${this.options.consumerName}#${this.options.streamArn}` }, sk: { S: shardId } };
+  private key(sortKey: string) {
+    return { pk: { S: `${this.options.consumerName}#${this.options.streamArn}` }, sk: { S: sortKey } };
   }
 
-  get = async (shardId: string): Promise<ShardCheckpoint | undefined> => {
+  private read = async (sortKey: string) => {
     const { Item } = await this.options.dynamoDBClient.send(
-      new GetItemCommand({ TableName: this.options.tableName, Key: this.key(shardId), ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.options.tableName, Key: this.key(sortKey), ConsistentRead: true }),
     );
-    if (Item === undefined) return undefined;
-    return { ...(Item.sequenceNumber?.S !== undefined ? { sequenceNumber: Item.sequenceNumber.S } : {}), finished: Item.finished?.BOOL === true };
+    return Item;
+  };
+
+  get = async (shardId: string): Promise<ShardCheckpoint | undefined> => {
+    const item = await this.read(shardId);
+    return item === undefined ? undefined : toCheckpoint(item);
   };
 
   save = async (shardId: string, checkpoint: ShardCheckpoint): Promise<void> => {
+    await this.options.dynamoDBClient.send(new PutItemCommand({ TableName: this.options.tableName, Item: this.toItem(shardId, checkpoint) }));
+  };
+
+  /** Saves the checkpoint unless the shard has one (another runner may have decided first); returns the one kept. */
+  saveIfAbsent = async (shardId: string, checkpoint: ShardCheckpoint): Promise<ShardCheckpoint> => {
+    try {
+      await this.options.dynamoDBClient.send(
+        new PutItemCommand({ TableName: this.options.tableName, Item: this.toItem(shardId, checkpoint), ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return checkpoint;
+    } catch (error) {
+      if (!isAwsError(error, 'ConditionalCheckFailedException')) throw error;
+      return (await this.get(shardId)) ?? checkpoint;
+    }
+  };
+
+  getConsumerStart = async (): Promise<ConsumerStart | undefined> => {
+    const item = await this.read(CONSUMER_SORT_KEY);
+    const startingPosition = item?.startingPosition?.S;
+    if (item === undefined || (startingPosition !== 'LATEST' && startingPosition !== 'TRIM_HORIZON')) return undefined;
+    return { startingPosition, startedAt: item.startedAt?.S ?? '' };
+  };
+
+  saveConsumerStart = async (start: ConsumerStart): Promise<void> => {
     await this.options.dynamoDBClient.send(
       new PutItemCommand({
         TableName: this.options.tableName,
-        Item: {
-          ...this.key(shardId),
-          ...(checkpoint.sequenceNumber !== undefined ? { sequenceNumber: { S: checkpoint.sequenceNumber } } : {}),
-          finished: { BOOL: checkpoint.finished },
-          updatedAt: { S: new Date().toISOString() },
-        },
+        Item: { ...this.key(CONSUMER_SORT_KEY), startingPosition: { S: start.startingPosition }, startedAt: { S: start.startedAt } },
       }),
     );
   };
+
+  private toItem = (shardId: string, checkpoint: ShardCheckpoint): Record<string, AttributeValue> => ({
+    ...this.key(shardId),
+    ...(checkpoint.sequenceNumber !== undefined ? { sequenceNumber: { S: checkpoint.sequenceNumber } } : {}),
+    ...(checkpoint.latest !== undefined ? { latestIterator: { S: checkpoint.latest.iterator }, latestTakenAt: { S: checkpoint.latest.takenAt } } : {}),
+    finished: { BOOL: checkpoint.finished },
+    updatedAt: { S: new Date().toISOString() },
+  });
 }
+
+const toCheckpoint = (item: Record<string, AttributeValue>): ShardCheckpoint => ({
+  ...(item.sequenceNumber?.S !== undefined ? { sequenceNumber: item.sequenceNumber.S } : {}),
+  ...(item.latestIterator?.S !== undefined ? { latest: { iterator: item.latestIterator.S, takenAt: item.latestTakenAt?.S ?? '' } } : {}),
+  finished: item.finished?.BOOL === true,
+});
 
 export const checkpointTableDefinition = (tableName: string): CreateTableCommandInput => ({
   TableName: tableName,

@@ -3,3 +3,4 @@ export type { StreamRunnerOptions, StreamRunnerProgress } from './streamRunner.j
 export type { FailedRecords, StreamHandler } from './invokeBatch.js';
 export { checkpointTableDefinition, createCheckpointTable } from './checkpointStore.js';
 export * from './errors.js';
+export type { RetentionGap } from './shardIterators.js';

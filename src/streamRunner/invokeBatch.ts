@@ -1,6 +1,6 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { backoffDelay, sleep, type RetryOptions } from '../counterProjection/retry.js';
+import { backoffDelay, sleep, type RetryOptions } from '../shared/retry.js';
 
 /** What the runner calls, as Lambda would: it may report the first record it did not commit. */
 export type StreamHandler = (

@@ -1,35 +1,31 @@
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type DynamoDBStreamsClient,
-  type _Record as StreamsApiRecord,
-  type ShardIteratorType,
-} from '@aws-sdk/client-dynamodb-streams';
+import { GetRecordsCommand, type DynamoDBStreamsClient, type _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { sleep } from '../counterProjection/retry.js';
-import type { CheckpointStore } from './checkpointStore.js';
+import { backoffDelay, isAwsError, sleep } from '../shared/retry.js';
+import type { CheckpointStore, ShardCheckpoint } from './checkpointStore.js';
+import { iteratorFor, startAfterFailure, type RetentionGap, type ShardStart } from './shardIterators.js';
 
 export interface ShardReaderOptions {
   streamsClient: DynamoDBStreamsClient;
   streamArn: string;
   shardId: string;
   checkpoints: CheckpointStore;
-  /** Where to start when the shard has no checkpoint. */
-  startingPosition: 'TRIM_HORIZON' | 'LATEST';
   batchSize: number;
   /** How long to gather records before calling the handler with fewer than batchSize. */
   maximumBatchingWindowMs: number;
   pollIntervalMs: number;
+  /** Consecutive empty reads of an open shard taken as "caught up" (an empty page is not the end on AWS). */
+  emptyReadsBeforeCaughtUp: number;
   isStopping: () => boolean;
   /** Handles a batch in order; resolves once it is checkpointed. */
   handleBatch: (records: StreamsApiRecord[]) => Promise<void>;
   onRead: (records: StreamsApiRecord[]) => void;
-  /** Everything read so far is handled and the last read was empty. */
+  /** Everything read so far is handled and the shard gave nothing new for a while. */
   onCaughtUp: () => void;
+  onRetentionGap: (gap: RetentionGap) => void;
 }
 
-/** Iterator errors that a fresh iterator from the checkpoint gets past, without losing records. */
-const RECOVERABLE = new Set(['ExpiredIteratorException', 'TrimmedDataAccessException']);
+/** Iterator errors that a fresh iterator (from the checkpoint) gets past. */
+const ITERATOR_LOST = ['ExpiredIteratorException', 'TrimmedDataAccessException'];
 
 /**
  * Reads one shard from its checkpoint to its end (or until stopped), handing batches
@@ -39,13 +35,15 @@ export const readShard = async (options: ShardReaderOptions): Promise<boolean> =
   const checkpoint = await options.checkpoints.get(options.shardId);
   if (checkpoint?.finished === true) return true;
   let lastHandled = checkpoint?.sequenceNumber;
-  let iterator: string | undefined = await getIterator(options, lastHandled, false);
+  let { iterator, start } = await iteratorFor(options, startOf(checkpoint));
   let buffer: StreamsApiRecord[] = [];
   let bufferSince = Date.now();
+  let emptyReads = 0;
+  let throttled = 0;
 
-  const flush = async () => {
-    const batch = buffer;
-    buffer = [];
+  const flush = async (count = buffer.length) => {
+    const batch = buffer.slice(0, count);
+    buffer = buffer.slice(count);
     await options.handleBatch(batch);
     lastHandled = batch[batch.length - 1]?.dynamodb?.SequenceNumber ?? lastHandled;
   };
@@ -54,27 +52,33 @@ export const readShard = async (options: ShardReaderOptions): Promise<boolean> =
     let page;
     try {
       page = await options.streamsClient.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(1000, options.batchSize) }));
+      throttled = 0;
     } catch (error) {
-      if (!RECOVERABLE.has((error as Error).name)) throw error;
+      if (isAwsError(error, 'LimitExceededException')) {
+        // Over ~5 reads a second on the shard: the iterator stays good, read again later.
+        await sleep(backoffDelay(++throttled, { maxAttempts: 0, baseDelayMs: 200, maxDelayMs: 5_000 }));
+        continue;
+      }
+      if (!ITERATOR_LOST.some((name) => isAwsError(error, name))) throw error;
       // Includes DynamoDB Local's fault on iterators taken while the shard was empty.
       if (buffer.length > 0) await flush();
-      iterator = await getIterator(options, lastHandled, true);
+      const resumed = startAfterFailure(lastHandled, start);
+      if (start.kind === 'iterator' && resumed.kind === 'trimHorizon') {
+        options.onRetentionGap({ shardId: options.shardId, reason: 'LatestIteratorExpired' });
+      }
+      ({ iterator, start } = await iteratorFor(options, resumed));
       continue;
     }
-    const records = page.Records ?? [];
+    const records = skipOlderThanStart(page.Records ?? [], start);
     if (buffer.length === 0) bufferSince = Date.now();
     buffer.push(...records);
     iterator = page.NextShardIterator;
     if (records.length > 0) options.onRead(records);
-    while (buffer.length >= options.batchSize) {
-      const rest = buffer.slice(options.batchSize);
-      buffer = buffer.slice(0, options.batchSize);
-      await flush();
-      buffer = rest;
-    }
+    emptyReads = (page.Records ?? []).length > 0 ? 0 : emptyReads + 1;
+    while (buffer.length >= options.batchSize) await flush(options.batchSize);
     const windowElapsed = Date.now() - bufferSince >= options.maximumBatchingWindowMs;
     if (buffer.length > 0 && (records.length === 0 || windowElapsed || iterator === undefined)) await flush();
-    if (records.length === 0 && buffer.length === 0) options.onCaughtUp();
+    if (buffer.length === 0 && emptyReads >= options.emptyReadsBeforeCaughtUp) options.onCaughtUp();
     if (records.length === 0 && iterator !== undefined) await sleep(options.pollIntervalMs);
   }
   if (buffer.length > 0) await flush();
@@ -84,20 +88,18 @@ export const readShard = async (options: ShardReaderOptions): Promise<boolean> =
 };
 
 /**
- * From the checkpoint when there is one. Recovering with nothing handled yet takes
- * TRIM_HORIZON even if the start was LATEST: records may be handled again (handlers are
- * idempotent, as Lambda's must be), but none is skipped.
+ * No checkpoint: TRIM_HORIZON. Lambda applies LATEST only to the shards open when the
+ * consumer first started (their iterators were saved then, startingPositions.ts); a shard
+ * found later holds only records written after that start and is read from its beginning.
  */
-const getIterator = async (options: ShardReaderOptions, afterSequenceNumber: string | undefined, recovering: boolean): Promise<string | undefined> => {
-  const type: ShardIteratorType =
-    afterSequenceNumber !== undefined ? 'AFTER_SEQUENCE_NUMBER' : recovering ? 'TRIM_HORIZON' : options.startingPosition;
-  const { ShardIterator } = await options.streamsClient.send(
-    new GetShardIteratorCommand({
-      StreamArn: options.streamArn,
-      ShardId: options.shardId,
-      ShardIteratorType: type,
-      ...(afterSequenceNumber !== undefined ? { SequenceNumber: afterSequenceNumber } : {}),
-    }),
-  );
-  return ShardIterator;
+const startOf = (checkpoint: ShardCheckpoint | undefined): ShardStart => {
+  if (checkpoint?.sequenceNumber !== undefined) return { kind: 'after', sequenceNumber: checkpoint.sequenceNumber };
+  if (checkpoint?.latest !== undefined) return { kind: 'iterator', ...checkpoint.latest };
+  return { kind: 'trimHorizon' };
+};
+
+const skipOlderThanStart = (records: StreamsApiRecord[], start: ShardStart): StreamsApiRecord[] => {
+  if (start.kind !== 'trimHorizon' || start.skipCreatedBefore === undefined) return records;
+  const limit = start.skipCreatedBefore.getTime();
+  return records.filter((record) => (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? limit) >= limit);
 };

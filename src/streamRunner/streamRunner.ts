@@ -1,12 +1,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient, _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
+import { isAwsError, isTransientError, sleep } from '../shared/retry.js';
 import { CheckpointStore } from './checkpointStore.js';
 import { UndeliverableRecordsError } from './errors.js';
-import { isTransientError, sleep } from '../counterProjection/retry.js';
 import { invokeBatch, type FailedRecords, type StreamHandler } from './invokeBatch.js';
-import { readShard } from './shardReader.js';
+import { runnerSettings, type RunnerSettings } from './runnerSettings.js';
 import { isReadyToRead, listShards, resolveStreamArn } from './shardDiscovery.js';
+import type { RetentionGap } from './shardIterators.js';
+import { readShard } from './shardReader.js';
+import { initializeConsumer } from './startingPositions.js';
 
 export interface StreamRunnerOptions {
   dynamoDBClient: DynamoDBClient;
@@ -18,6 +21,10 @@ export interface StreamRunnerOptions {
   /** Several consumers of one stream keep separate checkpoints. Default "default". */
   consumerName?: string;
   handler: StreamHandler;
+  /**
+   * Where a consumer with no checkpoint starts. LATEST applies to the shards open at its
+   * very first start only (as Lambda's mapping); shards found later start at TRIM_HORIZON.
+   */
   startingPosition?: 'TRIM_HORIZON' | 'LATEST';
   batchSize?: number;
   maximumBatchingWindowMs?: number;
@@ -28,8 +35,14 @@ export interface StreamRunnerOptions {
   /** Dead letter for records that still fail after every retry; without it the runner stops with UndeliverableRecordsError. */
   onFailure?: (failed: FailedRecords) => Promise<void> | void;
   onProgress?: (progress: StreamRunnerProgress) => void;
+  /** Records lost to the stream's 24-hour retention before they were read (see RetentionGap). */
+  onRetentionGap?: (gap: RetentionGap) => void;
   pollIntervalMs?: number;
   shardDiscoveryIntervalMs?: number;
+  /** Consecutive empty reads after which an open shard counts as caught up (AWS may return empty pages before data). Default 3. */
+  emptyReadsBeforeCaughtUp?: number;
+  /** The time, for LATEST's starting point and the lag; a simulated stream passes its own. Default: the system clock. */
+  clock?: () => Date;
   /** Stop after the batch in flight on SIGINT/SIGTERM. Default true. */
   stopOnSignals?: boolean;
 }
@@ -44,6 +57,8 @@ export interface StreamRunnerProgress {
   activeShards: number;
   finishedShards: number;
   caughtUp: boolean;
+  /** Times a shard resumed from TRIM_HORIZON because its checkpoint had been trimmed: records may be lost there. */
+  retentionGaps: number;
 }
 
 /**
@@ -54,9 +69,22 @@ export interface StreamRunnerProgress {
 export class StreamRunner {
   private stopping = false;
   private wake: () => void = () => undefined;
-  private readonly progress: StreamRunnerProgress = { read: 0, committed: 0, deadLettered: 0, lagMs: undefined, activeShards: 0, finishedShards: 0, caughtUp: false };
+  private readonly progress: StreamRunnerProgress = {
+    read: 0,
+    committed: 0,
+    deadLettered: 0,
+    lagMs: undefined,
+    activeShards: 0,
+    finishedShards: 0,
+    caughtUp: false,
+    retentionGaps: 0,
+  };
+  private readonly settings: RunnerSettings;
 
-  constructor(private readonly options: StreamRunnerOptions) {}
+  /** Throws InvalidOptionError for an option that could only make it do nothing. */
+  constructor(private readonly options: StreamRunnerOptions) {
+    this.settings = runnerSettings(options);
+  }
 
   /** Asks the runner to stop after the batches in flight; run() then resolves. */
   stop = (): void => {
@@ -68,13 +96,21 @@ export class StreamRunner {
   run = async ({ untilCaughtUp = false }: { untilCaughtUp?: boolean } = {}): Promise<StreamRunnerProgress> => {
     const removeSignalHandlers = this.options.stopOnSignals === false ? () => undefined : this.handleSignals();
     try {
-      const streamArn = await resolveStreamArn(this.options.dynamoDBClient, this.options.tableName);
+      // DynamoDB away at start (restarting, throttling) is ridden out as it is later.
+      const streamArn = await this.rideOutOutages(() => resolveStreamArn(this.options.dynamoDBClient, this.options.tableName));
+      if (streamArn === undefined) return { ...this.progress };
       const checkpoints = new CheckpointStore({
         dynamoDBClient: this.options.dynamoDBClient,
         tableName: this.options.checkpointTableName,
-        consumerName: this.options.consumerName ?? 'default',
+        consumerName: this.settings.consumerName,
         streamArn,
       });
+      const initialized = await this.rideOutOutages(async () => {
+        const shards = await listShards(this.options.streamsClient, streamArn);
+        await initializeConsumer({ streamsClient: this.options.streamsClient, streamArn, checkpoints, startingPosition: this.settings.startingPosition, shards, now: this.now });
+        return true;
+      });
+      if (initialized === undefined) return { ...this.progress };
       await this.superviseShards({ streamArn, checkpoints, untilCaughtUp });
       return { ...this.progress };
     } finally {
@@ -110,6 +146,10 @@ export class StreamRunner {
             // DynamoDB away for a while (restarting, throttling): the shard is read again
             // from its checkpoint at the next discovery, nothing is skipped.
             if (isTransientError(error)) return sleep(this.outageDelay(1));
+            // A closed shard past the retention is no longer listed: it is gone, with its
+            // records; the next discovery lets its children start. (A stream that is gone
+            // makes DescribeStream fail, which stops the runner.)
+            if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
             fatal = { error };
             this.stop();
           })
@@ -123,7 +163,7 @@ export class StreamRunner {
       this.progress.finishedShards = finished.size;
       this.progress.caughtUp = [...listed].every((id) => finished.has(id) || caughtUp.has(id));
       if (untilCaughtUp && this.progress.caughtUp) break;
-      await this.sleepUnlessWoken(untilCaughtUp ? (this.options.pollIntervalMs ?? 250) : (this.options.shardDiscoveryIntervalMs ?? 10_000));
+      await this.sleepUnlessWoken(untilCaughtUp ? this.settings.pollIntervalMs : this.settings.shardDiscoveryIntervalMs);
     }
     this.stopping = true;
     await Promise.all(workers.values());
@@ -137,11 +177,15 @@ export class StreamRunner {
       streamArn,
       shardId,
       checkpoints,
-      startingPosition: this.options.startingPosition ?? 'TRIM_HORIZON',
-      batchSize: this.options.batchSize ?? 100,
-      maximumBatchingWindowMs: this.options.maximumBatchingWindowMs ?? 0,
-      pollIntervalMs: this.options.pollIntervalMs ?? 250,
+      batchSize: this.settings.batchSize,
+      maximumBatchingWindowMs: this.settings.maximumBatchingWindowMs,
+      pollIntervalMs: this.settings.pollIntervalMs,
+      emptyReadsBeforeCaughtUp: this.settings.emptyReadsBeforeCaughtUp,
       isStopping: () => this.stopping,
+      onRetentionGap: (gap) => {
+        if (gap.reason === 'CheckpointTrimmed') this.progress.retentionGaps += 1;
+        this.options.onRetentionGap?.(gap);
+      },
       onRead: (records) => {
         caughtUp.delete(shardId);
         this.progress.read += records.length;
@@ -157,16 +201,16 @@ export class StreamRunner {
     invokeBatch(records, {
       shardId,
       handler: this.options.handler,
-      maximumRetryAttempts: this.options.maximumRetryAttempts ?? 3,
-      bisectBatchOnFunctionError: this.options.bisectBatchOnFunctionError ?? false,
-      retryDelay: this.options.retryDelay ?? { baseDelayMs: 100, maxDelayMs: 5_000 },
+      maximumRetryAttempts: this.settings.maximumRetryAttempts,
+      bisectBatchOnFunctionError: this.settings.bisectBatchOnFunctionError,
+      retryDelay: this.settings.retryDelay,
       onHandled: async (lastRecord, { committed, failed }) => {
         // Only after the handler succeeded (or the records went to the dead letter).
         await checkpoints.save(shardId, { sequenceNumber: lastRecord.dynamodb?.SequenceNumber as string, finished: false });
         this.progress.committed += committed;
         this.progress.deadLettered += failed;
         const createdAt = lastRecord.dynamodb?.ApproximateCreationDateTime;
-        this.progress.lagMs = createdAt === undefined ? undefined : Math.max(0, Date.now() - new Date(createdAt).getTime());
+        this.progress.lagMs = createdAt === undefined ? undefined : Math.max(0, this.now().getTime() - new Date(createdAt).getTime());
         this.options.onProgress?.({ ...this.progress });
       },
       onFailure: async (failed) => {
@@ -177,7 +221,22 @@ export class StreamRunner {
       },
     });
 
+  private now = (): Date => this.options.clock?.() ?? new Date();
+
   private outageDelay = (outages: number) => Math.min(5_000, 100 * 2 ** Math.min(outages, 6));
+
+  /** Calls until it succeeds, waiting out transient errors; undefined when stopped meanwhile. */
+  private rideOutOutages = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
+    for (let outages = 1; !this.stopping; outages++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!isTransientError(error)) throw error;
+        await this.sleepUnlessWoken(this.outageDelay(outages));
+      }
+    }
+    return undefined;
+  };
 
   private sleepUnlessWoken = (ms: number) =>
     new Promise<void>((resolve) => {

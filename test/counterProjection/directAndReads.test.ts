@@ -46,7 +46,9 @@ describe('increment (without a stream)', () => {
     [{ key: '', by: 1, targetRef: 'r' }, 'key'],
     [{ key: 'k', by: 1.5, targetRef: 'r' }, 'by'],
     [{ key: 'k', by: 1, targetRef: '' }, 'targetRef'],
-    [{ key: 'k', by: 1, targetRef: 'x'.repeat(1025) }, 'targetRef'],
+    [{ key: 'k', by: 1, targetRef: 'x'.repeat(8193) }, 'targetRef'],
+    [{ key: 'x\uD800', by: 1, targetRef: 'r' }, 'key'],
+    [{ key: 'k', by: 1, targetRef: 'r\uDC00' }, 'targetRef'],
     [{ key: 'k', by: 1, targetRef: 'r', timestamp: 'now' }, 'timestamp'],
   ])('refuses %j with a typed error naming the field', async (input, field) => {
     const error = await projection.increment({ counterName: 'plain', ...input }).catch((e: unknown) => e);

@@ -56,6 +56,6 @@ describe('getCounts when DynamoDB returns UnprocessedKeys (injected: DynamoDB Lo
     const partial = partialBatchGets(client);
     const projection = new CounterProjection({ dynamoDBClient: partial.client, countsTableName, sourceEventStores: [ordersStore], counters, retry: { maxAttempts: 2, baseDelayMs: 1 } });
     const error = await projection.getCounts(['a', 'b', 'c'].map((key) => ({ counterName: 'placed' as const, key }))).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'InvalidCountQuery' });
+    expect(error).toMatchObject({ code: 'CountReadFailed', attempts: 2 });
   });
 });

@@ -25,6 +25,8 @@ const RETRYABLE = new Set([
   'ThrottlingException',
   'ProvisionedThroughputExceededException',
   'RequestLimitExceededException',
+  // The Streams API's throttling (more than ~5 GetRecords a second on a shard).
+  'LimitExceededException',
   'TransactionInProgressException',
   'InternalServerError',
   'InternalServerErrorException',
@@ -35,6 +37,9 @@ const RETRYABLE = new Set([
 // A connection lost or refused (a DynamoDB restarting, a network blip): nothing was
 // written by a refused call, and a transaction is all or nothing, so trying again is safe.
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/** The one way to recognise an AWS error by name, whichever copy of the SDK made it. */
+export const isAwsError = (error: unknown, name: string): error is Error => error instanceof Error && error.name === name;
 
 export const isRetryable = (codeOrName: string | undefined): boolean => codeOrName !== undefined && RETRYABLE.has(codeOrName);
 

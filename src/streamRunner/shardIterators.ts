@@ -1,0 +1,80 @@
+import { GetShardIteratorCommand, type DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+
+import { isAwsError } from '../shared/retry.js';
+
+/** Where a shard's reading resumes: after a handled record, from LATEST's saved iterator, or from the oldest record kept. */
+export type ShardStart =
+  | { kind: 'after'; sequenceNumber: string }
+  | { kind: 'iterator'; iterator: string; takenAt: string }
+  | { kind: 'trimHorizon'; skipCreatedBefore?: Date };
+
+/**
+ * Records the runner may never have seen: its checkpoint (or LATEST's iterator) fell out
+ * of the stream's 24-hour retention before it was read on. The Streams API tells neither
+ * which nor how many: only that records after `afterSequenceNumber` and before the first
+ * one read now are gone.
+ */
+export interface RetentionGap {
+  shardId: string;
+  reason: 'CheckpointTrimmed' | 'LatestIteratorExpired';
+  afterSequenceNumber?: string;
+}
+
+export interface IteratorContext {
+  streamsClient: DynamoDBStreamsClient;
+  streamArn: string;
+  shardId: string;
+  onRetentionGap: (gap: RetentionGap) => void;
+}
+
+/**
+ * An iterator for the start. A checkpoint older than the retention makes
+ * AFTER_SEQUENCE_NUMBER fail with TrimmedDataAccessException: the shard then resumes from
+ * TRIM_HORIZON (the oldest record kept, what AWS recommends) and the gap is reported,
+ * instead of the runner stopping on a condition AWS produces in normal operation.
+ */
+export const iteratorFor = async (context: IteratorContext, start: ShardStart): Promise<{ iterator: string | undefined; start: ShardStart }> => {
+  if (start.kind === 'iterator') return { iterator: start.iterator, start };
+  if (start.kind === 'after') {
+    try {
+      return { iterator: await getIterator(context, 'AFTER_SEQUENCE_NUMBER', start.sequenceNumber), start };
+    } catch (error) {
+      if (!isAwsError(error, 'TrimmedDataAccessException')) throw error;
+      context.onRetentionGap({ shardId: context.shardId, reason: 'CheckpointTrimmed', afterSequenceNumber: start.sequenceNumber });
+      return iteratorFor(context, { kind: 'trimHorizon' });
+    }
+  }
+  return { iterator: await getIterator(context, 'TRIM_HORIZON'), start };
+};
+
+export const getIterator = async (
+  context: Pick<IteratorContext, 'streamsClient' | 'streamArn' | 'shardId'>,
+  type: 'TRIM_HORIZON' | 'LATEST' | 'AFTER_SEQUENCE_NUMBER',
+  sequenceNumber?: string,
+): Promise<string | undefined> => {
+  const { ShardIterator } = await context.streamsClient.send(
+    new GetShardIteratorCommand({
+      StreamArn: context.streamArn,
+      ShardId: context.shardId,
+      ShardIteratorType: type,
+      ...(sequenceNumber !== undefined ? { SequenceNumber: sequenceNumber } : {}),
+    }),
+  );
+  return ShardIterator;
+};
+
+/**
+ * After an iterator failed (expired after 15 minutes, or trimmed): resume after the last
+ * handled record; with none handled yet, LATEST's saved iterator cannot be taken again,
+ * so the shard is read from TRIM_HORIZON, skipping records created more than a minute
+ * before it was taken (creation times are rounded: to the second on AWS, the minute on
+ * DynamoDB Local). A few records older than the start may then be handled; none newer is skipped.
+ */
+export const startAfterFailure = (lastHandled: string | undefined, start: ShardStart): ShardStart => {
+  if (lastHandled !== undefined) return { kind: 'after', sequenceNumber: lastHandled };
+  if (start.kind === 'iterator') {
+    const takenAt = Date.parse(start.takenAt);
+    return { kind: 'trimHorizon', ...(Number.isNaN(takenAt) ? {} : { skipCreatedBefore: new Date(takenAt - (takenAt % 60_000)) }) };
+  }
+  return start;
+};
