@@ -134,6 +134,9 @@ describe('ImageParser on malformed records', () => {
 
   it.each([
     ['no eventName', { dynamodb: { SequenceNumber: '7', NewImage: {} } }, 'eventName'],
+    // Not a DynamoDB stream's event name: failed, never skipped as "not an insert".
+    ['a lower-case eventName', { eventName: 'insert', dynamodb: { SequenceNumber: '7', NewImage: {} } }, 'eventName'],
+    ['an unknown eventName', { eventName: 'FOO', dynamodb: { SequenceNumber: '7', NewImage: {} } }, 'eventName'],
     ['an INSERT without NewImage (KEYS_ONLY stream)', { eventName: 'INSERT', dynamodb: { SequenceNumber: '7', Keys: {} } }, 'dynamodb.NewImage'],
     ['an image that is not a map', { eventName: 'INSERT', dynamodb: { SequenceNumber: '7', NewImage: 'x' } }, 'dynamodb.NewImage'],
   ])('refuses a record with %s', (_, record, field) => {

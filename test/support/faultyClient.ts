@@ -8,9 +8,10 @@ import { TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-
 export const withTransactionFaults = (
   client: DynamoDBClient,
   faults: { before?: ReadonlySet<number>; after?: ReadonlySet<number> },
+  makeError: (when: string) => Error = (when) => Object.assign(new Error(`injected fault ${when} transaction`), { name: 'InjectedFault' }),
 ): DynamoDBClient => {
   let transactions = 0;
-  const fault = (when: string) => Object.assign(new Error(`injected fault ${when} transaction`), { name: 'InjectedFault' });
+  const fault = makeError;
   return new Proxy(client, {
     get: (target, property, receiver) => {
       if (property !== 'send') return Reflect.get(target, property, receiver);

@@ -15,4 +15,8 @@ export const insertRecord = (eventStoreId: string, event: EventDetail, sequenceN
   },
 });
 
-export const sequenceNumberOf = (index: number): string => String(1e20 + index * 10);
+/**
+ * Distinct, ordered, 21-digit sequence numbers like DynamoDB's (with gaps). Computed as
+ * bigints: `1e20 + i * 10` in numbers gives the same value for every i below about 800.
+ */
+export const sequenceNumberOf = (index: number): string => String(100_000_000_000_000_000_000n + BigInt(index) * 10n + BigInt(index % 3));
