@@ -15,7 +15,9 @@ export const transactionWcu = (sizes: number[]): number => sizes.reduce((wcu, si
  * Wraps a client to count the write capacity each call costs on AWS. Single-item writes
  * ask DynamoDB (ReturnConsumedCapacity: TOTAL, size-based and right); transactions apply
  * AWS's rule to the items, since DynamoDB Local under-reports them. Updates in
- * transactions are counted by the size `updatedItemSize` says the item has.
+ * transactions are counted by the size `updatedItemSize` says the item has. A cancelled
+ * transaction (a ref already there, a conflict) is billed like a committed one, as AWS
+ * bills it: under redelivery, every transactional design pays for its duplicates.
  */
 export const meteredClient = (
   client: DynamoDBClient,
@@ -33,12 +35,17 @@ export const meteredClient = (
           return result;
         }
         if (command instanceof TransactWriteItemsCommand) {
-          const result = await target.send(command);
           const sizes = (command.input.TransactItems ?? []).map((action) =>
             action.Put !== undefined ? itemSize(action.Put.Item ?? {}) : action.Update !== undefined ? updatedItemSize(action.Update.Key ?? {}) : 100,
           );
-          wcu += transactionWcu(sizes);
-          return result;
+          try {
+            const result = await target.send(command);
+            wcu += transactionWcu(sizes);
+            return result;
+          } catch (error) {
+            if ((error as Error).name === 'TransactionCanceledException') wcu += transactionWcu(sizes);
+            throw error;
+          }
         }
         return target.send(command as never);
       };

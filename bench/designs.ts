@@ -10,7 +10,12 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 import { makeOrdersStore } from '../src/cli/demo/eventStores.js';
 import { counter, CounterProjection, createCountsTable } from '../src/counterProjection/index.js';
+import { commitTransaction } from '../src/counterProjection/commitTransaction.js';
+import { packTransactions } from '../src/counterProjection/packTransactions.js';
+import { planIncrements } from '../src/counterProjection/planIncrements.js';
+import { ImageParser } from '../src/imageParser/index.js';
 import { itemSize } from '../src/shared/itemSize.js';
+import { DEFAULT_RETRY_OPTIONS } from '../src/shared/retry.js';
 import { mapWithConcurrency } from '../src/shared/mapWithConcurrency.js';
 
 /** A way of counting a batch of stream records into a counts table. */
@@ -50,6 +55,37 @@ export const ours = (client: DynamoDBClient, tableName: string): CountingDesign 
       return { failed: stats.failed, ...(error !== undefined ? { error: String(error) } : {}) };
     },
     read: (key) => readItem(client, tableName, { pk: { S: `T#placed#${key}` }, sk: { S: 'total' } }),
+  };
+};
+
+/**
+ * 1b. This library with its transactions sent as before the fix of the hot-key conflicts:
+ * all at once, a hot key's chunks in parallel. On AWS they cancel each other.
+ */
+export const oursWithParallelChunks = (client: DynamoDBClient, tableName: string): CountingDesign => {
+  const projection = ours(client, tableName);
+  const imageParser = new ImageParser({ sourceEventStores: [ordersStore] });
+  const placed = counter({ name: 'placed', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (event) => event.payload.country });
+  return {
+    name: 'hot chunks in parallel (before)',
+    countBatch: async (records) => {
+      const increments = records.flatMap((record, position) => {
+        const parsed = imageParser.parseRecord(record);
+        return parsed.kind === 'event' ? planIncrements({ counters: [placed], message: parsed.message, position }) : [];
+      });
+      let failed = 0;
+      let lastError: string | undefined;
+      await mapWithConcurrency(packTransactions(increments), 4, async (chunks) => {
+        try {
+          await commitTransaction({ dynamoDBClient: client, tableName, chunks, retry: DEFAULT_RETRY_OPTIONS });
+        } catch (error) {
+          failed += chunks.reduce((sum, chunk) => sum + chunk.increments.length, 0);
+          lastError = String(error);
+        }
+      });
+      return { failed, ...(lastError !== undefined ? { error: lastError } : {}) };
+    },
+    read: projection.read,
   };
 };
 

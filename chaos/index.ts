@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { startDynamoDBLocal } from '../src/dynamoDBLocal/index.js';
 import { redelivery, throttling } from './scenarios/inProcess.js';
 import { consumerDeath, serverDeath, twoRunners } from './scenarios/processDeaths.js';
+import { simulatedStreams, type SimulatedStreamsVerdict } from './scenarios/simulatedStreams.js';
 import { writeRaces } from './scenarios/writeRaces.js';
 import type { Verdict } from './verify.js';
 
@@ -17,6 +18,7 @@ const main = async () => {
   const size = (full: number) => (quick ? Math.round(full / 5) : full);
   const server = await startDynamoDBLocal();
   const verdicts: Verdict[] = [];
+  let simulated: SimulatedStreamsVerdict | undefined;
   const run = async (scenario: () => Promise<Verdict>) => {
     const started = Date.now();
     const verdict = await scenario();
@@ -30,11 +32,14 @@ const main = async () => {
     await run(() => redelivery({ endpoint: server.endpoint, events: size(5_000) }));
     await run(() => throttling({ endpoint: server.endpoint, events: size(5_000), failureShare: 0.5 }));
     await run(() => writeRaces({ endpoint: server.endpoint, writers: 64, pushesPerWriter: quick ? 5 : 20, aggregates: 8 }));
+    const started = Date.now();
+    simulated = await simulatedStreams({ endpoint: server.endpoint, schedules: quick ? 60 : 400 });
+    console.log(`${simulated.failedSchedules === 0 ? 'PASS' : 'FAIL'}  AWS's stream, simulated (${((Date.now() - started) / 1000).toFixed(0)} s): ${JSON.stringify(simulated)}`);
   } finally {
     await server.stop();
   }
-  writeFileSync(new URL('../RELIABILITY.md', import.meta.url), renderReport(verdicts, quick));
-  const failed = verdicts.filter((verdict) => differences(verdict) > 0);
+  writeFileSync(new URL('../RELIABILITY.md', import.meta.url), renderReport(verdicts, quick) + renderSimulated(simulated as SimulatedStreamsVerdict));
+  const failed = [...verdicts.filter((verdict) => differences(verdict) > 0), ...(simulated?.failedSchedules === 0 ? [] : [simulated])];
   console.log(`\n${failed.length === 0 ? 'All differences are zero.' : `${failed.length} scenario(s) with differences.`} Wrote RELIABILITY.md.`);
   process.exitCode = failed.length === 0 ? 0 : 1;
 };
@@ -77,5 +82,30 @@ Scenarios:
 - **writers racing**: 64 writers push the next version of the same aggregates, each retrying
   from a fresh read on \`EventAlreadyExists\`.
 `;
+
+const renderSimulated = (v: SimulatedStreamsVerdict) => `
+## On AWS's stream (simulated Streams API)
+
+DynamoDB Local's stream has one shard that never closes, trims or expires. This scenario
+plays ${v.schedules} random schedules (fast-check, seeded) against the stream runner and
+the counter projection on a simulated Streams API (\`test/support/simulatedStreams.ts\`):
+writes, shard rollovers and splits, time passing beyond the 24-hour retention, expired
+iterators, throttled reads, empty pages before data, runners killed between a handled
+batch and its checkpoint, two runners at once, from TRIM_HORIZON or LATEST. Checkpoints
+and counts live in DynamoDB Local. Each schedule is checked against its model.
+\`npm test\` runs 25 of them (\`test/streamRunner/simulatedStreams.property.test.ts\`).
+
+| schedules | records written | rollovers | splits | records trimmed | of which never read (runner down past the retention) | iterators expired | throttled reads | empty pages | runner kills | runs | retention gaps reported | **records missed** | **schedules with a problem** |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| ${v.schedules} | ${v.recordsWritten} | ${v.rollovers} | ${v.splits} | ${v.recordsTrimmed} | ${v.trimmedBeforeRead} | ${v.iteratorsExpired} | ${v.throttledReads} | ${v.emptyPages} | ${v.runnerKills} | ${v.runnerRuns} | ${v.retentionGapsReported} | **${v.problems.filter((p) => p.includes('never handled')).length}** | **${v.failedSchedules}** |
+
+What is checked in every schedule: every record written after the starting point and
+not trimmed before any runner could read it is handled at least once; a parent shard's
+records are all handled before any of its children's; nothing is handled that the
+starting position excludes; the counts equal the events handled, each once; and no
+runner stops on anything AWS does in normal operation. Records trimmed while every
+runner was down are AWS's retention at work: the runner cannot read them, and reports
+the gap (\`onRetentionGap\`, \`progress.retentionGaps\`).
+${v.problems.length === 0 ? '' : `\nProblems:\n${v.problems.map((p) => `- ${p}`).join('\n')}\n`}`;
 
 await main();

@@ -25,6 +25,8 @@ export interface InvokeOptions {
   onHandled: (lastRecord: StreamsApiRecord, outcome: { committed: number; failed: number }) => Promise<void>;
   /** Takes the records that still fail after every retry; without it they are thrown. */
   onFailure: (failed: FailedRecords) => Promise<void>;
+  /** Asked to stop: a failing batch is not retried again (it stays unhandled, from its checkpoint). */
+  isStopping: () => boolean;
 }
 
 /**
@@ -32,9 +34,13 @@ export interface InvokeOptions {
  * what comes before a reported failure is committed; the rest is retried (bisected if
  * asked) a bounded number of times, then given to onFailure, and the runner goes on.
  */
-export const invokeBatch = async (batch: StreamsApiRecord[], options: InvokeOptions): Promise<void> => {
+export const invokeBatch = async (batch: StreamsApiRecord[], options: InvokeOptions): Promise<boolean> => {
   const pending: { records: StreamsApiRecord[]; attempts: number }[] = [{ records: batch, attempts: 0 }];
+  let failed = false;
   while (pending.length > 0) {
+    // After a failure, a stop request ends the retries: nothing more is checkpointed, so
+    // the next run starts again from the first record not handled. Returns false then.
+    if (failed && options.isStopping()) return false;
     const current = pending.shift() as { records: StreamsApiRecord[]; attempts: number };
     const { failedIndex, error } = await callHandler(options.handler, current.records);
     if (failedIndex === undefined) {
@@ -44,6 +50,7 @@ export const invokeBatch = async (batch: StreamsApiRecord[], options: InvokeOpti
     if (failedIndex > 0) {
       await options.onHandled(current.records[failedIndex - 1] as StreamsApiRecord, { committed: failedIndex, failed: 0 });
     }
+    failed = true;
     const remaining = current.records.slice(failedIndex);
     const attempts = current.attempts + 1;
     if (options.bisectBatchOnFunctionError && remaining.length > 1) {
@@ -60,6 +67,7 @@ export const invokeBatch = async (batch: StreamsApiRecord[], options: InvokeOpti
     await sleep(backoffDelay(attempts, { maxAttempts: 0, ...options.retryDelay }));
     pending.unshift({ records: remaining, attempts });
   }
+  return true;
 };
 
 /** The index of the first record not committed, or undefined when all were. A throw fails the whole batch. */

@@ -16,8 +16,8 @@ export interface ShardReaderOptions {
   /** Consecutive empty reads of an open shard taken as "caught up" (an empty page is not the end on AWS). */
   emptyReadsBeforeCaughtUp: number;
   isStopping: () => boolean;
-  /** Handles a batch in order; resolves once it is checkpointed. */
-  handleBatch: (records: StreamsApiRecord[]) => Promise<void>;
+  /** Handles a batch in order; resolves once it is checkpointed, to false if it was given up because the runner stops. */
+  handleBatch: (records: StreamsApiRecord[]) => Promise<boolean>;
   onRead: (records: StreamsApiRecord[]) => void;
   /** Everything read so far is handled and the shard gave nothing new for a while. */
   onCaughtUp: () => void;
@@ -41,14 +41,20 @@ export const readShard = async (options: ShardReaderOptions): Promise<boolean> =
   let emptyReads = 0;
   let throttled = 0;
 
+  let abandoned = false;
   const flush = async (count = buffer.length) => {
     const batch = buffer.slice(0, count);
     buffer = buffer.slice(count);
-    await options.handleBatch(batch);
+    if (!(await options.handleBatch(batch))) {
+      // Stopped while the batch kept failing: not handled, not checkpointed, read again next time.
+      abandoned = true;
+      buffer = [];
+      return;
+    }
     lastHandled = batch[batch.length - 1]?.dynamodb?.SequenceNumber ?? lastHandled;
   };
 
-  while (iterator !== undefined && !options.isStopping()) {
+  while (iterator !== undefined && !options.isStopping() && !abandoned) {
     let page;
     try {
       page = await options.streamsClient.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(1000, options.batchSize) }));
@@ -81,8 +87,8 @@ export const readShard = async (options: ShardReaderOptions): Promise<boolean> =
     if (buffer.length === 0 && emptyReads >= options.emptyReadsBeforeCaughtUp) options.onCaughtUp();
     if (records.length === 0 && iterator !== undefined) await sleep(options.pollIntervalMs);
   }
-  if (buffer.length > 0) await flush();
-  if (iterator !== undefined) return false;
+  if (buffer.length > 0 && !abandoned) await flush();
+  if (iterator !== undefined || abandoned) return false;
   await options.checkpoints.save(options.shardId, { ...(lastHandled !== undefined ? { sequenceNumber: lastHandled } : {}), finished: true });
   return true;
 };

@@ -204,6 +204,7 @@ export class StreamRunner {
       maximumRetryAttempts: this.settings.maximumRetryAttempts,
       bisectBatchOnFunctionError: this.settings.bisectBatchOnFunctionError,
       retryDelay: this.settings.retryDelay,
+      isStopping: () => this.stopping,
       onHandled: async (lastRecord, { committed, failed }) => {
         // Only after the handler succeeded (or the records went to the dead letter).
         await checkpoints.save(shardId, { sequenceNumber: lastRecord.dynamodb?.SequenceNumber as string, finished: false });

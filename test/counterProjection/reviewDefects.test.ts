@@ -45,7 +45,7 @@ describe('defects found by review, each counted or refused as it must be', () =>
 
   it('refuses keys with lone surrogates, which DynamoDB would store as one key', async () => {
     const countsTableName = await countsTable();
-    const byCountry = counter({ name: 'byCountry', eventStore: ordersStore, key: (e) => e.payload.country });
+    const byCountry = counter({ name: 'byCountry', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (e) => e.payload.country });
     const projection = new CounterProjection({ dynamoDBClient: client, countsTableName, sourceEventStores: [ordersStore], counters: [byCountry], logger: { error: () => undefined } });
     const result = await projection.processRecords([placed(0, { country: 'x\uD800' })]);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberOf(0) }]);
@@ -61,13 +61,13 @@ describe('defects found by review, each counted or refused as it must be', () =>
     }
     const foreign = new EventStore({ eventStoreId: 'toString', eventTypes: ordersStore.eventTypes, reducer: ordersStore.reducer, eventStorageAdapter: ordersStore.eventStorageAdapter });
     const wrong = () =>
-      new CounterProjection({ dynamoDBClient: client, countsTableName: 'unused', sourceEventStores: [ordersStore], counters: [counter({ name: 'c', eventStore: foreign, key: () => 'k' })] });
+      new CounterProjection({ dynamoDBClient: client, countsTableName: 'unused', sourceEventStores: [ordersStore], counters: [counter({ name: 'c', eventStore: foreign, key: () => 'k' }) as never] });
     expect(wrong).toThrow(expect.objectContaining({ code: 'InvalidCounterDefinition', field: 'eventStore' }));
   });
 
   it('counts an event whose default targetRef is longer than a sort key, once, and lists it whole', async () => {
     const countsTableName = await countsTable();
-    const byCountry = counter({ name: 'byCountry', eventStore: ordersStore, key: (e) => e.payload.country });
+    const byCountry = counter({ name: 'byCountry', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (e) => e.payload.country });
     const projection = new CounterProjection({ dynamoDBClient: client, countsTableName, sourceEventStores: [ordersStore], counters: [byCountry] });
     const aggregateId = 'é'.repeat(1_000); // 2,000 bytes: a partition key the adapter accepts
     const first = await projection.processRecords([placed(0, { aggregateId })]);
@@ -80,7 +80,7 @@ describe('defects found by review, each counted or refused as it must be', () =>
 
   it('counts an increment whose commit answer was lost as counted, not as a duplicate (ClientRequestToken)', async () => {
     const countsTableName = await countsTable();
-    const byCountry = counter({ name: 'byCountry', eventStore: ordersStore, key: (e) => e.payload.country });
+    const byCountry = counter({ name: 'byCountry', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (e) => e.payload.country });
     const lostAnswer = withTransactionFaults(client, { after: new Set([0]) }, () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     const projection = new CounterProjection({ dynamoDBClient: lostAnswer, countsTableName, sourceEventStores: [ordersStore], counters: [byCountry], retry: { baseDelayMs: 1 } });
     const { stats } = await projection.processRecords([placed(0)]);
@@ -115,7 +115,7 @@ describe('defects found by review, each counted or refused as it must be', () =>
 describe('the Lambda handler, deployed with or without ReportBatchItemFailures (a harness that behaves as Lambda)', () => {
   const setUp = async (options: { reportBatchItemFailures?: boolean }) => {
     const countsTableName = await countsTable();
-    const byCountry = counter({ name: 'byCountry', eventStore: ordersStore, key: (e) => e.payload.country });
+    const byCountry = counter({ name: 'byCountry', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (e) => e.payload.country });
     // The first transaction fails: a record fails once, then succeeds when retried.
     const failingOnce = withTransactionFaults(client, { before: new Set([0]) });
     return new CounterProjection({ dynamoDBClient: failingOnce, countsTableName, sourceEventStores: [ordersStore], counters: [byCountry], logger: { error: () => undefined }, ...options });

@@ -1,0 +1,263 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+import type { EventDetail } from '@castore/core';
+import fc from 'fast-check';
+
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { makeOrdersStore } from '../../src/cli/demo/eventStores.js';
+import { counter, CounterProjection, createCountsTable } from '../../src/counterProjection/index.js';
+import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
+import { createCheckpointTable, type RetentionGap } from '../../src/streamRunner/index.js';
+import { insertRecord } from './records.js';
+import { simulatedRunner } from './simulatedRunner.js';
+import { SimulatedStream } from './simulatedStreams.js';
+
+/*
+ * Random schedules of what AWS's stream and its operators do (writes, rollovers, splits,
+ * time passing past the retention, expired iterators, throttling, runners killed between
+ * a handled batch and its checkpoint, two runners at once), played against the stream
+ * runner and the counter projection on a simulated Streams API, with checkpoints and
+ * counts in DynamoDB Local. `checkSchedule` returns what went wrong, if anything.
+ */
+const midRunEventArbitrary = fc.oneof(
+  fc.record({ kind: fc.constant('write' as const), count: fc.integer({ min: 1, max: 8 }), emptyPages: fc.integer({ min: 0, max: 2 }) }),
+  fc.record({ kind: fc.constant('rollover' as const), shard: fc.nat(), split: fc.boolean() }),
+  fc.constant({ kind: 'expireIterators' as const }),
+  fc.record({ kind: fc.constant('throttle' as const), calls: fc.integer({ min: 1, max: 4 }) }),
+);
+
+const stepArbitrary = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('write' as const), count: fc.integer({ min: 1, max: 12 }), emptyPages: fc.integer({ min: 0, max: 2 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('rollover' as const), shard: fc.nat(), split: fc.boolean() }) },
+  // Minutes (iterators expire after 15), or more than the 24-hour retention: records are
+  // trimmed, checkpoints fall behind the trim point, closed shards vanish.
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), minutes: fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 24 * 60 + 1, max: 30 * 60 })) }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'expireIterators' as const }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('run' as const),
+      runners: fc.integer({ min: 1, max: 2 }),
+      killAfterBatches: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+      midRun: fc.array(midRunEventArbitrary, { maxLength: 3 }),
+    }),
+  },
+);
+
+export const scheduleArbitrary = fc.record({
+  startingPosition: fc.constantFrom('TRIM_HORIZON' as const, 'LATEST' as const),
+  aggregates: fc.integer({ min: 1, max: 6 }),
+  steps: fc.array(stepArbitrary, { minLength: 1, maxLength: 14 }),
+});
+export type Schedule = typeof scheduleArbitrary extends fc.Arbitrary<infer T> ? T : never;
+type MidRunEvent = typeof midRunEventArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+export interface ScheduleOutcome {
+  problems: string[];
+  written: number;
+  handled: number;
+  lostToRetention: number;
+  stats: SimulatedStream['stats'] & { kills: number; runs: number; gaps: number };
+}
+
+const COUNTRIES = ['FR', 'DE', 'ES'];
+const ordersStore = makeOrdersStore(new DynamoDBSingleTableEventStorageAdapter({ tableName: 'unused', dynamoDBClient: {} as DynamoDBClient }));
+const counters = [counter({ name: 'byCountry', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (e) => e.payload.country })];
+
+class Killed extends Error {
+  override name = 'Killed';
+}
+
+/** A client that, once `kill()` is called, fails every call as a dead process would never make it. */
+const killable = (client: DynamoDBClient) => {
+  let dead = false;
+  const proxy = new Proxy(client, {
+    get: (target, property, receiver) =>
+      property !== 'send'
+        ? Reflect.get(target, property, receiver)
+        : async (command: never) => {
+            if (dead) throw new Killed('this runner was killed');
+            return target.send(command);
+          },
+  });
+  return { client: proxy, kill: () => (dead = true), isDead: () => dead };
+};
+
+export const checkSchedule = async (schedule: Schedule, { dynamoDBClient, eventTableName }: { dynamoDBClient: DynamoDBClient; eventTableName: string }): Promise<ScheduleOutcome> => {
+  const stream = new SimulatedStream();
+  const countsTableName = `counts-sim-${Math.random().toString(36).slice(2, 10)}`;
+  const checkpointTableName = `checkpoints-sim-${Math.random().toString(36).slice(2, 10)}`;
+  await Promise.all([createCountsTable({ dynamoDBClient, tableName: countsTableName }), createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName })]);
+  const projection = new CounterProjection({ dynamoDBClient, countsTableName, sourceEventStores: [ordersStore], counters });
+
+  const problems: string[] = [];
+  const shardOf = new Map<string, string>(); // sequence number -> shard id
+  const written: { sequenceNumber: string; shardId: string; country: string; createdAt: number }[] = [];
+  const handled = new Set<string>();
+  const lost = new Set<string>();
+  const excluded = new Set<string>();
+  const parents = new Map<string, string | undefined>();
+  const gaps: RetentionGap[] = [];
+  let started: number | undefined;
+  let kills = 0;
+  let runs = 0;
+  const versions = new Map<string, number>();
+
+  const write = (count: number, emptyPages: number) => {
+    for (let index = 0; index < count; index++) {
+      const aggregateId = `agg-${written.length % schedule.aggregates}`;
+      const version = (versions.get(aggregateId) ?? 0) + 1;
+      versions.set(aggregateId, version);
+      const country = COUNTRIES[written.length % COUNTRIES.length] as string;
+      const event = { aggregateId, version, type: 'ORDER_PLACED', timestamp: new Date(stream.now).toISOString(), payload: { customerId: 'c', country, quantity: 1 } } as EventDetail;
+      const record = stream.write(insertRecord('orders', event, '0'), `orders#${aggregateId}`, index === 0 ? emptyPages : 0);
+      const sequenceNumber = record.dynamodb?.SequenceNumber as string;
+      const shard = stream.shards.find((s) => s.records.some(({ record: r }) => r.dynamodb?.SequenceNumber === sequenceNumber));
+      shardOf.set(sequenceNumber, shard?.id as string);
+      written.push({ sequenceNumber, shardId: shard?.id as string, country, createdAt: stream.now });
+    }
+    for (const shard of stream.shards) parents.set(shard.id, shard.parentId);
+  };
+  const rollover = (shard: number, split: boolean) => {
+    const open = stream.openShards();
+    const target = open[shard % open.length];
+    if (target !== undefined) stream.rollover(target.id, { split });
+    for (const s of stream.shards) parents.set(s.id, s.parentId);
+  };
+  const advance = (ms: number) => {
+    const before = new Set(stream.allRecords().map((r) => r.dynamodb?.SequenceNumber as string));
+    stream.advance(ms);
+    const after = new Set(stream.allRecords().map((r) => r.dynamodb?.SequenceNumber as string));
+    for (const sequenceNumber of before) if (!after.has(sequenceNumber) && !handled.has(sequenceNumber)) lost.add(sequenceNumber);
+  };
+  const applyMidRun = (event: MidRunEvent) => {
+    if (event.kind === 'write') write(event.count, event.emptyPages);
+    else if (event.kind === 'rollover') rollover(event.shard, event.split);
+    else if (event.kind === 'expireIterators') stream.expireIterators();
+    else stream.throttle(event.calls);
+  };
+
+  /** Before a child's first record is handled, every record of its parent must have been. */
+  const checkLineage = (records: StreamsApiRecord[]) => {
+    for (const record of records) {
+      const sequenceNumber = record.dynamodb?.SequenceNumber as string;
+      if (handled.has(sequenceNumber)) continue;
+      const parent = parents.get(shardOf.get(sequenceNumber) as string);
+      if (parent === undefined) continue;
+      const unhandled = written.filter((w) => w.shardId === parent && !handled.has(w.sequenceNumber) && !lost.has(w.sequenceNumber) && !excluded.has(w.sequenceNumber));
+      if (unhandled.length > 0) problems.push(`record ${sequenceNumber} of ${shardOf.get(sequenceNumber)} handled before ${unhandled.length} record(s) of its parent ${parent}`);
+    }
+  };
+
+  const runOnce = async ({ runners, killAfterBatches, midRun }: { runners: number; killAfterBatches?: number | undefined; midRun: MidRunEvent[] }) => {
+    if (started === undefined) {
+      started = stream.now;
+      if (schedule.startingPosition === 'LATEST') for (const w of written) excluded.add(w.sequenceNumber);
+    }
+    const pendingMidRun = [...midRun];
+    const runsNow = Array.from({ length: runners }, (_, index) => {
+      const process = killable(dynamoDBClient);
+      let batches = 0;
+      let stopRunner: () => void = () => undefined;
+      const killAt = index === 0 ? killAfterBatches : undefined;
+      const { runner } = simulatedRunner({
+        stream,
+        dynamoDBClient: process.client,
+        tableName: eventTableName,
+        checkpointTableName,
+        startingPosition: schedule.startingPosition,
+        batchSize: 5,
+        maximumRetryAttempts: -1,
+        onRetentionGap: (gap) => gaps.push(gap),
+        handler: async (records) => {
+          if (process.isDead()) throw new Killed('this runner was killed');
+          checkLineage(records);
+          const { batchItemFailures, error } = await projection.processRecords(records);
+          if (batchItemFailures.length > 0) throw error;
+          for (const record of records) handled.add(record.dynamodb?.SequenceNumber as string);
+          const event = pendingMidRun.shift();
+          if (event !== undefined) applyMidRun(event);
+          batches += 1;
+          // Killed between a handled batch and its checkpoint: the worst moment.
+          if (killAt !== undefined && batches > killAt) {
+            kills += 1;
+            process.kill();
+            stopRunner(); // a dead process does nothing more
+            throw new Killed('this runner was killed');
+          }
+        },
+      });
+      stopRunner = () => runner.stop();
+      runs += 1;
+      return runner.run({ untilCaughtUp: true }).then(
+        () => undefined,
+        (error: unknown) => {
+          if (!process.isDead()) problems.push(`a runner stopped: ${String(error)}`);
+        },
+      );
+    });
+    await Promise.all(runsNow);
+  };
+
+  try {
+    for (const step of schedule.steps) {
+      if (step.kind === 'write') write(step.count, step.emptyPages);
+      else if (step.kind === 'rollover') rollover(step.shard, step.split);
+      else if (step.kind === 'advance') advance(step.minutes * 60_000);
+      else if (step.kind === 'expireIterators') stream.expireIterators();
+      else await runOnce(step);
+    }
+    await runOnce({ runners: 1, midRun: [] }); // the last run catches up with everything
+    checkOutcome({ written, handled, lost, excluded, gaps, started, problems });
+    await checkCounts({ projection, written, handled, problems });
+  } finally {
+    await dropTables(dynamoDBClient, [countsTableName, checkpointTableName]);
+  }
+  return { problems, written: written.length, handled: handled.size, lostToRetention: lost.size, stats: { ...stream.stats, kills, runs, gaps: gaps.length } };
+};
+
+const checkOutcome = ({
+  written,
+  handled,
+  lost,
+  excluded,
+  gaps,
+  started,
+  problems,
+}: {
+  written: { sequenceNumber: string; createdAt: number }[];
+  handled: Set<string>;
+  lost: Set<string>;
+  excluded: Set<string>;
+  gaps: RetentionGap[];
+  started: number | undefined;
+  problems: string[];
+}) => {
+  const missed = written.filter((w) => !handled.has(w.sequenceNumber) && !lost.has(w.sequenceNumber) && !excluded.has(w.sequenceNumber));
+  if (missed.length > 0) problems.push(`${missed.length} record(s) never handled: ${missed.map((w) => w.sequenceNumber).join(', ')}`);
+  // LATEST excludes what was written before the first start. Only when LATEST's saved
+  // iterator expired before anything was handled may records of the minute before it be.
+  const latestLost = gaps.some((gap) => gap.reason === 'LatestIteratorExpired');
+  const minuteStart = started === undefined ? 0 : started - (started % 60_000);
+  const wronglyHandled = written.filter((w) => excluded.has(w.sequenceNumber) && handled.has(w.sequenceNumber) && !(latestLost && w.createdAt >= minuteStart));
+  if (wronglyHandled.length > 0) problems.push(`${wronglyHandled.length} record(s) handled that the starting position excludes`);
+};
+
+const checkCounts = async ({
+  projection,
+  written,
+  handled,
+  problems,
+}: {
+  projection: CounterProjection<typeof ordersStore, (typeof counters)[number]>;
+  written: { sequenceNumber: string; country: string }[];
+  handled: Set<string>;
+  problems: string[];
+}) => {
+  const expected = COUNTRIES.map((country) => written.filter((w) => w.country === country && handled.has(w.sequenceNumber)).length);
+  const actual = await projection.getCounts(COUNTRIES.map((key) => ({ counterName: 'byCountry', key })));
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`counts ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)} from the records handled`);
+};
