@@ -1,14 +1,20 @@
-import { PutItemCommand, QueryCommand, TransactWriteItemsCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { EventStore, type EventStorageAdapter, type GroupedEvent } from '@castore/core';
+import { type EventStorageAdapter, EventStore, type GroupedEvent } from '@castore/core';
 import { DynamoDBSingleTableEventStorageAdapter as ReferenceAdapter } from '@castore/event-storage-adapter-dynamodb';
 
-import { DynamoDBSingleTableEventStorageAdapter, createEventTable } from '../src/adapter/index.js';
 import { toEventItem } from '../src/adapter/eventItem.js';
-import { meteredClient } from './capacity.js';
-import { compare, type Comparison, type Contender } from './harness.js';
+import { createEventTable, DynamoDBSingleTableEventStorageAdapter } from '../src/adapter/index.js';
 import { dropTables } from '../src/dynamoDBLocal/dropTables.js';
 import { mapWithConcurrency } from '../src/shared/mapWithConcurrency.js';
+import { meteredClient } from './capacity.js';
+import { compare, type Comparison, type Contender } from './harness.js';
 
 export interface SuiteOptions {
   client: DynamoDBClient;
@@ -22,31 +28,53 @@ let unique = 0;
 const freshId = (prefix: string) => `${prefix}-${++unique}`;
 
 /** Runs `count` calls of `call`, `concurrency` at a time. */
-const inParallel = (count: number, concurrency: number, call: (index: number) => Promise<unknown>) =>
-  mapWithConcurrency(Array.from({ length: count }, (_, index) => index), concurrency, call);
+const inParallel = (
+  count: number,
+  concurrency: number,
+  call: (index: number) => Promise<unknown>,
+) =>
+  mapWithConcurrency(
+    Array.from({ length: count }, (_, index) => index),
+    concurrency,
+    call,
+  );
 
 const adapters = (client: DynamoDBClient, tableName: string) => ({
   ours: new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: client }),
-  reference: new ReferenceAdapter({ tableName, dynamoDBClient: client }) as unknown as EventStorageAdapter,
+  reference: new ReferenceAdapter({
+    tableName,
+    dynamoDBClient: client,
+  }) as unknown as EventStorageAdapter,
 });
 
 export const runAdapterSuite = async (options: SuiteOptions): Promise<Comparison[]> => {
   const tableName = `bench-events-${Date.now()}`;
   await createEventTable({ dynamoDBClient: options.client, tableName });
   const comparisons: Comparison[] = [];
-  for (const concurrency of [1, 16]) comparisons.push(await pushEventComparison(options, tableName, concurrency));
+  for (const concurrency of [1, 16])
+    comparisons.push(await pushEventComparison(options, tableName, concurrency));
   await seedReads(options, tableName);
-  for (const concurrency of [1, 16]) comparisons.push(...(await readComparisons(options, tableName, concurrency)));
-  for (const concurrency of [1, 16]) comparisons.push(await listComparison(options, tableName, concurrency));
-  for (const concurrency of [1, 16]) comparisons.push(await groupComparison(options, tableName, concurrency));
+  for (const concurrency of [1, 16])
+    comparisons.push(...(await readComparisons(options, tableName, concurrency)));
+  for (const concurrency of [1, 16])
+    comparisons.push(await listComparison(options, tableName, concurrency));
+  for (const concurrency of [1, 16])
+    comparisons.push(await groupComparison(options, tableName, concurrency));
   await dropTables(options.client, [tableName]);
   return comparisons;
 };
 
-const pushEventComparison = async (options: SuiteOptions, tableName: string, concurrency: number) => {
+const pushEventComparison = async (
+  options: SuiteOptions,
+  tableName: string,
+  concurrency: number,
+) => {
   const pushes = Math.round((concurrency === 1 ? 200 : 400) * options.scale);
   // Each contender gets its client (and builds its adapter) once per round, not per push.
-  const contender = (name: string, pusherOn: (client: DynamoDBClient) => (aggregateId: string) => Promise<unknown>): Contender => ({
+  const contender = (
+    name: string,
+    pusherOn: (client: DynamoDBClient) => (aggregateId: string) => Promise<unknown>,
+  ): Contender => ({
     name,
     run: async () => {
       const metered = meteredClient(options.client);
@@ -55,7 +83,13 @@ const pushEventComparison = async (options: SuiteOptions, tableName: string, con
       return { operations: pushes, wcu: metered.takeWcu() };
     },
   });
-  const event = (aggregateId: string) => ({ aggregateId, version: 1, type: 'ORDER_PLACED', timestamp: new Date().toISOString(), payload });
+  const event = (aggregateId: string) => ({
+    aggregateId,
+    version: 1,
+    type: 'ORDER_PLACED',
+    timestamp: new Date().toISOString(),
+    payload,
+  });
   return compare({
     suite: 'adapter',
     name: `pushEvent, concurrency ${concurrency}`,
@@ -63,8 +97,17 @@ const pushEventComparison = async (options: SuiteOptions, tableName: string, con
     rounds: options.rounds,
     warmup: options.warmup,
     contenders: [
-      contender('raw SDK conditional PutItem', (client) => (id) =>
-        client.send(new PutItemCommand({ TableName: tableName, Item: toEventItem(event(id), 'bench'), ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } })),
+      contender(
+        'raw SDK conditional PutItem',
+        (client) => (id) =>
+          client.send(
+            new PutItemCommand({
+              TableName: tableName,
+              Item: toEventItem(event(id), 'bench'),
+              ConditionExpression: 'attribute_not_exists(#v)',
+              ExpressionAttributeNames: { '#v': 'version' },
+            }),
+          ),
       ),
       contender('castore-dynamodb-counter', (client) => {
         const { ours } = adapters(client, tableName);
@@ -85,8 +128,18 @@ const listedCount = (options: SuiteOptions) => Math.round(5_000 * options.scale)
 /** The 1,000-event aggregate and the 5,000 aggregates the read comparisons read. */
 const seedReads = async (options: SuiteOptions, tableName: string) => {
   const { ours } = adapters(options.client, tableName);
-  await inParallel(aggregateSize(options), 16, (index) => ours.pushEvent({ aggregateId, version: index + 1, type: 'T', payload }, { eventStoreId: 'bench' }));
-  await inParallel(listedCount(options), 32, (index) => ours.pushEvent({ aggregateId: `listed-${index}`, version: 1, type: 'T' }, { eventStoreId: 'listed' }));
+  await inParallel(aggregateSize(options), 16, (index) =>
+    ours.pushEvent(
+      { aggregateId, version: index + 1, type: 'T', payload },
+      { eventStoreId: 'bench' },
+    ),
+  );
+  await inParallel(listedCount(options), 32, (index) =>
+    ours.pushEvent(
+      { aggregateId: `listed-${index}`, version: 1, type: 'T' },
+      { eventStoreId: 'listed' },
+    ),
+  );
 };
 
 const readComparisons = async (options: SuiteOptions, tableName: string, concurrency: number) => {
@@ -96,9 +149,21 @@ const readComparisons = async (options: SuiteOptions, tableName: string, concurr
     const items: Record<string, AttributeValue>[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
-      const page = await options.client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'aggregateId = :id', ExpressionAttributeValues: { ':id': { S: `bench#${aggregateId}` } }, ConsistentRead: true, ExclusiveStartKey: startKey, ...input }));
+      const page = await options.client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'aggregateId = :id',
+          ExpressionAttributeValues: { ':id': { S: `bench#${aggregateId}` } },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+          ...input,
+        }),
+      );
       items.push(...(page.Items ?? []));
-      startKey = input.Limit !== undefined && items.length >= input.Limit ? undefined : page.LastEvaluatedKey;
+      startKey =
+        input.Limit !== undefined && items.length >= input.Limit
+          ? undefined
+          : page.LastEvaluatedKey;
     } while (startKey !== undefined);
     // The same work as the adapters: items become plain objects.
     return items.map((item) => unmarshall(item));
@@ -118,8 +183,14 @@ const readComparisons = async (options: SuiteOptions, tableName: string, concurr
     warmup: options.warmup,
     contenders: [
       { name: 'raw SDK Query loop + unmarshall', run: reads(fullReads, () => rawQuery({})) },
-      { name: 'castore-dynamodb-counter', run: reads(fullReads, () => ours.getEvents(aggregateId, { eventStoreId: 'bench' })) },
-      { name: '@castore reference 2.4.2', run: reads(fullReads, () => reference.getEvents(aggregateId, { eventStoreId: 'bench' })) },
+      {
+        name: 'castore-dynamodb-counter',
+        run: reads(fullReads, () => ours.getEvents(aggregateId, { eventStoreId: 'bench' })),
+      },
+      {
+        name: '@castore reference 2.4.2',
+        run: reads(fullReads, () => reference.getEvents(aggregateId, { eventStoreId: 'bench' })),
+      },
     ],
   });
   const last = await compare({
@@ -129,10 +200,23 @@ const readComparisons = async (options: SuiteOptions, tableName: string, concurr
     rounds: options.rounds,
     warmup: options.warmup,
     contenders: [
-      { name: 'raw SDK Query Limit 1', run: reads(lastReads, () => rawQuery({ Limit: 1, ScanIndexForward: false })) },
-      { name: 'castore-dynamodb-counter', run: reads(lastReads, () => ours.getEvents(aggregateId, { eventStoreId: 'bench' }, { reverse: true, limit: 1 })) },
+      {
+        name: 'raw SDK Query Limit 1',
+        run: reads(lastReads, () => rawQuery({ Limit: 1, ScanIndexForward: false })),
+      },
+      {
+        name: 'castore-dynamodb-counter',
+        run: reads(lastReads, () =>
+          ours.getEvents(aggregateId, { eventStoreId: 'bench' }, { reverse: true, limit: 1 }),
+        ),
+      },
       // It reads the whole aggregate each time: a few reads make a round of seconds.
-      { name: '@castore reference 2.4.2', run: reads(concurrency === 1 ? 3 : 16, () => reference.getEvents(aggregateId, { eventStoreId: 'bench' }, { reverse: true, limit: 1 })) },
+      {
+        name: '@castore reference 2.4.2',
+        run: reads(concurrency === 1 ? 3 : 16, () =>
+          reference.getEvents(aggregateId, { eventStoreId: 'bench' }, { reverse: true, limit: 1 }),
+        ),
+      },
     ],
   });
   return [full, last];
@@ -150,7 +234,10 @@ const listComparison = async (options: SuiteOptions, tableName: string, concurre
     let pageToken: string | undefined;
     let listed = 0;
     do {
-      const page = await adapter.listAggregateIds({ eventStoreId: 'listed' }, pageToken === undefined ? { limit: 100 } : { pageToken });
+      const page = await adapter.listAggregateIds(
+        { eventStoreId: 'listed' },
+        pageToken === undefined ? { limit: 100 } : { pageToken },
+      );
       listed += page.aggregateIds.length;
       pageToken = page.nextPageToken;
     } while (pageToken !== undefined);
@@ -160,7 +247,16 @@ const listComparison = async (options: SuiteOptions, tableName: string, concurre
     let startKey: Record<string, AttributeValue> | undefined;
     let listed = 0;
     do {
-      const page = await options.client.send(new QueryCommand({ TableName: tableName, IndexName: 'initialEvents', KeyConditionExpression: 'eventStoreId = :s', ExpressionAttributeValues: { ':s': { S: 'listed' } }, Limit: 100, ExclusiveStartKey: startKey }));
+      const page = await options.client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'initialEvents',
+          KeyConditionExpression: 'eventStoreId = :s',
+          ExpressionAttributeValues: { ':s': { S: 'listed' } },
+          Limit: 100,
+          ExclusiveStartKey: startKey,
+        }),
+      );
       listed += (page.Items ?? []).map((item) => unmarshall(item)).length;
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
@@ -184,15 +280,35 @@ const listComparison = async (options: SuiteOptions, tableName: string, concurre
 const groupComparison = async (options: SuiteOptions, tableName: string, concurrency: number) => {
   const groups = Math.round((concurrency === 1 ? 30 : 48) * options.scale);
   const reducer = () => ({ aggregateId: 'x', version: 1 });
-  const storesOn = (adapter: EventStorageAdapter) => [0, 1].map((i) => new EventStore({ eventStoreId: `group${i}`, eventTypes: [], reducer, eventStorageAdapter: adapter }) as unknown as EventStore);
+  const storesOn = (adapter: EventStorageAdapter) =>
+    [0, 1].map(
+      (i) =>
+        new EventStore({
+          eventStoreId: `group${i}`,
+          eventTypes: [],
+          reducer,
+          eventStorageAdapter: adapter,
+        }) as unknown as EventStore,
+    );
   const groupOf = (stores: EventStore[]) =>
-    Array.from({ length: 10 }, (_, i) => (stores[i % 2] as EventStore).groupEvent({ aggregateId: freshId('g'), version: 1, type: 'T', payload } as never)) as [GroupedEvent, ...GroupedEvent[]];
-  const viaEventStore = (adapterOf: (client: DynamoDBClient) => EventStorageAdapter): Contender['run'] => async () => {
-    const metered = meteredClient(options.client);
-    const stores = storesOn(adapterOf(metered.client));
-    await inParallel(groups, concurrency, () => EventStore.pushEventGroup({}, ...groupOf(stores)));
-    return { operations: groups * 10, wcu: metered.takeWcu() };
-  };
+    Array.from({ length: 10 }, (_, i) =>
+      (stores[i % 2] as EventStore).groupEvent({
+        aggregateId: freshId('g'),
+        version: 1,
+        type: 'T',
+        payload,
+      } as never),
+    ) as [GroupedEvent, ...GroupedEvent[]];
+  const viaEventStore =
+    (adapterOf: (client: DynamoDBClient) => EventStorageAdapter): Contender['run'] =>
+    async () => {
+      const metered = meteredClient(options.client);
+      const stores = storesOn(adapterOf(metered.client));
+      await inParallel(groups, concurrency, () =>
+        EventStore.pushEventGroup({}, ...groupOf(stores)),
+      );
+      return { operations: groups * 10, wcu: metered.takeWcu() };
+    };
   return compare({
     suite: 'adapter',
     name: `EventStore.pushEventGroup of 10 events, concurrency ${concurrency}`,
@@ -207,15 +323,33 @@ const groupComparison = async (options: SuiteOptions, tableName: string, concurr
           const metered = meteredClient(options.client);
           const timestamp = new Date().toISOString();
           await inParallel(groups, concurrency, () =>
-            metered.client.send(new TransactWriteItemsCommand({
-              TransactItems: Array.from({ length: 10 }, (_, i) => ({ Put: { TableName: tableName, Item: toEventItem({ aggregateId: freshId('g'), version: 1, type: 'T', timestamp, payload }, `group${i % 2}`), ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } } })),
-            })),
+            metered.client.send(
+              new TransactWriteItemsCommand({
+                TransactItems: Array.from({ length: 10 }, (_, i) => ({
+                  Put: {
+                    TableName: tableName,
+                    Item: toEventItem(
+                      { aggregateId: freshId('g'), version: 1, type: 'T', timestamp, payload },
+                      `group${i % 2}`,
+                    ),
+                    ConditionExpression: 'attribute_not_exists(#v)',
+                    ExpressionAttributeNames: { '#v': 'version' },
+                  },
+                })),
+              }),
+            ),
           );
           return { operations: groups * 10, wcu: metered.takeWcu() };
         },
       },
-      { name: 'castore-dynamodb-counter', run: viaEventStore((client) => adapters(client, tableName).ours) },
-      { name: '@castore reference 2.4.2', run: viaEventStore((client) => adapters(client, tableName).reference) },
+      {
+        name: 'castore-dynamodb-counter',
+        run: viaEventStore((client) => adapters(client, tableName).ours),
+      },
+      {
+        name: '@castore reference 2.4.2',
+        run: viaEventStore((client) => adapters(client, tableName).reference),
+      },
     ],
   });
 };

@@ -1,15 +1,16 @@
 import {
+  type AttributeValue,
+  type DynamoDBClient,
   PutItemCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 
 import { itemSize } from '../src/shared/itemSize.js';
 
 /** AWS bills a transactional write 2 WCU per started KB of each item. */
-export const transactionWcu = (sizes: number[]): number => sizes.reduce((wcu, size) => wcu + 2 * Math.max(1, Math.ceil(size / 1024)), 0);
+export const transactionWcu = (sizes: number[]): number =>
+  sizes.reduce((wcu, size) => wcu + 2 * Math.max(1, Math.ceil(size / 1024)), 0);
 
 /**
  * Wraps a client to count the write capacity each call costs on AWS. Single-item writes
@@ -31,19 +32,26 @@ export const meteredClient = (
         if (command instanceof PutItemCommand || command instanceof UpdateItemCommand) {
           command.input.ReturnConsumedCapacity = 'TOTAL';
           const result = await target.send(command as never);
-          wcu += (result as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity?.CapacityUnits ?? 0;
+          wcu +=
+            (result as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity
+              ?.CapacityUnits ?? 0;
           return result;
         }
         if (command instanceof TransactWriteItemsCommand) {
           const sizes = (command.input.TransactItems ?? []).map((action) =>
-            action.Put !== undefined ? itemSize(action.Put.Item ?? {}) : action.Update !== undefined ? updatedItemSize(action.Update.Key ?? {}) : 100,
+            action.Put !== undefined
+              ? itemSize(action.Put.Item ?? {})
+              : action.Update !== undefined
+                ? updatedItemSize(action.Update.Key ?? {})
+                : 100,
           );
           try {
             const result = await target.send(command);
             wcu += transactionWcu(sizes);
             return result;
           } catch (error) {
-            if ((error as Error).name === 'TransactionCanceledException') wcu += transactionWcu(sizes);
+            if ((error as Error).name === 'TransactionCanceledException')
+              wcu += transactionWcu(sizes);
             throw error;
           }
         }

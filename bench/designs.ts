@@ -1,22 +1,22 @@
 import {
+  type AttributeValue,
+  type DynamoDBClient,
   GetItemCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 import { makeOrdersStore } from '../src/cli/demo/eventStores.js';
-import { counter, CounterProjection, createCountsTable } from '../src/counterProjection/index.js';
 import { commitTransaction } from '../src/counterProjection/commitTransaction.js';
+import { counter, CounterProjection, createCountsTable } from '../src/counterProjection/index.js';
 import { packTransactions } from '../src/counterProjection/packTransactions.js';
 import { planIncrements } from '../src/counterProjection/planIncrements.js';
 import { ImageParser } from '../src/imageParser/index.js';
 import { itemSize } from '../src/shared/itemSize.js';
-import { DEFAULT_RETRY_OPTIONS } from '../src/shared/retry.js';
 import { mapWithConcurrency } from '../src/shared/mapWithConcurrency.js';
+import { DEFAULT_RETRY_OPTIONS } from '../src/shared/retry.js';
 
 /** A way of counting a batch of stream records into a counts table. */
 export interface CountingDesign {
@@ -28,14 +28,25 @@ export interface CountingDesign {
 }
 
 const ordersStore = makeOrdersStore();
-const keyOf = (record: StreamsApiRecord) => (unmarshall(record.dynamodb?.NewImage as Record<string, AttributeValue>).payload as { country: string }).country;
+const keyOf = (record: StreamsApiRecord) =>
+  (
+    unmarshall(record.dynamodb?.NewImage as Record<string, AttributeValue>).payload as {
+      country: string;
+    }
+  ).country;
 const refOf = (record: StreamsApiRecord) => {
   const image = record.dynamodb?.NewImage as Record<string, AttributeValue>;
   return `${image.aggregateId?.S}#${image.version?.N}`;
 };
 
-const readItem = async (client: DynamoDBClient, tableName: string, key: Record<string, AttributeValue>) => {
-  const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+const readItem = async (
+  client: DynamoDBClient,
+  tableName: string,
+  key: Record<string, AttributeValue>,
+) => {
+  const { Item } = await client.send(
+    new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+  );
   return { count: Number(Item?.count?.N ?? 0), itemBytes: Item === undefined ? 0 : itemSize(Item) };
 };
 
@@ -45,7 +56,14 @@ export const ours = (client: DynamoDBClient, tableName: string): CountingDesign 
     dynamoDBClient: client,
     countsTableName: tableName,
     sourceEventStores: [ordersStore],
-    counters: [counter({ name: 'placed', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (event) => event.payload.country })],
+    counters: [
+      counter({
+        name: 'placed',
+        eventStore: ordersStore,
+        eventTypes: ['ORDER_PLACED'],
+        key: (event) => event.payload.country,
+      }),
+    ],
     logger: { error: () => undefined },
   });
   return {
@@ -54,7 +72,8 @@ export const ours = (client: DynamoDBClient, tableName: string): CountingDesign 
       const { stats, error } = await projection.processRecords(records);
       return { failed: stats.failed, ...(error !== undefined ? { error: String(error) } : {}) };
     },
-    read: (key) => readItem(client, tableName, { pk: { S: `T#placed#${key}` }, sk: { S: 'total' } }),
+    read: (key) =>
+      readItem(client, tableName, { pk: { S: `T#placed#${key}` }, sk: { S: 'total' } }),
   };
 };
 
@@ -62,22 +81,37 @@ export const ours = (client: DynamoDBClient, tableName: string): CountingDesign 
  * 1b. This library with its transactions sent as before the fix of the hot-key conflicts:
  * all at once, a hot key's chunks in parallel. On AWS they cancel each other.
  */
-export const oursWithParallelChunks = (client: DynamoDBClient, tableName: string): CountingDesign => {
+export const oursWithParallelChunks = (
+  client: DynamoDBClient,
+  tableName: string,
+): CountingDesign => {
   const projection = ours(client, tableName);
   const imageParser = new ImageParser({ sourceEventStores: [ordersStore] });
-  const placed = counter({ name: 'placed', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (event) => event.payload.country });
+  const placed = counter({
+    name: 'placed',
+    eventStore: ordersStore,
+    eventTypes: ['ORDER_PLACED'],
+    key: (event) => event.payload.country,
+  });
   return {
     name: 'hot chunks in parallel (before)',
     countBatch: async (records) => {
       const increments = records.flatMap((record, position) => {
         const parsed = imageParser.parseRecord(record);
-        return parsed.kind === 'event' ? planIncrements({ counters: [placed], message: parsed.message, position }) : [];
+        return parsed.kind === 'event'
+          ? planIncrements({ counters: [placed], message: parsed.message, position })
+          : [];
       });
       let failed = 0;
       let lastError: string | undefined;
       await mapWithConcurrency(packTransactions(increments), 4, async (chunks) => {
         try {
-          await commitTransaction({ dynamoDBClient: client, tableName, chunks, retry: DEFAULT_RETRY_OPTIONS });
+          await commitTransaction({
+            dynamoDBClient: client,
+            tableName,
+            chunks,
+            retry: DEFAULT_RETRY_OPTIONS,
+          });
         } catch (error) {
           failed += chunks.reduce((sum, chunk) => sum + chunk.increments.length, 0);
           lastError = String(error);
@@ -96,12 +130,28 @@ export const transactionPerEvent = (client: DynamoDBClient, tableName: string): 
     await mapWithConcurrency(records, 16, async (record) => {
       const key = keyOf(record);
       try {
-        await client.send(new TransactWriteItemsCommand({
-          TransactItems: [
-            { Put: { TableName: tableName, Item: { pk: { S: `R#${key}` }, sk: { S: refOf(record) } }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Update: { TableName: tableName, Key: { pk: { S: `C#${key}` }, sk: { S: 'total' } }, UpdateExpression: 'ADD #count :one', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':one': { N: '1' } } } },
-          ],
-        }));
+        await client.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { pk: { S: `R#${key}` }, sk: { S: refOf(record) } },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: { pk: { S: `C#${key}` }, sk: { S: 'total' } },
+                  UpdateExpression: 'ADD #count :one',
+                  ExpressionAttributeNames: { '#count': 'count' },
+                  ExpressionAttributeValues: { ':one': { N: '1' } },
+                },
+              },
+            ],
+          }),
+        );
       } catch (error) {
         if ((error as Error).name !== 'TransactionCanceledException') throw error; // the ref exists: a duplicate
       }
@@ -120,14 +170,22 @@ export const listInItem = (client: DynamoDBClient, tableName: string): CountingD
     await mapWithConcurrency(records, 16, async (record) => {
       const ref = refOf(record);
       try {
-        await client.send(new UpdateItemCommand({
-          TableName: tableName,
-          Key: { pk: { S: `C#${keyOf(record)}` }, sk: { S: 'total' } },
-          UpdateExpression: 'ADD #count :one SET #refs = list_append(if_not_exists(#refs, :empty), :refList)',
-          ConditionExpression: 'attribute_not_exists(#refs) OR NOT contains(#refs, :ref)',
-          ExpressionAttributeNames: { '#count': 'count', '#refs': 'refs' },
-          ExpressionAttributeValues: { ':one': { N: '1' }, ':empty': { L: [] }, ':refList': { L: [{ S: ref }] }, ':ref': { S: ref } },
-        }));
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: `C#${keyOf(record)}` }, sk: { S: 'total' } },
+            UpdateExpression:
+              'ADD #count :one SET #refs = list_append(if_not_exists(#refs, :empty), :refList)',
+            ConditionExpression: 'attribute_not_exists(#refs) OR NOT contains(#refs, :ref)',
+            ExpressionAttributeNames: { '#count': 'count', '#refs': 'refs' },
+            ExpressionAttributeValues: {
+              ':one': { N: '1' },
+              ':empty': { L: [] },
+              ':refList': { L: [{ S: ref }] },
+              ':ref': { S: ref },
+            },
+          }),
+        );
       } catch (error) {
         if ((error as Error).name === 'ConditionalCheckFailedException') return; // a duplicate
         failed += 1;
@@ -144,13 +202,15 @@ export const plainAdd = (client: DynamoDBClient, tableName: string): CountingDes
   name: 'plain ADD (not idempotent)',
   countBatch: async (records) => {
     await mapWithConcurrency(records, 16, async (record) => {
-      await client.send(new UpdateItemCommand({
-        TableName: tableName,
-        Key: { pk: { S: `C#${keyOf(record)}` }, sk: { S: 'total' } },
-        UpdateExpression: 'ADD #count :one',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':one': { N: '1' } },
-      }));
+      await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: { S: `C#${keyOf(record)}` }, sk: { S: 'total' } },
+          UpdateExpression: 'ADD #count :one',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': { N: '1' } },
+        }),
+      );
     });
     return { failed: 0 };
   },

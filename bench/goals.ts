@@ -1,4 +1,4 @@
-import { ratioBetween, type Comparison } from './harness.js';
+import { type Comparison, ratioBetween } from './harness.js';
 import type { BenchResults } from './report.js';
 
 const OURS = 'castore-dynamodb-counter';
@@ -10,15 +10,22 @@ const PLAIN_ADD = 'plain ADD (not idempotent)';
 const two = (value: number) => value.toFixed(2);
 const count = (value: number | undefined) => (value ?? NaN).toLocaleString('en');
 
-
 /** The lowest ratio over comparisons, with the comparison it came from. */
 const lowest = (comparisons: Comparison[], name: string, to: (c: Comparison) => string) =>
   comparisons
-    .map((comparison) => ({ comparison: comparison.name, value: ratioBetween(comparison, name, to(comparison)) }))
-    .reduce((low, next) => (next.value < low.value ? next : low), { comparison: '', value: Infinity });
+    .map((comparison) => ({
+      comparison: comparison.name,
+      value: ratioBetween(comparison, name, to(comparison)),
+    }))
+    .reduce((low, next) => (next.value < low.value ? next : low), {
+      comparison: '',
+      value: Infinity,
+    });
 
 /** Each goal of the issue, what this run measured, and whether it was met: computed, never typed in. */
-export const goalRows = (results: BenchResults): { goal: string; measured: string; met?: boolean }[] => {
+export const goalRows = (
+  results: BenchResults,
+): { goal: string; measured: string; met?: boolean }[] => {
   const { adapter, projection, scale } = results;
   const belowFloor = adapter.filter((c) => ratioBetween(c, OURS, c.baseline) < 0.95);
   const rawLow = lowest(adapter, OURS, (c) => c.baseline);
@@ -30,7 +37,9 @@ export const goalRows = (results: BenchResults): { goal: string; measured: strin
   const hotWcu = hot?.results.find((r) => r.name === OURS_DESIGN)?.wcuPerOperation ?? NaN;
   const itemBytes = Object.values(projection.hotItemBytes[OURS_DESIGN] ?? {});
   // Only the comparisons that have both (the hot-key chunks one has neither baseline).
-  const plainAdd = projection.comparisons.map((c) => ratioBetween(c, OURS_DESIGN, PLAIN_ADD)).filter(Number.isFinite);
+  const plainAdd = projection.comparisons
+    .map((c) => ratioBetween(c, OURS_DESIGN, PLAIN_ADD))
+    .filter(Number.isFinite);
   const redelivered = projection.comparisons.find((c) => c.name.includes('delivered twice'));
   const chunks = projection.comparisons.find((c) => c.name.includes('conflicts as AWS does'));
   const memory = scale.map((p) => p.runnerPeakMb);
@@ -40,11 +49,31 @@ export const goalRows = (results: BenchResults): { goal: string; measured: strin
       measured: `lowest ${two(rawLow.value)}× (${rawLow.comparison}); below 0.95 in ${belowFloor.length} of ${adapter.length}${belowFloor.length > 0 ? `: ${belowFloor.map((c) => `${c.name} ${two(ratioBetween(c, OURS, c.baseline))}× (reference ${two(ratioBetween(c, REFERENCE, c.baseline))}×)`).join('; ')}` : ''}`,
       met: belowFloor.length === 0,
     },
-    { goal: 'Adapter: never slower than the reference (at least 0.95×, as above)', measured: `lowest ${two(referenceLow.value)}× the reference (${referenceLow.comparison})`, met: referenceLow.value >= 0.95 },
-    { goal: 'Adapter: far ahead where the reference reads too much (last event)', measured: `at least ${count(Math.round(lastLow.value))}× the reference`, met: lastLow.value >= 10 },
-    { goal: 'Projection: at least 2× one transaction per event', measured: `lowest ${two(perEventLow.value)}× (${perEventLow.comparison})`, met: perEventLow.value >= 2 },
-    { goal: 'Projection: at most 2.1 WCU per event on the hot counter', measured: `${two(hotWcu)} WCU per event`, met: hotWcu <= 2.1 },
-    { goal: "Projection: the counter item's size stays constant", measured: `${Math.min(...itemBytes)} to ${Math.max(...itemBytes)} bytes from ${count(results.projectionSizes[0])} to ${count(results.projectionSizes[results.projectionSizes.length - 1])} events`, met: Math.max(...itemBytes) - Math.min(...itemBytes) <= 8 },
+    {
+      goal: 'Adapter: never slower than the reference (at least 0.95×, as above)',
+      measured: `lowest ${two(referenceLow.value)}× the reference (${referenceLow.comparison})`,
+      met: referenceLow.value >= 0.95,
+    },
+    {
+      goal: 'Adapter: far ahead where the reference reads too much (last event)',
+      measured: `at least ${count(Math.round(lastLow.value))}× the reference`,
+      met: lastLow.value >= 10,
+    },
+    {
+      goal: 'Projection: at least 2× one transaction per event',
+      measured: `lowest ${two(perEventLow.value)}× (${perEventLow.comparison})`,
+      met: perEventLow.value >= 2,
+    },
+    {
+      goal: 'Projection: at most 2.1 WCU per event on the hot counter',
+      measured: `${two(hotWcu)} WCU per event`,
+      met: hotWcu <= 2.1,
+    },
+    {
+      goal: "Projection: the counter item's size stays constant",
+      measured: `${Math.min(...itemBytes)} to ${Math.max(...itemBytes)} bytes from ${count(results.projectionSizes[0])} to ${count(results.projectionSizes[results.projectionSizes.length - 1])} events`,
+      met: Math.max(...itemBytes) - Math.min(...itemBytes) <= 8,
+    },
     {
       goal: 'Projection under redelivery (every batch twice), cancelled transactions billed',
       measured: `${two(ratioBetween(redelivered, OURS_DESIGN, PER_EVENT))}× one transaction per event; ${two(redelivered?.results.find((r) => r.name === OURS_DESIGN)?.wcuPerOperation ?? NaN)} WCU per event (one transaction per event: ${two(redelivered?.results.find((r) => r.name === PER_EVENT)?.wcuPerOperation ?? NaN)})`,
@@ -53,8 +82,15 @@ export const goalRows = (results: BenchResults): { goal: string; measured: strin
       goal: "Projection: a hot key's chunks one after another, on a client that conflicts as AWS does",
       measured: `${two(ratioBetween(chunks, OURS_DESIGN, chunks?.baseline ?? ''))}× the events/s of sending them in parallel${chunks?.results.find((r) => r.notes !== undefined)?.notes !== undefined ? ` (in parallel: ${chunks?.results.find((r) => r.notes !== undefined)?.notes})` : ''}`,
     },
-    { goal: 'Projection: close to a plain ADD (no threshold)', measured: `${two(Math.min(...plainAdd))}× to ${two(Math.max(...plainAdd))}× its events/s; exact where it double counts` },
-    { goal: "End to end: the runner's memory stays flat", measured: `${Math.round(Math.min(...memory))} to ${Math.round(Math.max(...memory))} MB from ${count(scale[0]?.events)} to ${count(scale[scale.length - 1]?.events)} events`, met: Math.max(...memory) <= 2 * Math.min(...memory) },
+    {
+      goal: 'Projection: close to a plain ADD (no threshold)',
+      measured: `${two(Math.min(...plainAdd))}× to ${two(Math.max(...plainAdd))}× its events/s; exact where it double counts`,
+    },
+    {
+      goal: "End to end: the runner's memory stays flat",
+      measured: `${Math.round(Math.min(...memory))} to ${Math.round(Math.max(...memory))} MB from ${count(scale[0]?.events)} to ${count(scale[scale.length - 1]?.events)} events`,
+      met: Math.max(...memory) <= 2 * Math.min(...memory),
+    },
   ];
 };
 
@@ -62,5 +98,8 @@ export const goalsTable = (results: BenchResults): string =>
   [
     '| goal | measured in this run | met |',
     '| --- | --- | --- |',
-    ...goalRows(results).map(({ goal, measured, met }) => `| ${goal} | ${measured} | ${met === undefined ? '-' : met ? 'yes' : '**no**'} |`),
+    ...goalRows(results).map(
+      ({ goal, measured, met }) =>
+        `| ${goal} | ${measured} | ${met === undefined ? '-' : met ? 'yes' : '**no**'} |`,
+    ),
   ].join('\n');

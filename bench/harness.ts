@@ -28,7 +28,9 @@ export interface Comparison {
 export const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
 /**
@@ -52,9 +54,16 @@ export const compare = async ({
   rounds: number;
   warmup: number;
 }): Promise<Comparison> => {
-  const samples = new Map(contenders.map((c) => [c.name, { rates: [] as number[], wcu: [] as number[], notes: undefined as string | undefined }]));
+  const samples = new Map(
+    contenders.map((c) => [
+      c.name,
+      { rates: [] as number[], wcu: [] as number[], notes: undefined as string | undefined },
+    ]),
+  );
   for (let round = 0; round < warmup + rounds; round++) {
-    const order = contenders.map((_, index) => contenders[(index + round) % contenders.length] as Contender);
+    const order = contenders.map(
+      (_, index) => contenders[(index + round) % contenders.length] as Contender,
+    );
     for (const contender of order) {
       const started = process.hrtime.bigint();
       const { operations, wcu, notes } = await contender.run();
@@ -68,7 +77,11 @@ export const compare = async ({
     }
   }
   const results = contenders.map(({ name: contenderName }) => {
-    const { rates, wcu, notes } = samples.get(contenderName) as { rates: number[]; wcu: number[]; notes: string | undefined };
+    const { rates, wcu, notes } = samples.get(contenderName) as {
+      rates: number[];
+      wcu: number[];
+      notes: string | undefined;
+    };
     return {
       name: contenderName,
       rounds: rates,
@@ -93,7 +106,11 @@ export const pairedRatio = (result: ContenderResult, other: ContenderResult): nu
   median(result.rounds.map((rate, round) => rate / (other.rounds[round] ?? NaN)));
 
 /** The paired ratio of two contenders of a comparison, by name (NaN when either is missing). */
-export const ratioBetween = (comparison: Comparison | undefined, name: string, to: string): number => {
+export const ratioBetween = (
+  comparison: Comparison | undefined,
+  name: string,
+  to: string,
+): number => {
   const a = comparison?.results.find((r) => r.name === name);
   const b = comparison?.results.find((r) => r.name === to);
   return a === undefined || b === undefined ? NaN : pairedRatio(a, b);
@@ -107,7 +124,10 @@ export const ratioToBaseline = (comparison: Comparison, result: ContenderResult)
 const printComparison = (comparison: Comparison) => {
   console.log(`\n${comparison.suite} / ${comparison.name}`);
   for (const result of comparison.results) {
-    const wcu = result.wcuPerOperation !== undefined ? `, ${result.wcuPerOperation.toFixed(2)} WCU/op` : '';
-    console.log(`  ${result.name.padEnd(34)} ${result.median.toFixed(0).padStart(8)} ${comparison.unit} (x${ratioToBaseline(comparison, result).toFixed(2)} of ${comparison.baseline})${wcu}`);
+    const wcu =
+      result.wcuPerOperation !== undefined ? `, ${result.wcuPerOperation.toFixed(2)} WCU/op` : '';
+    console.log(
+      `  ${result.name.padEnd(34)} ${result.median.toFixed(0).padStart(8)} ${comparison.unit} (x${ratioToBaseline(comparison, result).toFixed(2)} of ${comparison.baseline})${wcu}`,
+    );
   }
 };

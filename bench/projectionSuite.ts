@@ -3,11 +3,11 @@ import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-strea
 import type { EventDetail } from '@castore/core';
 
 import { toEventItem } from '../src/adapter/eventItem.js';
-import { meteredClient } from './capacity.js';
+import { dropTables } from '../src/dynamoDBLocal/dropTables.js';
 import { withTransactionConflicts } from '../test/support/conflictingClient.js';
+import { meteredClient } from './capacity.js';
 import { DESIGNS, freshCountsTable, ours, oursWithParallelChunks } from './designs.js';
 import { compare, type Comparison } from './harness.js';
-import { dropTables } from '../src/dynamoDBLocal/dropTables.js';
 
 export interface ProjectionFindings {
   comparisons: Comparison[];
@@ -27,21 +27,60 @@ const BATCH_SIZE = 500;
 export const makeStream = (events: number, hotShare: number): StreamsApiRecord[] =>
   Array.from({ length: events }, (_, index) => {
     const country = (index * 7919) % 1000 < hotShare * 1000 ? 'hot' : `cold-${index % 500}`;
-    const event = { aggregateId: `order-${index}`, version: 1, type: 'ORDER_PLACED', timestamp: '2024-01-01T00:00:00.000Z', payload: { customerId: 'c', country, quantity: 1 } } as EventDetail;
+    const event = {
+      aggregateId: `order-${index}`,
+      version: 1,
+      type: 'ORDER_PLACED',
+      timestamp: '2024-01-01T00:00:00.000Z',
+      payload: { customerId: 'c', country, quantity: 1 },
+    } as EventDetail;
     // Distinct sequence numbers: in numbers, 1e20 + index is the same for every index below ~8,000.
     const sequenceNumber = String(100_000_000_000_000_000_000n + BigInt(index));
-    return { eventName: 'INSERT', dynamodb: { SequenceNumber: sequenceNumber, NewImage: toEventItem(event, 'orders') as Record<string, AttributeValue> } } as StreamsApiRecord;
+    return {
+      eventName: 'INSERT',
+      dynamodb: {
+        SequenceNumber: sequenceNumber,
+        NewImage: toEventItem(event, 'orders') as Record<string, AttributeValue>,
+      },
+    } as StreamsApiRecord;
   });
 
-const isHot = (record: StreamsApiRecord) => record.dynamodb?.NewImage?.payload?.M?.country?.S === 'hot';
+const isHot = (record: StreamsApiRecord) =>
+  record.dynamodb?.NewImage?.payload?.M?.country?.S === 'hot';
 
-const batches = (records: StreamsApiRecord[]) => Array.from({ length: Math.ceil(records.length / BATCH_SIZE) }, (_, i) => records.slice(i * BATCH_SIZE, (i + 1) * BATCH_SIZE));
+const batches = (records: StreamsApiRecord[]) =>
+  Array.from({ length: Math.ceil(records.length / BATCH_SIZE) }, (_, i) =>
+    records.slice(i * BATCH_SIZE, (i + 1) * BATCH_SIZE),
+  );
 
-export const runProjectionSuite = async ({ client, sizes, rounds, warmup }: { client: DynamoDBClient; sizes: number[]; rounds: number; warmup: number }): Promise<ProjectionFindings> => {
-  const findings: ProjectionFindings = { comparisons: [], hotItemBytes: {}, hotEvents: {}, exactUnderRedelivery: {}, failures: {} };
+export const runProjectionSuite = async ({
+  client,
+  sizes,
+  rounds,
+  warmup,
+}: {
+  client: DynamoDBClient;
+  sizes: number[];
+  rounds: number;
+  warmup: number;
+}): Promise<ProjectionFindings> => {
+  const findings: ProjectionFindings = {
+    comparisons: [],
+    hotItemBytes: {},
+    hotEvents: {},
+    exactUnderRedelivery: {},
+    failures: {},
+  };
   // Only the mixed workloads record the hot item's size, by size: the hot-only workload
   // must not overwrite the mixed one of the same size.
-  const workload = async (events: number, hotShare: number, label: string, measuredRounds: number, warmupRounds = warmup, deliveries = 1) => {
+  const workload = async (
+    events: number,
+    hotShare: number,
+    label: string,
+    measuredRounds: number,
+    warmupRounds = warmup,
+    deliveries = 1,
+  ) => {
     const stream = makeStream(events, hotShare);
     const recordsItemSize = hotShare < 1;
     if (recordsItemSize) (findings.hotEvents ??= {})[events] = stream.filter(isHot).length;
@@ -66,14 +105,19 @@ export const runProjectionSuite = async ({ client, sizes, rounds, warmup }: { cl
               for (let delivery = 0; delivery < deliveries; delivery++) {
                 const result = await counting.countBatch(batch);
                 failed += result.failed;
-                if (result.error !== undefined) ((findings.failures[name] ??= {})[label] = result.error);
+                if (result.error !== undefined)
+                  (findings.failures[name] ??= {})[label] = result.error;
               }
             }
             const wcu = metered.takeWcu();
             const { itemBytes } = await counting.read('hot');
             if (recordsItemSize) (findings.hotItemBytes[name] ??= {})[events] = itemBytes;
             await dropTables(client, [tableName]);
-            return { operations: events, wcu, ...(failed > 0 ? { notes: `${failed} events not counted` } : {}) };
+            return {
+              operations: events,
+              wcu,
+              ...(failed > 0 ? { notes: `${failed} events not counted` } : {}),
+            };
           },
         };
       }),
@@ -84,10 +128,34 @@ export const runProjectionSuite = async ({ client, sizes, rounds, warmup }: { cl
     // The largest size runs once, without warm-up: the list-in-item design takes minutes
     // there, and the earlier sizes warmed the server up.
     const largest = index === sizes.length - 1 && sizes.length > 1;
-    findings.comparisons.push(await workload(events, 0.6, `${events} events, 60% on one hot counter`, largest ? 1 : rounds, largest ? 0 : warmup));
+    findings.comparisons.push(
+      await workload(
+        events,
+        0.6,
+        `${events} events, 60% on one hot counter`,
+        largest ? 1 : rounds,
+        largest ? 0 : warmup,
+      ),
+    );
   }
-  findings.comparisons.push(await workload(Math.min(5_000, sizes[sizes.length - 1] ?? 5_000), 1, 'hot counter only', rounds));
-  findings.comparisons.push(await workload(sizes[0] ?? 1_000, 0.6, `${sizes[0] ?? 1_000} events, 60% hot, every batch delivered twice`, rounds, warmup, 2));
+  findings.comparisons.push(
+    await workload(
+      Math.min(5_000, sizes[sizes.length - 1] ?? 5_000),
+      1,
+      'hot counter only',
+      rounds,
+    ),
+  );
+  findings.comparisons.push(
+    await workload(
+      sizes[0] ?? 1_000,
+      0.6,
+      `${sizes[0] ?? 1_000} events, 60% hot, every batch delivered twice`,
+      rounds,
+      warmup,
+      2,
+    ),
+  );
   findings.comparisons.push(await hotKeyChunks(client, rounds, warmup));
   findings.exactUnderRedelivery = await checkRedelivery(client);
   return findings;
@@ -98,7 +166,11 @@ export const runProjectionSuite = async ({ client, sizes, rounds, warmup }: { cl
  * concurrent transactions on one item with TransactionConflict as AWS does (DynamoDB Local
  * never does): this library's order against the chunks sent in parallel, as before.
  */
-const hotKeyChunks = async (client: DynamoDBClient, rounds: number, warmup: number): Promise<Comparison> => {
+const hotKeyChunks = async (
+  client: DynamoDBClient,
+  rounds: number,
+  warmup: number,
+): Promise<Comparison> => {
   const stream = makeStream(5_000, 1);
   const contender = (name: string, makeDesign: typeof ours) => ({
     name,
@@ -110,7 +182,11 @@ const hotKeyChunks = async (client: DynamoDBClient, rounds: number, warmup: numb
       for (const batch of batches(stream)) failed += (await counting.countBatch(batch)).failed;
       const wcu = metered.takeWcu();
       await dropTables(client, [tableName]);
-      return { operations: stream.length, wcu, ...(failed > 0 ? { notes: `${failed} events failed (conflicts past the retries)` } : {}) };
+      return {
+        operations: stream.length,
+        wcu,
+        ...(failed > 0 ? { notes: `${failed} events failed (conflicts past the retries)` } : {}),
+      };
     },
   });
   return compare({
@@ -120,7 +196,10 @@ const hotKeyChunks = async (client: DynamoDBClient, rounds: number, warmup: numb
     baseline: 'hot chunks in parallel (before)',
     rounds,
     warmup,
-    contenders: [contender('castore-dynamodb-counter (coalesced)', ours), contender('hot chunks in parallel (before)', oursWithParallelChunks)],
+    contenders: [
+      contender('castore-dynamodb-counter (coalesced)', ours),
+      contender('hot chunks in parallel (before)', oursWithParallelChunks),
+    ],
   });
 };
 
@@ -133,7 +212,8 @@ const checkRedelivery = async (client: DynamoDBClient) => {
     const tableName = await freshCountsTable(client);
     const counting = design(client, tableName);
     for (const batch of batches(stream)) await counting.countBatch(batch);
-    for (const batch of [stream.slice(0, 300), stream.slice(250, 800), stream.slice(1_900)]) await counting.countBatch(batch);
+    for (const batch of [stream.slice(0, 300), stream.slice(250, 800), stream.slice(1_900)])
+      await counting.countBatch(batch);
     const { count } = await counting.read('hot');
     results[counting.name] = { exact: count === expected, hotCount: count, expected };
     await dropTables(client, [tableName]);

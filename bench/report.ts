@@ -1,5 +1,5 @@
-import type { Comparison } from './harness.js';
 import { goalsTable } from './goals.js';
+import type { Comparison } from './harness.js';
 import { ratioBetween, ratioToBaseline } from './harness.js';
 import type { ProjectionFindings } from './projectionSuite.js';
 import type { ScalePoint } from './scaleSuite.js';
@@ -14,28 +14,35 @@ export interface BenchResults {
   scale: ScalePoint[];
 }
 
-const fmt = (value: number, digits = 0) => value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (value: number, digits = 0) =>
+  value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const comparisonTable = (comparison: Comparison): string => {
   const wcu = comparison.results.some((r) => r.wcuPerOperation !== undefined);
   const lines = [
     `| ${['contender', `median ${comparison.unit}`, 'min', 'max', `× ${comparison.baseline}`, ...(wcu ? ['WCU per op (AWS)'] : [])].join(' | ')} |`,
     `|${' --- |'.repeat(wcu ? 6 : 5)}`,
-    ...comparison.results.map((r) =>
-      `| ${[r.name + (r.notes !== undefined ? ` (${r.notes})` : ''), fmt(r.median), fmt(r.min), fmt(r.max), fmt(ratioToBaseline(comparison, r), 2), ...(wcu ? [r.wcuPerOperation === undefined ? '' : fmt(r.wcuPerOperation, 2)] : [])].join(' | ')} |`,
+    ...comparison.results.map(
+      (r) =>
+        `| ${[r.name + (r.notes !== undefined ? ` (${r.notes})` : ''), fmt(r.median), fmt(r.min), fmt(r.max), fmt(ratioToBaseline(comparison, r), 2), ...(wcu ? [r.wcuPerOperation === undefined ? '' : fmt(r.wcuPerOperation, 2)] : [])].join(' | ')} |`,
     ),
   ];
   return `#### ${comparison.name}\n\n${lines.join('\n')}\n`;
 };
 
-
 /** The headline ratios, as measured: README quotes these. */
 export const headlines = (results: BenchResults): string[] => {
   const ours = 'castore-dynamodb-counter';
   const reference = '@castore reference 2.4.2';
-  const adapterRaw = results.adapter.map((c) => ({ name: c.name, raw: ratioBetween(c, ours, c.baseline), reference: ratioBetween(c, ours, reference) }));
+  const adapterRaw = results.adapter.map((c) => ({
+    name: c.name,
+    raw: ratioBetween(c, ours, c.baseline),
+    reference: ratioBetween(c, ours, reference),
+  }));
   const last = results.adapter.find((c) => c.name.startsWith('last event'));
-  const mixed = results.projection.comparisons.filter((c) => c.name.includes('hot counter,') || c.name.includes('% on one hot'));
+  const mixed = results.projection.comparisons.filter(
+    (c) => c.name.includes('hot counter,') || c.name.includes('% on one hot'),
+  );
   const biggest = mixed[mixed.length - 1];
   const hot = results.projection.comparisons.find((c) => c.name === 'hot counter only');
   const oursDesign = 'castore-dynamodb-counter (coalesced)';
@@ -49,11 +56,19 @@ export const headlines = (results: BenchResults): string[] => {
   ];
 };
 
-const slowest = <T extends { raw: number }>(ratios: T[]): T | undefined => [...ratios].sort((a, b) => a.raw - b.raw)[0];
+const slowest = <T extends { raw: number }>(ratios: T[]): T | undefined =>
+  [...ratios].sort((a, b) => a.raw - b.raw)[0];
 
-const itemSizeHeadline = ({ projection, projectionSizes }: BenchResults, oursDesign: string): string => {
-  const [first, last] = [projectionSizes[0] as number, projectionSizes[projectionSizes.length - 1] as number];
-  const bytes = (design: string, size: number) => fmt(projection.hotItemBytes[design]?.[size] ?? NaN);
+const itemSizeHeadline = (
+  { projection, projectionSizes }: BenchResults,
+  oursDesign: string,
+): string => {
+  const [first, last] = [
+    projectionSizes[0] as number,
+    projectionSizes[projectionSizes.length - 1] as number,
+  ];
+  const bytes = (design: string, size: number) =>
+    fmt(projection.hotItemBytes[design]?.[size] ?? NaN);
   return `The hot counter's item: ${bytes(oursDesign, first)} bytes after ${fmt(first)} events and ${bytes(oursDesign, last)} after ${fmt(last)}; with the refs listed in the item, ${bytes('refs listed in the counter item', first)} and ${bytes('refs listed in the counter item', last)} bytes.`;
 };
 
@@ -69,10 +84,20 @@ const ITEM_LIMIT_BYTES = 400 * 1024;
 /** Where the list-in-item design stops: its growth per hot ref, measured, extrapolated to DynamoDB's 400 KB. */
 const itemLimitLine = ({ projection, projectionSizes }: BenchResults): string => {
   const bytes = projection.hotItemBytes['refs listed in the counter item'];
-  const [first, last] = [projectionSizes[0] as number, projectionSizes[projectionSizes.length - 1] as number];
+  const [first, last] = [
+    projectionSizes[0] as number,
+    projectionSizes[projectionSizes.length - 1] as number,
+  ];
   const hotFirst = projection.hotEvents?.[first];
   const hotLast = projection.hotEvents?.[last];
-  if (bytes?.[first] === undefined || bytes[last] === undefined || hotFirst === undefined || hotLast === undefined || hotLast === hotFirst) return '';
+  if (
+    bytes?.[first] === undefined ||
+    bytes[last] === undefined ||
+    hotFirst === undefined ||
+    hotLast === undefined ||
+    hotLast === hotFirst
+  )
+    return '';
   const perRef = (bytes[last] - bytes[first]) / (hotLast - hotFirst);
   const refsAtLimit = hotLast + (ITEM_LIMIT_BYTES - bytes[last]) / perRef;
   return `The list-in-item design's counter item grew by ${fmt(perRef, 1)} bytes per counted ref (${fmt(hotFirst)} to ${fmt(hotLast)} hot refs): at that rate it reaches DynamoDB's 400 KB item limit at about ${fmt(Math.round(refsAtLimit / 100) * 100)} refs on one counter, and every later event of that counter fails. The other designs' items do not grow.\n`;
@@ -94,7 +119,9 @@ KB per item) for transactions, which DynamoDB Local under-reports. Raw data: [be
 
 ## Headlines
 
-${headlines(results).map((line) => `- ${line}`).join('\n')}
+${headlines(results)
+  .map((line) => `- ${line}`)
+  .join('\n')}
 
 ## Against the goals
 
@@ -130,7 +157,16 @@ ${projection.comparisons.map(comparisonTable).join('\n')}
 ${designs.map((d) => `| ${d} | ${results.projectionSizes.map((s) => fmt(projection.hotItemBytes[d]?.[s] ?? NaN)).join(' | ')} |`).join('\n')}
 
 ${itemLimitLine(results)}
-${Object.entries(projection.failures).map(([design, byWorkload]) => Object.entries(byWorkload).map(([workload, error]) => `- ${design}, ${workload}: could not count every event: ${error.slice(0, 160)}`).join('\n')).join('\n')}
+${Object.entries(projection.failures)
+  .map(([design, byWorkload]) =>
+    Object.entries(byWorkload)
+      .map(
+        ([workload, error]) =>
+          `- ${design}, ${workload}: could not count every event: ${error.slice(0, 160)}`,
+      )
+      .join('\n'),
+  )
+  .join('\n')}
 
 ### Exact when batches are delivered again
 
@@ -138,7 +174,12 @@ ${Object.entries(projection.failures).map(([design, byWorkload]) => Object.entri
 
 | design | hot count | expected | exact |
 | --- | --- | --- | --- |
-${Object.entries(projection.exactUnderRedelivery).map(([d, r]) => `| ${d} | ${fmt(r.hotCount)} | ${fmt(r.expected)} | ${r.exact ? 'yes' : '**no: double counts**'} |`).join('\n')}
+${Object.entries(projection.exactUnderRedelivery)
+  .map(
+    ([d, r]) =>
+      `| ${d} | ${fmt(r.hotCount)} | ${fmt(r.expected)} | ${r.exact ? 'yes' : '**no: double counts**'} |`,
+  )
+  .join('\n')}
 
 ## End to end
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../src/adapter/index.js';
@@ -28,18 +29,52 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * push -> stream -> runner (a separate process: the CLI's `run`, batches of up to 1,000
  * gathered for up to 1 s) -> counts, timed until every count is right.
  */
-export const runScaleSuite = async ({ client, endpoint, sizes }: { client: DynamoDBClient; endpoint: string; sizes: number[] }): Promise<ScalePoint[]> => {
+export const runScaleSuite = async ({
+  client,
+  endpoint,
+  sizes,
+}: {
+  client: DynamoDBClient;
+  endpoint: string;
+  sizes: number[];
+}): Promise<ScalePoint[]> => {
   const points: ScalePoint[] = [];
   for (const events of sizes) {
     const suffix = `${Date.now()}`;
-    const names = { eventTable: `scale-events-${suffix}`, countsTable: `scale-counts-${suffix}`, checkpointTable: `scale-checkpoints-${suffix}` };
+    const names = {
+      eventTable: `scale-events-${suffix}`,
+      countsTable: `scale-counts-${suffix}`,
+      checkpointTable: `scale-checkpoints-${suffix}`,
+    };
     await createTables(client, names);
     const runner = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/index.ts', 'run', '--counters', 'src/cli/demo/counters.ts', '--event-table', names.eventTable, '--counts-table', names.countsTable, '--checkpoint-table', names.checkpointTable, '--batch-size', '1000', '--batching-window', '1000', '--endpoint', endpoint],
+      [
+        '--import',
+        'tsx',
+        'src/cli/index.ts',
+        'run',
+        '--counters',
+        'src/cli/demo/counters.ts',
+        '--event-table',
+        names.eventTable,
+        '--counts-table',
+        names.countsTable,
+        '--checkpoint-table',
+        names.checkpointTable,
+        '--batch-size',
+        '1000',
+        '--batching-window',
+        '1000',
+        '--endpoint',
+        endpoint,
+      ],
       { cwd: root, stdio: 'ignore' },
     );
-    const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: names.eventTable, dynamoDBClient: client });
+    const adapter = new DynamoDBSingleTableEventStorageAdapter({
+      tableName: names.eventTable,
+      dynamoDBClient: client,
+    });
     const started = Date.now();
     const pushed = await pushWorkload({
       operations: planWorkload({ events, seed: 3 }),
@@ -48,9 +83,17 @@ export const runScaleSuite = async ({ client, endpoint, sizes }: { client: Dynam
       signal: new AbortController().signal,
       onPushed: () => undefined,
     });
-    const projection = new CounterProjection({ dynamoDBClient: client, countsTableName: names.countsTable, sourceEventStores: [makeOrdersStore(), makeUsersStore()], counters });
+    const projection = new CounterProjection({
+      dynamoDBClient: client,
+      countsTableName: names.countsTable,
+      sourceEventStores: [makeOrdersStore(), makeUsersStore()],
+      counters,
+    });
     const expected = [...expectedCounts(counters, pushed).values()];
-    const targets = expected.map(({ counterName, key }) => ({ counterName: counterName as 'upgrades', key }));
+    const targets = expected.map(({ counterName, key }) => ({
+      counterName: counterName as 'upgrades',
+      key,
+    }));
     let exact = false;
     while (!exact && Date.now() - started < 60 * 60_000) {
       const actual = await projection.getCounts(targets);
@@ -63,7 +106,9 @@ export const runScaleSuite = async ({ client, endpoint, sizes }: { client: Dynam
     await new Promise((resolve) => runner.once('close', resolve));
     await dropTables(client, Object.values(names));
     const point = { events, seconds, eventsPerSecond: events / seconds, runnerPeakMb, exact };
-    console.log(`\nscale / ${events} events end to end: ${point.eventsPerSecond.toFixed(0)} events/s, runner peak ${runnerPeakMb.toFixed(0)} MB, exact: ${exact}`);
+    console.log(
+      `\nscale / ${events} events end to end: ${point.eventsPerSecond.toFixed(0)} events/s, runner peak ${runnerPeakMb.toFixed(0)} MB, exact: ${exact}`,
+    );
     points.push(point);
   }
   return points;
@@ -81,7 +126,11 @@ const peakMemoryMb = (pid: number): number => {
   const hwm = (text: string) => Number(/VmHWM:\s+(\d+) kB/.exec(text)?.[1] ?? 0) / 1024;
   const children = (() => {
     try {
-      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number);
     } catch {
       return [];
     }

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 import { throughputChart } from './chart.js';
-import { headlines, renderMarkdown, type BenchResults } from './report.js';
+import { type BenchResults, headlines, renderMarkdown } from './report.js';
 
 const file = (name: string) => new URL(name, import.meta.url);
 
@@ -15,18 +15,30 @@ const README_END = '<!-- /bench:headlines -->';
 export const writeBenchOutputs = (results: BenchResults): void => {
   const { projection, projectionSizes } = results;
   writeFileSync(file('./results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(file('./chart.svg'), throughputChart(projection.comparisons.slice(0, projectionSizes.length), projectionSizes));
+  writeFileSync(
+    file('./chart.svg'),
+    throughputChart(projection.comparisons.slice(0, projectionSizes.length), projectionSizes),
+  );
   writeFileSync(file('../BENCHMARKS.md'), renderMarkdown(results));
-  writeFileSync(file('../README.md'), withHeadlines(readFileSync(file('../README.md'), 'utf8'), results));
+  writeFileSync(
+    file('../README.md'),
+    withHeadlines(readFileSync(file('../README.md'), 'utf8'), results),
+  );
 };
 
-export const readBenchResults = (): BenchResults => JSON.parse(readFileSync(file('./results.json'), 'utf8')) as BenchResults;
+export const readBenchResults = (): BenchResults =>
+  JSON.parse(readFileSync(file('./results.json'), 'utf8')) as BenchResults;
 
 export const withHeadlines = (readme: string, results: BenchResults): string => {
   const start = readme.indexOf(README_START);
   const end = readme.indexOf(README_END);
-  if (start === -1 || end < start) throw new Error(`README.md has no ${README_START} ... ${README_END} block to write the headlines into`);
-  const run = results.settings.quick ? '`npm run bench -- --quick`, smaller sizes' : '`npm run bench`';
+  if (start === -1 || end < start)
+    throw new Error(
+      `README.md has no ${README_START} ... ${README_END} block to write the headlines into`,
+    );
+  const run = results.settings.quick
+    ? '`npm run bench -- --quick`, smaller sizes'
+    : '`npm run bench`';
   const block = [
     README_START,
     `Headlines, as measured on ${results.date} (${run}; ratios between runs vary by about 10%):`,

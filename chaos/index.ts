@@ -23,28 +23,52 @@ const main = async () => {
     const started = Date.now();
     const verdict = await scenario();
     verdicts.push(verdict);
-    console.log(`${differences(verdict) === 0 ? 'PASS' : 'FAIL'}  ${verdict.scenario} (${((Date.now() - started) / 1000).toFixed(0)} s): ${JSON.stringify(verdict)}`);
+    console.log(
+      `${differences(verdict) === 0 ? 'PASS' : 'FAIL'}  ${verdict.scenario} (${((Date.now() - started) / 1000).toFixed(0)} s): ${JSON.stringify(verdict)}`,
+    );
   };
   try {
     await run(() => serverDeath({ events: size(10_000), kills: quick ? 3 : 6 }));
-    await run(() => consumerDeath({ endpoint: server.endpoint, events: size(10_000), kills: quick ? 3 : 6 }));
+    await run(() =>
+      consumerDeath({ endpoint: server.endpoint, events: size(10_000), kills: quick ? 3 : 6 }),
+    );
     await run(() => twoRunners({ endpoint: server.endpoint, events: size(5_000) }));
     await run(() => redelivery({ endpoint: server.endpoint, events: size(5_000) }));
-    await run(() => throttling({ endpoint: server.endpoint, events: size(5_000), failureShare: 0.5 }));
-    await run(() => writeRaces({ endpoint: server.endpoint, writers: 64, pushesPerWriter: quick ? 5 : 20, aggregates: 8 }));
+    await run(() =>
+      throttling({ endpoint: server.endpoint, events: size(5_000), failureShare: 0.5 }),
+    );
+    await run(() =>
+      writeRaces({
+        endpoint: server.endpoint,
+        writers: 64,
+        pushesPerWriter: quick ? 5 : 20,
+        aggregates: 8,
+      }),
+    );
     const started = Date.now();
     simulated = await simulatedStreams({ endpoint: server.endpoint, schedules: quick ? 60 : 400 });
-    console.log(`${simulated.failedSchedules === 0 ? 'PASS' : 'FAIL'}  AWS's stream, simulated (${((Date.now() - started) / 1000).toFixed(0)} s): ${JSON.stringify(simulated)}`);
+    console.log(
+      `${simulated.failedSchedules === 0 ? 'PASS' : 'FAIL'}  AWS's stream, simulated (${((Date.now() - started) / 1000).toFixed(0)} s): ${JSON.stringify(simulated)}`,
+    );
   } finally {
     await server.stop();
   }
-  writeFileSync(new URL('../RELIABILITY.md', import.meta.url), renderReport(verdicts, quick) + renderSimulated(simulated as SimulatedStreamsVerdict));
-  const failed = [...verdicts.filter((verdict) => differences(verdict) > 0), ...(simulated?.failedSchedules === 0 ? [] : [simulated])];
-  console.log(`\n${failed.length === 0 ? 'All differences are zero.' : `${failed.length} scenario(s) with differences.`} Wrote RELIABILITY.md.`);
+  writeFileSync(
+    new URL('../RELIABILITY.md', import.meta.url),
+    renderReport(verdicts, quick) + renderSimulated(simulated as SimulatedStreamsVerdict),
+  );
+  const failed = [
+    ...verdicts.filter((verdict) => differences(verdict) > 0),
+    ...(simulated?.failedSchedules === 0 ? [] : [simulated]),
+  ];
+  console.log(
+    `\n${failed.length === 0 ? 'All differences are zero.' : `${failed.length} scenario(s) with differences.`} Wrote RELIABILITY.md.`,
+  );
   process.exitCode = failed.length === 0 ? 0 : 1;
 };
 
-const differences = (v: Verdict) => v.lostAcknowledged + v.partialGroups + v.countMismatches + v.versionGaps;
+const differences = (v: Verdict) =>
+  v.lostAcknowledged + v.partialGroups + v.countMismatches + v.versionGaps;
 
 const renderReport = (verdicts: Verdict[], quick: boolean) => `# Reliability
 
@@ -55,7 +79,10 @@ DynamoDB Local 3.3.0; the server-death scenario runs a file-backed DynamoDB Loca
 | scenario | events pushed | acknowledged | stored | refs counted / expected | duplicates injected | kills survived | dead-lettered then replayed | lost acknowledged | partial groups | count differences | version gaps |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${verdicts
-  .map((v) => `| ${v.scenario} | ${v.pushed} | ${v.acknowledged} | ${v.stored} | ${v.expectedRefs === 0 ? '-' : `${v.countedRefs} / ${v.expectedRefs}`} | ${v.duplicatesInjected} | ${v.kills} | ${v.deadLettered} | **${v.lostAcknowledged}** | **${v.partialGroups}** | **${v.countMismatches}** | **${v.versionGaps}** |`)
+  .map(
+    (v) =>
+      `| ${v.scenario} | ${v.pushed} | ${v.acknowledged} | ${v.stored} | ${v.expectedRefs === 0 ? '-' : `${v.countedRefs} / ${v.expectedRefs}`} | ${v.duplicatesInjected} | ${v.kills} | ${v.deadLettered} | **${v.lostAcknowledged}** | **${v.partialGroups}** | **${v.countMismatches}** | **${v.versionGaps}** |`,
+  )
   .join('\n')}
 
 What each column means:
@@ -95,9 +122,9 @@ batch and its checkpoint, two runners at once, from TRIM_HORIZON or LATEST. Chec
 and counts live in DynamoDB Local. Each schedule is checked against its model.
 \`npm test\` runs 25 of them (\`test/streamRunner/simulatedStreams.property.test.ts\`).
 
-| schedules | records written | rollovers | splits | records trimmed | of which never read (runner down past the retention) | iterators expired | throttled reads | empty pages | runner kills | runs | retention gaps reported | **records missed** | **schedules with a problem** |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-| ${v.schedules} | ${v.recordsWritten} | ${v.rollovers} | ${v.splits} | ${v.recordsTrimmed} | ${v.trimmedBeforeRead} | ${v.iteratorsExpired} | ${v.throttledReads} | ${v.emptyPages} | ${v.runnerKills} | ${v.runnerRuns} | ${v.retentionGapsReported} | **${v.problems.filter((p) => p.includes('never handled')).length}** | **${v.failedSchedules}** |
+| schedules | records written | rollovers | splits | records trimmed | of which never read (runner down past the retention) | iterators expired | throttled reads | empty pages | runner kills | runs | retention gaps reported | **records missed** | **count differences** | **schedules with a problem** |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| ${v.schedules} | ${v.recordsWritten} | ${v.rollovers} | ${v.splits} | ${v.recordsTrimmed} | ${v.trimmedBeforeRead} | ${v.iteratorsExpired} | ${v.throttledReads} | ${v.emptyPages} | ${v.runnerKills} | ${v.runnerRuns} | ${v.retentionGapsReported} | **${v.problems.filter((p) => p.includes('never handled')).length}** | **${v.problems.filter((p) => p.includes('expected')).length}** | **${v.failedSchedules}** |
 
 What is checked in every schedule: every record written after the starting point and
 not trimmed before any runner could read it is handled at least once; a parent shard's

@@ -1,9 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 
-import { findFreePort, startDynamoDBLocal, type DynamoDBLocal } from '../src/dynamoDBLocal/index.js';
+import {
+  type DynamoDBLocal,
+  findFreePort,
+  startDynamoDBLocal,
+} from '../src/dynamoDBLocal/index.js';
 import { TcpProxy } from './tcpProxy.js';
 
 const DRAIN_TABLE = 'chaos-drain';
@@ -33,10 +38,19 @@ export class KillableServer {
 
   static start = async (): Promise<KillableServer> => {
     const [serverPort, proxyPort] = [await findFreePort(), await findFreePort()];
-    const server = new KillableServer(mkdtempSync(join(tmpdir(), 'chaos-db-')), serverPort, new TcpProxy(proxyPort, serverPort));
+    const server = new KillableServer(
+      mkdtempSync(join(tmpdir(), 'chaos-db-')),
+      serverPort,
+      new TcpProxy(proxyPort, serverPort),
+    );
     await server.restart();
     await server.directClient().send(
-      new CreateTableCommand({ TableName: DRAIN_TABLE, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }),
+      new CreateTableCommand({
+        TableName: DRAIN_TABLE,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
     );
     return server;
   };
@@ -46,7 +60,11 @@ export class KillableServer {
   }
 
   private directClient = (): DynamoDBClient => {
-    this.direct ??= new DynamoDBClient({ endpoint: `http://127.0.0.1:${this.serverPort}`, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    this.direct ??= new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${this.serverPort}`,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     return this.direct;
   };
 
@@ -68,7 +86,12 @@ export class KillableServer {
     const child = this.server?.process;
     if (child === undefined || child.exitCode !== null) return;
     await this.proxy.cut();
-    await this.directClient().send(new PutItemCommand({ TableName: DRAIN_TABLE, Item: { pk: { S: 'drain' }, kills: { N: String(this.kills) } } }));
+    await this.directClient().send(
+      new PutItemCommand({
+        TableName: DRAIN_TABLE,
+        Item: { pk: { S: 'drain' }, kills: { N: String(this.kills) } },
+      }),
+    );
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -7,8 +8,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DynamoDBSingleTableEventStorageAdapter } from '../src/adapter/index.js';
 import { createTables } from '../src/cli/commands/tables.js';
 import { makeOrdersStore, makeUsersStore } from '../src/cli/demo/eventStores.js';
-import { pushWorkload, type PushedEvent } from '../src/cli/demo/pushWorkload.js';
-import { planWorkload, type Operation } from '../src/cli/demo/workloadPlan.js';
+import { type PushedEvent, pushWorkload } from '../src/cli/demo/pushWorkload.js';
+import { type Operation, planWorkload } from '../src/cli/demo/workloadPlan.js';
 
 export { seededRandom } from '../src/cli/demo/workloadPlan.js';
 import type { PipelineTables } from './runnerProcess.js';
@@ -19,7 +20,12 @@ export const makeClients = (endpoint: string) => {
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     // A request in flight when the server is killed must fail, not wait forever.
-    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }), connectionTimeout: 2_000, requestTimeout: 10_000, throwOnRequestTimeout: true }),
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }),
+      connectionTimeout: 2_000,
+      requestTimeout: 10_000,
+      throwOnRequestTimeout: true,
+    }),
   };
   return { client: new DynamoDBClient(config), streamsClient: new DynamoDBStreamsClient(config) };
 };
@@ -42,7 +48,10 @@ export const rideOutOutages = (client: DynamoDBClient): DynamoDBClient =>
                 return await target.send(command as never);
               } catch (error) {
                 const code = (error as { code?: string }).code;
-                const down = code === 'ECONNREFUSED' || code === 'ECONNRESET' || (error as Error).name === 'TimeoutError';
+                const down =
+                  code === 'ECONNREFUSED' ||
+                  code === 'ECONNRESET' ||
+                  (error as Error).name === 'TimeoutError';
                 if (!down || attempt >= 300) throw error;
                 await sleep(200);
               }
@@ -52,14 +61,31 @@ export const rideOutOutages = (client: DynamoDBClient): DynamoDBClient =>
 
 export const createPipelineTables = async (client: DynamoDBClient): Promise<PipelineTables> => {
   const suffix = randomUUID().slice(0, 8);
-  const tables = { eventTable: `chaos-events-${suffix}`, countsTable: `chaos-counts-${suffix}`, checkpointTable: `chaos-checkpoints-${suffix}` };
+  const tables = {
+    eventTable: `chaos-events-${suffix}`,
+    countsTable: `chaos-counts-${suffix}`,
+    checkpointTable: `chaos-checkpoints-${suffix}`,
+  };
   await createTables(client, tables);
   return tables;
 };
 
 /** Pushes the demo workload; failed pushes (a server down) are left out of the acknowledged ones. */
-export const pushDemoWorkload = async ({ client, eventTable, events, seed = 11 }: { client: DynamoDBClient; eventTable: string; events: number; seed?: number }) => {
-  const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: rideOutOutages(client) });
+export const pushDemoWorkload = async ({
+  client,
+  eventTable,
+  events,
+  seed = 11,
+}: {
+  client: DynamoDBClient;
+  eventTable: string;
+  events: number;
+  seed?: number;
+}) => {
+  const adapter = new DynamoDBSingleTableEventStorageAdapter({
+    tableName: eventTable,
+    dynamoDBClient: rideOutOutages(client),
+  });
   const operations: Operation[] = planWorkload({ events, seed });
   let failedPushes = 0;
   const acknowledged: PushedEvent[] = await pushWorkload({
@@ -73,4 +99,5 @@ export const pushDemoWorkload = async ({ client, eventTable, events, seed = 11 }
   return { operations, acknowledged, failedPushes };
 };
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));

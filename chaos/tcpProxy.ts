@@ -1,4 +1,4 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A TCP proxy in front of DynamoDB Local, so that a kill can first cut every client off
@@ -42,7 +42,9 @@ export class TcpProxy {
   cut = async (): Promise<void> => {
     const server = this.server;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+    const closed = new Promise<void>((resolve) =>
+      server === undefined ? resolve() : server.close(() => resolve()),
+    );
     for (const socket of this.sockets) socket.destroy();
     await closed;
   };

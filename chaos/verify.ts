@@ -1,4 +1,4 @@
-import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 
 import { counters, sourceEventStores } from '../src/cli/demo/counters.js';
 import { expectedCounts } from '../src/cli/demo/expectedCounts.js';
@@ -25,12 +25,23 @@ export interface Verdict {
   versionGaps: number;
 }
 
-const scanAll = async (client: DynamoDBClient, tableName: string, filter?: { expression: string; values: Record<string, AttributeValue> }) => {
+const scanAll = async (
+  client: DynamoDBClient,
+  tableName: string,
+  filter?: { expression: string; values: Record<string, AttributeValue> },
+) => {
   const items: Record<string, AttributeValue>[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await client.send(
-      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey, ...(filter !== undefined ? { FilterExpression: filter.expression, ExpressionAttributeValues: filter.values } : {}) }),
+      new ScanCommand({
+        TableName: tableName,
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+        ...(filter !== undefined
+          ? { FilterExpression: filter.expression, ExpressionAttributeValues: filter.values }
+          : {}),
+      }),
     );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
@@ -38,7 +49,8 @@ const scanAll = async (client: DynamoDBClient, tableName: string, filter?: { exp
   return items;
 };
 
-const keyOf = (eventStoreId: string, aggregateId: string, version: number) => `${eventStoreId}#${aggregateId}#${version}`;
+const keyOf = (eventStoreId: string, aggregateId: string, version: number) =>
+  `${eventStoreId}#${aggregateId}#${version}`;
 
 /** Compares the acknowledged pushes, the stored events and the counts, from the tables themselves. */
 export const verify = async ({
@@ -61,22 +73,55 @@ export const verify = async ({
   deadLettered?: number;
 }): Promise<Verdict> => {
   const parser = new ImageParser({ sourceEventStores });
-  const stored: PushedEvent[] = (await scanAll(client, tables.eventTable)).map((item) => parser.parseImage(item));
-  const storedByKey = new Map(stored.map((message) => [keyOf(message.eventStoreId, message.event.aggregateId, message.event.version), message]));
+  const stored: PushedEvent[] = (await scanAll(client, tables.eventTable)).map((item) =>
+    parser.parseImage(item),
+  );
+  const storedByKey = new Map(
+    stored.map((message) => [
+      keyOf(message.eventStoreId, message.event.aggregateId, message.event.version),
+      message,
+    ]),
+  );
   const lostAcknowledged = acknowledged.filter(({ eventStoreId, event }) => {
     const found = storedByKey.get(keyOf(eventStoreId, event.aggregateId, event.version));
-    return found === undefined || JSON.stringify(found.event.payload) !== JSON.stringify(event.payload) || found.event.type !== event.type;
+    return (
+      found === undefined ||
+      JSON.stringify(found.event.payload) !== JSON.stringify(event.payload) ||
+      found.event.type !== event.type
+    );
   }).length;
   const partialGroups = operations
     .filter((operation) => operation.length > 1)
-    .filter((group) => new Set(group.map(({ store, aggregateId, version }) => storedByKey.has(keyOf(store, aggregateId, version)))).size > 1).length;
+    .filter(
+      (group) =>
+        new Set(
+          group.map(({ store, aggregateId, version }) =>
+            storedByKey.has(keyOf(store, aggregateId, version)),
+          ),
+        ).size > 1,
+    ).length;
 
-  const projection = new CounterProjection({ dynamoDBClient: client, countsTableName: tables.countsTable, sourceEventStores, counters });
+  const projection = new CounterProjection({
+    dynamoDBClient: client,
+    countsTableName: tables.countsTable,
+    sourceEventStores,
+    counters,
+  });
   const expected = [...expectedCounts(counters, stored).values()];
-  const actual = await projection.getCounts(expected.map(({ counterName, key }) => ({ counterName: counterName as 'upgrades', key })));
+  const actual = await projection.getCounts(
+    expected.map(({ counterName, key }) => ({ counterName: counterName as 'upgrades', key })),
+  );
   const countMismatches = expected.filter(({ count }, index) => actual[index] !== count).length;
-  const expectedRefs = stored.reduce((sum, message) => sum + counters.filter((c) => c.listensTo(message)).length, 0);
-  const countedRefs = (await scanAll(client, tables.countsTable, { expression: 'begins_with(pk, :r)', values: { ':r': { S: 'R#' } } })).length;
+  const expectedRefs = stored.reduce(
+    (sum, message) => sum + counters.filter((c) => c.listensTo(message)).length,
+    0,
+  );
+  const countedRefs = (
+    await scanAll(client, tables.countsTable, {
+      expression: 'begins_with(pk, :r)',
+      values: { ':r': { S: 'R#' } },
+    })
+  ).length;
 
   return {
     scenario,
@@ -96,7 +141,10 @@ export const verify = async ({
 };
 
 /** Waits until the counts equal what is stored (the projection caught up), or the time is out. */
-export const waitUntilCounted = async (check: () => Promise<Verdict>, timeoutMs: number): Promise<Verdict> => {
+export const waitUntilCounted = async (
+  check: () => Promise<Verdict>,
+  timeoutMs: number,
+): Promise<Verdict> => {
   const deadline = Date.now() + timeoutMs;
   let verdict = await check();
   while (verdict.countMismatches > 0 && Date.now() < deadline) {

@@ -3,7 +3,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -70,21 +70,27 @@ export class CounterProjectionPipeline extends Construct {
       retentionPeriod: props.deadLetterRetention ?? Duration.days(14),
     });
     this.projectionFunction = this.createFunction(props);
-    this.projectionFunction.addEventSource(
-      new DynamoEventSource(this.eventTable, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        reportBatchItemFailures: true,
-        batchSize: props.eventSource?.batchSize ?? 500,
-        ...(props.eventSource?.maxBatchingWindow !== undefined ? { maxBatchingWindow: props.eventSource.maxBatchingWindow } : {}),
-        bisectBatchOnError: props.eventSource?.bisectBatchOnError ?? true,
-        retryAttempts: props.eventSource?.retryAttempts ?? 10,
-        maxRecordAge: props.eventSource?.maxRecordAge ?? Duration.hours(12),
-        parallelizationFactor: props.eventSource?.parallelizationFactor ?? 1,
-        filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT') })],
-        onFailure: new SqsDlq(this.deadLetterQueue),
-      }),
-    );
+    this.projectionFunction.addEventSource(this.createEventSource(props.eventSource ?? {}));
     this.suppressJustifiedFindings();
+  }
+
+  private createEventSource(
+    settings: NonNullable<CounterProjectionPipelineProps['eventSource']>,
+  ): DynamoEventSource {
+    return new DynamoEventSource(this.eventTable, {
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      reportBatchItemFailures: true,
+      batchSize: settings.batchSize ?? 500,
+      ...(settings.maxBatchingWindow !== undefined
+        ? { maxBatchingWindow: settings.maxBatchingWindow }
+        : {}),
+      bisectBatchOnError: settings.bisectBatchOnError ?? true,
+      retryAttempts: settings.retryAttempts ?? 10,
+      maxRecordAge: settings.maxRecordAge ?? Duration.hours(12),
+      parallelizationFactor: settings.parallelizationFactor ?? 1,
+      filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT') })],
+      onFailure: new SqsDlq(this.deadLetterQueue),
+    });
   }
 
   private createFunction(props: CounterProjectionPipelineProps): NodejsFunction {
@@ -102,14 +108,23 @@ export class CounterProjectionPipeline extends Construct {
         // The mapping below reports batch item failures: the handler may return them.
         CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES: 'true',
       },
-      logGroup: new LogGroup(this, 'ProjectionLogs', { retention: settings.logRetention ?? RetentionDays.ONE_MONTH }),
+      logGroup: new LogGroup(this, 'ProjectionLogs', {
+        retention: settings.logRetention ?? RetentionDays.ONE_MONTH,
+      }),
       ...(settings.bundling !== undefined ? { bundling: settings.bundling } : {}),
     });
     // Exactly what CounterProjection does: reads (GetItem, BatchGetItem, Query) and
     // transactions of Put/Update with conditions. No Scan, no Delete, no other table.
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:ConditionCheckItem',
+        ],
         resources: [this.countsTable.tableArn],
       }),
     );
@@ -124,11 +139,13 @@ export class CounterProjectionPipeline extends Construct {
     });
     Validations.of(this.projectionFunction).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'dynamodb:ListStreams cannot be scoped to a resource (granted by the DynamoDB event source); every other action is scoped to the stream, the counts table or the queue.',
+      reason:
+        'dynamodb:ListStreams cannot be scoped to a resource (granted by the DynamoDB event source); every other action is scoped to the stream, the counts table or the queue.',
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead letter (on-failure destination) of the stream event source mapping.',
+      reason:
+        'This queue is itself the dead letter (on-failure destination) of the stream event source mapping.',
     });
   }
 }

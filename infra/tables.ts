@@ -1,5 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+} from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 
 import {
@@ -26,7 +32,9 @@ const common = (settings: TableSettings) => ({
   ...(settings.tableName !== undefined ? { tableName: settings.tableName } : {}),
   billingMode: BillingMode.PAY_PER_REQUEST,
   deletionProtection: settings.deletionProtection ?? true,
-  pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: settings.pointInTimeRecovery ?? true },
+  pointInTimeRecoverySpecification: {
+    pointInTimeRecoveryEnabled: settings.pointInTimeRecovery ?? true,
+  },
   removalPolicy: settings.removalPolicy ?? RemovalPolicy.RETAIN,
 });
 

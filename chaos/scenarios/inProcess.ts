@@ -1,17 +1,39 @@
-import { TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
 import { counters, sourceEventStores } from '../../src/cli/demo/counters.js';
 import { CounterProjection } from '../../src/counterProjection/index.js';
-import { StreamRunner, type FailedRecords, type StreamHandler } from '../../src/streamRunner/index.js';
 import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
+import {
+  type FailedRecords,
+  type StreamHandler,
+  StreamRunner,
+} from '../../src/streamRunner/index.js';
 import { createPipelineTables, makeClients, pushDemoWorkload, seededRandom } from '../setUp.js';
-import { verify, type Verdict } from '../verify.js';
+import { type Verdict, verify } from '../verify.js';
 
 const projectionOn = (client: DynamoDBClient, countsTable: string, maxAttempts = 8) =>
-  new CounterProjection({ dynamoDBClient: client, countsTableName: countsTable, sourceEventStores, counters, retry: { maxAttempts, baseDelayMs: 5 }, logger: { error: () => undefined } });
+  new CounterProjection({
+    dynamoDBClient: client,
+    countsTableName: countsTable,
+    sourceEventStores,
+    counters,
+    retry: { maxAttempts, baseDelayMs: 5 },
+    logger: { error: () => undefined },
+  });
 
-const runToTheEnd = async ({ client, streamsClient, tables, handler, onFailure, maximumRetryAttempts = -1 }: {
+const runToTheEnd = async ({
+  client,
+  streamsClient,
+  tables,
+  handler,
+  onFailure,
+  maximumRetryAttempts = -1,
+}: {
   client: DynamoDBClient;
   streamsClient: ReturnType<typeof makeClients>['streamsClient'];
   tables: Awaited<ReturnType<typeof createPipelineTables>>;
@@ -34,12 +56,24 @@ const runToTheEnd = async ({ client, streamsClient, tables, handler, onFailure, 
   }).run({ untilCaughtUp: true });
 
 /** Every batch re-split into random pieces, each delivered 1 to 3 times, some delivered again later. */
-export const redelivery = async ({ endpoint, events, seed = 3 }: { endpoint: string; events: number; seed?: number }): Promise<Verdict> => {
+export const redelivery = async ({
+  endpoint,
+  events,
+  seed = 3,
+}: {
+  endpoint: string;
+  events: number;
+  seed?: number;
+}): Promise<Verdict> => {
   const { client, streamsClient } = makeClients(endpoint);
   const random = seededRandom(seed);
   try {
     const tables = await createPipelineTables(client);
-    const { operations, acknowledged } = await pushDemoWorkload({ client, eventTable: tables.eventTable, events });
+    const { operations, acknowledged } = await pushDemoWorkload({
+      client,
+      eventTable: tables.eventTable,
+      events,
+    });
     const projection = projectionOn(client, tables.countsTable);
     let duplicatesInjected = 0;
     const delivered: StreamsApiRecord[][] = [];
@@ -48,7 +82,7 @@ export const redelivery = async ({ endpoint, events, seed = 3 }: { endpoint: str
       streamsClient,
       tables,
       handler: async (records) => {
-        for (let start = 0; start < records.length; ) {
+        for (let start = 0; start < records.length;) {
           const piece = records.slice(start, (start += 1 + Math.floor(random() * 120)));
           const times = 1 + Math.floor(random() * 3);
           for (let time = 0; time < times; time++) {
@@ -67,7 +101,14 @@ export const redelivery = async ({ endpoint, events, seed = 3 }: { endpoint: str
         return undefined;
       },
     });
-    const verdict = await verify({ client, tables, scenario: 'every batch delivered 1 to 3 times, re-split', operations, acknowledged, duplicatesInjected });
+    const verdict = await verify({
+      client,
+      tables,
+      scenario: 'every batch delivered 1 to 3 times, re-split',
+      operations,
+      acknowledged,
+      duplicatesInjected,
+    });
     await dropTables(client, Object.values(tables));
     return verdict;
   } finally {
@@ -80,7 +121,17 @@ export const redelivery = async ({ endpoint, events, seed = 3 }: { endpoint: str
  * A share of the projection's DynamoDB calls fail with throttling or TransactionConflict;
  * what still fails past the retry budget goes to the dead letter and is replayed from it.
  */
-export const throttling = async ({ endpoint, events, failureShare, seed = 4 }: { endpoint: string; events: number; failureShare: number; seed?: number }) => {
+export const throttling = async ({
+  endpoint,
+  events,
+  failureShare,
+  seed = 4,
+}: {
+  endpoint: string;
+  events: number;
+  failureShare: number;
+  seed?: number;
+}) => {
   const { client, streamsClient } = makeClients(endpoint);
   const random = seededRandom(seed);
   let faults = 0;
@@ -92,24 +143,51 @@ export const throttling = async ({ endpoint, events, failureShare, seed = 4 }: {
             if (random() < failureShare) {
               faults += 1;
               if (command instanceof TransactWriteItemsCommand) {
-                const reasons = (command.input.TransactItems ?? []).map((_, index) => ({ Code: index === 0 ? 'TransactionConflict' : 'None' }));
-                throw new TransactionCanceledException({ message: 'Transaction cancelled (injected)', $metadata: {}, CancellationReasons: reasons });
+                const reasons = (command.input.TransactItems ?? []).map((_, index) => ({
+                  Code: index === 0 ? 'TransactionConflict' : 'None',
+                }));
+                throw new TransactionCanceledException({
+                  message: 'Transaction cancelled (injected)',
+                  $metadata: {},
+                  CancellationReasons: reasons,
+                });
               }
-              throw Object.assign(new Error('Throughput exceeded (injected)'), { name: 'ProvisionedThroughputExceededException', $retryable: { throttling: true } });
+              throw Object.assign(new Error('Throughput exceeded (injected)'), {
+                name: 'ProvisionedThroughputExceededException',
+                $retryable: { throttling: true },
+              });
             }
             return target.send(command as never);
           },
   });
   try {
     const tables = await createPipelineTables(client);
-    const { operations, acknowledged } = await pushDemoWorkload({ client, eventTable: tables.eventTable, events });
+    const { operations, acknowledged } = await pushDemoWorkload({
+      client,
+      eventTable: tables.eventTable,
+      events,
+    });
     const projection = projectionOn(faulty, tables.countsTable, 2);
     const deadLetter: StreamsApiRecord[] = [];
-    await runToTheEnd({ client, streamsClient, tables, handler: (records) => projection.processRecords(records), onFailure: ({ records }) => void deadLetter.push(...records), maximumRetryAttempts: 1 });
+    await runToTheEnd({
+      client,
+      streamsClient,
+      tables,
+      handler: (records) => projection.processRecords(records),
+      onFailure: ({ records }) => void deadLetter.push(...records),
+      maximumRetryAttempts: 1,
+    });
     // The dead letter is where nothing vanishes: replaying it completes the counts.
     const replay = await projectionOn(client, tables.countsTable).processRecords(deadLetter);
     if (replay.batchItemFailures.length > 0) throw new Error('the dead letter replay failed');
-    const verdict = await verify({ client, tables, scenario: `${Math.round(failureShare * 100)}% of calls throttled or conflicting`, operations, acknowledged, deadLettered: deadLetter.length });
+    const verdict = await verify({
+      client,
+      tables,
+      scenario: `${Math.round(failureShare * 100)}% of calls throttled or conflicting`,
+      operations,
+      acknowledged,
+      deadLettered: deadLetter.length,
+    });
     await dropTables(client, Object.values(tables));
     return { ...verdict, faults };
   } finally {

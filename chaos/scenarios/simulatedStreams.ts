@@ -30,7 +30,15 @@ export interface SimulatedStreamsVerdict {
  * retention, expired iterators, throttling, empty pages, runners killed between a batch
  * and its checkpoint, two runners), each checked against its model: see runnerSchedule.ts.
  */
-export const simulatedStreams = async ({ endpoint, schedules, seed = 42 }: { endpoint: string; schedules: number; seed?: number }): Promise<SimulatedStreamsVerdict> => {
+export const simulatedStreams = async ({
+  endpoint,
+  schedules,
+  seed = 42,
+}: {
+  endpoint: string;
+  schedules: number;
+  seed?: number;
+}): Promise<SimulatedStreamsVerdict> => {
   const { client, streamsClient } = makeClients(endpoint);
   const eventTableName = `chaos-sim-events-${seed}-${Date.now()}`;
   const verdict: SimulatedStreamsVerdict = {

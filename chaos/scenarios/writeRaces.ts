@@ -9,24 +9,44 @@ import type { Verdict } from '../verify.js';
  * `writers` concurrent writers push the next version of the same few aggregates, each
  * retrying from a fresh read on EventAlreadyExists, as Castore commands do.
  */
-export const writeRaces = async ({ endpoint, writers, pushesPerWriter, aggregates }: { endpoint: string; writers: number; pushesPerWriter: number; aggregates: number }): Promise<Verdict> => {
+export const writeRaces = async ({
+  endpoint,
+  writers,
+  pushesPerWriter,
+  aggregates,
+}: {
+  endpoint: string;
+  writers: number;
+  pushesPerWriter: number;
+  aggregates: number;
+}): Promise<Verdict> => {
   const { client, streamsClient } = makeClients(endpoint);
   try {
     const tables = await createPipelineTables(client);
     const { eventTable } = tables;
-    const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: client });
+    const adapter = new DynamoDBSingleTableEventStorageAdapter({
+      tableName: eventTable,
+      dynamoDBClient: client,
+    });
     const context = { eventStoreId: 'race' };
-    const acknowledged: { aggregateId: string; version: number; writer: number; push: number }[] = [];
+    const acknowledged: { aggregateId: string; version: number; writer: number; push: number }[] =
+      [];
     let conflicts = 0;
     await Promise.all(
       Array.from({ length: writers }, async (_, writer) => {
         for (let push = 0; push < pushesPerWriter; push++) {
           const aggregateId = `aggregate-${(writer + push) % aggregates}`;
           for (;;) {
-            const { events } = await adapter.getEvents(aggregateId, context, { reverse: true, limit: 1 });
+            const { events } = await adapter.getEvents(aggregateId, context, {
+              reverse: true,
+              limit: 1,
+            });
             const version = (events[0]?.version ?? 0) + 1;
             try {
-              await adapter.pushEvent({ aggregateId, version, type: 'WRITTEN', payload: { writer, push } }, context);
+              await adapter.pushEvent(
+                { aggregateId, version, type: 'WRITTEN', payload: { writer, push } },
+                context,
+              );
               acknowledged.push({ aggregateId, version, writer, push });
               break;
             } catch (error) {
@@ -45,8 +65,16 @@ export const writeRaces = async ({ endpoint, writers, pushesPerWriter, aggregate
       const { events } = await adapter.getEvents(aggregateId, context);
       stored += events.length;
       if (events.some((event, position) => event.version !== position + 1)) versionGaps += 1;
-      const byVersion = new Map(events.map((event) => [event.version, event.payload as { writer: number; push: number }]));
-      lostAcknowledged += acknowledged.filter((a) => a.aggregateId === aggregateId).filter((a) => byVersion.get(a.version)?.writer !== a.writer || byVersion.get(a.version)?.push !== a.push).length;
+      const byVersion = new Map(
+        events.map((event) => [event.version, event.payload as { writer: number; push: number }]),
+      );
+      lostAcknowledged += acknowledged
+        .filter((a) => a.aggregateId === aggregateId)
+        .filter(
+          (a) =>
+            byVersion.get(a.version)?.writer !== a.writer ||
+            byVersion.get(a.version)?.push !== a.push,
+        ).length;
     }
     await dropTables(client, Object.values(tables));
     return {

@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
+
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
 import { CounterProjectionPipeline } from '../index.js';
 
 /** A small app: `npx cdk synth` (or deploy) with cdk.json's "app" pointing here. */
-export const buildExampleApp = (app = new App()): { app: App; stack: Stack; pipeline: CounterProjectionPipeline } => {
+export const buildExampleApp = (
+  app = new App(),
+): { app: App; stack: Stack; pipeline: CounterProjectionPipeline } => {
   const stack = new Stack(app, 'CastoreCounters');
   const pipeline = new CounterProjectionPipeline(stack, 'Counters', {
     handlerEntry: fileURLToPath(new URL('./handler.ts', import.meta.url)),

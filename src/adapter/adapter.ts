@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  GroupedEvent,
   type EventDetail,
   type EventsQueryOptions,
   type EventStorageAdapter,
   type EventStoreContext,
+  GroupedEvent,
   type ListAggregateIdsOptions,
   type ListAggregateIdsOutput,
   type OptionalTimestamp,
@@ -14,7 +14,7 @@ import {
 import { getEvents } from './getEvents.js';
 import { assertValidEventStoreId } from './keys.js';
 import { listAggregateIds } from './listAggregateIds.js';
-import { parseEventGroup, type EventGroupTarget } from './parseEventGroup.js';
+import { type EventGroupTarget, parseEventGroup } from './parseEventGroup.js';
 import { pushEvent } from './pushEvent.js';
 import { pushEventGroup } from './pushEventGroup.js';
 
@@ -37,17 +37,32 @@ export class DynamoDBSingleTableEventStorageAdapter implements EventStorageAdapt
     this.dynamoDBClient = dynamoDBClient;
   }
 
-  getTableName = (): string => (typeof this.tableName === 'string' ? this.tableName : this.tableName());
+  getTableName = (): string =>
+    typeof this.tableName === 'string' ? this.tableName : this.tableName();
 
   getEvents = (
     aggregateId: string,
     { eventStoreId }: EventStoreContext,
     options: EventsQueryOptions = {},
   ): Promise<{ events: EventDetail[] }> =>
-    getEvents({ dynamoDBClient: this.dynamoDBClient, tableName: this.getTableName(), eventStoreId, aggregateId, options });
+    getEvents({
+      dynamoDBClient: this.dynamoDBClient,
+      tableName: this.getTableName(),
+      eventStoreId,
+      aggregateId,
+      options,
+    });
 
-  pushEvent = (event: OptionalTimestamp<EventDetail>, options: PushEventOptions): Promise<{ event: EventDetail }> =>
-    pushEvent({ dynamoDBClient: this.dynamoDBClient, tableName: this.getTableName(), event, options });
+  pushEvent = (
+    event: OptionalTimestamp<EventDetail>,
+    options: PushEventOptions,
+  ): Promise<{ event: EventDetail }> =>
+    pushEvent({
+      dynamoDBClient: this.dynamoDBClient,
+      tableName: this.getTableName(),
+      event,
+      options,
+    });
 
   groupEvent = (event: OptionalTimestamp<EventDetail>): GroupedEvent =>
     new GroupedEvent({ event, eventStorageAdapter: this });

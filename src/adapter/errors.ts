@@ -1,4 +1,4 @@
-import { eventAlreadyExistsErrorCode, type EventAlreadyExistsError } from '@castore/core';
+import { type EventAlreadyExistsError, eventAlreadyExistsErrorCode } from '@castore/core';
 
 import { describeValue, TypedError } from '../shared/typedError.js';
 
@@ -12,7 +12,15 @@ export class DynamoDBEventAlreadyExistsError
   readonly aggregateId: string;
   readonly version: number;
 
-  constructor({ eventStoreId, aggregateId, version }: { eventStoreId: string; aggregateId: string; version: number }) {
+  constructor({
+    eventStoreId,
+    aggregateId,
+    version,
+  }: {
+    eventStoreId: string;
+    aggregateId: string;
+    version: number;
+  }) {
     super(
       `Event already exists for ${eventStoreId} aggregate ${aggregateId} and version ${version}: ` +
         'read the aggregate again and push the next version (or pass force to overwrite).',
@@ -103,8 +111,11 @@ export class EventGroupCancelledError extends TypedError<typeof eventGroupCancel
     readonly reasons: EventGroupCancellationReason[],
     override readonly cause: unknown,
   ) {
-    const summary = reasons.map((r) => `#${r.eventIndex} ${r.reasonCode}`).join(', ') || 'no reason given';
-    super(`Event group was cancelled by DynamoDB (${summary}); nothing was written, retry the group.`);
+    const summary =
+      reasons.map((r) => `#${r.eventIndex} ${r.reasonCode}`).join(', ') || 'no reason given';
+    super(
+      `Event group was cancelled by DynamoDB (${summary}); nothing was written, retry the group.`,
+    );
   }
 }
 

@@ -29,18 +29,26 @@ export const assertValidVersion = (version: unknown): number => {
 
 export const assertValidTimestamp = (timestamp: unknown, field = 'timestamp'): string => {
   if (!isIsoTimestamp(timestamp)) {
-    throw new InvalidEventError(field, timestamp, 'an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.000Z');
+    throw new InvalidEventError(
+      field,
+      timestamp,
+      'an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.000Z',
+    );
   }
   return timestamp;
 };
 
 const assertValidType = (type: unknown): string => {
-  if (typeof type !== 'string' || type === '') throw new InvalidEventError('type', type, 'a non-empty string');
+  if (typeof type !== 'string' || type === '')
+    throw new InvalidEventError('type', type, 'a non-empty string');
   return type;
 };
 
 /** The DynamoDB item of an event, laid out exactly as the reference adapter lays it out. */
-export const toEventItem = (event: EventDetail, eventStoreId: string): Record<string, AttributeValue> => {
+export const toEventItem = (
+  event: EventDetail,
+  eventStoreId: string,
+): Record<string, AttributeValue> => {
   const { aggregateId, version, type, timestamp, payload, metadata } = event;
   assertValidVersion(version);
   assertValidType(type);
@@ -59,9 +67,13 @@ export const toEventItem = (event: EventDetail, eventStoreId: string): Record<st
   );
 };
 
-const STORABLE = 'data DynamoDB can store (plain objects, arrays, strings, finite numbers, booleans, null, Sets, binary)';
+const STORABLE =
+  'data DynamoDB can store (plain objects, arrays, strings, finite numbers, booleans, null, Sets, binary)';
 
-const marshallEvent = (item: Record<string, unknown>, data: { payload: unknown; metadata: unknown }) => {
+const marshallEvent = (
+  item: Record<string, unknown>,
+  data: { payload: unknown; metadata: unknown },
+) => {
   // marshall silently drops functions: refuse them rather than store less than was given.
   for (const [field, value] of Object.entries(data)) {
     const path = findFunction(value, field);
@@ -84,7 +96,10 @@ const findFunction = (value: unknown, path: string): string | undefined => {
   return undefined;
 };
 
-export const fromEventItem = (item: Record<string, AttributeValue>, eventStoreId: string): EventDetail => {
+export const fromEventItem = (
+  item: Record<string, AttributeValue>,
+  eventStoreId: string,
+): EventDetail => {
   const { aggregateId, version, type, timestamp, payload, metadata } = unmarshall(item) as {
     aggregateId: string;
     version: number;

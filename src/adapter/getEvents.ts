@@ -1,4 +1,9 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import type { EventDetail, EventsQueryOptions } from '@castore/core';
 
 import { EVENT_TABLE_PK, EVENT_TABLE_SK } from './constants.js';
@@ -22,7 +27,8 @@ export interface GetEventsInput {
  */
 export const getEvents = async (input: GetEventsInput): Promise<{ events: EventDetail[] }> => {
   const { minVersion, maxVersion, limit } = validateOptions(input.options);
-  if (minVersion !== undefined && maxVersion !== undefined && minVersion > maxVersion) return { events: [] };
+  if (minVersion !== undefined && maxVersion !== undefined && minVersion > maxVersion)
+    return { events: [] };
 
   const query = buildQuery(input);
   const items: Record<string, AttributeValue>[] = [];
@@ -50,7 +56,12 @@ const validateOptions = (options: EventsQueryOptions) => {
   return { minVersion, maxVersion, limit };
 };
 
-const buildQuery = ({ tableName, eventStoreId, aggregateId, options }: GetEventsInput): QueryCommandInput => {
+const buildQuery = ({
+  tableName,
+  eventStoreId,
+  aggregateId,
+  options,
+}: GetEventsInput): QueryCommandInput => {
   const { minVersion, maxVersion, reverse } = options;
   const versionCondition =
     minVersion !== undefined && maxVersion !== undefined

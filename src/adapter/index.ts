@@ -1,5 +1,5 @@
-export { DynamoDBSingleTableEventStorageAdapter } from './adapter.js';
 export type { DynamoDBSingleTableEventStorageAdapterOptions } from './adapter.js';
+export { DynamoDBSingleTableEventStorageAdapter } from './adapter.js';
 export * from './constants.js';
 export * from './errors.js';
-export { eventTableDefinition, createEventTable } from './tableDefinition.js';
+export { createEventTable, eventTableDefinition } from './tableDefinition.js';

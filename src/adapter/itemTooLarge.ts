@@ -1,18 +1,26 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 import { itemSize } from '../shared/itemSize.js';
+import { isAwsError } from '../shared/retry.js';
 import { InvalidEventError } from './errors.js';
 
 const MAX_ITEM_BYTES = 400 * 1024;
 
 /** DynamoDB refuses items over 400 KB with a ValidationException (or a transaction's ValidationError). */
-export const isItemTooLarge = (error: unknown, reasons: { Code?: string; Message?: string }[] = []): boolean =>
-  (error instanceof Error && error.name === 'ValidationException' && /item size/i.test(error.message)) ||
+export const isItemTooLarge = (
+  error: unknown,
+  reasons: { Code?: string; Message?: string }[] = [],
+): boolean =>
+  (isAwsError(error, 'ValidationException') && /item size/i.test(error.message)) ||
   reasons.some(({ Code, Message }) => Code === 'ValidationError' && /size/i.test(Message ?? ''));
 
 /** The typed error for the largest of the items DynamoDB refused as too large. */
-export const itemTooLargeError = (items: { item: Record<string, AttributeValue>; label: string }[]): InvalidEventError => {
-  const sized = items.map(({ item, label }) => ({ label, bytes: itemSize(item) })).sort((a, b) => b.bytes - a.bytes);
+export const itemTooLargeError = (
+  items: { item: Record<string, AttributeValue>; label: string }[],
+): InvalidEventError => {
+  const sized = items
+    .map(({ item, label }) => ({ label, bytes: itemSize(item) }))
+    .sort((a, b) => b.bytes - a.bytes);
   const largest = sized[0] ?? { label: 'event', bytes: NaN };
   return new InvalidEventError(
     `payload of ${largest.label}`,

@@ -10,7 +10,12 @@ const SEPARATOR = '#';
  * aggregate `B#x` and store `A#B` with aggregate `x` cannot share a key.
  */
 export const assertValidEventStoreId = (eventStoreId: unknown): string => {
-  if (typeof eventStoreId !== 'string' || eventStoreId === '' || eventStoreId.includes(SEPARATOR) || !isWellFormed(eventStoreId)) {
+  if (
+    typeof eventStoreId !== 'string' ||
+    eventStoreId === '' ||
+    eventStoreId.includes(SEPARATOR) ||
+    !isWellFormed(eventStoreId)
+  ) {
     throw new InvalidEventStoreIdError(eventStoreId);
   }
   return eventStoreId;
@@ -19,7 +24,11 @@ export const assertValidEventStoreId = (eventStoreId: unknown): string => {
 export const assertValidAggregateId = (aggregateId: unknown): string => {
   // A lone surrogate is stored as U+FFFD: two such ids would share one aggregate.
   if (typeof aggregateId !== 'string' || aggregateId === '' || !isWellFormed(aggregateId)) {
-    throw new InvalidEventError('aggregateId', aggregateId, 'a non-empty, well-formed (UTF-16) string');
+    throw new InvalidEventError(
+      'aggregateId',
+      aggregateId,
+      'a non-empty, well-formed (UTF-16) string',
+    );
   }
   return aggregateId;
 };
@@ -37,10 +46,13 @@ export const toPartitionKey = (eventStoreId: string, aggregateId: string): strin
 };
 
 /** Splits a partition key at its first '#'; undefined when it has none. */
-export const splitPartitionKey = (key: string): { eventStoreId: string; aggregateId: string } | undefined => {
+export const splitPartitionKey = (
+  key: string,
+): { eventStoreId: string; aggregateId: string } | undefined => {
   const separatorIndex = key.indexOf(SEPARATOR);
   if (separatorIndex <= 0) return undefined;
   return { eventStoreId: key.slice(0, separatorIndex), aggregateId: key.slice(separatorIndex + 1) };
 };
 
-export const fromPartitionKey = (eventStoreId: string, key: string): string => key.slice(eventStoreId.length + 1);
+export const fromPartitionKey = (eventStoreId: string, key: string): string =>
+  key.slice(eventStoreId.length + 1);

@@ -1,4 +1,9 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ListAggregateIdsOptions, ListAggregateIdsOutput } from '@castore/core';
 
@@ -11,7 +16,12 @@ import { InvalidQueryOptionError } from './errors.js';
 import { isIsoTimestamp } from './eventItem.js';
 import { assertValidEventStoreId, fromPartitionKey } from './keys.js';
 import { assertOptionalInteger } from './options.js';
-import { decodePageToken, encodePageToken, toExclusiveStartKey, type PageTokenContent } from './pageToken.js';
+import {
+  decodePageToken,
+  encodePageToken,
+  type PageTokenContent,
+  toExclusiveStartKey,
+} from './pageToken.js';
 
 type ListingOptions = Omit<PageTokenContent, 'lastKey'>;
 type InitialEventItem = { aggregateId: string; version: number; timestamp: string };
@@ -33,17 +43,19 @@ export const listAggregateIds = async ({
   options?: ListAggregateIdsOptions;
 }): Promise<ListAggregateIdsOutput> => {
   assertValidEventStoreId(eventStoreId);
-  const token = pageToken === undefined ? undefined : decodePageToken(pageToken, eventStoreId);
-  const { lastKey: tokenLastKey, ...tokenOptions } = token ?? { lastKey: undefined };
-  // Options given with a token override the token's, as in the reference adapter.
-  const options: ListingOptions = { ...withoutUndefined(tokenOptions), ...withoutUndefined(inputOptions), eventStoreId };
-  validateOptions(options);
+  const { options, tokenLastKey } = resolveOptions(eventStoreId, pageToken, inputOptions);
   const { initialEventAfter: after, initialEventBefore: before } = options;
   if (after !== undefined && before !== undefined && after > before) return { aggregateIds: [] };
 
   const query = buildQuery(tableName, options);
-  const startKey = tokenLastKey === undefined ? undefined : toExclusiveStartKey(eventStoreId, tokenLastKey);
-  const { items, hasMore } = await queryItems({ dynamoDBClient, query, startKey, limit: options.limit });
+  const startKey =
+    tokenLastKey === undefined ? undefined : toExclusiveStartKey(eventStoreId, tokenLastKey);
+  const { items, hasMore } = await queryItems({
+    dynamoDBClient,
+    query,
+    startKey,
+    limit: options.limit,
+  });
   const last = items[items.length - 1];
   return {
     aggregateIds: items.map(({ aggregateId, timestamp }) => ({
@@ -54,11 +66,32 @@ export const listAggregateIds = async ({
       ? {
           nextPageToken: encodePageToken({
             ...options,
-            lastKey: { aggregateId: last.aggregateId, version: last.version, timestamp: last.timestamp },
+            lastKey: {
+              aggregateId: last.aggregateId,
+              version: last.version,
+              timestamp: last.timestamp,
+            },
           }),
         }
       : {}),
   };
+};
+
+/** The listing's options: a page token's, overridden by those given with it (as in the reference adapter). */
+const resolveOptions = (
+  eventStoreId: string,
+  pageToken: string | undefined,
+  inputOptions: Omit<ListAggregateIdsOptions, 'pageToken'>,
+) => {
+  const token = pageToken === undefined ? undefined : decodePageToken(pageToken, eventStoreId);
+  const { lastKey: tokenLastKey, ...tokenOptions } = token ?? { lastKey: undefined };
+  const options: ListingOptions = {
+    ...withoutUndefined(tokenOptions),
+    ...withoutUndefined(inputOptions),
+    eventStoreId,
+  };
+  validateOptions(options);
+  return { options, tokenLastKey };
 };
 
 /**
@@ -85,10 +118,12 @@ const queryItems = async ({
     );
     items.push(...(page.Items ?? []).map((item) => unmarshall(item) as InitialEventItem));
     exclusiveStartKey = page.LastEvaluatedKey;
-    if (limit === undefined && items.length > 0) return { items, hasMore: exclusiveStartKey !== undefined };
+    if (limit === undefined && items.length > 0)
+      return { items, hasMore: exclusiveStartKey !== undefined };
   } while (exclusiveStartKey !== undefined && (limit === undefined || items.length <= limit));
 
-  if (limit !== undefined && items.length > limit) return { items: items.slice(0, limit), hasMore: true };
+  if (limit !== undefined && items.length > limit)
+    return { items: items.slice(0, limit), hasMore: true };
   return { items, hasMore: false };
 };
 
@@ -97,7 +132,11 @@ const validateOptions = (options: ListingOptions) => {
   for (const option of ['initialEventAfter', 'initialEventBefore'] as const) {
     const value = options[option];
     if (value !== undefined && !isIsoTimestamp(value)) {
-      throw new InvalidQueryOptionError(option, value, 'an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.000Z');
+      throw new InvalidQueryOptionError(
+        option,
+        value,
+        'an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.000Z',
+      );
     }
   }
   if (options.reverse !== undefined && typeof options.reverse !== 'boolean') {
@@ -133,4 +172,6 @@ const buildQuery = (tableName: string, options: ListingOptions): QueryCommandInp
 };
 
 const withoutUndefined = <T extends object>(value: T): Partial<T> =>
-  Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+  Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;

@@ -1,5 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
+import {
+  decodePageToken as decodeToken,
+  encodePageToken as encodeToken,
+} from '../shared/pageToken.js';
 import { InvalidPageTokenError } from './errors.js';
 
 /** What a page token carries: the options of the listing and where the last page ended. */
@@ -13,38 +17,29 @@ export interface PageTokenContent {
   lastKey: { aggregateId: string; version: number; timestamp: string };
 }
 
-const TOKEN_VERSION = 1;
-
-// Opaque to callers: base64url JSON, versioned so that its layout can change later.
-export const encodePageToken = (content: PageTokenContent): string =>
-  Buffer.from(JSON.stringify({ v: TOKEN_VERSION, ...content }), 'utf8').toString('base64url');
+export const encodePageToken = (content: PageTokenContent): string => encodeToken(content);
 
 export const decodePageToken = (pageToken: unknown, eventStoreId: string): PageTokenContent => {
   const fail = (reason: string): never => {
     throw new InvalidPageTokenError(pageToken, reason);
   };
-  if (typeof pageToken !== 'string' || !/^[A-Za-z0-9_-]+$/.test(pageToken)) return fail('not a page token');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(pageToken, 'base64url').toString('utf8'));
-  } catch {
-    return fail('not a page token');
-  }
+  const parsed = decodeToken(pageToken);
   if (!isTokenShaped(parsed)) return fail('not a page token');
   if (parsed.eventStoreId !== eventStoreId) {
-    return fail(`it was issued for event store ${JSON.stringify(parsed.eventStoreId)}, not ${JSON.stringify(eventStoreId)}`);
+    return fail(
+      `it was issued for event store ${JSON.stringify(parsed.eventStoreId)}, not ${JSON.stringify(eventStoreId)}`,
+    );
   }
-  if (!parsed.lastKey.aggregateId.startsWith(`${eventStoreId}#`)) return fail('its position is not in this event store');
-  const { v: _version, ...content } = parsed;
-  return content;
+  if (!parsed.lastKey.aggregateId.startsWith(`${eventStoreId}#`))
+    return fail('its position is not in this event store');
+  return parsed;
 };
 
-const isTokenShaped = (value: unknown): value is PageTokenContent & { v: number } => {
+const isTokenShaped = (value: unknown): value is PageTokenContent => {
   if (typeof value !== 'object' || value === null) return false;
   const token = value as Record<string, unknown>;
   const lastKey = token.lastKey as Record<string, unknown> | null | undefined;
   return (
-    token.v === TOKEN_VERSION &&
     typeof token.eventStoreId === 'string' &&
     isOptional(token.limit, 'number') &&
     isOptional(token.initialEventAfter, 'string') &&

@@ -53,7 +53,8 @@ export const parseEventGroup = (
 };
 
 const assertGroupSize = (size: number) => {
-  if (size === 0) throw new InvalidEventGroupError('EmptyGroup', 'a group needs at least one event.');
+  if (size === 0)
+    throw new InvalidEventGroupError('EmptyGroup', 'a group needs at least one event.');
   if (size > MAX_TRANSACTION_ACTIONS) {
     throw new InvalidEventGroupError(
       'TooManyEvents',
@@ -82,7 +83,9 @@ const groupTimestamp = (groupedEvents: GroupedEvent[]): string => {
 
 const assertOneClient = (events: ParsedGroupEvent[]) => {
   const [first] = events;
-  const otherIndex = events.findIndex(({ dynamoDBClient }) => dynamoDBClient !== first?.dynamoDBClient);
+  const otherIndex = events.findIndex(
+    ({ dynamoDBClient }) => dynamoDBClient !== first?.dynamoDBClient,
+  );
   if (otherIndex !== -1) {
     throw new InvalidEventGroupError(
       'DifferentDynamoDBClients',

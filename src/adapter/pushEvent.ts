@@ -1,11 +1,11 @@
 import {
-  ConditionalCheckFailedException,
-  PutItemCommand,
   type DynamoDBClient,
+  PutItemCommand,
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { EventDetail, OptionalTimestamp, PushEventOptions } from '@castore/core';
 
+import { isAwsError } from '../shared/retry.js';
 import { EVENT_TABLE_SK } from './constants.js';
 import { DynamoDBEventAlreadyExistsError } from './errors.js';
 import { toEventItem } from './eventItem.js';
@@ -18,7 +18,10 @@ export interface PutEventInputOptions {
 }
 
 /** The Put of one event; also one action of an event group's transaction. */
-export const toPutEventInput = (event: EventDetail, options: PutEventInputOptions): PutItemCommandInput => ({
+export const toPutEventInput = (
+  event: EventDetail,
+  options: PutEventInputOptions,
+): PutItemCommandInput => ({
   TableName: options.tableName,
   Item: toEventItem(event, options.eventStoreId),
   ...(options.force
@@ -29,10 +32,8 @@ export const toPutEventInput = (event: EventDetail, options: PutEventInputOption
       }),
 });
 
-// By name too: a second copy of the SDK in node_modules has its own exception classes.
 const isConditionalCheckFailed = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+  isAwsError(error, 'ConditionalCheckFailedException');
 
 export const pushEvent = async ({
   dynamoDBClient,
@@ -55,9 +56,19 @@ export const pushEvent = async ({
     await dynamoDBClient.send(new PutItemCommand(input));
   } catch (error) {
     if (isConditionalCheckFailed(error)) {
-      throw new DynamoDBEventAlreadyExistsError({ eventStoreId, aggregateId: event.aggregateId, version: event.version });
+      throw new DynamoDBEventAlreadyExistsError({
+        eventStoreId,
+        aggregateId: event.aggregateId,
+        version: event.version,
+      });
     }
-    if (isItemTooLarge(error)) throw itemTooLargeError([{ item: input.Item ?? {}, label: `${eventStoreId} aggregate ${event.aggregateId} version ${event.version}` }]);
+    if (isItemTooLarge(error))
+      throw itemTooLargeError([
+        {
+          item: input.Item ?? {},
+          label: `${eventStoreId} aggregate ${event.aggregateId} version ${event.version}`,
+        },
+      ]);
     throw error;
   }
   return { event };

@@ -1,13 +1,14 @@
 import {
+  type CancellationReason,
   TransactionCanceledException,
   TransactWriteItemsCommand,
-  type CancellationReason,
 } from '@aws-sdk/client-dynamodb';
 import type { EventDetail } from '@castore/core';
 
+import { isAwsError } from '../shared/retry.js';
 import { DynamoDBEventAlreadyExistsError, EventGroupCancelledError } from './errors.js';
-import type { ParsedGroupEvent } from './parseEventGroup.js';
 import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
+import type { ParsedGroupEvent } from './parseEventGroup.js';
 import { toPutEventInput } from './pushEvent.js';
 
 /** Writes a parsed group in one transaction: all events or none. */
@@ -21,7 +22,9 @@ export const pushEventGroup = async (
     Put: toPutEventInput(event, { tableName, eventStoreId, force }),
   }));
   try {
-    await first.dynamoDBClient.send(new TransactWriteItemsCommand({ TransactItems: transactItems }));
+    await first.dynamoDBClient.send(
+      new TransactWriteItemsCommand({ TransactItems: transactItems }),
+    );
   } catch (error) {
     const reasons = isTransactionCanceled(error) ? (error.CancellationReasons ?? []) : [];
     if (isItemTooLarge(error, reasons)) {
@@ -67,7 +70,5 @@ const toGroupError = (error: unknown, events: ParsedGroupEvent[]): unknown => {
   return new EventGroupCancelledError(failures, error);
 };
 
-// By name too: a second copy of the SDK in node_modules has its own exception classes.
 const isTransactionCanceled = (error: unknown): error is TransactionCanceledException =>
-  error instanceof TransactionCanceledException ||
-  (error instanceof Error && error.name === 'TransactionCanceledException');
+  isAwsError(error, 'TransactionCanceledException');

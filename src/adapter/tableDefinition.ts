@@ -1,6 +1,6 @@
-import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
-import { createTableAndWait } from '../shared/createTableAndWait.js';
+import { tableCreator } from '../shared/createTableAndWait.js';
 import {
   EVENT_TABLE_EVENT_STORE_ID_KEY,
   EVENT_TABLE_INITIAL_EVENT_INDEX_NAME,
@@ -40,14 +40,4 @@ export const eventTableDefinition = (tableName: string): CreateTableCommandInput
 });
 
 /** Creates the event table and waits until it is ACTIVE. */
-export const createEventTable = async ({
-  dynamoDBClient,
-  tableName,
-  maxWaitSeconds = 300,
-}: {
-  dynamoDBClient: DynamoDBClient;
-  tableName: string;
-  maxWaitSeconds?: number;
-}): Promise<void> => {
-  await createTableAndWait(dynamoDBClient, eventTableDefinition(tableName), maxWaitSeconds);
-};
+export const createEventTable = tableCreator(eventTableDefinition);

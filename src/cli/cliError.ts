@@ -1,3 +1,4 @@
+import { isAwsError, networkErrorCode } from '../shared/retry.js';
 import { TypedError } from '../shared/typedError.js';
 
 /** A mistake the user can fix, said in one line. */
@@ -5,17 +6,18 @@ export class CliError extends Error {
   override readonly name = 'CliError';
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH']);
-
 /** The one line printed for an error a user can meet; a stack trace only with DEBUG set. */
-export const describeCliError = (error: unknown, context: { endpoint?: string | undefined }): string => {
+export const describeCliError = (
+  error: unknown,
+  context: { endpoint?: string | undefined },
+): string => {
   if (error instanceof CliError) return error.message;
   if (!(error instanceof Error)) return `Unexpected error: ${String(error)}`;
-  const code = (error as { code?: unknown }).code;
-  if (error.name === 'ResourceNotFoundException') {
+  const code = networkErrorCode(error);
+  if (isAwsError(error, 'ResourceNotFoundException')) {
     return `${error.message.replace(/\.$/, '')}: is the table name right? Create the tables with \`castore-dynamodb-counter tables create\`.`;
   }
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) {
+  if (code !== undefined) {
     return `Cannot reach DynamoDB at ${context.endpoint ?? 'the default AWS endpoint'} (${code}): check --endpoint, or leave it out to start an embedded DynamoDB Local.`;
   }
   if (error.name === 'DynamoDBLocalStartError') return error.message;

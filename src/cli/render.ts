@@ -10,17 +10,25 @@ export interface ProgressView {
 export const showProgress = (bars: { name: string; total: number }[]): ProgressView => {
   if (process.stdout.isTTY) {
     const multibar = new cliProgress.MultiBar(
-      { format: ' {name} |{bar}| {value}/{total} {percentage}%', hideCursor: true, clearOnComplete: false },
+      {
+        format: ' {name} |{bar}| {value}/{total} {percentage}%',
+        hideCursor: true,
+        clearOnComplete: false,
+      },
       cliProgress.Presets.shades_classic,
     );
-    const created = new Map(bars.map(({ name, total }) => [name, multibar.create(total, 0, { name: name.padEnd(8) })]));
+    const created = new Map(
+      bars.map(({ name, total }) => [name, multibar.create(total, 0, { name: name.padEnd(8) })]),
+    );
     return {
-      update: (values) => Object.entries(values).forEach(([name, value]) => created.get(name)?.update(value)),
+      update: (values) =>
+        Object.entries(values).forEach(([name, value]) => created.get(name)?.update(value)),
       stop: () => multibar.stop(),
     };
   }
   const latest: Record<string, number> = {};
-  const print = () => console.log(bars.map(({ name, total }) => `${name} ${latest[name] ?? 0}/${total}`).join(', '));
+  const print = () =>
+    console.log(bars.map(({ name, total }) => `${name} ${latest[name] ?? 0}/${total}`).join(', '));
   const timer = setInterval(print, 1_000);
   return {
     update: (values) => Object.assign(latest, values),

@@ -1,7 +1,7 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 
 import { isHashedRefSortKey, refKey, toKeyAttributes, totalKey, windowKey } from './countsTable.js';
-import { windowBuckets, type CounterChunk } from './packTransactions.js';
+import { type CounterChunk, windowBuckets } from './packTransactions.js';
 import type { PlannedIncrement } from './planIncrements.js';
 import { refShardOf } from './refShard.js';
 
@@ -10,6 +10,12 @@ export type TransactionAction =
   | { kind: 'total'; chunk: CounterChunk }
   | { kind: 'window'; chunk: CounterChunk }
   | { kind: 'ref'; chunk: CounterChunk; increment: PlannedIncrement };
+
+/** One action of a transaction and what it stands for: built together, so they cannot drift apart. */
+export interface TransactionUnit {
+  item: TransactWriteItem;
+  action: TransactionAction;
+}
 
 /**
  * The counter updates and their ref puts, in one transaction: a ref is never recorded
@@ -20,65 +26,92 @@ export const buildTransaction = (
   chunks: CounterChunk[],
   countedAt: string,
 ): { items: TransactWriteItem[]; actions: TransactionAction[] } => {
-  const items: TransactWriteItem[] = [];
-  const actions: TransactionAction[] = [];
-  for (const chunk of chunks) {
-    if (chunk.increments.length === 0) continue;
-    const { counter, key } = chunk;
-    // Summed as bigints: 99 increments near 2^53 would lose units as numbers, and
-    // DynamoDB numbers hold 38 digits.
-    const delta = chunk.increments.reduce((sum, { by }) => sum + BigInt(by), 0n);
-    items.push({
+  const units = chunks
+    .filter((chunk) => chunk.increments.length > 0)
+    .flatMap((chunk) => [
+      totalUnit(tableName, chunk),
+      ...windowUnits(tableName, chunk),
+      ...refUnits(tableName, chunk, countedAt),
+    ]);
+  return { items: units.map(({ item }) => item), actions: units.map(({ action }) => action) };
+};
+
+const totalUnit = (tableName: string, chunk: CounterChunk): TransactionUnit => {
+  const { counter, key } = chunk;
+  // Summed as bigints: 99 increments near 2^53 would lose units as numbers, and
+  // DynamoDB numbers hold 38 digits.
+  const delta = chunk.increments.reduce((sum, { by }) => sum + BigInt(by), 0n);
+  const item: TransactWriteItem = {
+    Update: {
+      TableName: tableName,
+      Key: toKeyAttributes(totalKey(counter.name, key)),
+      // refShards is recorded on first count and checked after: another value would
+      // look for refs in other partitions and count replays twice.
+      UpdateExpression:
+        'ADD #count :delta SET #counter = :counter, #key = :key, #refShards = if_not_exists(#refShards, :refShards)',
+      ConditionExpression: 'attribute_not_exists(#refShards) OR #refShards = :refShards',
+      ExpressionAttributeNames: {
+        '#count': 'count',
+        '#counter': 'counter',
+        '#key': 'key',
+        '#refShards': 'refShards',
+      },
+      ExpressionAttributeValues: {
+        ':delta': { N: String(delta) },
+        ':counter': { S: counter.name },
+        ':key': { S: key },
+        ':refShards': { N: String(counter.refShards) },
+      },
+    },
+  };
+  return { item, action: { kind: 'total', chunk } };
+};
+
+const windowUnits = (tableName: string, chunk: CounterChunk): TransactionUnit[] =>
+  [...windowBuckets(chunk).values()].map(({ window, bucket, by }) => ({
+    item: {
       Update: {
         TableName: tableName,
-        Key: toKeyAttributes(totalKey(counter.name, key)),
-        // refShards is recorded on first count and checked after: another value would
-        // look for refs in other partitions and count replays twice.
-        UpdateExpression: 'ADD #count :delta SET #counter = :counter, #key = :key, #refShards = if_not_exists(#refShards, :refShards)',
-        ConditionExpression: 'attribute_not_exists(#refShards) OR #refShards = :refShards',
-        ExpressionAttributeNames: { '#count': 'count', '#counter': 'counter', '#key': 'key', '#refShards': 'refShards' },
+        Key: toKeyAttributes(windowKey(chunk.counter.name, window, chunk.key, bucket)),
+        UpdateExpression:
+          'ADD #count :delta SET #counter = :counter, #key = :key, #window = :window',
+        ExpressionAttributeNames: {
+          '#count': 'count',
+          '#counter': 'counter',
+          '#key': 'key',
+          '#window': 'window',
+        },
         ExpressionAttributeValues: {
-          ':delta': { N: String(delta) },
-          ':counter': { S: counter.name },
-          ':key': { S: key },
-          ':refShards': { N: String(counter.refShards) },
+          ':delta': { N: String(by) },
+          ':counter': { S: chunk.counter.name },
+          ':key': { S: chunk.key },
+          ':window': { S: window },
         },
       },
-    });
-    actions.push({ kind: 'total', chunk });
-    for (const { window, bucket, by } of windowBuckets(chunk).values()) {
-      items.push({
-        Update: {
-          TableName: tableName,
-          Key: toKeyAttributes(windowKey(counter.name, window, key, bucket)),
-          UpdateExpression: 'ADD #count :delta SET #counter = :counter, #key = :key, #window = :window',
-          ExpressionAttributeNames: { '#count': 'count', '#counter': 'counter', '#key': 'key', '#window': 'window' },
-          ExpressionAttributeValues: {
-            ':delta': { N: String(by) },
-            ':counter': { S: counter.name },
-            ':key': { S: key },
-            ':window': { S: window },
-          },
+    },
+    action: { kind: 'window', chunk },
+  }));
+
+const refUnits = (tableName: string, chunk: CounterChunk, countedAt: string): TransactionUnit[] =>
+  chunk.increments.map((increment) => {
+    const { counter, key } = chunk;
+    const itemKey = refKey(
+      counter.name,
+      refShardOf(increment.targetRef, counter.refShards),
+      key,
+      increment.targetRef,
+    );
+    const item: TransactWriteItem = {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...toKeyAttributes(itemKey),
+          by: { N: String(increment.by) },
+          at: { S: countedAt },
+          ...(isHashedRefSortKey(itemKey.sk) ? { ref: { S: increment.targetRef } } : {}),
         },
-      });
-      actions.push({ kind: 'window', chunk });
-    }
-    for (const increment of chunk.increments) {
-      const itemKey = refKey(counter.name, refShardOf(increment.targetRef, counter.refShards), key, increment.targetRef);
-      items.push({
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...toKeyAttributes(itemKey),
-            by: { N: String(increment.by) },
-            at: { S: countedAt },
-            ...(isHashedRefSortKey(itemKey.sk) ? { ref: { S: increment.targetRef } } : {}),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
-      actions.push({ kind: 'ref', chunk, increment });
-    }
-  }
-  return { items, actions };
-};
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    return { item, action: { kind: 'ref', chunk, increment } };
+  });

@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { TransactWriteItemsCommand, type CancellationReason, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
+import {
+  type CancellationReason,
+  type DynamoDBClient,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+
+import {
+  backoffDelay,
+  isAwsError,
+  isRetryable,
+  isTransientError,
+  type RetryOptions,
+  sleep,
+} from '../shared/retry.js';
 import { buildTransaction, type TransactionAction } from './buildTransaction.js';
 import { CounterShardsChangedError, CountWriteFailedError } from './errors.js';
-import type { CounterChunk } from './packTransactions.js';
+import type { PackedTransaction } from './packTransactions.js';
 import type { PlannedIncrement } from './planIncrements.js';
-import { backoffDelay, isAwsError, isRetryable, isTransientError, sleep, type RetryOptions } from '../shared/retry.js';
 
 export interface CommitResult {
   counted: PlannedIncrement[];
@@ -33,7 +45,7 @@ export const commitTransaction = async ({
 }: {
   dynamoDBClient: DynamoDBClient;
   tableName: string;
-  chunks: CounterChunk[];
+  chunks: PackedTransaction;
   retry: RetryOptions;
 }): Promise<CommitResult> => {
   // Copies: dropping duplicates must not change the caller's plan.
@@ -46,7 +58,12 @@ export const commitTransaction = async ({
     const { items, actions } = buildTransaction(tableName, chunks, countedAt);
     if (items.length === 0) return { counted: [], duplicates };
     try {
-      await dynamoDBClient.send(new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: clientRequestToken }));
+      await dynamoDBClient.send(
+        new TransactWriteItemsCommand({
+          TransactItems: items,
+          ClientRequestToken: clientRequestToken,
+        }),
+      );
       return { counted: chunks.flatMap(({ increments }) => increments), duplicates };
     } catch (error) {
       const reasons = cancellationReasons(error);
@@ -58,10 +75,13 @@ export const commitTransaction = async ({
         duplicates.push(...dropped);
         continue; // Not a failure: the next attempt is smaller by the duplicates.
       }
+      // Cancelled: the reasons say whether a later attempt can pass (a conflict, throttling)
+      // or not (a validation error). Not cancelled: the error itself says (5xx, network).
       failedAttempts += 1;
       const code = reasons?.find(({ Code }) => Code !== undefined && Code !== 'None')?.Code;
       const retryable = reasons === undefined ? isTransientError(error) : isRetryable(code);
-      if (!retryable || failedAttempts >= retry.maxAttempts) throw new CountWriteFailedError(failedAttempts, error);
+      if (!retryable || failedAttempts >= retry.maxAttempts)
+        throw new CountWriteFailedError(failedAttempts, error);
       await sleep(backoffDelay(failedAttempts, retry));
     }
   }
@@ -73,16 +93,25 @@ const cancellationReasons = (error: unknown): CancellationReason[] | undefined =
     : undefined;
 
 /** Removes from their chunks the increments whose ref condition failed; throws if a total's did. */
-const dropExistingRefs = (reasons: CancellationReason[], actions: TransactionAction[]): PlannedIncrement[] => {
+const dropExistingRefs = (
+  reasons: CancellationReason[],
+  actions: TransactionAction[],
+): PlannedIncrement[] => {
   const dropped: PlannedIncrement[] = [];
   reasons.forEach((reason, index) => {
     const action = actions[index];
     if (reason.Code !== 'ConditionalCheckFailed' || action === undefined) return;
     if (action.kind === 'total') {
-      throw new CounterShardsChangedError(action.chunk.counter.name, action.chunk.key, action.chunk.counter.refShards);
+      throw new CounterShardsChangedError(
+        action.chunk.counter.name,
+        action.chunk.key,
+        action.chunk.counter.refShards,
+      );
     }
     if (action.kind === 'ref') {
-      action.chunk.increments = action.chunk.increments.filter((increment) => increment !== action.increment);
+      action.chunk.increments = action.chunk.increments.filter(
+        (increment) => increment !== action.increment,
+      );
       dropped.push(action.increment);
     }
   });

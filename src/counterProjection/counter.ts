@@ -2,7 +2,7 @@ import type { EventDetail, EventStore, EventStoreEventDetails, EventStoreId } fr
 
 import { isWellFormed, utf8Bytes } from '../shared/strings.js';
 import { InvalidCounterDefinitionError } from './errors.js';
-import { isCounterWindow, type CounterWindow } from './windows.js';
+import { type CounterWindow, isCounterWindow } from './windows.js';
 
 /** The events of a store, narrowed to the listed types. */
 type CountedEvent<EVENT_STORE extends EventStore, EVENT_TYPE extends string> = Extract<
@@ -10,7 +10,11 @@ type CountedEvent<EVENT_STORE extends EventStore, EVENT_TYPE extends string> = E
   { type: EVENT_TYPE }
 >;
 
-export interface CounterOptions<EVENT_STORE extends EventStore, EVENT_TYPE extends string, NAME extends string = string> {
+export interface CounterOptions<
+  EVENT_STORE extends EventStore,
+  EVENT_TYPE extends string,
+  NAME extends string = string,
+> {
   /** Unique within a projection, without '#'. Part of every item key: renaming starts a new counter. */
   name: NAME;
   eventStore: EVENT_STORE;
@@ -28,7 +32,10 @@ export interface CounterOptions<EVENT_STORE extends EventStore, EVENT_TYPE exten
   /** Time windows counted alongside the all-time total, bucketed by the event's timestamp (UTC). */
   windows?: readonly CounterWindow[];
   /** What makes the count idempotent; default `eventStoreId#aggregateId#version`. */
-  targetRef?: (message: { eventStoreId: EventStoreId<EVENT_STORE>; event: CountedEvent<EVENT_STORE, EVENT_TYPE> }) => string;
+  targetRef?: (message: {
+    eventStoreId: EventStoreId<EVENT_STORE>;
+    event: CountedEvent<EVENT_STORE, EVENT_TYPE>;
+  }) => string;
   /**
    * How many partitions a counter's refs are spread over (default 64). Fixed for the
    * counter's life: the projection refuses to count with another value.
@@ -44,7 +51,11 @@ export interface Counter<EVENT_STORE_ID extends string = string, NAME extends st
   readonly windows: readonly CounterWindow[];
   readonly refShards: number;
   /** Raw results of the definition's functions for an event it listens to; validated by the caller. */
-  readonly read: (message: { eventStoreId: string; event: EventDetail }) => { key: unknown; by: unknown; targetRef: unknown };
+  readonly read: (message: { eventStoreId: string; event: EventDetail }) => {
+    key: unknown;
+    by: unknown;
+    targetRef: unknown;
+  };
   /** Whether the event is counted at all: its store, its type and the filter. */
   readonly listensTo: (message: { eventStoreId: string; event: EventDetail }) => boolean;
 }
@@ -54,17 +65,33 @@ export const DEFAULT_REF_SHARDS = 64;
 const MAX_NAME_BYTES = 255;
 const MAX_REF_SHARDS = 1000;
 
-export const defaultTargetRef = ({ eventStoreId, event }: { eventStoreId: string; event: EventDetail }): string =>
-  `${eventStoreId}#${event.aggregateId}#${event.version}`;
+export const defaultTargetRef = ({
+  eventStoreId,
+  event,
+}: {
+  eventStoreId: string;
+  event: EventDetail;
+}): string => `${eventStoreId}#${event.aggregateId}#${event.version}`;
 
 export const counter = <
   EVENT_STORE extends EventStore,
   const NAME extends string,
-  const EVENT_TYPE extends EventStoreEventDetails<EVENT_STORE>['type'] = EventStoreEventDetails<EVENT_STORE>['type'],
+  const EVENT_TYPE extends EventStoreEventDetails<EVENT_STORE>['type'] =
+    EventStoreEventDetails<EVENT_STORE>['type'],
 >(
   options: CounterOptions<EVENT_STORE, EVENT_TYPE, NAME>,
 ): Counter<EventStoreId<EVENT_STORE>, NAME> => {
-  const { name, eventStore, eventTypes, key, filter, by = 1, windows = [], targetRef = defaultTargetRef, refShards = DEFAULT_REF_SHARDS } = options;
+  const {
+    name,
+    eventStore,
+    eventTypes,
+    key,
+    filter,
+    by = 1,
+    windows = [],
+    targetRef = defaultTargetRef,
+    refShards = DEFAULT_REF_SHARDS,
+  } = options;
   validate(options as UncheckedOptions);
   const typeSet = eventTypes === undefined ? undefined : new Set<string>(eventTypes);
   type Event = CountedEvent<EVENT_STORE, EVENT_TYPE>;
@@ -84,7 +111,10 @@ export const counter = <
       return {
         key: key(event),
         by: typeof by === 'function' ? by(event) : by,
-        targetRef: targetRef({ eventStoreId: message.eventStoreId as EventStoreId<EVENT_STORE>, event }),
+        targetRef: targetRef({
+          eventStoreId: message.eventStoreId as EventStoreId<EVENT_STORE>,
+          event,
+        }),
       };
     },
   };
@@ -102,23 +132,60 @@ interface UncheckedOptions {
   refShards?: unknown;
 }
 
-const validate = ({ name, eventStore, eventTypes, key, filter, by, windows, targetRef, refShards }: UncheckedOptions) => {
-  const fail = (field: string, value: unknown, expected: string): never => {
-    throw new InvalidCounterDefinitionError(name, field, value, expected);
+type Fail = (field: string, value: unknown, expected: string) => never;
+
+const validate = (options: UncheckedOptions) => {
+  const fail: Fail = (field, value, expected) => {
+    throw new InvalidCounterDefinitionError(options.name, field, value, expected);
   };
-  if (typeof name !== 'string' || name === '' || name.includes('#') || utf8Bytes(name) > MAX_NAME_BYTES || !isWellFormed(name)) {
-    fail('name', name, `a non-empty, well-formed string without '#', of at most ${MAX_NAME_BYTES} UTF-8 bytes`);
+  validateName(options.name, fail);
+  validateEventTypes(options, fail);
+  validateFunctions(options, fail);
+  for (const window of options.windows ?? []) {
+    if (!isCounterWindow(window)) fail('windows', window, 'minute, hour or day');
   }
+  const { refShards } = options;
+  const validShards =
+    Number.isSafeInteger(refShards) &&
+    Number(refShards) >= 1 &&
+    Number(refShards) <= MAX_REF_SHARDS;
+  if (refShards !== undefined && !validShards)
+    fail('refShards', refShards, `an integer from 1 to ${MAX_REF_SHARDS}`);
+};
+
+const validateName = (name: unknown, fail: Fail) => {
+  const valid =
+    typeof name === 'string' &&
+    name !== '' &&
+    !name.includes('#') &&
+    utf8Bytes(name) <= MAX_NAME_BYTES &&
+    isWellFormed(name);
+  if (!valid)
+    fail(
+      'name',
+      name,
+      `a non-empty, well-formed string without '#', of at most ${MAX_NAME_BYTES} UTF-8 bytes`,
+    );
+};
+
+const validateEventTypes = ({ eventStore, eventTypes }: UncheckedOptions, fail: Fail) => {
   const storeTypes = new Set(eventStore.eventTypes.map(({ type }) => type));
   for (const type of eventTypes ?? []) {
-    if (!storeTypes.has(type)) fail('eventTypes', type, `event types of ${eventStore.eventStoreId}: ${[...storeTypes].join(', ')}`);
+    if (!storeTypes.has(type))
+      fail(
+        'eventTypes',
+        type,
+        `event types of ${eventStore.eventStoreId}: ${[...storeTypes].join(', ')}`,
+      );
   }
+};
+
+const validateFunctions = ({ key, filter, by, targetRef }: UncheckedOptions, fail: Fail) => {
   if (typeof key !== 'function') fail('key', key, 'a function of the event');
-  if (filter !== undefined && typeof filter !== 'function') fail('filter', filter, 'a function of the event');
-  if (by !== undefined && typeof by !== 'function' && !Number.isSafeInteger(by)) fail('by', by, 'an integer or a function of the event');
-  for (const window of windows ?? []) if (!isCounterWindow(window)) fail('windows', window, 'minute, hour or day');
-  if (targetRef !== undefined && typeof targetRef !== 'function') fail('targetRef', targetRef, 'a function of the event');
-  if (refShards !== undefined && !(Number.isSafeInteger(refShards) && Number(refShards) >= 1 && Number(refShards) <= MAX_REF_SHARDS)) {
-    fail('refShards', refShards, `an integer from 1 to ${MAX_REF_SHARDS}`);
-  }
+  if (filter !== undefined && typeof filter !== 'function')
+    fail('filter', filter, 'a function of the event');
+  if (by !== undefined && typeof by !== 'function' && !Number.isSafeInteger(by))
+    fail('by', by, 'an integer or a function of the event');
+  if (targetRef !== undefined && typeof targetRef !== 'function')
+    fail('targetRef', targetRef, 'a function of the event');
 };

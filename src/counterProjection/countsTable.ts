@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { AttributeValue, CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-import { createTableAndWait } from '../shared/createTableAndWait.js';
+import type { AttributeValue, CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+import { stringKeysTableDefinition, tableCreator } from '../shared/createTableAndWait.js';
 import type { CounterWindow } from './windows.js';
 
 export const COUNTS_TABLE_PK = 'pk';
@@ -16,9 +17,17 @@ export const COUNTS_TABLE_SK = 'sk';
  *   window  pk W#<counter>#<window>#<key>     sk <bucket>   count
  *   ref     pk R#<counter>#<shard>#<key>      sk <targetRef> by, at (and ref, when sk is hashed)
  */
-export const totalKey = (counterName: string, key: string) => ({ pk: `T#${counterName}#${key}`, sk: 'total' });
+export const totalKey = (counterName: string, key: string) => ({
+  pk: `T#${counterName}#${key}`,
+  sk: 'total',
+});
 
-export const windowKey = (counterName: string, window: CounterWindow, key: string, bucket: string) => ({
+export const windowKey = (
+  counterName: string,
+  window: CounterWindow,
+  key: string,
+  bucket: string,
+) => ({
   pk: `W#${counterName}#${window}#${key}`,
   sk: bucket,
 });
@@ -29,7 +38,13 @@ export const refKey = (counterName: string, shard: number, key: string, targetRe
 });
 
 /** The DynamoDB form of a key: one place, so that every reader and writer agrees. */
-export const toKeyAttributes = ({ pk, sk }: { pk: string; sk: string }): Record<string, AttributeValue> => ({
+export const toKeyAttributes = ({
+  pk,
+  sk,
+}: {
+  pk: string;
+  sk: string;
+}): Record<string, AttributeValue> => ({
   [COUNTS_TABLE_PK]: { S: pk },
   [COUNTS_TABLE_SK]: { S: sk },
 });
@@ -46,7 +61,8 @@ export const refSortKey = (targetRef: string): string => {
   return `${utf8Prefix(targetRef, PLAIN_REF_BYTES)}#sha256:${digest}`;
 };
 
-export const isHashedRefSortKey = (sortKey: string): boolean => Buffer.byteLength(sortKey, 'utf8') > PLAIN_REF_BYTES;
+export const isHashedRefSortKey = (sortKey: string): boolean =>
+  Buffer.byteLength(sortKey, 'utf8') > PLAIN_REF_BYTES;
 
 /** The longest prefix of at most maxBytes UTF-8 bytes that does not cut a character in two. */
 const utf8Prefix = (value: string, maxBytes: number): string => {
@@ -61,28 +77,8 @@ const utf8Prefix = (value: string, maxBytes: number): string => {
 };
 
 /** The CreateTable input of a counts table: string keys pk/sk, on-demand billing. */
-export const countsTableDefinition = (tableName: string): CreateTableCommandInput => ({
-  TableName: tableName,
-  AttributeDefinitions: [
-    { AttributeName: COUNTS_TABLE_PK, AttributeType: 'S' },
-    { AttributeName: COUNTS_TABLE_SK, AttributeType: 'S' },
-  ],
-  KeySchema: [
-    { AttributeName: COUNTS_TABLE_PK, KeyType: 'HASH' },
-    { AttributeName: COUNTS_TABLE_SK, KeyType: 'RANGE' },
-  ],
-  BillingMode: 'PAY_PER_REQUEST',
-});
+export const countsTableDefinition = (tableName: string): CreateTableCommandInput =>
+  stringKeysTableDefinition(tableName, { partitionKey: COUNTS_TABLE_PK, sortKey: COUNTS_TABLE_SK });
 
 /** Creates the counts table and waits until it is ACTIVE. */
-export const createCountsTable = async ({
-  dynamoDBClient,
-  tableName,
-  maxWaitSeconds = 300,
-}: {
-  dynamoDBClient: DynamoDBClient;
-  tableName: string;
-  maxWaitSeconds?: number;
-}): Promise<void> => {
-  await createTableAndWait(dynamoDBClient, countsTableDefinition(tableName), maxWaitSeconds);
-};
+export const createCountsTable = tableCreator(countsTableDefinition);

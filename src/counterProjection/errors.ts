@@ -2,7 +2,9 @@ import { describeValue, TypedError } from '../shared/typedError.js';
 
 export const invalidCounterDefinitionErrorCode = 'InvalidCounterDefinition';
 /** Thrown when a projection or counter is built: a definition that could never count right. */
-export class InvalidCounterDefinitionError extends TypedError<typeof invalidCounterDefinitionErrorCode> {
+export class InvalidCounterDefinitionError extends TypedError<
+  typeof invalidCounterDefinitionErrorCode
+> {
   readonly code = invalidCounterDefinitionErrorCode;
   constructor(
     readonly counterName: unknown,
@@ -10,7 +12,9 @@ export class InvalidCounterDefinitionError extends TypedError<typeof invalidCoun
     readonly value: unknown,
     readonly expected: string,
   ) {
-    super(`Invalid counter ${describeValue(counterName)}: ${field} ${describeValue(value)}, expected ${expected}.`);
+    super(
+      `Invalid counter ${describeValue(counterName)}: ${field} ${describeValue(value)}, expected ${expected}.`,
+    );
   }
 }
 
@@ -27,9 +31,15 @@ export class InvalidIncrementError extends TypedError<typeof invalidIncrementErr
       sequenceNumber?: string;
     },
   ) {
-    const where = details.sequenceNumber === undefined ? '' : ` for stream record ${details.sequenceNumber}`;
-    const then = details.sequenceNumber === undefined ? 'fix the call' : 'fix the counter definition (or the event) and let the record be retried';
-    super(`Counter ${details.counterName}${where}: ${details.field} ${describeValue(details.value)}, expected ${details.expected}. Nothing was counted; ${then}.`);
+    const where =
+      details.sequenceNumber === undefined ? '' : ` for stream record ${details.sequenceNumber}`;
+    const then =
+      details.sequenceNumber === undefined
+        ? 'fix the call'
+        : 'fix the counter definition (or the event) and let the record be retried';
+    super(
+      `Counter ${details.counterName}${where}: ${details.field} ${describeValue(details.value)}, expected ${details.expected}. Nothing was counted; ${then}.`,
+    );
   }
 }
 
@@ -40,7 +50,9 @@ export class UnknownCounterError extends TypedError<typeof unknownCounterErrorCo
     readonly counterName: unknown,
     known: string[],
   ) {
-    super(`Unknown counter ${describeValue(counterName)}: this projection defines ${known.join(', ') || 'no counters'}.`);
+    super(
+      `Unknown counter ${describeValue(counterName)}: this projection defines ${known.join(', ') || 'no counters'}.`,
+    );
   }
 }
 
@@ -98,7 +110,9 @@ export class CountTooLargeError extends TypedError<typeof countTooLargeErrorCode
     readonly itemKey: string,
     readonly count: string,
   ) {
-    super(`The count of ${itemKey} is ${count}, beyond 2^53: as a number it would be rounded. Read it with getExactCount, which returns a bigint.`);
+    super(
+      `The count of ${itemKey} is ${count}, beyond 2^53: as a number it would be rounded. Read it with getExactCount, which returns a bigint.`,
+    );
   }
 }
 
@@ -110,7 +124,9 @@ export class CountReadFailedError extends TypedError<typeof countReadFailedError
     readonly attempts: number,
     readonly unprocessedKeys: number,
   ) {
-    super(`DynamoDB left ${unprocessedKeys} key(s) unprocessed after ${attempts} attempts (throttling): retry the read later, or raise the retry budget.`);
+    super(
+      `DynamoDB left ${unprocessedKeys} key(s) unprocessed after ${attempts} attempts (throttling): retry the read later, or raise the retry budget.`,
+    );
   }
 }
 

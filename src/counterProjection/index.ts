@@ -1,12 +1,19 @@
-export { CounterProjection, REPORT_BATCH_ITEM_FAILURES_ENV } from './counterProjection.js';
-export type { CounterProjectionOptions } from './counterProjection.js';
-export { counter, defaultTargetRef, DEFAULT_REF_SHARDS } from './counter.js';
-export type { Counter, CounterOptions } from './counter.js';
-export { countsTableDefinition, createCountsTable, COUNTS_TABLE_PK, COUNTS_TABLE_SK } from './countsTable.js';
-export * from './errors.js';
-export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
-export type { CountedRef } from './listCountedRefs.js';
 export type { RetryOptions } from '../shared/retry.js';
-export { COUNTER_WINDOWS, toBucket } from './windows.js';
-export type { CounterWindow } from './windows.js';
+export type { Counter, CounterOptions } from './counter.js';
+export { counter, DEFAULT_REF_SHARDS, defaultTargetRef } from './counter.js';
+export { CounterProjection } from './counterProjection.js';
+export {
+  COUNTS_TABLE_PK,
+  COUNTS_TABLE_SK,
+  countsTableDefinition,
+  createCountsTable,
+} from './countsTable.js';
+export * from './errors.js';
+export type { DirectIncrement } from './increment.js';
+export type { CountedRef } from './listCountedRefs.js';
+export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
+export type { CounterProjectionOptions } from './projectionOptions.js';
+export { REPORT_BATCH_ITEM_FAILURES_ENV } from './projectionOptions.js';
 export type { RebuildOptions } from './rebuild.js';
+export type { CounterWindow } from './windows.js';
+export { COUNTER_WINDOWS, toBucket } from './windows.js';

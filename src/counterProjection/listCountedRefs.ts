@@ -1,5 +1,6 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 
+import { decodePageToken, encodePageToken } from '../shared/pageToken.js';
 import type { Counter } from './counter.js';
 import { refKey, toKeyAttributes } from './countsTable.js';
 import { InvalidCountQueryError } from './errors.js';
@@ -15,7 +16,7 @@ interface ShardPage {
   shard: number;
   items: Record<string, AttributeValue>[];
   /** The last sort key read when the shard has more, else undefined. */
-  more: string | undefined;
+  lastSortKey: string | undefined;
 }
 
 // Shards are read a wave at a time, the wave doubling (up to 16) while shards come back
@@ -28,49 +29,106 @@ const MAX_WAVE = 16;
  * carry the shard and the last ref. Query, never Scan.
  */
 export const listCountedRefs = async (
-  context: { dynamoDBClient: DynamoDBClient; tableName: string },
-  { counter, key, limit = 100, pageToken }: { counter: Counter; key: string; limit?: number; pageToken?: string },
+  context: RefsContext,
+  {
+    counter,
+    key,
+    limit = 100,
+    pageToken,
+  }: { counter: Counter; key: string; limit?: number; pageToken?: string },
 ): Promise<{ refs: CountedRef[]; nextPageToken?: string }> => {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidCountQueryError('limit', limit, 'an integer >= 1');
-  let { shard, after } = decodeRefsToken(pageToken, counter, key);
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new InvalidCountQueryError('limit', limit, 'an integer >= 1');
+  let cursor = decodeRefsToken(pageToken, counter, key);
   const refs: CountedRef[] = [];
-  const readShard = async (index: number, start: string | undefined): Promise<ShardPage> => {
-    const { pk } = refKey(counter.name, index, key, '');
-    const page = await context.dynamoDBClient.send(
-      new QueryCommand({
-        TableName: context.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: pk } },
-        Limit: limit - refs.length,
-        // `start` is a stored sort key (possibly a hashed one), used as it is.
-        ...(start !== undefined ? { ExclusiveStartKey: toKeyAttributes({ pk, sk: start }) } : {}),
-      }),
+  for (
+    let wave = 1;
+    cursor.shard < counter.refShards && refs.length < limit;
+    wave = Math.min(wave * 2, MAX_WAVE)
+  ) {
+    const { shard, after } = cursor;
+    const indexes = Array.from(
+      { length: Math.min(wave, counter.refShards - shard) },
+      (_, offset) => shard + offset,
     );
-    return { shard: index, items: page.Items ?? [], more: page.LastEvaluatedKey?.sk?.S };
-  };
-  for (let wave = 1; shard < counter.refShards && refs.length < limit; wave = Math.min(wave * 2, MAX_WAVE)) {
-    const shards = Array.from({ length: Math.min(wave, counter.refShards - shard) }, (_, offset) => shard + offset);
-    const pages = await Promise.all(shards.map((index) => readShard(index, index === shard ? after : undefined)));
-    for (const page of pages) {
-      const taken = page.items.slice(0, limit - refs.length);
-      refs.push(...taken.map(toCountedRef));
-      if (taken.length < page.items.length) {
-        shard = page.shard;
-        after = taken[taken.length - 1]?.sk?.S;
-        break;
-      }
-      if (page.more !== undefined) {
-        shard = page.shard;
-        after = page.more;
-        break;
-      }
-      shard = page.shard + 1;
-      after = undefined;
-      if (refs.length >= limit) break;
-    }
+    const pages = await Promise.all(
+      indexes.map((index) =>
+        queryRefShard(context, {
+          counter,
+          key,
+          index,
+          start: index === shard ? after : undefined,
+          limit: limit - refs.length,
+        }),
+      ),
+    );
+    cursor = takeRefs({ pages, refs, limit, cursor });
   }
-  if (shard >= counter.refShards) return { refs };
-  return { refs, nextPageToken: Buffer.from(JSON.stringify({ c: counter.name, k: key, s: shard, a: after })).toString('base64url') };
+  if (cursor.shard >= counter.refShards) return { refs };
+  const token = { c: counter.name, k: key, s: cursor.shard, a: cursor.after };
+  return { refs, nextPageToken: encodePageToken(token) };
+};
+
+type RefsContext = { dynamoDBClient: DynamoDBClient; tableName: string };
+
+/** Where the next read starts: a ref shard, after a sort key of it (or at its beginning). */
+interface Cursor {
+  shard: number;
+  after: string | undefined;
+}
+
+const queryRefShard = async (
+  context: RefsContext,
+  {
+    counter,
+    key,
+    index,
+    start,
+    limit,
+  }: { counter: Counter; key: string; index: number; start: string | undefined; limit: number },
+): Promise<ShardPage> => {
+  const { pk } = refKey(counter.name, index, key, '');
+  const page = await context.dynamoDBClient.send(
+    new QueryCommand({
+      TableName: context.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: pk } },
+      Limit: limit,
+      // `start` is a stored sort key (possibly a hashed one), used as it is.
+      ...(start !== undefined ? { ExclusiveStartKey: toKeyAttributes({ pk, sk: start }) } : {}),
+    }),
+  );
+  return { shard: index, items: page.Items ?? [], lastSortKey: page.LastEvaluatedKey?.sk?.S };
+};
+
+/**
+ * Takes the pages' refs in shard order up to the limit, and returns where the next read
+ * starts: in the same shard after the last ref taken when the limit cut a page, or after
+ * the last ref read when the shard has more than its page; otherwise at the beginning of
+ * the shard after the last page taken whole.
+ */
+const takeRefs = ({
+  pages,
+  refs,
+  limit,
+  cursor,
+}: {
+  pages: ShardPage[];
+  refs: CountedRef[];
+  limit: number;
+  cursor: Cursor;
+}): Cursor => {
+  let next = cursor;
+  for (const page of pages) {
+    const taken = page.items.slice(0, limit - refs.length);
+    refs.push(...taken.map(toCountedRef));
+    if (taken.length < page.items.length)
+      return { shard: page.shard, after: taken[taken.length - 1]?.sk?.S };
+    if (page.lastSortKey !== undefined) return { shard: page.shard, after: page.lastSortKey };
+    next = { shard: page.shard + 1, after: undefined };
+    if (refs.length >= limit) return next;
+  }
+  return next;
 };
 
 const toCountedRef = (item: Record<string, AttributeValue>): CountedRef => ({
@@ -80,20 +138,21 @@ const toCountedRef = (item: Record<string, AttributeValue>): CountedRef => ({
   countedAt: item.at?.S ?? '',
 });
 
-const decodeRefsToken = (pageToken: string | undefined, counter: Counter, key: string): { shard: number; after: string | undefined } => {
+const decodeRefsToken = (pageToken: string | undefined, counter: Counter, key: string): Cursor => {
   if (pageToken === undefined) return { shard: 0, after: undefined };
-  let token: { c?: unknown; k?: unknown; s?: unknown; a?: unknown } | undefined;
-  try {
-    token = JSON.parse(Buffer.from(pageToken, 'base64url').toString('utf8')) as typeof token;
-  } catch {
-    token = undefined;
-  }
+  const token = decodePageToken(pageToken);
   const valid =
     token?.c === counter.name &&
     token.k === key &&
     Number.isSafeInteger(token.s) &&
     (token.s as number) >= 0 &&
     (token.a === undefined || typeof token.a === 'string');
-  if (!valid) throw new InvalidCountQueryError('pageToken', pageToken, `a nextPageToken of listCountedRefs for counter ${counter.name} and this key`);
-  return { shard: token?.s as number, after: token?.a as string | undefined };
+  if (!valid) {
+    throw new InvalidCountQueryError(
+      'pageToken',
+      pageToken,
+      `a nextPageToken of listCountedRefs for counter ${counter.name} and this key`,
+    );
+  }
+  return { shard: token.s as number, after: token.a as string | undefined };
 };

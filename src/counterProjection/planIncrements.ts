@@ -38,12 +38,27 @@ export const planIncrements = ({
   counters
     .filter((counter) => guard(counter, 'filter', sequenceNumber, () => counter.listensTo(message)))
     .map((counter) => {
-      const { key, by, targetRef } = guard(counter, 'key, by or targetRef', sequenceNumber, () => counter.read(message));
-      return toIncrement({ counter, key, by, targetRef, timestamp: message.event.timestamp, position, sequenceNumber });
+      const { key, by, targetRef } = guard(counter, 'key, by or targetRef', sequenceNumber, () =>
+        counter.read(message),
+      );
+      return toIncrement({
+        counter,
+        key,
+        by,
+        targetRef,
+        timestamp: message.event.timestamp,
+        position,
+        sequenceNumber,
+      });
     });
 
 /** A counter's own function that throws on an odd event (`null.country`) fails the record with a typed error. */
-const guard = <T>(counter: Counter, field: 'filter' | 'key, by or targetRef', sequenceNumber: string | undefined, call: () => T): T => {
+const guard = <T>(
+  counter: Counter,
+  field: 'filter' | 'key, by or targetRef',
+  sequenceNumber: string | undefined,
+  call: () => T,
+): T => {
   try {
     return call();
   } catch (error) {
@@ -76,15 +91,27 @@ export const toIncrement = ({
   sequenceNumber?: string | undefined;
 }): PlannedIncrement => {
   const fail = (field: 'key' | 'by' | 'targetRef', value: unknown, expected: string): never => {
-    throw new InvalidIncrementError({ counterName: counter.name, field, value, expected, ...(sequenceNumber !== undefined ? { sequenceNumber } : {}) });
+    throw new InvalidIncrementError({
+      counterName: counter.name,
+      field,
+      value,
+      expected,
+      ...(sequenceNumber !== undefined ? { sequenceNumber } : {}),
+    });
   };
   return {
     counter,
-    key: isBoundedString(key, MAX_KEY_BYTES) ? key : fail('key', key, `a non-empty, well-formed string of at most ${MAX_KEY_BYTES} UTF-8 bytes`),
+    key: isBoundedString(key, MAX_KEY_BYTES)
+      ? key
+      : fail('key', key, `a non-empty, well-formed string of at most ${MAX_KEY_BYTES} UTF-8 bytes`),
     by: Number.isSafeInteger(by) ? (by as number) : fail('by', by, 'an integer'),
     targetRef: isBoundedString(targetRef, MAX_TARGET_REF_BYTES)
       ? targetRef
-      : fail('targetRef', targetRef, `a non-empty, well-formed string of at most ${MAX_TARGET_REF_BYTES} UTF-8 bytes`),
+      : fail(
+          'targetRef',
+          targetRef,
+          `a non-empty, well-formed string of at most ${MAX_TARGET_REF_BYTES} UTF-8 bytes`,
+        ),
     timestamp,
     position,
   };

@@ -3,12 +3,12 @@ import type { EventStore } from '@castore/core';
 
 import type { ImageParser } from '../imageParser/index.js';
 import type { StreamRecord } from '../imageParser/streamRecord.js';
+import type { RetryOptions } from '../shared/retry.js';
 import { commitTransaction } from './commitTransaction.js';
 import type { Counter } from './counter.js';
 import { packTransactions } from './packTransactions.js';
 import { planIncrements, type PlannedIncrement } from './planIncrements.js';
 import { runTransactions } from './scheduleTransactions.js';
-import type { RetryOptions } from '../shared/retry.js';
 
 export interface ProcessRecordsStats {
   records: number;
@@ -47,8 +47,18 @@ export interface ProcessRecordsContext {
  * committed, and that record is reported. Records after a malformed one are left for the
  * redelivery; counting them twice is impossible anyway (their refs would be found).
  */
-export const processRecords = async (records: readonly StreamRecord[], context: ProcessRecordsContext): Promise<ProcessRecordsResult> => {
-  const stats: ProcessRecordsStats = { records: records.length, events: 0, counted: 0, duplicates: 0, skipped: 0, failed: 0 };
+export const processRecords = async (
+  records: readonly StreamRecord[],
+  context: ProcessRecordsContext,
+): Promise<ProcessRecordsResult> => {
+  const stats: ProcessRecordsStats = {
+    records: records.length,
+    events: 0,
+    counted: 0,
+    duplicates: 0,
+    skipped: 0,
+    failed: 0,
+  };
   const { increments, failure: parseFailure } = planBatch(records, context, stats);
 
   let failure = parseFailure;
@@ -62,20 +72,37 @@ export const processRecords = async (records: readonly StreamRecord[], context: 
       // Every record before the lowest position of a failed transaction is wholly counted
       // (its increments are in transactions that committed), so that record is the one
       // reported: Lambda retries from it, and the refs make re-sent increments duplicates.
-      const position = Math.min(...chunks.flatMap(({ increments: chunkIncrements }) => chunkIncrements.map((i) => i.position)));
+      const position = Math.min(
+        ...chunks.flatMap(({ increments: chunkIncrements }) =>
+          chunkIncrements.map((i) => i.position),
+        ),
+      );
       if (failure === undefined || position < failure.position) failure = { position, error };
     }
   });
 
   if (failure === undefined) return { batchItemFailures: [], stats };
   stats.failed = records.length - failure.position;
-  const sequenceNumber = (records[failure.position] as { dynamodb?: { SequenceNumber?: string } } | undefined)?.dynamodb?.SequenceNumber;
-  context.logger.error(`castore-dynamodb-counter: record ${sequenceNumber ?? `#${failure.position}`} not counted:`, failure.error);
+  const sequenceNumber = (
+    records[failure.position] as { dynamodb?: { SequenceNumber?: string } } | undefined
+  )?.dynamodb?.SequenceNumber;
+  context.logger.error(
+    `castore-dynamodb-counter: record ${sequenceNumber ?? `#${failure.position}`} not counted:`,
+    failure.error,
+  );
   // No sequence number (never the case from Lambda): an empty identifier fails the whole batch, the safe side.
-  return { batchItemFailures: [{ itemIdentifier: sequenceNumber ?? '' }], stats, error: failure.error };
+  return {
+    batchItemFailures: [{ itemIdentifier: sequenceNumber ?? '' }],
+    stats,
+    error: failure.error,
+  };
 };
 
-const planBatch = (records: readonly StreamRecord[], context: ProcessRecordsContext, stats: ProcessRecordsStats) => {
+const planBatch = (
+  records: readonly StreamRecord[],
+  context: ProcessRecordsContext,
+  stats: ProcessRecordsStats,
+) => {
   const increments: PlannedIncrement[] = [];
   for (const [position, record] of records.entries()) {
     try {
@@ -85,7 +112,14 @@ const planBatch = (records: readonly StreamRecord[], context: ProcessRecordsCont
         continue;
       }
       stats.events += 1;
-      increments.push(...planIncrements({ counters: context.counters, message: parsed.message, position, sequenceNumber: parsed.sequenceNumber }));
+      increments.push(
+        ...planIncrements({
+          counters: context.counters,
+          message: parsed.message,
+          position,
+          sequenceNumber: parsed.sequenceNumber,
+        }),
+      );
     } catch (error) {
       return { increments, failure: { position, error } };
     }

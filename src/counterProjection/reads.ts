@@ -1,18 +1,18 @@
 import {
-  BatchGetItemCommand,
-  GetItemCommand,
-  QueryCommand,
   type AttributeValue,
+  BatchGetItemCommand,
   type BatchGetItemCommandOutput,
   type DynamoDBClient,
+  GetItemCommand,
   type KeysAndAttributes,
+  QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 
+import { backoffDelay, type RetryOptions, sleep } from '../shared/retry.js';
 import type { Counter } from './counter.js';
 import { toKeyAttributes, totalKey, windowKey } from './countsTable.js';
 import { CountReadFailedError, CountTooLargeError, InvalidCountQueryError } from './errors.js';
-import { backoffDelay, sleep, type RetryOptions } from '../shared/retry.js';
-import { isCounterWindow, toBucket, type CounterWindow } from './windows.js';
+import { type CounterWindow, isCounterWindow, toBucket } from './windows.js';
 
 export interface CountTarget {
   counter: Counter;
@@ -38,7 +38,11 @@ const bucketOf = (window: CounterWindow, bucket: string | Date): string => {
   if (typeof bucket === 'string' && BUCKET_PATTERN[window].test(bucket)) return bucket;
   const time = typeof bucket === 'string' ? new Date(bucket) : bucket;
   if (Number.isNaN(time.getTime())) {
-    throw new InvalidCountQueryError('bucket', bucket, `a Date, an ISO timestamp or a ${window} bucket such as ${toBucket(window, new Date(0))}`);
+    throw new InvalidCountQueryError(
+      'bucket',
+      bucket,
+      `a Date, an ISO timestamp or a ${window} bucket such as ${toBucket(window, new Date(0))}`,
+    );
   }
   return toBucket(window, time);
 };
@@ -46,14 +50,20 @@ const bucketOf = (window: CounterWindow, bucket: string | Date): string => {
 export const itemKeyOf = ({ counter, key, window, bucket }: CountTarget) => {
   if (window === undefined && bucket === undefined) return totalKey(counter.name, key);
   if (!isCounterWindow(window) || !counter.windows.includes(window)) {
-    throw new InvalidCountQueryError('window', window, `one of the windows of counter ${counter.name}: ${counter.windows.join(', ') || 'none'}`);
+    throw new InvalidCountQueryError(
+      'window',
+      window,
+      `one of the windows of counter ${counter.name}: ${counter.windows.join(', ') || 'none'}`,
+    );
   }
-  if (bucket === undefined) throw new InvalidCountQueryError('bucket', bucket, 'a time or bucket, with window');
+  if (bucket === undefined)
+    throw new InvalidCountQueryError('bucket', bucket, 'a time or bucket, with window');
   return windowKey(counter.name, window, key, bucketOf(window, bucket));
 };
 
 /** The stored count, exactly: DynamoDB numbers hold 38 digits. */
-export const exactCountOf = (item: Record<string, AttributeValue> | undefined): bigint => BigInt(item?.count?.N ?? '0');
+export const exactCountOf = (item: Record<string, AttributeValue> | undefined): bigint =>
+  BigInt(item?.count?.N ?? '0');
 
 /** The stored count as a number, refused rather than rounded past 2^53. */
 const countOf = (item: Record<string, AttributeValue> | undefined): number => {
@@ -64,21 +74,35 @@ const countOf = (item: Record<string, AttributeValue> | undefined): number => {
   return Number(exact);
 };
 
-const readItem = async (context: ReadContext & { consistentRead?: boolean }, target: CountTarget) => {
+const readItem = async (
+  context: ReadContext & { consistentRead?: boolean },
+  target: CountTarget,
+) => {
   const { Item } = await context.dynamoDBClient.send(
-    new GetItemCommand({ TableName: context.tableName, Key: toKeyAttributes(itemKeyOf(target)), ConsistentRead: context.consistentRead ?? false }),
+    new GetItemCommand({
+      TableName: context.tableName,
+      Key: toKeyAttributes(itemKeyOf(target)),
+      ConsistentRead: context.consistentRead ?? false,
+    }),
   );
   return Item;
 };
 
-export const getCount = async (context: ReadContext & { consistentRead?: boolean }, target: CountTarget): Promise<number> =>
-  countOf(await readItem(context, target));
+export const getCount = async (
+  context: ReadContext & { consistentRead?: boolean },
+  target: CountTarget,
+): Promise<number> => countOf(await readItem(context, target));
 
-export const getExactCount = async (context: ReadContext & { consistentRead?: boolean }, target: CountTarget): Promise<bigint> =>
-  exactCountOf(await readItem(context, target));
+export const getExactCount = async (
+  context: ReadContext & { consistentRead?: boolean },
+  target: CountTarget,
+): Promise<bigint> => exactCountOf(await readItem(context, target));
 
 /** Counts of many targets, in their order, by BatchGetItem (retrying unprocessed keys). */
-export const getCounts = async (context: ReadContext & { retry: RetryOptions }, targets: CountTarget[]): Promise<number[]> => {
+export const getCounts = async (
+  context: ReadContext & { retry: RetryOptions },
+  targets: CountTarget[],
+): Promise<number[]> => {
   const keys = targets.map((target) => itemKeyOf(target));
   const counts = new Map<string, number>();
   const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
@@ -87,10 +111,17 @@ export const getCounts = async (context: ReadContext & { retry: RetryOptions }, 
       [context.tableName]: { Keys: unique.slice(start, start + 100).map(toKeyAttributes) },
     };
     for (let attempt = 0; request !== undefined && Object.keys(request).length > 0; attempt++) {
-      if (attempt >= context.retry.maxAttempts) throw new CountReadFailedError(attempt, Object.values(request).reduce((n, { Keys }) => n + (Keys?.length ?? 0), 0));
+      if (attempt >= context.retry.maxAttempts)
+        throw new CountReadFailedError(
+          attempt,
+          Object.values(request).reduce((n, { Keys }) => n + (Keys?.length ?? 0), 0),
+        );
       if (attempt > 0) await sleep(backoffDelay(attempt, context.retry));
-      const result: BatchGetItemCommandOutput = await context.dynamoDBClient.send(new BatchGetItemCommand({ RequestItems: request }));
-      for (const item of result.Responses?.[context.tableName] ?? []) counts.set(`${item.pk?.S}\u0000${item.sk?.S}`, countOf(item));
+      const result: BatchGetItemCommandOutput = await context.dynamoDBClient.send(
+        new BatchGetItemCommand({ RequestItems: request }),
+      );
+      for (const item of result.Responses?.[context.tableName] ?? [])
+        counts.set(`${item.pk?.S}\u0000${item.sk?.S}`, countOf(item));
       request = result.UnprocessedKeys;
     }
   }
@@ -100,7 +131,19 @@ export const getCounts = async (context: ReadContext & { retry: RetryOptions }, 
 /** The buckets of a window between two times (inclusive) that have a count, oldest first. */
 export const getWindowedCounts = async (
   context: ReadContext,
-  { counter, key, window, from, to }: { counter: Counter; key: string; window: CounterWindow; from: string | Date; to: string | Date },
+  {
+    counter,
+    key,
+    window,
+    from,
+    to,
+  }: {
+    counter: Counter;
+    key: string;
+    window: CounterWindow;
+    from: string | Date;
+    to: string | Date;
+  },
 ): Promise<{ bucket: string; count: number }[]> => {
   const fromKey = itemKeyOf({ counter, key, window, bucket: from });
   const toSk = itemKeyOf({ counter, key, window, bucket: to }).sk;
@@ -112,11 +155,17 @@ export const getWindowedCounts = async (
       new QueryCommand({
         TableName: context.tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': { S: fromKey.pk }, ':from': { S: fromKey.sk }, ':to': { S: toSk } },
+        ExpressionAttributeValues: {
+          ':pk': { S: fromKey.pk },
+          ':from': { S: fromKey.sk },
+          ':to': { S: toSk },
+        },
         ExclusiveStartKey: startKey,
       }),
     );
-    buckets.push(...(page.Items ?? []).map((item) => ({ bucket: item.sk?.S ?? '', count: countOf(item) })));
+    buckets.push(
+      ...(page.Items ?? []).map((item) => ({ bucket: item.sk?.S ?? '', count: countOf(item) })),
+    );
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
   return buckets;

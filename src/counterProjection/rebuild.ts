@@ -1,4 +1,4 @@
-import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
 import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
@@ -24,9 +24,20 @@ export const rebuildCounts = async (
   options: RebuildOptions,
   processRecords: (records: StreamsApiRecord[]) => Promise<ProcessRecordsResult>,
 ): Promise<ProcessRecordsStats> => {
-  const totals: ProcessRecordsStats = { records: 0, events: 0, counted: 0, duplicates: 0, skipped: 0, failed: 0 };
+  const totals: ProcessRecordsStats = {
+    records: 0,
+    events: 0,
+    counted: 0,
+    duplicates: 0,
+    skipped: 0,
+    failed: 0,
+  };
   // DynamoDB allows 1,000,000 segments; 0, NaN or 0.5 would scan nothing and report success.
-  const segments = integerOption('segments', options.segments, { min: 1, max: 1_000_000, defaultValue: 4 });
+  const segments = integerOption('segments', options.segments, {
+    min: 1,
+    max: 1_000_000,
+    defaultValue: 4,
+  });
   const pageSize = integerOption('pageSize', options.pageSize, { min: 1, defaultValue: 500 });
   await mapWithConcurrency(
     Array.from({ length: segments }, (_, segment) => segment),
@@ -36,11 +47,21 @@ export const rebuildCounts = async (
       let page = 0;
       do {
         const result = await options.dynamoDBClient.send(
-          new ScanCommand({ TableName: options.eventTableName, Segment: segment, TotalSegments: segments, Limit: pageSize, ExclusiveStartKey: startKey, ConsistentRead: true }),
+          new ScanCommand({
+            TableName: options.eventTableName,
+            Segment: segment,
+            TotalSegments: segments,
+            Limit: pageSize,
+            ExclusiveStartKey: startKey,
+            ConsistentRead: true,
+          }),
         );
-        const records = (result.Items ?? []).map((item, index) => asInsertRecord(item, `rebuild-${segment}-${page}-${index}`));
+        const records = (result.Items ?? []).map((item, index) =>
+          asInsertRecord(item, `rebuild-${segment}-${page}-${index}`),
+        );
         const { stats, error, batchItemFailures } = await processRecords(records);
-        for (const name of Object.keys(totals) as (keyof ProcessRecordsStats)[]) totals[name] += stats[name];
+        for (const name of Object.keys(totals) as (keyof ProcessRecordsStats)[])
+          totals[name] += stats[name];
         options.onProgress?.({ ...totals });
         if (batchItemFailures.length > 0) throw error;
         startKey = result.LastEvaluatedKey;
@@ -51,7 +72,10 @@ export const rebuildCounts = async (
   return totals;
 };
 
-const asInsertRecord = (item: Record<string, AttributeValue>, sequenceNumber: string): StreamsApiRecord => ({
+const asInsertRecord = (
+  item: Record<string, AttributeValue>,
+  sequenceNumber: string,
+): StreamsApiRecord => ({
   eventName: 'INSERT',
   dynamodb: { SequenceNumber: sequenceNumber, NewImage: item as never },
 });

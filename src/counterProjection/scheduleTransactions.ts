@@ -1,14 +1,16 @@
-import { windowBuckets, type CounterChunk } from './packTransactions.js';
+import { type PackedTransaction, windowBuckets } from './packTransactions.js';
 
 /**
  * The counter items a transaction updates (its refs are distinct by construction). On AWS,
  * two transactions that touch one item at the same time cancel each other with
  * TransactionConflict, so these are what must never be shared by two in flight.
  */
-export const sharedItemsOf = (transaction: CounterChunk[]): string[] =>
+export const sharedItemsOf = (transaction: PackedTransaction): string[] =>
   transaction.flatMap((chunk) => {
     const total = JSON.stringify(['total', chunk.counter.name, chunk.key]);
-    const windows = [...windowBuckets(chunk).keys()].map((bucket) => JSON.stringify(['window', chunk.counter.name, chunk.key, bucket]));
+    const windows = [...windowBuckets(chunk).keys()].map((bucket) =>
+      JSON.stringify(['window', chunk.counter.name, chunk.key, bucket]),
+    );
     return [total, ...windows];
   });
 
@@ -18,15 +20,21 @@ export const sharedItemsOf = (transaction: CounterChunk[]): string[] =>
  * a hot counter key go one after the other while other keys go on beside them.
  */
 export const runTransactions = async (
-  transactions: CounterChunk[][],
+  transactions: PackedTransaction[],
   concurrency: number,
-  run: (transaction: CounterChunk[]) => Promise<void>,
+  run: (transaction: PackedTransaction) => Promise<void>,
 ): Promise<void> => {
-  const pending = transactions.map((transaction) => ({ transaction, items: sharedItemsOf(transaction) }));
+  const pending = transactions.map((transaction) => ({
+    transaction,
+    items: sharedItemsOf(transaction),
+  }));
   const busyItems = new Set<string>();
   const inFlight = new Set<Promise<void>>();
   while (pending.length > 0 || inFlight.size > 0) {
-    const nextIndex = inFlight.size < concurrency ? pending.findIndex(({ items }) => items.every((item) => !busyItems.has(item))) : -1;
+    const nextIndex =
+      inFlight.size < concurrency
+        ? pending.findIndex(({ items }) => items.every((item) => !busyItems.has(item)))
+        : -1;
     if (nextIndex === -1) {
       // Nothing may start now: wait for one in flight to end (run never rejects here).
       await Promise.race(inFlight);

@@ -6,5 +6,9 @@ import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamod
  * server state.
  */
 export const dropTables = async (client: DynamoDBClient, tableNames: string[]): Promise<void> => {
-  await Promise.all(tableNames.map((TableName) => client.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
+  await Promise.all(
+    tableNames.map((TableName) =>
+      client.send(new DeleteTableCommand({ TableName })).catch(() => undefined),
+    ),
+  );
 };

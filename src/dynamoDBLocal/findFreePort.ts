@@ -8,6 +8,8 @@ export const findFreePort = (): Promise<number> =>
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : undefined;
-      server.close(() => (port === undefined ? reject(new Error('no port assigned')) : resolve(port)));
+      server.close(() =>
+        port === undefined ? reject(new Error('no port assigned')) : resolve(port),
+      );
     });
   });

@@ -1,2 +1,2 @@
-export * from './startDynamoDBLocal.js';
 export { findFreePort } from './findFreePort.js';
+export * from './startDynamoDBLocal.js';

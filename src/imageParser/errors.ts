@@ -18,7 +18,10 @@ export class InvalidStreamRecordError extends TypedError<typeof invalidStreamRec
       expected: string;
     },
   ) {
-    const where = details.sequenceNumber === undefined ? 'Stream image' : `Stream record ${details.sequenceNumber}`;
+    const where =
+      details.sequenceNumber === undefined
+        ? 'Stream image'
+        : `Stream record ${details.sequenceNumber}`;
     super(
       `${where}: invalid ${details.field} ${describeValue(details.value)}, expected ${details.expected}. ` +
         'Only INSERT images of events written by the Castore DynamoDB adapter can be parsed; ' +

@@ -1,15 +1,19 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall, type unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
+import type { unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
 import type { EventStore, EventStoreNotificationMessage } from '@castore/core';
 
 import { isIsoTimestamp } from '../adapter/eventItem.js';
 import { assertValidEventStoreId, splitPartitionKey } from '../adapter/keys.js';
 import { InvalidStreamRecordError } from './errors.js';
-import { normalizeImage } from './normalizeImage.js';
+import { assertKeyAttributes, type Fail, readVersion, unmarshallImage } from './imageAttributes.js';
 import { readRecordFields, type StreamRecord } from './streamRecord.js';
 
 export type ParsedStreamRecord<EVENT_STORES extends EventStore> =
-  | { kind: 'event'; sequenceNumber: string | undefined; message: EventStoreNotificationMessage<EVENT_STORES> }
+  | {
+      kind: 'event';
+      sequenceNumber: string | undefined;
+      message: EventStoreNotificationMessage<EVENT_STORES>;
+    }
   | { kind: 'skipped'; sequenceNumber: string | undefined; reason: SkipReason; eventName: string };
 
 /** MODIFY/REMOVE (and TTL deletions) change no event; UnknownEventStore only with `unknownEventStores: 'skip'`. */
@@ -23,8 +27,6 @@ export interface ImageParserOptions<EVENT_STORES extends EventStore> {
    */
   unknownEventStores?: 'fail' | 'skip';
 }
-
-type Fail = (field: string, value: unknown, expected: string) => never;
 
 // Anything else ("insert", "FOO") is not a record of a DynamoDB stream: failed, never skipped.
 const EVENT_NAMES = new Set(['INSERT', 'MODIFY', 'REMOVE']);
@@ -42,7 +44,10 @@ export class ImageParser<EVENT_STORES extends EventStore> {
   private readonly eventTypesByStoreId: Map<string, Set<string>>;
   private readonly unknownEventStores: 'fail' | 'skip';
 
-  constructor({ sourceEventStores, unknownEventStores = 'fail' }: ImageParserOptions<EVENT_STORES>) {
+  constructor({
+    sourceEventStores,
+    unknownEventStores = 'fail',
+  }: ImageParserOptions<EVENT_STORES>) {
     this.sourceEventStores = sourceEventStores;
     this.unknownEventStores = unknownEventStores;
     this.eventStoresById = Object.create(null) as Record<string, EVENT_STORES>;
@@ -51,7 +56,10 @@ export class ImageParser<EVENT_STORES extends EventStore> {
       assertValidEventStoreId(eventStore.eventStoreId);
       this.eventStoresById[eventStore.eventStoreId] = eventStore;
       this.storesById.set(eventStore.eventStoreId, eventStore);
-      this.eventTypesByStoreId.set(eventStore.eventStoreId, new Set(eventStore.eventTypes.map(({ type }) => type)));
+      this.eventTypesByStoreId.set(
+        eventStore.eventStoreId,
+        new Set(eventStore.eventTypes.map(({ type }) => type)),
+      );
     }
   }
 
@@ -73,7 +81,9 @@ export class ImageParser<EVENT_STORES extends EventStore> {
         aggregateId,
         version: readVersion(item.version, fail),
         type: this.readEventType(eventStoreId, item.type, fail),
-        timestamp: isIsoTimestamp(item.timestamp) ? item.timestamp : fail('timestamp', item.timestamp, 'an ISO-8601 UTC timestamp'),
+        timestamp: isIsoTimestamp(item.timestamp)
+          ? item.timestamp
+          : fail('timestamp', item.timestamp, 'an ISO-8601 UTC timestamp'),
         ...(item.payload !== undefined ? { payload: item.payload } : {}),
         ...(item.metadata !== undefined ? { metadata: item.metadata } : {}),
       },
@@ -81,15 +91,24 @@ export class ImageParser<EVENT_STORES extends EventStore> {
   };
 
   /** Parses a Lambda or Streams API record: INSERTs become messages, MODIFY/REMOVE are skipped. */
-  parseRecord = (record: StreamRecord, unmarshallOptions: UnmarshallOptions = {}): ParsedStreamRecord<EVENT_STORES> => {
+  parseRecord = (
+    record: StreamRecord,
+    unmarshallOptions: UnmarshallOptions = {},
+  ): ParsedStreamRecord<EVENT_STORES> => {
     const { eventName, sequenceNumber, newImage } = readRecordFields(record);
     const fail: Fail = (field, value, expected) => {
       throw new InvalidStreamRecordError({ sequenceNumber, field, value, expected });
     };
-    if (typeof eventName !== 'string' || !EVENT_NAMES.has(eventName)) return fail('eventName', eventName, 'INSERT, MODIFY or REMOVE');
-    if (eventName !== 'INSERT') return { kind: 'skipped', sequenceNumber, reason: 'NotAnInsert', eventName };
+    if (typeof eventName !== 'string' || !EVENT_NAMES.has(eventName))
+      return fail('eventName', eventName, 'INSERT, MODIFY or REMOVE');
+    if (eventName !== 'INSERT')
+      return { kind: 'skipped', sequenceNumber, reason: 'NotAnInsert', eventName };
     if (typeof newImage !== 'object' || newImage === null) {
-      return fail('dynamodb.NewImage', newImage, 'the new image of the item (a stream view type with NEW_IMAGE)');
+      return fail(
+        'dynamodb.NewImage',
+        newImage,
+        'the new image of the item (a stream view type with NEW_IMAGE)',
+      );
     }
     if (this.unknownEventStores === 'skip') {
       const key = (newImage as { aggregateId?: { S?: unknown } }).aggregateId?.S;
@@ -98,7 +117,11 @@ export class ImageParser<EVENT_STORES extends EventStore> {
         return { kind: 'skipped', sequenceNumber, reason: 'UnknownEventStore', eventName };
       }
     }
-    const message = this.parseImage(newImage as Record<string, AttributeValue>, unmarshallOptions, sequenceNumber);
+    const message = this.parseImage(
+      newImage as Record<string, AttributeValue>,
+      unmarshallOptions,
+      sequenceNumber,
+    );
     return { kind: 'event', sequenceNumber, message };
   };
 
@@ -108,7 +131,11 @@ export class ImageParser<EVENT_STORES extends EventStore> {
       return fail('aggregateId', key, 'a string "eventStoreId#aggregateId"');
     }
     if (!this.storesById.has(split.eventStoreId)) {
-      return fail('eventStoreId', split.eventStoreId, `one of the source event stores (${[...this.storesById.keys()].join(', ')})`);
+      return fail(
+        'eventStoreId',
+        split.eventStoreId,
+        `one of the source event stores (${[...this.storesById.keys()].join(', ')})`,
+      );
     }
     return split;
   };
@@ -119,47 +146,12 @@ export class ImageParser<EVENT_STORES extends EventStore> {
   private readEventType = (eventStoreId: string, type: unknown, fail: Fail): string => {
     const known = this.eventTypesByStoreId.get(eventStoreId);
     if (typeof type !== 'string' || known?.has(type) !== true) {
-      return fail('type', type, `an event type of ${eventStoreId} (${[...(known ?? [])].join(', ')})`);
+      return fail(
+        'type',
+        type,
+        `an event type of ${eventStoreId} (${[...(known ?? [])].join(', ')})`,
+      );
     }
     return type;
   };
 }
-
-// unmarshall trusts the type tags ({ S: 1 } becomes 1): the fields that identify an
-// event must carry the DynamoDB type the adapter writes, with a string inside.
-const KEY_ATTRIBUTES = { aggregateId: 'S', version: 'N', type: 'S', timestamp: 'S' } as const;
-
-// The adapter writes versions as canonical integers: "1.0000000000000000001", "0x1", " 1"
-// or "+1" would all read as 1 through Number, and be counted as another event's version.
-const CANONICAL_VERSION = /^[1-9]\d{0,15}$/;
-
-const assertKeyAttributes = (image: unknown, fail: Fail): void => {
-  if (typeof image !== 'object' || image === null || Array.isArray(image)) return; // unmarshallImage says why
-  for (const [field, type] of Object.entries(KEY_ATTRIBUTES)) {
-    const value = (image as Record<string, unknown>)[field];
-    const tags = typeof value === 'object' && value !== null ? Object.keys(value) : [];
-    const content = tags.length === 1 && tags[0] === type ? (value as Record<string, unknown>)[type] : undefined;
-    if (typeof content !== 'string') {
-      fail(field, value, `a DynamoDB ${type === 'S' ? 'string' : 'number'} attribute ({ ${type}: "…" })`);
-    }
-    if (field === 'version' && !CANONICAL_VERSION.test(content as string)) {
-      fail(field, value, 'a canonical integer >= 1 (digits only, no sign, point, exponent or spaces)');
-    }
-  }
-};
-
-const unmarshallImage = (image: unknown, options: UnmarshallOptions, fail: Fail): Record<string, unknown> => {
-  if (typeof image !== 'object' || image === null || Array.isArray(image)) {
-    return fail('image', image, 'a DynamoDB item (a map of attribute values)');
-  }
-  try {
-    return unmarshall(normalizeImage(image as Record<string, unknown>), options);
-  } catch (error) {
-    return fail('image', image, `DynamoDB attribute values (${String(error)})`);
-  }
-};
-
-const readVersion = (version: unknown, fail: Fail): number =>
-  typeof version === 'number' && Number.isSafeInteger(version) && version >= 1
-    ? version
-    : fail('version', version, 'an integer >= 1');

@@ -6,10 +6,9 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
  * all can only be such a map, so it is read as one, at any depth.
  */
 export const normalizeImage = (image: Record<string, unknown>): Record<string, AttributeValue> =>
-  Object.fromEntries(Object.entries(image).map(([name, value]) => [name, normalizeValue(value)])) as Record<
-    string,
-    AttributeValue
-  >;
+  Object.fromEntries(
+    Object.entries(image).map(([name, value]) => [name, normalizeValue(value)]),
+  ) as Record<string, AttributeValue>;
 
 const normalizeValue = (value: unknown): unknown => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;

@@ -13,7 +13,9 @@ export interface StreamRecordFields {
 }
 
 export const readRecordFields = (record: StreamRecord): StreamRecordFields => {
-  const dynamodb = (record as { dynamodb?: { SequenceNumber?: unknown; NewImage?: unknown } } | null)?.dynamodb;
+  const dynamodb = (
+    record as { dynamodb?: { SequenceNumber?: unknown; NewImage?: unknown } } | null
+  )?.dynamodb;
   const sequenceNumber = dynamodb?.SequenceNumber;
   return {
     eventName: (record as { eventName?: unknown } | null)?.eventName,

@@ -14,7 +14,9 @@ export class InvalidOptionError extends TypedError<typeof invalidOptionErrorCode
     readonly value: unknown,
     readonly expected: string,
   ) {
-    super(`Invalid option ${option}: ${describeValue(value)}, expected ${expected}. Nothing was read or written; fix the option.`);
+    super(
+      `Invalid option ${option}: ${describeValue(value)}, expected ${expected}. Nothing was read or written; fix the option.`,
+    );
   }
 }
 
@@ -22,7 +24,11 @@ export class InvalidOptionError extends TypedError<typeof invalidOptionErrorCode
 export const integerOption = (
   option: string,
   value: unknown,
-  { min, max = Number.MAX_SAFE_INTEGER, defaultValue }: { min: number; max?: number; defaultValue: number },
+  {
+    min,
+    max = Number.MAX_SAFE_INTEGER,
+    defaultValue,
+  }: { min: number; max?: number; defaultValue: number },
 ): number => {
   if (value === undefined) return defaultValue;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
@@ -33,12 +39,21 @@ export const integerOption = (
 };
 
 /** Lambda-style retry counts: -1 means no limit, otherwise an integer >= 0. */
-export const retryAttemptsOption = (option: string, value: unknown, defaultValue: number): number => {
+export const retryAttemptsOption = (
+  option: string,
+  value: unknown,
+  defaultValue: number,
+): number => {
   if (value === -1) return -1;
   return integerOption(option, value, { min: 0, defaultValue });
 };
 
-export const oneOfOption = <T extends string>(option: string, value: unknown, allowed: readonly T[], defaultValue: T): T => {
+export const oneOfOption = <T extends string>(
+  option: string,
+  value: unknown,
+  allowed: readonly T[],
+  defaultValue: T,
+): T => {
   if (value === undefined) return defaultValue;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new InvalidOptionError(option, value, `one of ${allowed.join(', ')}`);

@@ -1,3 +1,5 @@
+import { integerOption } from './options.js';
+
 export interface RetryOptions {
   /** Attempts per transaction for throttling and conflicts, the first included. Default 8. */
   maxAttempts: number;
@@ -7,13 +9,34 @@ export interface RetryOptions {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_OPTIONS: RetryOptions = { maxAttempts: 8, baseDelayMs: 25, maxDelayMs: 2_000 };
+export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
+  maxAttempts: 8,
+  baseDelayMs: 25,
+  maxDelayMs: 2_000,
+};
+
+/** The user's retry options over the defaults, each checked (InvalidOption): 0 attempts would never write. */
+export const retryOptions = (retry: Partial<RetryOptions> = {}): RetryOptions => ({
+  maxAttempts: integerOption('retry.maxAttempts', retry.maxAttempts, {
+    min: 1,
+    defaultValue: DEFAULT_RETRY_OPTIONS.maxAttempts,
+  }),
+  baseDelayMs: integerOption('retry.baseDelayMs', retry.baseDelayMs, {
+    min: 0,
+    defaultValue: DEFAULT_RETRY_OPTIONS.baseDelayMs,
+  }),
+  maxDelayMs: integerOption('retry.maxDelayMs', retry.maxDelayMs, {
+    min: 0,
+    defaultValue: DEFAULT_RETRY_OPTIONS.maxDelayMs,
+  }),
+});
 
 /** "Full jitter" backoff: concurrent writers that collided do not collide again in step. */
 export const backoffDelay = (attempt: number, { baseDelayMs, maxDelayMs }: RetryOptions): number =>
   Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 // Cancellation reasons and errors that a later attempt can get past.
 const RETRYABLE = new Set([
@@ -36,21 +59,46 @@ const RETRYABLE = new Set([
 
 // A connection lost or refused (a DynamoDB restarting, a network blip): nothing was
 // written by a refused call, and a transaction is all or nothing, so trying again is safe.
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 
-/** The one way to recognise an AWS error by name, whichever copy of the SDK made it. */
-export const isAwsError = (error: unknown, name: string): error is Error => error instanceof Error && error.name === name;
+/** The network error code of a connection refused, reset or unreachable, if it is one. */
+export const networkErrorCode = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && NETWORK_CODES.has(code) ? code : undefined;
+};
 
-export const isRetryable = (codeOrName: string | undefined): boolean => codeOrName !== undefined && RETRYABLE.has(codeOrName);
+/**
+ * The one way to recognise an AWS error: by name, which holds whichever copy of the SDK
+ * made it (a second copy in node_modules has exception classes of its own).
+ */
+export const isAwsError = <NAME extends string>(
+  error: unknown,
+  name: NAME,
+): error is Error & { name: NAME } => error instanceof Error && error.name === name;
+
+export const isRetryable = (codeOrName: string | undefined): boolean =>
+  codeOrName !== undefined && RETRYABLE.has(codeOrName);
 
 /** Whether another attempt may succeed where this error failed: throttling, conflicts, 5xx, the network. */
 export const isTransientError = (error: unknown): boolean => {
   if (!(error instanceof Error)) return false;
-  const { code, $retryable, $metadata } = error as { code?: unknown; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  const { $retryable, $metadata } = error as {
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
   return (
     isRetryable(error.name) ||
     error.name === 'TimeoutError' ||
-    (typeof code === 'string' && NETWORK_CODES.has(code)) ||
+    networkErrorCode(error) !== undefined ||
     $retryable !== undefined ||
     ($metadata?.httpStatusCode ?? 0) >= 500
   );

@@ -13,12 +13,16 @@ export abstract class TypedError<CODE extends string = string> extends Error {
 }
 
 /** Narrows `error` to the error whose `code` is `code`, whichever copy of the class made it. */
-export const hasErrorCode = <CODE extends string>(error: unknown, code: CODE): error is { code: CODE } & Error =>
+export const hasErrorCode = <CODE extends string>(
+  error: unknown,
+  code: CODE,
+): error is { code: CODE } & Error =>
   error instanceof Error && (error as { code?: unknown }).code === code;
 
 /** A short, printable form of a value for error messages (values can be huge or binary). */
 export const describeValue = (value: unknown): string => {
-  if (typeof value === 'string' && value.length > 200) return `${JSON.stringify(value.slice(0, 200))}… (${value.length} characters)`;
+  if (typeof value === 'string' && value.length > 200)
+    return `${JSON.stringify(value.slice(0, 200))}… (${value.length} characters)`;
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

@@ -1,13 +1,13 @@
 import {
-  GetItemCommand,
-  PutItemCommand,
   type AttributeValue,
   type CreateTableCommandInput,
   type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 
+import { stringKeysTableDefinition, tableCreator } from '../shared/createTableAndWait.js';
 import { isAwsError } from '../shared/retry.js';
-import { createTableAndWait } from '../shared/createTableAndWait.js';
 
 /** What the runner remembers of a shard: the last record handled, never an iterator alone (they expire). */
 export interface ShardCheckpoint {
@@ -34,16 +34,28 @@ const CONSUMER_SORT_KEY = '#consumer';
 /** Checkpoints per (consumer, stream, shard) in a DynamoDB table with string keys pk/sk. */
 export class CheckpointStore {
   constructor(
-    private readonly options: { dynamoDBClient: DynamoDBClient; tableName: string; consumerName: string; streamArn: string },
+    private readonly options: {
+      dynamoDBClient: DynamoDBClient;
+      tableName: string;
+      consumerName: string;
+      streamArn: string;
+    },
   ) {}
 
   private key(sortKey: string) {
-    return { pk: { S: `${this.options.consumerName}#${this.options.streamArn}` }, sk: { S: sortKey } };
+    return {
+      pk: { S: `${this.options.consumerName}#${this.options.streamArn}` },
+      sk: { S: sortKey },
+    };
   }
 
   private read = async (sortKey: string) => {
     const { Item } = await this.options.dynamoDBClient.send(
-      new GetItemCommand({ TableName: this.options.tableName, Key: this.key(sortKey), ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.options.tableName,
+        Key: this.key(sortKey),
+        ConsistentRead: true,
+      }),
     );
     return Item;
   };
@@ -54,14 +66,23 @@ export class CheckpointStore {
   };
 
   save = async (shardId: string, checkpoint: ShardCheckpoint): Promise<void> => {
-    await this.options.dynamoDBClient.send(new PutItemCommand({ TableName: this.options.tableName, Item: this.toItem(shardId, checkpoint) }));
+    await this.options.dynamoDBClient.send(
+      new PutItemCommand({
+        TableName: this.options.tableName,
+        Item: this.toItem(shardId, checkpoint),
+      }),
+    );
   };
 
   /** Saves the checkpoint unless the shard has one (another runner may have decided first); returns the one kept. */
   saveIfAbsent = async (shardId: string, checkpoint: ShardCheckpoint): Promise<ShardCheckpoint> => {
     try {
       await this.options.dynamoDBClient.send(
-        new PutItemCommand({ TableName: this.options.tableName, Item: this.toItem(shardId, checkpoint), ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutItemCommand({
+          TableName: this.options.tableName,
+          Item: this.toItem(shardId, checkpoint),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
       return checkpoint;
     } catch (error) {
@@ -73,7 +94,11 @@ export class CheckpointStore {
   getConsumerStart = async (): Promise<ConsumerStart | undefined> => {
     const item = await this.read(CONSUMER_SORT_KEY);
     const startingPosition = item?.startingPosition?.S;
-    if (item === undefined || (startingPosition !== 'LATEST' && startingPosition !== 'TRIM_HORIZON')) return undefined;
+    if (
+      item === undefined ||
+      (startingPosition !== 'LATEST' && startingPosition !== 'TRIM_HORIZON')
+    )
+      return undefined;
     return { startingPosition, startedAt: item.startedAt?.S ?? '' };
   };
 
@@ -81,15 +106,29 @@ export class CheckpointStore {
     await this.options.dynamoDBClient.send(
       new PutItemCommand({
         TableName: this.options.tableName,
-        Item: { ...this.key(CONSUMER_SORT_KEY), startingPosition: { S: start.startingPosition }, startedAt: { S: start.startedAt } },
+        Item: {
+          ...this.key(CONSUMER_SORT_KEY),
+          startingPosition: { S: start.startingPosition },
+          startedAt: { S: start.startedAt },
+        },
       }),
     );
   };
 
-  private toItem = (shardId: string, checkpoint: ShardCheckpoint): Record<string, AttributeValue> => ({
+  private toItem = (
+    shardId: string,
+    checkpoint: ShardCheckpoint,
+  ): Record<string, AttributeValue> => ({
     ...this.key(shardId),
-    ...(checkpoint.sequenceNumber !== undefined ? { sequenceNumber: { S: checkpoint.sequenceNumber } } : {}),
-    ...(checkpoint.latest !== undefined ? { latestIterator: { S: checkpoint.latest.iterator }, latestTakenAt: { S: checkpoint.latest.takenAt } } : {}),
+    ...(checkpoint.sequenceNumber !== undefined
+      ? { sequenceNumber: { S: checkpoint.sequenceNumber } }
+      : {}),
+    ...(checkpoint.latest !== undefined
+      ? {
+          latestIterator: { S: checkpoint.latest.iterator },
+          latestTakenAt: { S: checkpoint.latest.takenAt },
+        }
+      : {}),
     finished: { BOOL: checkpoint.finished },
     updatedAt: { S: new Date().toISOString() },
   });
@@ -97,22 +136,15 @@ export class CheckpointStore {
 
 const toCheckpoint = (item: Record<string, AttributeValue>): ShardCheckpoint => ({
   ...(item.sequenceNumber?.S !== undefined ? { sequenceNumber: item.sequenceNumber.S } : {}),
-  ...(item.latestIterator?.S !== undefined ? { latest: { iterator: item.latestIterator.S, takenAt: item.latestTakenAt?.S ?? '' } } : {}),
+  ...(item.latestIterator?.S !== undefined
+    ? { latest: { iterator: item.latestIterator.S, takenAt: item.latestTakenAt?.S ?? '' } }
+    : {}),
   finished: item.finished?.BOOL === true,
 });
 
-export const checkpointTableDefinition = (tableName: string): CreateTableCommandInput => ({
-  TableName: tableName,
-  AttributeDefinitions: [
-    { AttributeName: 'pk', AttributeType: 'S' },
-    { AttributeName: 'sk', AttributeType: 'S' },
-  ],
-  KeySchema: [
-    { AttributeName: 'pk', KeyType: 'HASH' },
-    { AttributeName: 'sk', KeyType: 'RANGE' },
-  ],
-  BillingMode: 'PAY_PER_REQUEST',
-});
+/** The CreateTable input of a checkpoint table: string keys pk/sk, on-demand billing. */
+export const checkpointTableDefinition = (tableName: string): CreateTableCommandInput =>
+  stringKeysTableDefinition(tableName, { partitionKey: 'pk', sortKey: 'sk' });
 
-export const createCheckpointTable = ({ dynamoDBClient, tableName }: { dynamoDBClient: DynamoDBClient; tableName: string }): Promise<void> =>
-  createTableAndWait(dynamoDBClient, checkpointTableDefinition(tableName));
+/** Creates the checkpoint table and waits until it is ACTIVE. */
+export const createCheckpointTable = tableCreator(checkpointTableDefinition);

@@ -4,7 +4,9 @@ export const streamNotFoundErrorCode = 'StreamNotFound';
 export class StreamNotFoundError extends TypedError<typeof streamNotFoundErrorCode> {
   readonly code = streamNotFoundErrorCode;
   constructor(readonly tableName: string) {
-    super(`Table ${tableName} has no stream: enable one with a NEW_IMAGE view (eventTableDefinition does).`);
+    super(
+      `Table ${tableName} has no stream: enable one with a NEW_IMAGE view (eventTableDefinition does).`,
+    );
   }
 }
 

@@ -1,5 +1,64 @@
-import { integerOption, InvalidOptionError, oneOfOption, retryAttemptsOption } from '../shared/options.js';
-import type { StreamRunnerOptions } from './streamRunner.js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+
+import {
+  integerOption,
+  InvalidOptionError,
+  oneOfOption,
+  retryAttemptsOption,
+} from '../shared/options.js';
+import type { FailedRecords, StreamHandler } from './invokeBatch.js';
+import type { RetentionGap } from './shardIterators.js';
+
+export interface StreamRunnerOptions {
+  dynamoDBClient: DynamoDBClient;
+  streamsClient: DynamoDBStreamsClient;
+  /** The table whose stream is read. */
+  tableName: string;
+  /** Where the last handled sequence number of each shard is kept (createCheckpointTable). */
+  checkpointTableName: string;
+  /** Several consumers of one stream keep separate checkpoints. Default "default". */
+  consumerName?: string;
+  handler: StreamHandler;
+  /**
+   * Where a consumer with no checkpoint starts. LATEST applies to the shards open at its
+   * very first start only (as Lambda's mapping); shards found later start at TRIM_HORIZON.
+   */
+  startingPosition?: 'TRIM_HORIZON' | 'LATEST';
+  batchSize?: number;
+  maximumBatchingWindowMs?: number;
+  bisectBatchOnFunctionError?: boolean;
+  /** Retries of a failing batch; -1 (Lambda's default) retries until it succeeds. Default 3. */
+  maximumRetryAttempts?: number;
+  retryDelay?: { baseDelayMs: number; maxDelayMs: number };
+  /** Dead letter for records that still fail after every retry; without it the runner stops with UndeliverableRecordsError. */
+  onFailure?: (failed: FailedRecords) => Promise<void> | void;
+  onProgress?: (progress: StreamRunnerProgress) => void;
+  /** Records lost to the stream's 24-hour retention before they were read (see RetentionGap). */
+  onRetentionGap?: (gap: RetentionGap) => void;
+  pollIntervalMs?: number;
+  shardDiscoveryIntervalMs?: number;
+  /** Consecutive empty reads after which an open shard counts as caught up (AWS may return empty pages before data). Default 3. */
+  emptyReadsBeforeCaughtUp?: number;
+  /** The time, for LATEST's starting point and the lag; a simulated stream passes its own. Default: the system clock. */
+  clock?: () => Date;
+  /** Stop after the batch in flight on SIGINT/SIGTERM. Default true. */
+  stopOnSignals?: boolean;
+}
+
+export interface StreamRunnerProgress {
+  read: number;
+  committed: number;
+  /** Records given to onFailure. */
+  deadLettered: number;
+  /** How old the last handled record is, from its approximate creation time (ms). */
+  lagMs: number | undefined;
+  activeShards: number;
+  finishedShards: number;
+  caughtUp: boolean;
+  /** Times a shard resumed from TRIM_HORIZON because its checkpoint had been trimmed: records may be lost there. */
+  retentionGaps: number;
+}
 
 /** The runner's options with their defaults, each checked: 0 or NaN would read nothing and report success. */
 export interface RunnerSettings {
@@ -17,21 +76,61 @@ export interface RunnerSettings {
 
 export const runnerSettings = (options: StreamRunnerOptions): RunnerSettings => {
   const consumerName = options.consumerName ?? 'default';
-  if (typeof consumerName !== 'string' || consumerName === '') throw new InvalidOptionError('consumerName', consumerName, 'a non-empty string');
-  return {
-    consumerName,
-    startingPosition: oneOfOption('startingPosition', options.startingPosition, ['TRIM_HORIZON', 'LATEST'], 'TRIM_HORIZON'),
-    // Lambda's limits for DynamoDB streams.
-    batchSize: integerOption('batchSize', options.batchSize, { min: 1, max: 10_000, defaultValue: 100 }),
-    maximumBatchingWindowMs: integerOption('maximumBatchingWindowMs', options.maximumBatchingWindowMs, { min: 0, max: 300_000, defaultValue: 0 }),
-    bisectBatchOnFunctionError: options.bisectBatchOnFunctionError ?? false,
-    maximumRetryAttempts: retryAttemptsOption('maximumRetryAttempts', options.maximumRetryAttempts, 3),
-    retryDelay: {
-      baseDelayMs: integerOption('retryDelay.baseDelayMs', options.retryDelay?.baseDelayMs, { min: 0, defaultValue: 100 }),
-      maxDelayMs: integerOption('retryDelay.maxDelayMs', options.retryDelay?.maxDelayMs, { min: 0, defaultValue: 5_000 }),
-    },
-    pollIntervalMs: integerOption('pollIntervalMs', options.pollIntervalMs, { min: 0, defaultValue: 250 }),
-    shardDiscoveryIntervalMs: integerOption('shardDiscoveryIntervalMs', options.shardDiscoveryIntervalMs, { min: 1, defaultValue: 10_000 }),
-    emptyReadsBeforeCaughtUp: integerOption('emptyReadsBeforeCaughtUp', options.emptyReadsBeforeCaughtUp, { min: 1, max: 100, defaultValue: 3 }),
-  };
+  if (typeof consumerName !== 'string' || consumerName === '')
+    throw new InvalidOptionError('consumerName', consumerName, 'a non-empty string');
+  const startingPosition = oneOfOption(
+    'startingPosition',
+    options.startingPosition,
+    ['TRIM_HORIZON', 'LATEST'],
+    'TRIM_HORIZON',
+  );
+  return { consumerName, startingPosition, ...batchSettings(options), ...pollSettings(options) };
 };
+
+/** How records are batched and retried: Lambda's limits for DynamoDB streams. */
+const batchSettings = (options: StreamRunnerOptions) => ({
+  batchSize: integerOption('batchSize', options.batchSize, {
+    min: 1,
+    max: 10_000,
+    defaultValue: 100,
+  }),
+  maximumBatchingWindowMs: integerOption(
+    'maximumBatchingWindowMs',
+    options.maximumBatchingWindowMs,
+    { min: 0, max: 300_000, defaultValue: 0 },
+  ),
+  bisectBatchOnFunctionError: options.bisectBatchOnFunctionError ?? false,
+  maximumRetryAttempts: retryAttemptsOption(
+    'maximumRetryAttempts',
+    options.maximumRetryAttempts,
+    3,
+  ),
+  retryDelay: {
+    baseDelayMs: integerOption('retryDelay.baseDelayMs', options.retryDelay?.baseDelayMs, {
+      min: 0,
+      defaultValue: 100,
+    }),
+    maxDelayMs: integerOption('retryDelay.maxDelayMs', options.retryDelay?.maxDelayMs, {
+      min: 0,
+      defaultValue: 5_000,
+    }),
+  },
+});
+
+/** How often the stream is read and its shards listed. */
+const pollSettings = (options: StreamRunnerOptions) => ({
+  pollIntervalMs: integerOption('pollIntervalMs', options.pollIntervalMs, {
+    min: 0,
+    defaultValue: 250,
+  }),
+  shardDiscoveryIntervalMs: integerOption(
+    'shardDiscoveryIntervalMs',
+    options.shardDiscoveryIntervalMs,
+    { min: 1, defaultValue: 10_000 },
+  ),
+  emptyReadsBeforeCaughtUp: integerOption(
+    'emptyReadsBeforeCaughtUp',
+    options.emptyReadsBeforeCaughtUp,
+    { min: 1, max: 100, defaultValue: 3 },
+  ),
+});

@@ -1,21 +1,34 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, type DynamoDBStreamsClient, type Shard } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
 
 import { StreamNotFoundError } from './errors.js';
 
-export const resolveStreamArn = async (dynamoDBClient: DynamoDBClient, tableName: string): Promise<string> => {
+export const resolveStreamArn = async (
+  dynamoDBClient: DynamoDBClient,
+  tableName: string,
+): Promise<string> => {
   const { Table } = await dynamoDBClient.send(new DescribeTableCommand({ TableName: tableName }));
   if (Table?.LatestStreamArn === undefined) throw new StreamNotFoundError(tableName);
   return Table.LatestStreamArn;
 };
 
 /** Every shard of the stream, following DescribeStream's pages. */
-export const listShards = async (streamsClient: DynamoDBStreamsClient, streamArn: string): Promise<Shard[]> => {
+export const listShards = async (
+  streamsClient: DynamoDBStreamsClient,
+  streamArn: string,
+): Promise<Shard[]> => {
   const shards: Shard[] = [];
   let exclusiveStartShardId: string | undefined;
   do {
     const { StreamDescription } = await streamsClient.send(
-      new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+      new DescribeStreamCommand({
+        StreamArn: streamArn,
+        ExclusiveStartShardId: exclusiveStartShardId,
+      }),
     );
     shards.push(...(StreamDescription?.Shards ?? []));
     exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
@@ -28,5 +41,11 @@ export const listShards = async (streamsClient: DynamoDBStreamsClient, streamArn
  * are handled in order across a split. A parent no longer listed has expired: its
  * records are gone, the child may start.
  */
-export const isReadyToRead = (shard: Shard, listedShardIds: ReadonlySet<string>, finishedShardIds: ReadonlySet<string>): boolean =>
-  shard.ParentShardId === undefined || !listedShardIds.has(shard.ParentShardId) || finishedShardIds.has(shard.ParentShardId);
+export const isReadyToRead = (
+  shard: Shard,
+  listedShardIds: ReadonlySet<string>,
+  finishedShardIds: ReadonlySet<string>,
+): boolean =>
+  shard.ParentShardId === undefined ||
+  !listedShardIds.has(shard.ParentShardId) ||
+  finishedShardIds.has(shard.ParentShardId);

@@ -1,4 +1,7 @@
-import { GetShardIteratorCommand, type DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import {
+  type DynamoDBStreamsClient,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 
 import { isAwsError } from '../shared/retry.js';
 
@@ -33,14 +36,24 @@ export interface IteratorContext {
  * TRIM_HORIZON (the oldest record kept, what AWS recommends) and the gap is reported,
  * instead of the runner stopping on a condition AWS produces in normal operation.
  */
-export const iteratorFor = async (context: IteratorContext, start: ShardStart): Promise<{ iterator: string | undefined; start: ShardStart }> => {
+export const iteratorFor = async (
+  context: IteratorContext,
+  start: ShardStart,
+): Promise<{ iterator: string | undefined; start: ShardStart }> => {
   if (start.kind === 'iterator') return { iterator: start.iterator, start };
   if (start.kind === 'after') {
     try {
-      return { iterator: await getIterator(context, 'AFTER_SEQUENCE_NUMBER', start.sequenceNumber), start };
+      return {
+        iterator: await getIterator(context, 'AFTER_SEQUENCE_NUMBER', start.sequenceNumber),
+        start,
+      };
     } catch (error) {
       if (!isAwsError(error, 'TrimmedDataAccessException')) throw error;
-      context.onRetentionGap({ shardId: context.shardId, reason: 'CheckpointTrimmed', afterSequenceNumber: start.sequenceNumber });
+      context.onRetentionGap({
+        shardId: context.shardId,
+        reason: 'CheckpointTrimmed',
+        afterSequenceNumber: start.sequenceNumber,
+      });
       return iteratorFor(context, { kind: 'trimHorizon' });
     }
   }
@@ -70,11 +83,19 @@ export const getIterator = async (
  * before it was taken (creation times are rounded: to the second on AWS, the minute on
  * DynamoDB Local). A few records older than the start may then be handled; none newer is skipped.
  */
-export const startAfterFailure = (lastHandled: string | undefined, start: ShardStart): ShardStart => {
+export const startAfterFailure = (
+  lastHandled: string | undefined,
+  start: ShardStart,
+): ShardStart => {
   if (lastHandled !== undefined) return { kind: 'after', sequenceNumber: lastHandled };
   if (start.kind === 'iterator') {
     const takenAt = Date.parse(start.takenAt);
-    return { kind: 'trimHorizon', ...(Number.isNaN(takenAt) ? {} : { skipCreatedBefore: new Date(takenAt - (takenAt % 60_000)) }) };
+    return {
+      kind: 'trimHorizon',
+      ...(Number.isNaN(takenAt)
+        ? {}
+        : { skipCreatedBefore: new Date(takenAt - (takenAt % 60_000)) }),
+    };
   }
   return start;
 };

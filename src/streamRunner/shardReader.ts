@@ -1,8 +1,18 @@
-import { GetRecordsCommand, type DynamoDBStreamsClient, type _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+import {
+  type _Record as StreamsApiRecord,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+} from '@aws-sdk/client-dynamodb-streams';
 
 import { backoffDelay, isAwsError, sleep } from '../shared/retry.js';
 import type { CheckpointStore, ShardCheckpoint } from './checkpointStore.js';
-import { iteratorFor, startAfterFailure, type RetentionGap, type ShardStart } from './shardIterators.js';
+import {
+  iteratorFor,
+  type RetentionGap,
+  type ShardStart,
+  startAfterFailure,
+} from './shardIterators.js';
 
 export interface ShardReaderOptions {
   streamsClient: DynamoDBStreamsClient;
@@ -34,64 +44,117 @@ const ITERATOR_LOST = ['ExpiredIteratorException', 'TrimmedDataAccessException']
 export const readShard = async (options: ShardReaderOptions): Promise<boolean> => {
   const checkpoint = await options.checkpoints.get(options.shardId);
   if (checkpoint?.finished === true) return true;
-  let lastHandled = checkpoint?.sequenceNumber;
-  let { iterator, start } = await iteratorFor(options, startOf(checkpoint));
-  let buffer: StreamsApiRecord[] = [];
-  let bufferSince = Date.now();
-  let emptyReads = 0;
-  let throttled = 0;
+  const reading = new ShardReading(options, checkpoint?.sequenceNumber);
+  await reading.begin(startOf(checkpoint));
+  while (reading.canGoOn()) {
+    const page = await reading.readPage();
+    if (page !== undefined) await reading.take(page);
+  }
+  return reading.end();
+};
 
-  let abandoned = false;
-  const flush = async (count = buffer.length) => {
-    const batch = buffer.slice(0, count);
-    buffer = buffer.slice(count);
-    if (!(await options.handleBatch(batch))) {
-      // Stopped while the batch kept failing: not handled, not checkpointed, read again next time.
-      abandoned = true;
-      buffer = [];
-      return;
-    }
-    lastHandled = batch[batch.length - 1]?.dynamodb?.SequenceNumber ?? lastHandled;
+/** One pass over a shard: its iterator, the records read but not yet handled, and the last one handled. */
+class ShardReading {
+  private iterator: string | undefined;
+  private start: ShardStart = { kind: 'trimHorizon' };
+  private buffer: StreamsApiRecord[] = [];
+  private bufferSince = Date.now();
+  private emptyReads = 0;
+  private throttled = 0;
+  /** Stopped while a batch kept failing: it was neither handled nor checkpointed. */
+  private abandoned = false;
+
+  constructor(
+    private readonly options: ShardReaderOptions,
+    private lastHandled: string | undefined,
+  ) {}
+
+  begin = async (start: ShardStart): Promise<void> => {
+    ({ iterator: this.iterator, start: this.start } = await iteratorFor(this.options, start));
   };
 
-  while (iterator !== undefined && !options.isStopping() && !abandoned) {
-    let page;
+  canGoOn = (): boolean =>
+    this.iterator !== undefined && !this.options.isStopping() && !this.abandoned;
+
+  /** The next page, or undefined when the read must be tried again (throttled, or a new iterator taken). */
+  readPage = async (): Promise<GetRecordsCommandOutput | undefined> => {
     try {
-      page = await options.streamsClient.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(1000, options.batchSize) }));
-      throttled = 0;
+      const page = await this.options.streamsClient.send(
+        new GetRecordsCommand({
+          ShardIterator: this.iterator,
+          Limit: Math.min(1000, this.options.batchSize),
+        }),
+      );
+      this.throttled = 0;
+      return page;
     } catch (error) {
       if (isAwsError(error, 'LimitExceededException')) {
         // Over ~5 reads a second on the shard: the iterator stays good, read again later.
-        await sleep(backoffDelay(++throttled, { maxAttempts: 0, baseDelayMs: 200, maxDelayMs: 5_000 }));
-        continue;
+        await sleep(
+          backoffDelay(++this.throttled, { maxAttempts: 0, baseDelayMs: 200, maxDelayMs: 5_000 }),
+        );
+        return undefined;
       }
       if (!ITERATOR_LOST.some((name) => isAwsError(error, name))) throw error;
-      // Includes DynamoDB Local's fault on iterators taken while the shard was empty.
-      if (buffer.length > 0) await flush();
-      const resumed = startAfterFailure(lastHandled, start);
-      if (start.kind === 'iterator' && resumed.kind === 'trimHorizon') {
-        options.onRetentionGap({ shardId: options.shardId, reason: 'LatestIteratorExpired' });
-      }
-      ({ iterator, start } = await iteratorFor(options, resumed));
-      continue;
+      await this.replaceIterator();
+      return undefined;
     }
-    const records = skipOlderThanStart(page.Records ?? [], start);
-    if (buffer.length === 0) bufferSince = Date.now();
-    buffer.push(...records);
-    iterator = page.NextShardIterator;
-    if (records.length > 0) options.onRead(records);
-    emptyReads = (page.Records ?? []).length > 0 ? 0 : emptyReads + 1;
-    while (buffer.length >= options.batchSize) await flush(options.batchSize);
-    const windowElapsed = Date.now() - bufferSince >= options.maximumBatchingWindowMs;
-    if (buffer.length > 0 && (records.length === 0 || windowElapsed || iterator === undefined)) await flush();
-    if (buffer.length === 0 && emptyReads >= options.emptyReadsBeforeCaughtUp) options.onCaughtUp();
-    if (records.length === 0 && iterator !== undefined) await sleep(options.pollIntervalMs);
-  }
-  if (buffer.length > 0 && !abandoned) await flush();
-  if (iterator !== undefined || abandoned) return false;
-  await options.checkpoints.save(options.shardId, { ...(lastHandled !== undefined ? { sequenceNumber: lastHandled } : {}), finished: true });
-  return true;
-};
+  };
+
+  /** Expired or trimmed (including DynamoDB Local's fault on iterators taken while the shard was empty). */
+  private replaceIterator = async () => {
+    if (this.buffer.length > 0) await this.flush();
+    const resumed = startAfterFailure(this.lastHandled, this.start);
+    if (this.start.kind === 'iterator' && resumed.kind === 'trimHorizon') {
+      this.options.onRetentionGap({
+        shardId: this.options.shardId,
+        reason: 'LatestIteratorExpired',
+      });
+    }
+    await this.begin(resumed);
+  };
+
+  /** Buffers a page and hands over the batches that are due: full ones, and the rest when the shard pauses or ends. */
+  take = async (page: GetRecordsCommandOutput): Promise<void> => {
+    const records = skipOlderThanStart(page.Records ?? [], this.start);
+    if (this.buffer.length === 0) this.bufferSince = Date.now();
+    this.buffer.push(...records);
+    this.iterator = page.NextShardIterator;
+    if (records.length > 0) this.options.onRead(records);
+    this.emptyReads = (page.Records ?? []).length > 0 ? 0 : this.emptyReads + 1;
+    while (this.buffer.length >= this.options.batchSize) await this.flush(this.options.batchSize);
+    const windowElapsed = Date.now() - this.bufferSince >= this.options.maximumBatchingWindowMs;
+    const due = records.length === 0 || windowElapsed || this.iterator === undefined;
+    if (this.buffer.length > 0 && due) await this.flush();
+    if (this.buffer.length === 0 && this.emptyReads >= this.options.emptyReadsBeforeCaughtUp)
+      this.options.onCaughtUp();
+    if (records.length === 0 && this.iterator !== undefined)
+      await sleep(this.options.pollIntervalMs);
+  };
+
+  private flush = async (count = this.buffer.length) => {
+    const batch = this.buffer.slice(0, count);
+    this.buffer = this.buffer.slice(count);
+    if (!(await this.options.handleBatch(batch))) {
+      this.abandoned = true;
+      this.buffer = [];
+      return;
+    }
+    this.lastHandled = batch[batch.length - 1]?.dynamodb?.SequenceNumber ?? this.lastHandled;
+  };
+
+  /** True when the shard is closed and every record of it handled: then checkpointed as finished. */
+  end = async (): Promise<boolean> => {
+    if (this.buffer.length > 0 && !this.abandoned) await this.flush();
+    if (this.iterator !== undefined || this.abandoned) return false;
+    const sequenceNumber = this.lastHandled;
+    await this.options.checkpoints.save(this.options.shardId, {
+      ...(sequenceNumber !== undefined ? { sequenceNumber } : {}),
+      finished: true,
+    });
+    return true;
+  };
+}
 
 /**
  * No checkpoint: TRIM_HORIZON. Lambda applies LATEST only to the shards open when the
@@ -99,7 +162,8 @@ export const readShard = async (options: ShardReaderOptions): Promise<boolean> =
  * found later holds only records written after that start and is read from its beginning.
  */
 const startOf = (checkpoint: ShardCheckpoint | undefined): ShardStart => {
-  if (checkpoint?.sequenceNumber !== undefined) return { kind: 'after', sequenceNumber: checkpoint.sequenceNumber };
+  if (checkpoint?.sequenceNumber !== undefined)
+    return { kind: 'after', sequenceNumber: checkpoint.sequenceNumber };
   if (checkpoint?.latest !== undefined) return { kind: 'iterator', ...checkpoint.latest };
   return { kind: 'trimHorizon' };
 };
@@ -107,5 +171,7 @@ const startOf = (checkpoint: ShardCheckpoint | undefined): ShardStart => {
 const skipOlderThanStart = (records: StreamsApiRecord[], start: ShardStart): StreamsApiRecord[] => {
   if (start.kind !== 'trimHorizon' || start.skipCreatedBefore === undefined) return records;
   const limit = start.skipCreatedBefore.getTime();
-  return records.filter((record) => (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? limit) >= limit);
+  return records.filter(
+    (record) => (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? limit) >= limit,
+  );
 };

@@ -36,7 +36,11 @@ export const initializeConsumer = async ({
         continue;
       }
       const iterator = await getIterator({ streamsClient, streamArn, shardId }, 'LATEST');
-      if (iterator !== undefined) await checkpoints.saveIfAbsent(shardId, { finished: false, latest: { iterator, takenAt: now().toISOString() } });
+      if (iterator !== undefined)
+        await checkpoints.saveIfAbsent(shardId, {
+          finished: false,
+          latest: { iterator, takenAt: now().toISOString() },
+        });
     }
   }
   // Saved last: a runner killed before this decides again, and keeps what was saved.

@@ -2,9 +2,17 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { EventStore, isEventAlreadyExistsError } from '@castore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DynamoDBSingleTableEventStorageAdapter, eventTableDefinition } from '../../src/adapter/index.js';
+import {
+  DynamoDBSingleTableEventStorageAdapter,
+  eventTableDefinition,
+} from '../../src/adapter/index.js';
 import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
-import { makeOrdersStore, makeUsersStore, type OrdersStore, type UsersStore } from '../support/eventStores.js';
+import {
+  makeOrdersStore,
+  makeUsersStore,
+  type OrdersStore,
+  type UsersStore,
+} from '../support/eventStores.js';
 
 let client: DynamoDBClient;
 let tableName: string;
@@ -22,26 +30,62 @@ afterAll(() => client.destroy());
 
 describe('a Castore EventStore with JSON-schema event types on the adapter', () => {
   it('pushes events and rebuilds the aggregate', async () => {
-    const placed = await ordersStore.pushEvent({ aggregateId: 'order-1', version: 1, type: 'ORDER_PLACED', payload: { customerId: 'c1', country: 'FR', quantity: 3 } });
-    expect(placed.nextAggregate).toEqual({ aggregateId: 'order-1', version: 1, status: 'placed', quantity: 3 });
-    await ordersStore.pushEvent({ aggregateId: 'order-1', version: 2, type: 'ORDER_SHIPPED', payload: { carrier: 'ups' } });
+    const placed = await ordersStore.pushEvent({
+      aggregateId: 'order-1',
+      version: 1,
+      type: 'ORDER_PLACED',
+      payload: { customerId: 'c1', country: 'FR', quantity: 3 },
+    });
+    expect(placed.nextAggregate).toEqual({
+      aggregateId: 'order-1',
+      version: 1,
+      status: 'placed',
+      quantity: 3,
+    });
+    await ordersStore.pushEvent({
+      aggregateId: 'order-1',
+      version: 2,
+      type: 'ORDER_SHIPPED',
+      payload: { carrier: 'ups' },
+    });
 
     const { aggregate, events, lastEvent } = await ordersStore.getAggregate('order-1');
-    expect(aggregate).toEqual({ aggregateId: 'order-1', version: 2, status: 'shipped', quantity: 3 });
+    expect(aggregate).toEqual({
+      aggregateId: 'order-1',
+      version: 2,
+      status: 'shipped',
+      quantity: 3,
+    });
     expect(events.map((e) => e.type)).toEqual(['ORDER_PLACED', 'ORDER_SHIPPED']);
     expect(lastEvent?.version).toBe(2);
   });
 
   it('pushes a group across two event stores atomically, and refuses it whole when one event exists', async () => {
     await EventStore.pushEventGroup(
-      usersStore.groupEvent({ aggregateId: 'user-1', version: 1, type: 'USER_SIGNED_UP', payload: { plan: 'free' }, metadata: { source: 'web' } }),
-      ordersStore.groupEvent({ aggregateId: 'order-2', version: 1, type: 'ORDER_PLACED', payload: { customerId: 'user-1', country: 'DE', quantity: 1 } }),
+      usersStore.groupEvent({
+        aggregateId: 'user-1',
+        version: 1,
+        type: 'USER_SIGNED_UP',
+        payload: { plan: 'free' },
+        metadata: { source: 'web' },
+      }),
+      ordersStore.groupEvent({
+        aggregateId: 'order-2',
+        version: 1,
+        type: 'ORDER_PLACED',
+        payload: { customerId: 'user-1', country: 'DE', quantity: 1 },
+      }),
     );
     expect((await usersStore.getExistingAggregate('user-1')).aggregate.plan).toBe('free');
     expect((await ordersStore.getExistingAggregate('order-2')).aggregate.quantity).toBe(1);
 
     const error = await EventStore.pushEventGroup(
-      usersStore.groupEvent({ aggregateId: 'user-1', version: 2, type: 'USER_UPGRADED', payload: {} }),
+      usersStore.groupEvent({
+        aggregateId: 'user-1',
+        version: 2,
+        type: 'USER_UPGRADED',
+        payload: {},
+      }),
       ordersStore.groupEvent({ aggregateId: 'order-2', version: 1, type: 'ORDER_CANCELLED' }),
     ).catch((e: unknown) => e);
     expect(isEventAlreadyExistsError(error)).toBe(true);
@@ -65,10 +109,23 @@ describe('createEventTable', () => {
     const definition = eventTableDefinition(tableName);
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.KeySchema).toEqual(definition.KeySchema);
-    expect(Table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema, index.Projection])).toEqual([
-      ['initialEvents', definition.GlobalSecondaryIndexes?.[0]?.KeySchema, { ProjectionType: 'KEYS_ONLY' }],
+    expect(
+      Table?.GlobalSecondaryIndexes?.map((index) => [
+        index.IndexName,
+        index.KeySchema,
+        index.Projection,
+      ]),
+    ).toEqual([
+      [
+        'initialEvents',
+        definition.GlobalSecondaryIndexes?.[0]?.KeySchema,
+        { ProjectionType: 'KEYS_ONLY' },
+      ],
     ]);
-    expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
+    expect(Table?.StreamSpecification).toEqual({
+      StreamEnabled: true,
+      StreamViewType: 'NEW_IMAGE',
+    });
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
   });
 });

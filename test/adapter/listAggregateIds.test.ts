@@ -16,8 +16,12 @@ const listed = { eventStoreId: 'listed' };
 const other = { eventStoreId: 'other' };
 
 // 40 aggregates, some created at the same instant (ties in the GSI's sort key).
-const timestampOf = (index: number) => new Date(Date.UTC(2024, 0, 1) + Math.floor(index / 2) * 60_000).toISOString();
-const created = Array.from({ length: 40 }, (_, index) => ({ aggregateId: `agg-${index}`, timestamp: timestampOf(index) }));
+const timestampOf = (index: number) =>
+  new Date(Date.UTC(2024, 0, 1) + Math.floor(index / 2) * 60_000).toISOString();
+const created = Array.from({ length: 40 }, (_, index) => ({
+  aggregateId: `agg-${index}`,
+  timestamp: timestampOf(index),
+}));
 
 beforeAll(async () => {
   client = makeDynamoDBClient();
@@ -30,8 +34,14 @@ beforeAll(async () => {
       await adapter.pushEvent({ aggregateId, version: 2, type: 'UPDATED' }, listed);
     }),
   );
-  await adapter.pushEvent({ aggregateId: 'agg-0', version: 1, type: 'CREATED', timestamp: timestampOf(0) }, other);
-  await adapter.pushEvent({ aggregateId: 'foreign', version: 1, type: 'CREATED', timestamp: timestampOf(3) }, other);
+  await adapter.pushEvent(
+    { aggregateId: 'agg-0', version: 1, type: 'CREATED', timestamp: timestampOf(0) },
+    other,
+  );
+  await adapter.pushEvent(
+    { aggregateId: 'foreign', version: 1, type: 'CREATED', timestamp: timestampOf(3) },
+    other,
+  );
 });
 afterAll(() => client.destroy());
 
@@ -39,7 +49,10 @@ const listAll = async (options: ListAggregateIdsOptions) => {
   const pages: { aggregateId: string; initialEventTimestamp: string }[][] = [];
   let pageToken: string | undefined;
   do {
-    const page = await adapter.listAggregateIds(listed, pageToken === undefined ? options : { pageToken });
+    const page = await adapter.listAggregateIds(
+      listed,
+      pageToken === undefined ? options : { pageToken },
+    );
     pages.push(page.aggregateIds);
     pageToken = page.nextPageToken;
   } while (pageToken !== undefined && pages.length < 100);
@@ -58,7 +71,9 @@ describe('listAggregateIds', () => {
     const { aggregateIds, nextPageToken } = await adapter.listAggregateIds(listed);
     expect(nextPageToken).toBeUndefined();
     expect(aggregateIds).toHaveLength(40);
-    expect(new Set(aggregateIds.map((a) => a.aggregateId))).toEqual(new Set(created.map((a) => a.aggregateId)));
+    expect(new Set(aggregateIds.map((a) => a.aggregateId))).toEqual(
+      new Set(created.map((a) => a.aggregateId)),
+    );
     const timestamps = aggregateIds.map((a) => a.initialEventTimestamp);
     expect(timestamps).toEqual([...timestamps].sort());
   });
@@ -74,7 +89,9 @@ describe('listAggregateIds', () => {
   });
 
   it('pages through every id exactly once for any limit, filter and direction', async () => {
-    const timestamp = fc.integer({ min: -1, max: 21 }).map((minute) => new Date(Date.UTC(2024, 0, 1) + minute * 60_000).toISOString());
+    const timestamp = fc
+      .integer({ min: -1, max: 21 })
+      .map((minute) => new Date(Date.UTC(2024, 0, 1) + minute * 60_000).toISOString());
     await fc.assert(
       fc.asyncProperty(
         fc.record(
@@ -90,7 +107,9 @@ describe('listAggregateIds', () => {
           const pages = await listAll(options);
           const listedIds = pages.flat();
           const wanted = expected(options);
-          expect(listedIds.map((a) => a.aggregateId).sort()).toEqual(wanted.map((a) => a.aggregateId).sort());
+          expect(listedIds.map((a) => a.aggregateId).sort()).toEqual(
+            wanted.map((a) => a.aggregateId).sort(),
+          );
           const timestamps = listedIds.map((a) => a.initialEventTimestamp);
           const sorted = [...timestamps].sort();
           expect(timestamps).toEqual(options.reverse === true ? sorted.reverse() : sorted);
@@ -105,31 +124,58 @@ describe('listAggregateIds', () => {
 
   it('lets options given with a page token override the token’s (as the reference does)', async () => {
     const first = await adapter.listAggregateIds(listed, { limit: 5 });
-    const second = await adapter.listAggregateIds(listed, { pageToken: first.nextPageToken, limit: 20 });
+    const second = await adapter.listAggregateIds(listed, {
+      pageToken: first.nextPageToken,
+      limit: 20,
+    });
     expect(second.aggregateIds).toHaveLength(20);
-    expect(second.aggregateIds.map((a) => a.aggregateId)).not.toContain(first.aggregateIds[4]?.aggregateId);
+    expect(second.aggregateIds.map((a) => a.aggregateId)).not.toContain(
+      first.aggregateIds[4]?.aggregateId,
+    );
   });
 
   it('refuses a token issued for another event store', async () => {
     const { nextPageToken } = await adapter.listAggregateIds(listed, { limit: 1 });
-    const error = await adapter.listAggregateIds(other, { pageToken: nextPageToken }).catch((e: unknown) => e);
+    const error = await adapter
+      .listAggregateIds(other, { pageToken: nextPageToken })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: invalidPageTokenErrorCode, pageToken: nextPageToken });
     expect((error as Error).message).toContain('issued for event store "listed"');
   });
 
   it.each([
     ['garbage', 'not a token!'],
-    ['a token with one character changed', 'eyJ2IjoxLCJldmVudFN0b3JlSWQiOiJsaXN0ZWQiLCJsaW1pdCI6MX0'],
-    ["the reference adapter's JSON token", JSON.stringify({ limit: 1, lastEvaluatedKey: { aggregateId: { S: 'listed#a' } } })],
-    ['a token of the right shape pointing into another store', Buffer.from(JSON.stringify({ v: 1, eventStoreId: 'listed', lastKey: { aggregateId: 'other#x', version: 1, timestamp: 't' } })).toString('base64url')],
+    [
+      'a token with one character changed',
+      'eyJ2IjoxLCJldmVudFN0b3JlSWQiOiJsaXN0ZWQiLCJsaW1pdCI6MX0',
+    ],
+    [
+      "the reference adapter's JSON token",
+      JSON.stringify({ limit: 1, lastEvaluatedKey: { aggregateId: { S: 'listed#a' } } }),
+    ],
+    [
+      'a token of the right shape pointing into another store',
+      Buffer.from(
+        JSON.stringify({
+          v: 1,
+          eventStoreId: 'listed',
+          lastKey: { aggregateId: 'other#x', version: 1, timestamp: 't' },
+        }),
+      ).toString('base64url'),
+    ],
   ])('refuses %s with a clear error', async (_, pageToken) => {
     const error = await adapter.listAggregateIds(listed, { pageToken }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: invalidPageTokenErrorCode });
     expect((error as Error).message).toMatch(/Pass back the nextPageToken/);
   });
 
-  it.each([[{ limit: 0 }], [{ initialEventAfter: 'last week' }], [{ reverse: 1 }]])('refuses the invalid option %j', async (options) => {
-    const error = await adapter.listAggregateIds(listed, options as never).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: invalidQueryOptionErrorCode });
-  });
+  it.each([[{ limit: 0 }], [{ initialEventAfter: 'last week' }], [{ reverse: 1 }]])(
+    'refuses the invalid option %j',
+    async (options) => {
+      const error = await adapter
+        .listAggregateIds(listed, options as never)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: invalidQueryOptionErrorCode });
+    },
+  );
 });

@@ -1,5 +1,5 @@
-import { GetItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { isEventAlreadyExistsError, type EventDetail } from '@castore/core';
+import { type DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type EventDetail, isEventAlreadyExistsError } from '@castore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -18,13 +18,23 @@ const context = { eventStoreId: 'orders' };
 beforeAll(async () => {
   client = makeDynamoDBClient();
   tableName = await createTestEventTable(client);
-  adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: () => tableName, dynamoDBClient: client });
+  adapter = new DynamoDBSingleTableEventStorageAdapter({
+    tableName: () => tableName,
+    dynamoDBClient: client,
+  });
 });
 afterAll(() => client.destroy());
 
-const pushVersions = async (aggregateId: string, count: number, payload: (version: number) => unknown) => {
+const pushVersions = async (
+  aggregateId: string,
+  count: number,
+  payload: (version: number) => unknown,
+) => {
   for (let version = 1; version <= count; version++) {
-    await adapter.pushEvent({ aggregateId, version, type: 'SOMETHING_HAPPENED', payload: payload(version) }, context);
+    await adapter.pushEvent(
+      { aggregateId, version, type: 'SOMETHING_HAPPENED', payload: payload(version) },
+      context,
+    );
   }
 };
 
@@ -32,13 +42,22 @@ describe('pushEvent', () => {
   it('stores the event with the reference layout and fills in the timestamp', async () => {
     const before = new Date().toISOString();
     const { event } = await adapter.pushEvent(
-      { aggregateId: 'a1', version: 1, type: 'ORDER_PLACED', payload: { quantity: 2 }, metadata: { by: 'me' } },
+      {
+        aggregateId: 'a1',
+        version: 1,
+        type: 'ORDER_PLACED',
+        payload: { quantity: 2 },
+        metadata: { by: 'me' },
+      },
       context,
     );
     expect(event.timestamp >= before).toBe(true);
 
     const { Item } = await client.send(
-      new GetItemCommand({ TableName: tableName, Key: { aggregateId: { S: 'orders#a1' }, version: { N: '1' } } }),
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { aggregateId: { S: 'orders#a1' }, version: { N: '1' } },
+      }),
     );
     expect(Item).toEqual({
       aggregateId: { S: 'orders#a1' },
@@ -52,8 +71,24 @@ describe('pushEvent', () => {
   });
 
   it('sets eventStoreId only on version 1 and omits undefined payload and metadata', async () => {
-    await adapter.pushEvent({ aggregateId: 'a2', version: 1, type: 'ORDER_PLACED', timestamp: '2024-01-01T00:00:00.000Z' }, context);
-    await adapter.pushEvent({ aggregateId: 'a2', version: 2, type: 'ORDER_SHIPPED', timestamp: '2024-01-02T00:00:00.000Z' }, context);
+    await adapter.pushEvent(
+      {
+        aggregateId: 'a2',
+        version: 1,
+        type: 'ORDER_PLACED',
+        timestamp: '2024-01-01T00:00:00.000Z',
+      },
+      context,
+    );
+    await adapter.pushEvent(
+      {
+        aggregateId: 'a2',
+        version: 2,
+        type: 'ORDER_SHIPPED',
+        timestamp: '2024-01-02T00:00:00.000Z',
+      },
+      context,
+    );
     const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName }));
     const v2 = Items.find((item) => item.aggregateId?.S === 'orders#a2' && item.version?.N === '2');
     expect(v2).toEqual({
@@ -66,11 +101,21 @@ describe('pushEvent', () => {
 
   it('refuses an existing version with the Castore EventAlreadyExists error, and force overwrites', async () => {
     await adapter.pushEvent({ aggregateId: 'a3', version: 1, type: 'A' }, context);
-    const error = await adapter.pushEvent({ aggregateId: 'a3', version: 1, type: 'B' }, context).catch((e: unknown) => e);
+    const error = await adapter
+      .pushEvent({ aggregateId: 'a3', version: 1, type: 'B' }, context)
+      .catch((e: unknown) => e);
     expect(isEventAlreadyExistsError(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'EventAlreadyExistsError', eventStoreId: 'orders', aggregateId: 'a3', version: 1 });
+    expect(error).toMatchObject({
+      code: 'EventAlreadyExistsError',
+      eventStoreId: 'orders',
+      aggregateId: 'a3',
+      version: 1,
+    });
 
-    await adapter.pushEvent({ aggregateId: 'a3', version: 1, type: 'B' }, { ...context, force: true });
+    await adapter.pushEvent(
+      { aggregateId: 'a3', version: 1, type: 'B' },
+      { ...context, force: true },
+    );
     const { events } = await adapter.getEvents('a3', context);
     expect(events.map((e) => e.type)).toEqual(['B']);
   });
@@ -78,7 +123,10 @@ describe('pushEvent', () => {
   it('lets exactly one of 50 concurrent pushes of the same version win', async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, writer) =>
-        adapter.pushEvent({ aggregateId: 'race', version: 1, type: 'WRITTEN', payload: { writer } }, context),
+        adapter.pushEvent(
+          { aggregateId: 'race', version: 1, type: 'WRITTEN', payload: { writer } },
+          context,
+        ),
       ),
     );
     const won = results.filter((r) => r.status === 'fulfilled');
@@ -89,21 +137,55 @@ describe('pushEvent', () => {
 
     const { events } = await adapter.getEvents('race', context);
     expect(events).toHaveLength(1);
-    expect(events[0]?.payload).toEqual((won[0] as PromiseFulfilledResult<{ event: EventDetail }>).value.event.payload);
+    expect(events[0]?.payload).toEqual(
+      (won[0] as PromiseFulfilledResult<{ event: EventDetail }>).value.event.payload,
+    );
   });
 
   it.each([
-    ['an eventStoreId with #', { aggregateId: 'x', version: 1, type: 'T' }, { eventStoreId: 'a#b' }, invalidEventStoreIdErrorCode],
-    ['an empty eventStoreId', { aggregateId: 'x', version: 1, type: 'T' }, { eventStoreId: '' }, invalidEventStoreIdErrorCode],
-    ['an empty aggregateId', { aggregateId: '', version: 1, type: 'T' }, context, invalidEventErrorCode],
-    ['a 3 KB aggregateId', { aggregateId: 'x'.repeat(3000), version: 1, type: 'T' }, context, invalidEventErrorCode],
+    [
+      'an eventStoreId with #',
+      { aggregateId: 'x', version: 1, type: 'T' },
+      { eventStoreId: 'a#b' },
+      invalidEventStoreIdErrorCode,
+    ],
+    [
+      'an empty eventStoreId',
+      { aggregateId: 'x', version: 1, type: 'T' },
+      { eventStoreId: '' },
+      invalidEventStoreIdErrorCode,
+    ],
+    [
+      'an empty aggregateId',
+      { aggregateId: '', version: 1, type: 'T' },
+      context,
+      invalidEventErrorCode,
+    ],
+    [
+      'a 3 KB aggregateId',
+      { aggregateId: 'x'.repeat(3000), version: 1, type: 'T' },
+      context,
+      invalidEventErrorCode,
+    ],
     ['version 0', { aggregateId: 'x', version: 0, type: 'T' }, context, invalidEventErrorCode],
     ['version 1.5', { aggregateId: 'x', version: 1.5, type: 'T' }, context, invalidEventErrorCode],
     ['an empty type', { aggregateId: 'x', version: 1, type: '' }, context, invalidEventErrorCode],
-    ['a non-ISO timestamp', { aggregateId: 'x', version: 1, type: 'T', timestamp: 'yesterday' }, context, invalidEventErrorCode],
-    ['a payload DynamoDB cannot store', { aggregateId: 'x', version: 1, type: 'T', payload: { f: () => 1 } }, context, invalidEventErrorCode],
+    [
+      'a non-ISO timestamp',
+      { aggregateId: 'x', version: 1, type: 'T', timestamp: 'yesterday' },
+      context,
+      invalidEventErrorCode,
+    ],
+    [
+      'a payload DynamoDB cannot store',
+      { aggregateId: 'x', version: 1, type: 'T', payload: { f: () => 1 } },
+      context,
+      invalidEventErrorCode,
+    ],
   ])('refuses %s with a typed error and writes nothing', async (_, event, eventContext, code) => {
-    const error = await adapter.pushEvent(event as EventDetail, eventContext).catch((e: unknown) => e);
+    const error = await adapter
+      .pushEvent(event as EventDetail, eventContext)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code });
     expect((error as Error).message).toMatch(/expected|must/);
     const { Count } = await client.send(
@@ -151,7 +233,9 @@ describe('getEvents', () => {
   it.each([[{ limit: 0 }], [{ limit: 1.5 }], [{ minVersion: -1 }], [{ reverse: 'yes' }]])(
     'refuses the invalid option %j',
     async (options) => {
-      const error = await adapter.getEvents('ten', context, options as never).catch((e: unknown) => e);
+      const error = await adapter
+        .getEvents('ten', context, options as never)
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: invalidQueryOptionErrorCode });
     },
   );
@@ -174,13 +258,18 @@ describe('getEvents', () => {
             ? (command: unknown) => (sent.push(command), target.send(command as never))
             : Reflect.get(target, property, receiver),
       });
-      const countingAdapter = new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: countingClient });
+      const countingAdapter = new DynamoDBSingleTableEventStorageAdapter({
+        tableName,
+        dynamoDBClient: countingClient,
+      });
       const last = await countingAdapter.getEvents('big', context, { reverse: true, limit: 1 });
       expect(last.events.map((e) => e.version)).toEqual([25]);
       expect(sent).toHaveLength(1);
 
       const fifteen = await countingAdapter.getEvents('big', context, { limit: 15 });
-      expect(fifteen.events.map((e) => e.version)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+      expect(fifteen.events.map((e) => e.version)).toEqual(
+        Array.from({ length: 15 }, (_, i) => i + 1),
+      );
     });
   });
 });

@@ -1,13 +1,17 @@
-import { ScanCommand, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventStore, isEventAlreadyExistsError, type GroupedEvent } from '@castore/core';
+import {
+  type DynamoDBClient,
+  ScanCommand,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { EventStore, type GroupedEvent, isEventAlreadyExistsError } from '@castore/core';
 import { DynamoDBSingleTableEventStorageAdapter as ReferenceAdapter } from '@castore/event-storage-adapter-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
   DynamoDBSingleTableEventStorageAdapter,
+  type EventGroupCancelledError,
   eventGroupCancelledErrorCode,
   invalidEventGroupErrorCode,
-  type EventGroupCancelledError,
 } from '../../src/adapter/index.js';
 import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
 
@@ -51,7 +55,10 @@ describe('pushEventGroup', () => {
   it('writes every event of the group with one shared timestamp', async () => {
     const { eventGroup } = await push([
       ...groupOf('orders', [{ aggregateId: 'g1', version: 1 }]),
-      ...groupOf('users', [{ aggregateId: 'g1', version: 1 }, { aggregateId: 'g2', version: 1 }]),
+      ...groupOf('users', [
+        { aggregateId: 'g1', version: 1 },
+        { aggregateId: 'g2', version: 1 },
+      ]),
     ]);
     expect(eventGroup).toHaveLength(3);
     const timestamps = new Set(eventGroup.map(({ event }) => event.timestamp));
@@ -64,15 +71,26 @@ describe('pushEventGroup', () => {
   it('applies one explicit timestamp to every event of the group', async () => {
     const timestamp = '2024-05-01T10:00:00.000Z';
     const { eventGroup } = await push(
-      groupOf('ts', [{ aggregateId: 'a', version: 1 }, { aggregateId: 'b', version: 1, timestamp }, { aggregateId: 'c', version: 1 }]),
+      groupOf('ts', [
+        { aggregateId: 'a', version: 1 },
+        { aggregateId: 'b', version: 1, timestamp },
+        { aggregateId: 'c', version: 1 },
+      ]),
     );
-    expect(eventGroup.map(({ event }) => event.timestamp)).toEqual([timestamp, timestamp, timestamp]);
+    expect(eventGroup.map(({ event }) => event.timestamp)).toEqual([
+      timestamp,
+      timestamp,
+      timestamp,
+    ]);
     const [c] = (await adapter.getEvents('c', { eventStoreId: 'ts' })).events;
     expect(c?.timestamp).toBe(timestamp);
   });
 
   it('writes none of its events when the third one already exists, and names that event', async () => {
-    await adapter.pushEvent({ aggregateId: 'taken', version: 2, type: 'EXISTING' }, { eventStoreId: 'conflict' });
+    await adapter.pushEvent(
+      { aggregateId: 'taken', version: 2, type: 'EXISTING' },
+      { eventStoreId: 'conflict' },
+    );
     const error = await push(
       groupOf('conflict', [
         { aggregateId: 'free1', version: 1 },
@@ -87,7 +105,10 @@ describe('pushEventGroup', () => {
   });
 
   it('overwrites existing events with force', async () => {
-    await adapter.pushEvent({ aggregateId: 'forced', version: 1, type: 'OLD' }, { eventStoreId: 'force' });
+    await adapter.pushEvent(
+      { aggregateId: 'forced', version: 1, type: 'OLD' },
+      { eventStoreId: 'force' },
+    );
     await push(groupOf('force', [{ aggregateId: 'forced', version: 1 }]), { force: true });
     const { events } = await adapter.getEvents('forced', { eventStoreId: 'force' });
     expect(events.map((e) => e.type)).toEqual(['GROUPED']);
@@ -102,23 +123,36 @@ describe('pushEventGroup', () => {
 
     it('a group of 101 events', () =>
       expectRefused(
-        groupOf('big', Array.from({ length: 101 }, (_, i) => ({ aggregateId: `a${i}`, version: 1 }))),
+        groupOf(
+          'big',
+          Array.from({ length: 101 }, (_, i) => ({ aggregateId: `a${i}`, version: 1 })),
+        ),
         'TooManyEvents',
         'big#',
       ));
 
     it('the same event key twice', () =>
       expectRefused(
-        groupOf('dup', [{ aggregateId: 'x', version: 1 }, { aggregateId: 'y', version: 1 }, { aggregateId: 'x', version: 1 }]),
+        groupOf('dup', [
+          { aggregateId: 'x', version: 1 },
+          { aggregateId: 'y', version: 1 },
+          { aggregateId: 'x', version: 1 },
+        ]),
         'DuplicateEventKey',
         'dup#',
       ));
 
     it('events on adapters with different DynamoDB clients', async () => {
       const otherClient = makeDynamoDBClient();
-      const otherAdapter = new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: otherClient });
+      const otherAdapter = new DynamoDBSingleTableEventStorageAdapter({
+        tableName,
+        dynamoDBClient: otherClient,
+      });
       await expectRefused(
-        [...groupOf('clients', [{ aggregateId: 'x', version: 1 }]), ...groupOf('clients', [{ aggregateId: 'y', version: 1 }], otherAdapter)],
+        [
+          ...groupOf('clients', [{ aggregateId: 'x', version: 1 }]),
+          ...groupOf('clients', [{ aggregateId: 'y', version: 1 }], otherAdapter),
+        ],
         'DifferentDynamoDBClients',
         'clients#',
       );
@@ -139,21 +173,39 @@ describe('pushEventGroup', () => {
       expectRefused(
         [
           ...groupOf('foreign', [{ aggregateId: 'x', version: 1 }]),
-          ...groupOf('foreign', [{ aggregateId: 'y', version: 1 }], new ReferenceAdapter({ tableName, dynamoDBClient: client })),
+          ...groupOf(
+            'foreign',
+            [{ aggregateId: 'y', version: 1 }],
+            new ReferenceAdapter({ tableName, dynamoDBClient: client }),
+          ),
         ],
         'ForeignAdapter',
         'foreign#',
       ));
 
     it('an event grouped without its event store context', () =>
-      expectRefused([adapter.groupEvent({ aggregateId: 'x', version: 1, type: 'T' })], 'MissingContext', 'nocontext#'));
+      expectRefused(
+        [adapter.groupEvent({ aggregateId: 'x', version: 1, type: 'T' })],
+        'MissingContext',
+        'nocontext#',
+      ));
   });
 
   it('works through EventStore.pushEventGroup across two event stores', async () => {
     const eventTypes: never[] = [];
     const reducer = () => ({ aggregateId: 'x', version: 1 });
-    const first = new EventStore({ eventStoreId: 'first', eventTypes, reducer, eventStorageAdapter: adapter });
-    const second = new EventStore({ eventStoreId: 'second', eventTypes, reducer, eventStorageAdapter: adapter });
+    const first = new EventStore({
+      eventStoreId: 'first',
+      eventTypes,
+      reducer,
+      eventStorageAdapter: adapter,
+    });
+    const second = new EventStore({
+      eventStoreId: 'second',
+      eventTypes,
+      reducer,
+      eventStorageAdapter: adapter,
+    });
     await EventStore.pushEventGroup(
       first.groupEvent({ aggregateId: 'x', version: 1, type: 'T' } as never),
       second.groupEvent({ aggregateId: 'x', version: 1, type: 'T' } as never),
@@ -176,18 +228,44 @@ describe('pushEventGroup when DynamoDB cancels for another reason (injected: Dyn
     }) as unknown as DynamoDBClient;
 
   it('raises EventGroupCancelledError naming the conflicting event, never EventAlreadyExists', async () => {
-    const faulty = new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: cancellingClient(['None', 'TransactionConflict']) });
-    const error = (await push(groupOf('conflict2', [{ aggregateId: 'a', version: 1 }, { aggregateId: 'b', version: 3 }], faulty)).catch(
-      (e: unknown) => e,
-    )) as EventGroupCancelledError;
+    const faulty = new DynamoDBSingleTableEventStorageAdapter({
+      tableName,
+      dynamoDBClient: cancellingClient(['None', 'TransactionConflict']),
+    });
+    const error = (await push(
+      groupOf(
+        'conflict2',
+        [
+          { aggregateId: 'a', version: 1 },
+          { aggregateId: 'b', version: 3 },
+        ],
+        faulty,
+      ),
+    ).catch((e: unknown) => e)) as EventGroupCancelledError;
     expect(isEventAlreadyExistsError(error)).toBe(false);
     expect(error.code).toBe(eventGroupCancelledErrorCode);
-    expect(error.reasons).toEqual([{ eventIndex: 1, eventStoreId: 'conflict2', aggregateId: 'b', version: 3, reasonCode: 'TransactionConflict' }]);
+    expect(error.reasons).toEqual([
+      {
+        eventIndex: 1,
+        eventStoreId: 'conflict2',
+        aggregateId: 'b',
+        version: 3,
+        reasonCode: 'TransactionConflict',
+      },
+    ]);
   });
 
   it('raises EventGroupCancelledError on throttling', async () => {
-    const faulty = new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: cancellingClient(['ThrottlingError']) });
-    const error = await push(groupOf('throttled', [{ aggregateId: 'a', version: 1 }], faulty)).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: eventGroupCancelledErrorCode, reasons: [{ reasonCode: 'ThrottlingError', eventIndex: 0 }] });
+    const faulty = new DynamoDBSingleTableEventStorageAdapter({
+      tableName,
+      dynamoDBClient: cancellingClient(['ThrottlingError']),
+    });
+    const error = await push(
+      groupOf('throttled', [{ aggregateId: 'a', version: 1 }], faulty),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: eventGroupCancelledErrorCode,
+      reasons: [{ reasonCode: 'ThrottlingError', eventIndex: 0 }],
+    });
   });
 });

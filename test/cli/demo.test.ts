@@ -7,8 +7,12 @@ describe('castore-dynamodb-counter demo', () => {
     const { code, stdout, stderr } = await runCli(['demo', '--events', '2000']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^2000 events pushed and counted in [\d.]+ s: \d+ events\/s end to end\.$/m);
-    const rows = stdout.split('\n').filter((line) => /^│ \w+ +│/.test(line) && !line.includes('counter'));
+    expect(stdout).toMatch(
+      /^2000 events pushed and counted in [\d.]+ s: \d+ events\/s end to end\.$/m,
+    );
+    const rows = stdout
+      .split('\n')
+      .filter((line) => /^│ \w+ +│/.test(line) && !line.includes('counter'));
     expect(rows.length).toBeGreaterThan(10);
     for (const row of rows) {
       const [, , , counted, pushed, check] = row.split('│').map((cell) => cell.trim());
@@ -26,9 +30,15 @@ describe('castore-dynamodb-counter demo, interrupted', () => {
     let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     // Interrupt once it pushes.
-    for (let waited = 0; !stdout.includes('pushed') && waited < 60_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let waited = 0; !stdout.includes('pushed') && waited < 60_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     const javaPid = Number(
-      (await import('node:child_process')).execFileSync('pgrep', ['-P', String(child.pid), '-f', 'DynamoDBLocal.jar'], { encoding: 'utf8' }).trim().split('\n')[0],
+      (await import('node:child_process'))
+        .execFileSync('pgrep', ['-P', String(child.pid), '-f', 'DynamoDBLocal.jar'], {
+          encoding: 'utf8',
+        })
+        .trim()
+        .split('\n')[0],
     );
     expect(javaPid).toBeGreaterThan(0);
     child.kill('SIGINT');

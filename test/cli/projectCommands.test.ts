@@ -2,14 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { counters } from '../../src/cli/demo/counters.js';
-import { expectedCounts } from '../../src/cli/demo/expectedCounts.js';
 import { makeOrdersStore, makeUsersStore } from '../../src/cli/demo/eventStores.js';
-import { pushWorkload, type PushedEvent } from '../../src/cli/demo/pushWorkload.js';
+import { expectedCounts } from '../../src/cli/demo/expectedCounts.js';
+import { type PushedEvent, pushWorkload } from '../../src/cli/demo/pushWorkload.js';
 import { planWorkload } from '../../src/cli/demo/workloadPlan.js';
 import { CounterProjection, createCountsTable } from '../../src/counterProjection/index.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
@@ -25,7 +26,10 @@ const countersModule = 'src/cli/demo/counters.ts';
 beforeAll(async () => {
   client = makeDynamoDBClient();
   eventTable = await createTestEventTable(client);
-  const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: client });
+  const adapter = new DynamoDBSingleTableEventStorageAdapter({
+    tableName: eventTable,
+    dynamoDBClient: client,
+  });
   pushed = await pushWorkload({
     operations: planWorkload({ events: 3_000, seed: 7 }),
     stores: { orders: makeOrdersStore(adapter), users: makeUsersStore(adapter) },
@@ -44,26 +48,56 @@ const newCountsTable = async () => {
 
 /** Every counter key's count in the table against what was pushed: [] when all match. */
 const mismatches = async (countsTableName: string) => {
-  const projection = new CounterProjection({ dynamoDBClient: client, countsTableName, sourceEventStores: [makeOrdersStore(), makeUsersStore()], counters });
+  const projection = new CounterProjection({
+    dynamoDBClient: client,
+    countsTableName,
+    sourceEventStores: [makeOrdersStore(), makeUsersStore()],
+    counters,
+  });
   const expected = [...expectedCounts(counters, pushed).values()];
-  const actual = await projection.getCounts(expected.map(({ counterName, key }) => ({ counterName: counterName as 'upgrades', key })));
-  return expected.filter(({ count }, index) => actual[index] !== count).map((e, index) => ({ ...e, actual: actual[index] }));
+  const actual = await projection.getCounts(
+    expected.map(({ counterName, key }) => ({ counterName: counterName as 'upgrades', key })),
+  );
+  return expected
+    .filter(({ count }, index) => actual[index] !== count)
+    .map((e, index) => ({ ...e, actual: actual[index] }));
 };
 
 describe('rebuild', () => {
   it('reproduces the counts from the event table, also over counts a live projection already made', async () => {
     const countsTable = await newCountsTable();
     // Half counted already, as by a live projection: the rest must be added, nothing twice.
-    const partly = new CounterProjection({ dynamoDBClient: client, countsTableName: countsTable, sourceEventStores: [makeOrdersStore(), makeUsersStore()], counters });
+    const partly = new CounterProjection({
+      dynamoDBClient: client,
+      countsTableName: countsTable,
+      sourceEventStores: [makeOrdersStore(), makeUsersStore()],
+      counters,
+    });
     for (const message of pushed.slice(0, 1_500)) {
       for (const c of counters.filter((candidate) => candidate.listensTo(message))) {
         const { key, by, targetRef } = c.read(message);
-        await partly.increment({ counterName: c.name, key: key as string, by: by as number, targetRef: targetRef as string, timestamp: message.event.timestamp });
+        await partly.increment({
+          counterName: c.name,
+          key: key as string,
+          by: by as number,
+          targetRef: targetRef as string,
+          timestamp: message.event.timestamp,
+        });
       }
     }
     expect((await mismatches(countsTable)).length).toBeGreaterThan(0);
 
-    const { code, stdout, stderr } = await runCli(['rebuild', '--counters', countersModule, '--event-table', eventTable, '--counts-table', countsTable, '--endpoint', endpoint()]);
+    const { code, stdout, stderr } = await runCli([
+      'rebuild',
+      '--counters',
+      countersModule,
+      '--event-table',
+      eventTable,
+      '--counts-table',
+      countsTable,
+      '--endpoint',
+      endpoint(),
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/Rebuilt from 3000 events: \d+ increments applied, \d+ already counted/);
@@ -76,14 +110,30 @@ describe('run', () => {
     const countsTable = await newCountsTable();
     const checkpointTable = uniqueTableName('checkpoints');
     await createCheckpointTable({ dynamoDBClient: client, tableName: checkpointTable });
-    const args = ['run', '--counters', countersModule, '--event-table', eventTable, '--counts-table', countsTable, '--checkpoint-table', checkpointTable, '--batch-size', '50', '--endpoint', endpoint()];
+    const args = [
+      'run',
+      '--counters',
+      countersModule,
+      '--event-table',
+      eventTable,
+      '--counts-table',
+      countsTable,
+      '--checkpoint-table',
+      checkpointTable,
+      '--batch-size',
+      '50',
+      '--endpoint',
+      endpoint(),
+    ];
 
     const first = startCli(args);
     let firstOutput = '';
     first.stdout?.on('data', (chunk: Buffer) => (firstOutput += chunk.toString()));
     // Kill it as soon as it has checkpointed its first batch: mid-run, whatever the machine's speed.
     for (let waited = 0; waited < 60_000; waited += 10) {
-      const { Count = 0 } = await client.send(new ScanCommand({ TableName: checkpointTable, Select: 'COUNT' }));
+      const { Count = 0 } = await client.send(
+        new ScanCommand({ TableName: checkpointTable, Select: 'COUNT' }),
+      );
       if (Count > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -95,7 +145,11 @@ describe('run', () => {
     const second = startCli(args);
     let secondOutput = '';
     second.stdout?.on('data', (chunk: Buffer) => (secondOutput += chunk.toString()));
-    for (let waited = 0; waited < 60_000 && (await mismatches(countsTable)).length > 0; waited += 100) {
+    for (
+      let waited = 0;
+      waited < 60_000 && (await mismatches(countsTable)).length > 0;
+      waited += 100
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(await mismatches(countsTable)).toEqual([]);
@@ -118,7 +172,23 @@ describe('mistakes a user can make end with one clear line and a non-zero exit',
   };
 
   it('an unknown table', () =>
-    expectOneLine(['counts', 'get', '--counters', countersModule, '--counts-table', 'no-such-table', '--counter', 'upgrades', '--key', 'all', '--endpoint', endpoint()], /no-such-table|non-existent table.*tables create/i));
+    expectOneLine(
+      [
+        'counts',
+        'get',
+        '--counters',
+        countersModule,
+        '--counts-table',
+        'no-such-table',
+        '--counter',
+        'upgrades',
+        '--key',
+        'all',
+        '--endpoint',
+        endpoint(),
+      ],
+      /no-such-table|non-existent table.*tables create/i,
+    ));
 
   it('an endpoint nothing listens on', async () => {
     const port = await new Promise<number>((resolve) => {
@@ -127,15 +197,60 @@ describe('mistakes a user can make end with one clear line and a non-zero exit',
         server.close(() => resolve(free));
       });
     });
-    await expectOneLine(['tables', 'create', '--event-table', 'a', '--counts-table', 'b', '--checkpoint-table', 'c', '--endpoint', `http://127.0.0.1:${port}`], /Cannot reach DynamoDB at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    await expectOneLine(
+      [
+        'tables',
+        'create',
+        '--event-table',
+        'a',
+        '--counts-table',
+        'b',
+        '--checkpoint-table',
+        'c',
+        '--endpoint',
+        `http://127.0.0.1:${port}`,
+      ],
+      /Cannot reach DynamoDB at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+    );
   });
 
-  it('an endpoint that is not a URL', () => expectOneLine(['tables', 'create', '--event-table', 'a', '--counts-table', 'b', '--checkpoint-table', 'c', '--endpoint', 'localhost:8000'], /Invalid --endpoint "localhost:8000"/));
+  it('an endpoint that is not a URL', () =>
+    expectOneLine(
+      [
+        'tables',
+        'create',
+        '--event-table',
+        'a',
+        '--counts-table',
+        'b',
+        '--checkpoint-table',
+        'c',
+        '--endpoint',
+        'localhost:8000',
+      ],
+      /Invalid --endpoint "localhost:8000"/,
+    ));
 
   it('a counters module that does not export counters', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'counters-'));
     writeFileSync(join(folder, 'bad.mjs'), 'export const nothing = 1;\n');
-    await expectOneLine(['counts', 'get', '--counters', join(folder, 'bad.mjs'), '--counts-table', 'x', '--counter', 'c', '--key', 'k', '--endpoint', endpoint()], /does not export `counters`/);
+    await expectOneLine(
+      [
+        'counts',
+        'get',
+        '--counters',
+        join(folder, 'bad.mjs'),
+        '--counts-table',
+        'x',
+        '--counter',
+        'c',
+        '--key',
+        'k',
+        '--endpoint',
+        endpoint(),
+      ],
+      /does not export `counters`/,
+    );
   });
 
   it('a port already taken by another server', async () => {
@@ -143,12 +258,19 @@ describe('mistakes a user can make end with one clear line and a non-zero exit',
     await new Promise((resolve) => taken.once('listening', resolve));
     const { port } = taken.address() as { port: number };
     try {
-      await expectOneLine(['demo', '--events', '10', '--port', String(port)], /DynamoDB Local exited before it was ready: its port is already in use/);
+      await expectOneLine(
+        ['demo', '--events', '10', '--port', String(port)],
+        /DynamoDB Local exited before it was ready: its port is already in use/,
+      );
     } finally {
       taken.close();
     }
   });
 
   it('no Java on the machine', () =>
-    expectOneLine(['demo', '--events', '10'], /Java was not found.*apt-get install openjdk-17-jre-headless/, { ...process.env, PATH: mkdtempSync(join(tmpdir(), 'empty-path-')) }));
+    expectOneLine(
+      ['demo', '--events', '10'],
+      /Java was not found.*apt-get install openjdk-17-jre-headless/,
+      { ...process.env, PATH: mkdtempSync(join(tmpdir(), 'empty-path-')) },
+    ));
 });

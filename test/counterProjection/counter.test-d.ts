@@ -1,3 +1,4 @@
+// Each `prettier-ignore` keeps a type error on the line right after its @ts-expect-error.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expectTypeOf, it } from 'vitest';
 
@@ -5,7 +6,10 @@ import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { makeOrdersStore, makeUsersStore } from '../support/eventStores.js';
 
-const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: 't', dynamoDBClient: new DynamoDBClient({}) });
+const adapter = new DynamoDBSingleTableEventStorageAdapter({
+  tableName: 't',
+  dynamoDBClient: new DynamoDBClient({}),
+});
 const ordersStore = makeOrdersStore(adapter);
 const usersStore = makeUsersStore(adapter);
 
@@ -17,7 +21,11 @@ describe('counters are typed from the event stores they read', () => {
       eventTypes: ['ORDER_PLACED'],
       key: (event) => {
         expectTypeOf(event.type).toEqualTypeOf<'ORDER_PLACED'>();
-        expectTypeOf(event.payload).toEqualTypeOf<{ customerId: string; country: string; quantity: number }>();
+        expectTypeOf(event.payload).toEqualTypeOf<{
+          customerId: string;
+          country: string;
+          quantity: number;
+        }>();
         return event.payload.country;
       },
       by: (event) => event.payload.quantity,
@@ -26,12 +34,16 @@ describe('counters are typed from the event stores they read', () => {
 
   it('refuses what does not fit at compile time', () => {
     void (() => {
+      // prettier-ignore
       // @ts-expect-error USER_SIGNED_UP is not an event type of the orders store
       counter({ name: 'x', eventStore: ordersStore, eventTypes: ['USER_SIGNED_UP'], key: () => 'k' });
+      // prettier-ignore
       // @ts-expect-error ORDER_CANCELLED has no payload to read
       counter({ name: 'x', eventStore: ordersStore, eventTypes: ['ORDER_CANCELLED'], key: (event) => event.payload.country });
+      // prettier-ignore
       // @ts-expect-error the key must be a string
       counter({ name: 'x', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (event) => event.payload.quantity });
+      // prettier-ignore
       // @ts-expect-error no such window
       counter({ name: 'x', eventStore: ordersStore, key: () => 'k', windows: ['week'] });
     });
@@ -46,12 +58,14 @@ describe('counters are typed from the event stores they read', () => {
     });
     void (() => {
       void projection.getCount('placed', 'all');
+      // prettier-ignore
       // @ts-expect-error no counter of that name
       void projection.getCount('shipped', 'all');
       new CounterProjection({
         dynamoDBClient: new DynamoDBClient({}),
         countsTableName: 'counts',
         sourceEventStores: [ordersStore],
+        // prettier-ignore
         // @ts-expect-error the users store is not a source of this projection
         counters: [counter({ name: 'signups', eventStore: usersStore, key: () => 'all' })],
       });

@@ -4,8 +4,12 @@ import type { EventDetail } from '@castore/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { counter, CounterProjection, createCountsTable, toBucket } from '../../src/counterProjection/index.js';
+import {
+  counter,
+  CounterProjection,
+  createCountsTable,
+  toBucket,
+} from '../../src/counterProjection/index.js';
 import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 import { makeOrdersStore, makeUsersStore } from '../support/eventStores.js';
 import { withTransactionFaults } from '../support/faultyClient.js';
@@ -18,15 +22,38 @@ beforeAll(() => {
 afterAll(() => client.destroy());
 
 // Stores only lend their event types here: records are built in the adapter's layout.
-const unusedAdapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: 'unused', dynamoDBClient: {} as DynamoDBClient });
-const ordersStore = makeOrdersStore(unusedAdapter);
-const usersStore = makeUsersStore(unusedAdapter);
+const ordersStore = makeOrdersStore();
+const usersStore = makeUsersStore();
 
 const counters = [
-  counter({ name: 'byCountry', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (e) => e.payload.country, windows: ['hour'] }),
-  counter({ name: 'items', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (e) => e.payload.country, by: (e) => e.payload.quantity }),
-  counter({ name: 'open', eventStore: ordersStore, key: () => 'all', by: (e) => (e.type === 'ORDER_PLACED' ? 1 : e.type === 'ORDER_CANCELLED' ? -1 : 0) }),
-  counter({ name: 'signups', eventStore: usersStore, eventTypes: ['USER_SIGNED_UP'], key: (e) => e.payload.plan, windows: ['minute', 'day'], refShards: 3 }),
+  counter({
+    name: 'byCountry',
+    eventStore: ordersStore,
+    eventTypes: ['ORDER_PLACED'],
+    key: (e) => e.payload.country,
+    windows: ['hour'],
+  }),
+  counter({
+    name: 'items',
+    eventStore: ordersStore,
+    eventTypes: ['ORDER_PLACED'],
+    key: (e) => e.payload.country,
+    by: (e) => e.payload.quantity,
+  }),
+  counter({
+    name: 'open',
+    eventStore: ordersStore,
+    key: () => 'all',
+    by: (e) => (e.type === 'ORDER_PLACED' ? 1 : e.type === 'ORDER_CANCELLED' ? -1 : 0),
+  }),
+  counter({
+    name: 'signups',
+    eventStore: usersStore,
+    eventTypes: ['USER_SIGNED_UP'],
+    key: (e) => e.payload.plan,
+    windows: ['minute', 'day'],
+    refShards: 3,
+  }),
 ];
 
 const projectionOn = (dynamoDBClient: DynamoDBClient, countsTableName: string) =>
@@ -46,8 +73,18 @@ const eventArbitrary = fc.oneof(
     aggregate: fc.integer({ min: 0, max: 5 }),
     minute: fc.integer({ min: 0, max: 180 }),
     detail: fc.oneof(
-      fc.record({ type: fc.constant('ORDER_PLACED' as const), payload: fc.record({ customerId: fc.constant('c'), country: fc.constantFrom('FR', 'DE', 'E#S'), quantity: fc.integer({ min: -3, max: 9 }) }) }),
-      fc.record({ type: fc.constant('ORDER_SHIPPED' as const), payload: fc.record({ carrier: fc.constant('ups') }) }),
+      fc.record({
+        type: fc.constant('ORDER_PLACED' as const),
+        payload: fc.record({
+          customerId: fc.constant('c'),
+          country: fc.constantFrom('FR', 'DE', 'E#S'),
+          quantity: fc.integer({ min: -3, max: 9 }),
+        }),
+      }),
+      fc.record({
+        type: fc.constant('ORDER_SHIPPED' as const),
+        payload: fc.record({ carrier: fc.constant('ups') }),
+      }),
       fc.record({ type: fc.constant('ORDER_CANCELLED' as const) }),
     ),
   }),
@@ -56,15 +93,25 @@ const eventArbitrary = fc.oneof(
     aggregate: fc.integer({ min: 0, max: 5 }),
     minute: fc.integer({ min: 0, max: 180 }),
     detail: fc.oneof(
-      fc.record({ type: fc.constant('USER_SIGNED_UP' as const), payload: fc.record({ plan: fc.constantFrom('free' as const, 'pro' as const) }) }),
+      fc.record({
+        type: fc.constant('USER_SIGNED_UP' as const),
+        payload: fc.record({ plan: fc.constantFrom('free' as const, 'pro' as const) }),
+      }),
       fc.record({ type: fc.constant('USER_UPGRADED' as const), payload: fc.constant({}) }),
     ),
   }),
 );
 
-type GeneratedEvent = { eventStoreId: string; aggregate: number; minute: number; detail: { type: string; payload?: unknown } };
+type GeneratedEvent = {
+  eventStoreId: string;
+  aggregate: number;
+  minute: number;
+  detail: { type: string; payload?: unknown };
+};
 
-const toStream = (generated: GeneratedEvent[]): { records: StreamsApiRecord[]; messages: { eventStoreId: string; event: EventDetail }[] } => {
+const toStream = (
+  generated: GeneratedEvent[],
+): { records: StreamsApiRecord[]; messages: { eventStoreId: string; event: EventDetail }[] } => {
   const versions = new Map<string, number>();
   const messages = generated.map(({ eventStoreId, aggregate, minute, detail }) => {
     const aggregateId = `agg-${aggregate}`;
@@ -73,7 +120,9 @@ const toStream = (generated: GeneratedEvent[]): { records: StreamsApiRecord[]; m
     const timestamp = new Date(Date.UTC(2024, 0, 1, 23) + minute * 60_000).toISOString();
     return { eventStoreId, event: { aggregateId, version, timestamp, ...detail } as EventDetail };
   });
-  const records = messages.map(({ eventStoreId, event }, index) => insertRecord(eventStoreId, event, sequenceNumberOf(index)));
+  const records = messages.map(({ eventStoreId, event }, index) =>
+    insertRecord(eventStoreId, event, sequenceNumberOf(index)),
+  );
   return { records, messages };
 };
 
@@ -87,8 +136,15 @@ const modelCounts = (messages: { eventStoreId: string; event: EventDetail }[]) =
       if (!c.listensTo(message)) continue;
       const { key, by, targetRef } = c.read(message);
       add(JSON.stringify([c.name, key]), by as number);
-      for (const window of c.windows) add(JSON.stringify([c.name, key, window, toBucket(window, message.event.timestamp)]), by as number);
-      refs.set(JSON.stringify([c.name, key]), (refs.get(JSON.stringify([c.name, key])) ?? new Set()).add(targetRef as string));
+      for (const window of c.windows)
+        add(
+          JSON.stringify([c.name, key, window, toBucket(window, message.event.timestamp)]),
+          by as number,
+        );
+      refs.set(
+        JSON.stringify([c.name, key]),
+        (refs.get(JSON.stringify([c.name, key])) ?? new Set()).add(targetRef as string),
+      );
     }
   }
   return { counts, refs };
@@ -117,10 +173,15 @@ const shuffled = <T>(items: T[], seed: number): T[] => {
 };
 
 /** A redelivered, re-split, reordered, partly duplicated batch, processed by a client that may fail. */
-const chaoticDelivery = async (records: StreamsApiRecord[], delivery: Delivery, tableName: string) => {
+const chaoticDelivery = async (
+  records: StreamsApiRecord[],
+  delivery: Delivery,
+  tableName: string,
+) => {
   const start = delivery.start % records.length;
   let batch = records.slice(start, start + delivery.size);
-  if (delivery.duplicateFrom !== undefined) batch = [...batch, ...batch.slice(delivery.duplicateFrom % batch.length)];
+  if (delivery.duplicateFrom !== undefined)
+    batch = [...batch, ...batch.slice(delivery.duplicateFrom % batch.length)];
   if (delivery.shuffleSeed !== undefined) batch = shuffled(batch, delivery.shuffleSeed);
   const faulty = withTransactionFaults(client, {
     before: new Set(delivery.faultBefore === undefined ? [] : [delivery.faultBefore]),
@@ -130,7 +191,11 @@ const chaoticDelivery = async (records: StreamsApiRecord[], delivery: Delivery, 
 };
 
 /** Lambda's way at the end: in order, resuming from each reported record, until all is committed. */
-const deliverInOrder = async (records: StreamsApiRecord[], batchSize: number, tableName: string) => {
+const deliverInOrder = async (
+  records: StreamsApiRecord[],
+  batchSize: number,
+  tableName: string,
+) => {
   const projection = projectionOn(client, tableName);
   let position = 0;
   for (let rounds = 0; position < records.length; rounds++) {
@@ -138,14 +203,25 @@ const deliverInOrder = async (records: StreamsApiRecord[], batchSize: number, ta
     const batch = records.slice(position, position + batchSize);
     const { batchItemFailures } = await projection.processRecords(batch);
     const failed = batchItemFailures[0]?.itemIdentifier;
-    position = failed === undefined ? position + batch.length : records.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
+    position =
+      failed === undefined
+        ? position + batch.length
+        : records.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
   }
 };
 
 const readTable = async (tableName: string, model: ReturnType<typeof modelCounts>) => {
   const projection = projectionOn(client, tableName);
-  const ids = [...model.counts.keys()].map((id) => JSON.parse(id) as [string, string, ('minute' | 'hour' | 'day')?, string?]);
-  const values = await projection.getCounts(ids.map(([counterName, key, window, bucket]) => ({ counterName: counterName as 'open', key, ...(window !== undefined ? { window, bucket } : {}) })));
+  const ids = [...model.counts.keys()].map(
+    (id) => JSON.parse(id) as [string, string, ('minute' | 'hour' | 'day')?, string?],
+  );
+  const values = await projection.getCounts(
+    ids.map(([counterName, key, window, bucket]) => ({
+      counterName: counterName as 'open',
+      key,
+      ...(window !== undefined ? { window, bucket } : {}),
+    })),
+  );
   const counts = new Map(ids.map((id, index) => [JSON.stringify(id), values[index]]));
   const refs = new Map<string, { targetRefs: string[]; sum: number }>();
   for (const id of model.refs.keys()) {
@@ -153,11 +229,17 @@ const readTable = async (tableName: string, model: ReturnType<typeof modelCounts
     const listed: { targetRef: string; by: number }[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await projection.listCountedRefs(counterName as 'open', key, { limit: 7, ...(pageToken !== undefined ? { pageToken } : {}) });
+      const page = await projection.listCountedRefs(counterName as 'open', key, {
+        limit: 7,
+        ...(pageToken !== undefined ? { pageToken } : {}),
+      });
       listed.push(...page.refs);
       pageToken = page.nextPageToken;
     } while (pageToken !== undefined);
-    refs.set(id, { targetRefs: listed.map((r) => r.targetRef).sort(), sum: listed.reduce((s, r) => s + r.by, 0) });
+    refs.set(id, {
+      targetRefs: listed.map((r) => r.targetRef).sort(),
+      sum: listed.reduce((s, r) => s + r.by, 0),
+    });
   }
   return { counts, refs };
 };

@@ -1,9 +1,12 @@
-import { TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 import type { EventDetail } from '@castore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import {
   counter,
   CounterProjection,
@@ -23,21 +26,49 @@ beforeAll(() => {
 });
 afterAll(() => client.destroy());
 
-const ordersStore = makeOrdersStore(new DynamoDBSingleTableEventStorageAdapter({ tableName: 'unused', dynamoDBClient: {} as DynamoDBClient }));
-const placed = (index: number, payload: Record<string, unknown> = { customerId: 'c', country: 'FR', quantity: 2 }) =>
-  insertRecord('orders', { aggregateId: `o${index}`, version: 1, type: 'ORDER_PLACED', timestamp: '2024-01-01T00:00:00.000Z', payload } as EventDetail, sequenceNumberOf(index));
+const ordersStore = makeOrdersStore();
+const placed = (
+  index: number,
+  payload: Record<string, unknown> = { customerId: 'c', country: 'FR', quantity: 2 },
+) =>
+  insertRecord(
+    'orders',
+    {
+      aggregateId: `o${index}`,
+      version: 1,
+      type: 'ORDER_PLACED',
+      timestamp: '2024-01-01T00:00:00.000Z',
+      payload,
+    } as EventDetail,
+    sequenceNumberOf(index),
+  );
 
-const setUp = async (options: { dynamoDBClient?: DynamoDBClient; refShards?: number; countsTableName?: string } = {}) => {
+const setUp = async (
+  options: { dynamoDBClient?: DynamoDBClient; refShards?: number; countsTableName?: string } = {},
+) => {
   const countsTableName = options.countsTableName ?? uniqueTableName('counts');
-  if (options.countsTableName === undefined) await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+  if (options.countsTableName === undefined)
+    await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
   const logged: unknown[][] = [];
   const projection = new CounterProjection({
     dynamoDBClient: options.dynamoDBClient ?? client,
     countsTableName,
     sourceEventStores: [ordersStore],
     counters: [
-      counter({ name: 'orders', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (e) => e.payload.country, ...(options.refShards !== undefined ? { refShards: options.refShards } : {}) }),
-      counter({ name: 'items', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: () => 'all', by: (e) => e.payload.quantity }),
+      counter({
+        name: 'orders',
+        eventStore: ordersStore,
+        eventTypes: ['ORDER_PLACED'],
+        key: (e) => e.payload.country,
+        ...(options.refShards !== undefined ? { refShards: options.refShards } : {}),
+      }),
+      counter({
+        name: 'items',
+        eventStore: ordersStore,
+        eventTypes: ['ORDER_PLACED'],
+        key: () => 'all',
+        by: (e) => e.payload.quantity,
+      }),
     ],
     retry: { maxAttempts: 3, baseDelayMs: 1 },
     logger: { error: (...args: unknown[]) => logged.push(args) },
@@ -46,7 +77,11 @@ const setUp = async (options: { dynamoDBClient?: DynamoDBClient; refShards?: num
 };
 
 const withImage = (record: StreamsApiRecord, change: Record<string, unknown>): StreamsApiRecord => {
-  const image = Object.fromEntries(Object.entries({ ...record.dynamodb?.NewImage, ...change }).filter(([, value]) => value !== undefined));
+  const image = Object.fromEntries(
+    Object.entries({ ...record.dynamodb?.NewImage, ...change }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
   return { ...record, dynamodb: { ...record.dynamodb, NewImage: image as never } };
 };
 
@@ -58,8 +93,16 @@ describe('a malformed record in a batch', () => {
     ['a fractional version', { version: { N: '2.5' } }, invalidStreamRecordErrorCode],
     ['no aggregate id', { aggregateId: undefined }, invalidStreamRecordErrorCode],
     ['no timestamp', { timestamp: undefined }, invalidStreamRecordErrorCode],
-    ['a payload the counter cannot key (country missing)', { payload: { M: { customerId: { S: 'c' }, quantity: { N: '1' } } } }, invalidIncrementErrorCode],
-    ['a payload whose increment is not an integer', { payload: { M: { customerId: { S: 'c' }, country: { S: 'FR' }, quantity: { N: '1.5' } } } }, invalidIncrementErrorCode],
+    [
+      'a payload the counter cannot key (country missing)',
+      { payload: { M: { customerId: { S: 'c' }, quantity: { N: '1' } } } },
+      invalidIncrementErrorCode,
+    ],
+    [
+      'a payload whose increment is not an integer',
+      { payload: { M: { customerId: { S: 'c' }, country: { S: 'FR' }, quantity: { N: '1.5' } } } },
+      invalidIncrementErrorCode,
+    ],
   ])('with %s is reported, logged with its reason, and never counted', async (_, change, code) => {
     const { projection, logged } = await setUp();
     const records = [placed(0), placed(1), withImage(placed(2), change), placed(3)];
@@ -71,7 +114,12 @@ describe('a malformed record in a batch', () => {
     expect(logged).toHaveLength(1);
     expect(String(logged[0]?.[0])).toContain(sequenceNumberOf(2));
     // Everything before it is committed; it and what follows are not.
-    expect(await projection.getCounts([{ counterName: 'orders', key: 'FR' }, { counterName: 'items', key: 'all' }])).toEqual([2, 4]);
+    expect(
+      await projection.getCounts([
+        { counterName: 'orders', key: 'FR' },
+        { counterName: 'items', key: 'all' },
+      ]),
+    ).toEqual([2, 4]);
   });
 });
 
@@ -84,8 +132,14 @@ describe('DynamoDB refusing transactions (injected: DynamoDB Local cannot produc
           ? Reflect.get(target, property, receiver)
           : async (command: unknown) => {
               if (command instanceof TransactWriteItemsCommand && calls++ < refusals) {
-                const reasons = (command.input.TransactItems ?? []).map((_, index) => ({ Code: codes[index % codes.length] }));
-                throw new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: reasons });
+                const reasons = (command.input.TransactItems ?? []).map((_, index) => ({
+                  Code: codes[index % codes.length],
+                }));
+                throw new TransactionCanceledException({
+                  message: 'cancelled',
+                  $metadata: {},
+                  CancellationReasons: reasons,
+                });
               }
               return target.send(command as never);
             },
@@ -93,7 +147,9 @@ describe('DynamoDB refusing transactions (injected: DynamoDB Local cannot produc
   };
 
   it('retries conflicts and throttling with backoff, then counts once', async () => {
-    const { projection } = await setUp({ dynamoDBClient: refusing(['None', 'TransactionConflict', 'ThrottlingError'], 2) });
+    const { projection } = await setUp({
+      dynamoDBClient: refusing(['None', 'TransactionConflict', 'ThrottlingError'], 2),
+    });
     const result = await projection.processRecords([placed(0), placed(1)]);
     expect(result.batchItemFailures).toEqual([]);
     expect(await projection.getCount('orders', 'FR')).toBe(2);
@@ -102,7 +158,10 @@ describe('DynamoDB refusing transactions (injected: DynamoDB Local cannot produc
   it('reports the batch past the retry budget, writes nothing, and counts it all on redelivery', async () => {
     const countsTableName = uniqueTableName('counts');
     await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
-    const failing = await setUp({ dynamoDBClient: refusing(['TransactionConflict'], 3), countsTableName });
+    const failing = await setUp({
+      dynamoDBClient: refusing(['TransactionConflict'], 3),
+      countsTableName,
+    });
     const records = [placed(0), placed(1), placed(2)];
     const result = await failing.projection.processRecords(records);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberOf(0) }]);
@@ -124,7 +183,11 @@ describe('refShards', () => {
 
     const after = await setUp({ countsTableName, refShards: 16 });
     const result = await after.projection.processRecords([placed(0), placed(1)]);
-    expect(result.error).toMatchObject({ code: counterShardsChangedErrorCode, counterName: 'orders', refShards: 16 });
+    expect(result.error).toMatchObject({
+      code: counterShardsChangedErrorCode,
+      counterName: 'orders',
+      refShards: 16,
+    });
     expect(await after.projection.getCount('orders', 'FR')).toBe(1);
   });
 });

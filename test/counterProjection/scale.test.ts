@@ -1,12 +1,15 @@
-import { GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { EventDetail } from '@castore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { counter, CounterProjection, createCountsTable } from '../../src/counterProjection/index.js';
+import {
+  counter,
+  CounterProjection,
+  createCountsTable,
+} from '../../src/counterProjection/index.js';
+import { itemSize } from '../../src/shared/itemSize.js';
 import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
-import { itemSize } from '../../src/shared/itemSize.js';
 import { insertRecord, sequenceNumberOf } from '../support/records.js';
 
 let client: DynamoDBClient;
@@ -15,13 +18,24 @@ beforeAll(() => {
 });
 afterAll(() => client.destroy());
 
-const ordersStore = makeOrdersStore(new DynamoDBSingleTableEventStorageAdapter({ tableName: 'unused', dynamoDBClient: {} as DynamoDBClient }));
-const hotCounter = counter({ name: 'placed', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (e) => e.payload.country });
+const ordersStore = makeOrdersStore();
+const hotCounter = counter({
+  name: 'placed',
+  eventStore: ordersStore,
+  eventTypes: ['ORDER_PLACED'],
+  key: (e) => e.payload.country,
+});
 
 const placedRecords = (from: number, count: number, country = 'FR') =>
   Array.from({ length: count }, (_, offset) => {
     const index = from + offset;
-    const event = { aggregateId: `o${index}`, version: 1, type: 'ORDER_PLACED', timestamp: '2024-01-01T00:00:00.000Z', payload: { customerId: 'c', country, quantity: 1 } } as EventDetail;
+    const event = {
+      aggregateId: `o${index}`,
+      version: 1,
+      type: 'ORDER_PLACED',
+      timestamp: '2024-01-01T00:00:00.000Z',
+      payload: { customerId: 'c', country, quantity: 1 },
+    } as EventDetail;
     return insertRecord('orders', event, sequenceNumberOf(index));
   });
 
@@ -30,7 +44,12 @@ const makeProjection = async () => {
   await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
   return {
     countsTableName,
-    projection: new CounterProjection({ dynamoDBClient: client, countsTableName, sourceEventStores: [ordersStore], counters: [hotCounter] }),
+    projection: new CounterProjection({
+      dynamoDBClient: client,
+      countsTableName,
+      sourceEventStores: [ordersStore],
+      counters: [hotCounter],
+    }),
   };
 };
 
@@ -38,12 +57,22 @@ describe('a hot counter', () => {
   it('keeps its item the same size after 20,000 increments: refs live in their own items', async () => {
     const { projection, countsTableName } = await makeProjection();
     const readTotal = async () =>
-      (await client.send(new GetItemCommand({ TableName: countsTableName, Key: { pk: { S: 'T#placed#FR' }, sk: { S: 'total' } }, ConsistentRead: true }))).Item ?? {};
+      (
+        await client.send(
+          new GetItemCommand({
+            TableName: countsTableName,
+            Key: { pk: { S: 'T#placed#FR' }, sk: { S: 'total' } },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item ?? {};
 
     expect((await projection.processRecords(placedRecords(0, 100))).batchItemFailures).toEqual([]);
     const after100 = await readTotal();
     for (let from = 100; from < 20_000; from += 1_000) {
-      const { batchItemFailures } = await projection.processRecords(placedRecords(from, Math.min(1_000, 20_000 - from)));
+      const { batchItemFailures } = await projection.processRecords(
+        placedRecords(from, Math.min(1_000, 20_000 - from)),
+      );
       expect(batchItemFailures).toEqual([]);
     }
     const after20000 = await readTotal();
@@ -54,7 +83,13 @@ describe('a hot counter', () => {
     expect(itemSize(after20000) - itemSize(after100)).toBeLessThanOrEqual(1);
     expect(itemSize(after20000)).toBeLessThan(100);
     // The counter's partition holds the counter alone.
-    const partition = await client.send(new QueryCommand({ TableName: countsTableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'T#placed#FR' } } }));
+    const partition = await client.send(
+      new QueryCommand({
+        TableName: countsTableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'T#placed#FR' } },
+      }),
+    );
     expect(partition.Count).toBe(1);
   });
 
@@ -64,7 +99,10 @@ describe('a hot counter', () => {
     const seen: string[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await projection.listCountedRefs('placed', 'DE', { limit: 45, ...(pageToken !== undefined ? { pageToken } : {}) });
+      const page = await projection.listCountedRefs('placed', 'DE', {
+        limit: 45,
+        ...(pageToken !== undefined ? { pageToken } : {}),
+      });
       expect(page.refs.length).toBeLessThanOrEqual(45);
       seen.push(...page.refs.map((ref) => ref.targetRef));
       pageToken = page.nextPageToken;
@@ -75,9 +113,16 @@ describe('a hot counter', () => {
   it('counts each event once when 8 invocations process the same batch at once', async () => {
     const { projection } = await makeProjection();
     const batch = [...placedRecords(0, 300, 'FR'), ...placedRecords(300, 200, 'DE')];
-    const results = await Promise.all(Array.from({ length: 8 }, () => projection.processRecords(batch)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => projection.processRecords(batch)),
+    );
     expect(results.map((r) => r.batchItemFailures)).toEqual(Array.from({ length: 8 }, () => []));
-    expect(await projection.getCounts([{ counterName: 'placed', key: 'FR' }, { counterName: 'placed', key: 'DE' }])).toEqual([300, 200]);
+    expect(
+      await projection.getCounts([
+        { counterName: 'placed', key: 'FR' },
+        { counterName: 'placed', key: 'DE' },
+      ]),
+    ).toEqual([300, 200]);
     const counted = results.reduce((sum, r) => sum + r.stats.counted, 0);
     const duplicates = results.reduce((sum, r) => sum + r.stats.duplicates, 0);
     expect(counted).toBe(500);

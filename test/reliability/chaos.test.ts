@@ -1,13 +1,18 @@
 import { describe, expect, inject, it } from 'vitest';
 
-import { consumerDeath, serverDeath, twoRunners } from '../../chaos/scenarios/processDeaths.js';
 import { redelivery, throttling } from '../../chaos/scenarios/inProcess.js';
+import { consumerDeath, serverDeath, twoRunners } from '../../chaos/scenarios/processDeaths.js';
 import { writeRaces } from '../../chaos/scenarios/writeRaces.js';
 import type { Verdict } from '../../chaos/verify.js';
 
 /** Short versions of `npm run chaos`: the same scenarios, smaller. */
 const expectNothingLost = (verdict: Verdict) => {
-  expect(verdict).toMatchObject({ lostAcknowledged: 0, partialGroups: 0, countMismatches: 0, versionGaps: 0 });
+  expect(verdict).toMatchObject({
+    lostAcknowledged: 0,
+    partialGroups: 0,
+    countMismatches: 0,
+    versionGaps: 0,
+  });
   expect(verdict.stored).toBeGreaterThan(0);
   expect(verdict.countedRefs).toBe(verdict.expectedRefs);
 };
@@ -21,7 +26,11 @@ describe('chaos, short versions', () => {
   }, 300_000);
 
   it('the runner killed with SIGKILL twice and restarted: counts exact', async () => {
-    const verdict = await consumerDeath({ endpoint: inject('dynamoDBEndpoint'), events: 1_500, kills: 2 });
+    const verdict = await consumerDeath({
+      endpoint: inject('dynamoDBEndpoint'),
+      events: 1_500,
+      kills: 2,
+    });
     expectNothingLost(verdict);
     expect(verdict.stored).toBe(verdict.pushed);
   }, 300_000);
@@ -37,14 +46,29 @@ describe('chaos, short versions', () => {
   }, 300_000);
 
   it('half of the calls throttled or conflicting: what fails past the retries reaches the dead letter, and nothing vanishes', async () => {
-    const verdict = await throttling({ endpoint: inject('dynamoDBEndpoint'), events: 800, failureShare: 0.5 });
+    const verdict = await throttling({
+      endpoint: inject('dynamoDBEndpoint'),
+      events: 800,
+      failureShare: 0.5,
+    });
     expectNothingLost(verdict);
     expect(verdict.faults).toBeGreaterThan(5);
     expect(verdict.deadLettered).toBeGreaterThan(0);
   }, 300_000);
 
   it('64 writers racing on the same aggregates: no version lost or overwritten, versions contiguous', async () => {
-    const verdict = await writeRaces({ endpoint: inject('dynamoDBEndpoint'), writers: 64, pushesPerWriter: 4, aggregates: 4 });
-    expect(verdict).toMatchObject({ pushed: 256, acknowledged: 256, stored: 256, lostAcknowledged: 0, versionGaps: 0 });
+    const verdict = await writeRaces({
+      endpoint: inject('dynamoDBEndpoint'),
+      writers: 64,
+      pushesPerWriter: 4,
+      aggregates: 4,
+    });
+    expect(verdict).toMatchObject({
+      pushed: 256,
+      acknowledged: 256,
+      stored: 256,
+      lostAcknowledged: 0,
+      versionGaps: 0,
+    });
   }, 300_000);
 });

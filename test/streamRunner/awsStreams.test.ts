@@ -22,19 +22,24 @@ const setUp = async () => {
   const checkpointTableName = uniqueTableName('checkpoints');
   await createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName });
   const handled: string[] = [];
-  const run = async (options: { startingPosition?: 'TRIM_HORIZON' | 'LATEST'; client?: DynamoDBClient } = {}) => {
+  const run = async (
+    options: { startingPosition?: 'TRIM_HORIZON' | 'LATEST'; client?: DynamoDBClient } = {},
+  ) => {
     const { runner, gaps } = simulatedRunner({
       stream,
       dynamoDBClient: options.client ?? dynamoDBClient,
       tableName,
       checkpointTableName,
-      ...(options.startingPosition !== undefined ? { startingPosition: options.startingPosition } : {}),
+      ...(options.startingPosition !== undefined
+        ? { startingPosition: options.startingPosition }
+        : {}),
       handler: async (records: StreamsApiRecord[]) => void handled.push(...records.map(labelOf)),
     });
     const progress = await runner.run({ untilCaughtUp: true });
     return { progress, gaps };
   };
-  const write = (labels: string[], key = 'orders#a') => labels.forEach((label) => stream.write(recordOf(key, label), key));
+  const write = (labels: string[], key = 'orders#a') =>
+    labels.forEach((label) => stream.write(recordOf(key, label), key));
   return { stream, handled, run, write };
 };
 
@@ -70,12 +75,19 @@ describe('the stream runner on AWS’s behaviours (simulated Streams API: Dynamo
     const { progress, gaps } = await run();
     expect(handled).toEqual(['a', 'b', 'c', 'kept-1', 'kept-2']);
     expect(progress.retentionGaps).toBe(1);
-    expect(gaps).toEqual([{ shardId: stream.shards[0]?.id, reason: 'CheckpointTrimmed', afterSequenceNumber: checkpoint }]);
+    expect(gaps).toEqual([
+      {
+        shardId: stream.shards[0]?.id,
+        reason: 'CheckpointTrimmed',
+        afterSequenceNumber: checkpoint,
+      },
+    ]);
   });
 
   it('rides out throttling, expired iterators and empty pages before data', async () => {
     const { stream, handled, run, write } = await setUp();
-    for (let index = 0; index < 6; index++) stream.write(recordOf('orders#a', `r${index}`), 'orders#a', index % 3);
+    for (let index = 0; index < 6; index++)
+      stream.write(recordOf('orders#a', `r${index}`), 'orders#a', index % 3);
     stream.throttle(4);
     const first = run();
     stream.expireIterators();
@@ -98,7 +110,10 @@ describe('the stream runner on AWS’s behaviours (simulated Streams API: Dynamo
         property !== 'send'
           ? Reflect.get(target, property, receiver)
           : async (command: never) => {
-              if (refusals-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' });
+              if (refusals-- > 0)
+                throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), {
+                  code: 'ECONNREFUSED',
+                });
               return target.send(command);
             },
     });

@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  type _Record as StreamsApiRecord,
   DescribeStreamCommand,
+  type DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type DynamoDBStreamsClient,
-  type _Record as StreamsApiRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -25,7 +25,10 @@ afterAll(() => dynamoDBClient.destroy());
 
 const record = (shard: string, index: number): StreamsApiRecord => ({
   eventName: 'INSERT',
-  dynamodb: { SequenceNumber: `${shard}-${String(index).padStart(3, '0')}`, NewImage: { id: { S: `${shard}${index}` } } },
+  dynamodb: {
+    SequenceNumber: `${shard}-${String(index).padStart(3, '0')}`,
+    NewImage: { id: { S: `${shard}${index}` } },
+  },
 });
 
 /**
@@ -35,7 +38,11 @@ const record = (shard: string, index: number): StreamsApiRecord => ({
  */
 const fakeStreams = () => {
   const shards = {
-    parent: { records: [1, 2, 3, 4, 5].map((i) => record('parent', i)), closed: true, parent: undefined },
+    parent: {
+      records: [1, 2, 3, 4, 5].map((i) => record('parent', i)),
+      closed: true,
+      parent: undefined,
+    },
     left: { records: [1, 2, 3].map((i) => record('left', i)), closed: false, parent: 'parent' },
     right: { records: [1, 2].map((i) => record('right', i)), closed: true, parent: 'parent' },
   } as const;
@@ -44,22 +51,40 @@ const fakeStreams = () => {
     send: async (command: unknown) => {
       if (command instanceof DescribeStreamCommand) {
         // Children listed before their parent: the order must not matter.
-        return { StreamDescription: { Shards: (['right', 'left', 'parent'] as const).map((id) => ({ ShardId: id, ...(shards[id].parent !== undefined ? { ParentShardId: shards[id].parent } : {}) })) } };
+        return {
+          StreamDescription: {
+            Shards: (['right', 'left', 'parent'] as const).map((id) => ({
+              ShardId: id,
+              ...(shards[id].parent !== undefined ? { ParentShardId: shards[id].parent } : {}),
+            })),
+          },
+        };
       }
       if (command instanceof GetShardIteratorCommand) {
         const { ShardId, ShardIteratorType, SequenceNumber } = command.input;
-        iteratorStarts.push(`${ShardId}:${ShardIteratorType}${SequenceNumber !== undefined ? `:${SequenceNumber}` : ''}`);
+        iteratorStarts.push(
+          `${ShardId}:${ShardIteratorType}${SequenceNumber !== undefined ? `:${SequenceNumber}` : ''}`,
+        );
         const all = shards[ShardId as keyof typeof shards].records;
-        const start = SequenceNumber === undefined ? 0 : all.findIndex((r) => r.dynamodb?.SequenceNumber === SequenceNumber) + 1;
+        const start =
+          SequenceNumber === undefined
+            ? 0
+            : all.findIndex((r) => r.dynamodb?.SequenceNumber === SequenceNumber) + 1;
         return { ShardIterator: JSON.stringify({ shard: ShardId, position: start }) };
       }
       if (command instanceof GetRecordsCommand) {
-        const { shard, position } = JSON.parse(command.input.ShardIterator as string) as { shard: keyof typeof shards; position: number };
+        const { shard, position } = JSON.parse(command.input.ShardIterator as string) as {
+          shard: keyof typeof shards;
+          position: number;
+        };
         const { records, closed } = shards[shard];
         const page = records.slice(position, position + 2);
         const next = position + page.length;
         const ended = closed && next >= records.length;
-        return { Records: page, ...(ended ? {} : { NextShardIterator: JSON.stringify({ shard, position: next }) }) };
+        return {
+          Records: page,
+          ...(ended ? {} : { NextShardIterator: JSON.stringify({ shard, position: next }) }),
+        };
       }
       throw new Error(`unexpected command ${String(command)}`);
     },
@@ -79,21 +104,41 @@ describe('shard lineage (fake Streams client: DynamoDB Local never splits shards
       consumerName: 'lineage',
       pollIntervalMs: 5,
       stopOnSignals: false,
-      handler: async (records: StreamsApiRecord[]) => void handled.push(...records.map((r) => r.dynamodb?.SequenceNumber as string)),
+      handler: async (records: StreamsApiRecord[]) =>
+        void handled.push(...records.map((r) => r.dynamodb?.SequenceNumber as string)),
     };
     const progress = await new StreamRunner(options).run({ untilCaughtUp: true });
 
     const firstChildRecord = handled.findIndex((id) => !id.startsWith('parent'));
-    expect(handled.slice(0, firstChildRecord)).toEqual(['parent-001', 'parent-002', 'parent-003', 'parent-004', 'parent-005']);
-    expect(handled.filter((id) => id.startsWith('left'))).toEqual(['left-001', 'left-002', 'left-003']);
+    expect(handled.slice(0, firstChildRecord)).toEqual([
+      'parent-001',
+      'parent-002',
+      'parent-003',
+      'parent-004',
+      'parent-005',
+    ]);
+    expect(handled.filter((id) => id.startsWith('left'))).toEqual([
+      'left-001',
+      'left-002',
+      'left-003',
+    ]);
     expect(handled.filter((id) => id.startsWith('right'))).toEqual(['right-001', 'right-002']);
-    expect(iteratorStarts.sort()).toEqual(['left:TRIM_HORIZON', 'parent:TRIM_HORIZON', 'right:TRIM_HORIZON']);
+    expect(iteratorStarts.sort()).toEqual([
+      'left:TRIM_HORIZON',
+      'parent:TRIM_HORIZON',
+      'right:TRIM_HORIZON',
+    ]);
     expect(progress).toMatchObject({ finishedShards: 2, committed: 10 });
 
     // Restarted: finished shards are not read again; the open child resumes after its checkpoint.
     const again = fakeStreams();
     const handledAgain: string[] = [];
-    await new StreamRunner({ ...options, streamsClient: again.client, handler: async (records) => void handledAgain.push(...records.map((r) => r.dynamodb?.SequenceNumber as string)) }).run({ untilCaughtUp: true });
+    await new StreamRunner({
+      ...options,
+      streamsClient: again.client,
+      handler: async (records) =>
+        void handledAgain.push(...records.map((r) => r.dynamodb?.SequenceNumber as string)),
+    }).run({ untilCaughtUp: true });
     expect(handledAgain).toEqual([]);
     expect(again.iteratorStarts).toEqual(['left:AFTER_SEQUENCE_NUMBER:left-003']);
   });

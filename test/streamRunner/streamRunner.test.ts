@@ -1,10 +1,22 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBStreamsClient, _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+import type {
+  _Record as StreamsApiRecord,
+  DynamoDBStreamsClient,
+} from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { createCheckpointTable, StreamRunner, type StreamRunnerOptions } from '../../src/streamRunner/index.js';
-import { createTestEventTable, makeDynamoDBClient, makeStreamsClient, uniqueTableName } from '../support/dynamoDB.js';
+import {
+  createCheckpointTable,
+  StreamRunner,
+  type StreamRunnerOptions,
+} from '../../src/streamRunner/index.js';
+import {
+  createTestEventTable,
+  makeDynamoDBClient,
+  makeStreamsClient,
+  uniqueTableName,
+} from '../support/dynamoDB.js';
 
 let dynamoDBClient: DynamoDBClient;
 let streamsClient: DynamoDBStreamsClient;
@@ -28,19 +40,39 @@ const aggregateAndVersion = (record: StreamsApiRecord) => ({
 
 const newEventTable = async () => {
   const tableName = await createTestEventTable(dynamoDBClient);
-  return { tableName, adapter: new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient }) };
+  return {
+    tableName,
+    adapter: new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient }),
+  };
 };
 
-const pushEvents = async (adapter: DynamoDBSingleTableEventStorageAdapter, { aggregates, versions }: { aggregates: number; versions: number }) => {
+const pushEvents = async (
+  adapter: DynamoDBSingleTableEventStorageAdapter,
+  { aggregates, versions }: { aggregates: number; versions: number },
+) => {
   for (let version = 1; version <= versions; version++) {
     await Promise.all(
-      Array.from({ length: aggregates }, (_, index) => adapter.pushEvent({ aggregateId: `a${index}`, version, type: 'T' }, { eventStoreId: 's' })),
+      Array.from({ length: aggregates }, (_, index) =>
+        adapter.pushEvent({ aggregateId: `a${index}`, version, type: 'T' }, { eventStoreId: 's' }),
+      ),
     );
   }
 };
 
-const runner = (tableName: string, options: Partial<StreamRunnerOptions> & Pick<StreamRunnerOptions, 'handler'>) =>
-  new StreamRunner({ dynamoDBClient, streamsClient, tableName, checkpointTableName, consumerName: tableName, pollIntervalMs: 20, stopOnSignals: false, ...options });
+const runner = (
+  tableName: string,
+  options: Partial<StreamRunnerOptions> & Pick<StreamRunnerOptions, 'handler'>,
+) =>
+  new StreamRunner({
+    dynamoDBClient,
+    streamsClient,
+    tableName,
+    checkpointTableName,
+    consumerName: tableName,
+    pollIntervalMs: 20,
+    stopOnSignals: false,
+    ...options,
+  });
 
 describe('StreamRunner on DynamoDB Local', () => {
   it('hands every record of a 5,000-event stream over once, in order per aggregate, and resumes from its checkpoint', async () => {
@@ -57,35 +89,55 @@ describe('StreamRunner on DynamoDB Local', () => {
     }).run({ untilCaughtUp: true });
 
     expect(handled).toHaveLength(5_000);
-    expect(progress).toMatchObject({ read: 5_000, committed: 5_000, deadLettered: 0, caughtUp: true });
+    expect(progress).toMatchObject({
+      read: 5_000,
+      committed: 5_000,
+      deadLettered: 0,
+      caughtUp: true,
+    });
     expect(Math.max(...batchSizes)).toBeLessThanOrEqual(250);
     const versionsByAggregate = new Map<string, number[]>();
     for (const record of handled) {
       const { aggregateId, version } = aggregateAndVersion(record);
-      versionsByAggregate.set(aggregateId, [...(versionsByAggregate.get(aggregateId) ?? []), version]);
+      versionsByAggregate.set(aggregateId, [
+        ...(versionsByAggregate.get(aggregateId) ?? []),
+        version,
+      ]);
     }
     expect(versionsByAggregate.size).toBe(50);
-    for (const versions of versionsByAggregate.values()) expect(versions).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    for (const versions of versionsByAggregate.values())
+      expect(versions).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
 
     // A new run of the same consumer starts after its checkpoint: only new records.
     await adapter.pushEvent({ aggregateId: 'late', version: 1, type: 'T' }, { eventStoreId: 's' });
     const second: StreamsApiRecord[] = [];
-    await runner(tableName, { handler: async (records) => void second.push(...records) }).run({ untilCaughtUp: true });
+    await runner(tableName, { handler: async (records) => void second.push(...records) }).run({
+      untilCaughtUp: true,
+    });
     expect(second.map(aggregateAndVersion)).toEqual([{ aggregateId: 's#late', version: 1 }]);
   });
 
   it('does not lose the records written after it started on an empty stream (DynamoDB Local’s empty-shard iterator fault)', async () => {
     const { tableName, adapter } = await newEventTable();
     const handled: StreamsApiRecord[] = [];
-    const streamRunner = runner(tableName, { handler: async (records) => void handled.push(...records) });
+    const streamRunner = runner(tableName, {
+      handler: async (records) => void handled.push(...records),
+    });
     const running = streamRunner.run();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await pushEvents(adapter, { aggregates: 20, versions: 5 });
-    for (let waited = 0; handled.length < 100 && waited < 20_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let waited = 0; handled.length < 100 && waited < 20_000; waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     streamRunner.stop();
     await running;
-    expect(handled.map(aggregateAndVersion).sort((a, b) => a.aggregateId.localeCompare(b.aggregateId) || a.version - b.version)).toEqual(
-      Array.from({ length: 20 }, (_, a) => Array.from({ length: 5 }, (_, v) => ({ aggregateId: `s#a${a}`, version: v + 1 })))
+    expect(
+      handled
+        .map(aggregateAndVersion)
+        .sort((a, b) => a.aggregateId.localeCompare(b.aggregateId) || a.version - b.version),
+    ).toEqual(
+      Array.from({ length: 20 }, (_, a) =>
+        Array.from({ length: 5 }, (_, v) => ({ aggregateId: `s#a${a}`, version: v + 1 })),
+      )
         .flat()
         .sort((a, b) => a.aggregateId.localeCompare(b.aggregateId) || a.version - b.version),
     );
@@ -112,13 +164,23 @@ describe('StreamRunner on DynamoDB Local', () => {
         }
         const done = index === -1 ? records : records.slice(0, index);
         committed.push(...done.map((r) => aggregateAndVersion(r).version));
-        return index === -1 ? undefined : { batchItemFailures: [{ itemIdentifier: records[index]?.dynamodb?.SequenceNumber as string }] };
+        return index === -1
+          ? undefined
+          : {
+              batchItemFailures: [
+                { itemIdentifier: records[index]?.dynamodb?.SequenceNumber as string },
+              ],
+            };
       },
       onFailure: ({ records }) => void deadLettered.push(records),
     }).run({ untilCaughtUp: true });
 
-    expect(deadLettered.map((records) => records.map((r) => aggregateAndVersion(r).version))).toEqual([[poison]]);
-    expect(committed).toEqual(Array.from({ length: 40 }, (_, i) => i + 1).filter((v) => v !== poison));
+    expect(
+      deadLettered.map((records) => records.map((r) => aggregateAndVersion(r).version)),
+    ).toEqual([[poison]]);
+    expect(committed).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1).filter((v) => v !== poison),
+    );
     expect(attemptsOnPoison.at(-1)).toBe(1); // bisected down to the record alone
     expect(attemptsOnPoison.filter((size) => size === 1).length).toBe(3); // first try + 2 retries
     expect(progress).toMatchObject({ committed: 39, deadLettered: 1 });
@@ -127,7 +189,11 @@ describe('StreamRunner on DynamoDB Local', () => {
   it('stops rather than skip records that still fail when no dead letter is given', async () => {
     const { tableName, adapter } = await newEventTable();
     await pushEvents(adapter, { aggregates: 1, versions: 3 });
-    const run = runner(tableName, { maximumRetryAttempts: 1, retryDelay: { baseDelayMs: 1, maxDelayMs: 1 }, handler: async () => Promise.reject(new Error('down')) }).run();
+    const run = runner(tableName, {
+      maximumRetryAttempts: 1,
+      retryDelay: { baseDelayMs: 1, maxDelayMs: 1 },
+      handler: async () => Promise.reject(new Error('down')),
+    }).run();
     await expect(run).rejects.toMatchObject({ code: 'UndeliverableRecords' });
   });
 
@@ -146,7 +212,10 @@ describe('StreamRunner on DynamoDB Local', () => {
     await streamRunner.run();
     expect(handled).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     const rest: number[] = [];
-    await runner(tableName, { handler: async (records) => void rest.push(...records.map((r) => aggregateAndVersion(r).version)) }).run({ untilCaughtUp: true });
+    await runner(tableName, {
+      handler: async (records) =>
+        void rest.push(...records.map((r) => aggregateAndVersion(r).version)),
+    }).run({ untilCaughtUp: true });
     expect(rest).toEqual(Array.from({ length: 15 }, (_, i) => i + 16));
   });
 });

@@ -1,14 +1,23 @@
-import { TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 
 /**
  * Wraps a real client so that TransactWriteItems behaves as on AWS when two transactions
  * touch one item at once: the second is cancelled with TransactionConflict (DynamoDB Local
  * runs transactions one at a time and never does). Counts the conflicts it made.
  */
-export const withTransactionConflicts = (client: DynamoDBClient): { client: DynamoDBClient; conflicts: () => number } => {
+export const withTransactionConflicts = (
+  client: DynamoDBClient,
+): { client: DynamoDBClient; conflicts: () => number } => {
   const inFlight = new Map<string, number>();
   let conflicts = 0;
-  const keyOf = (item: { Put?: { TableName?: string; Item?: object }; Update?: { TableName?: string; Key?: object } }) => {
+  const keyOf = (item: {
+    Put?: { TableName?: string; Item?: object };
+    Update?: { TableName?: string; Key?: object };
+  }) => {
     const key = item.Update?.Key ?? item.Put?.Item ?? {};
     const { pk, sk } = key as { pk?: { S?: string }; sk?: { S?: string } };
     return JSON.stringify([item.Update?.TableName ?? item.Put?.TableName, pk?.S, sk?.S]);
@@ -22,9 +31,12 @@ export const withTransactionConflicts = (client: DynamoDBClient): { client: Dyna
         if (keys.some((key) => (inFlight.get(key) ?? 0) > 0)) {
           conflicts += 1;
           throw new TransactionCanceledException({
-            message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
+            message:
+              'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
             $metadata: {},
-            CancellationReasons: keys.map((key) => ((inFlight.get(key) ?? 0) > 0 ? { Code: 'TransactionConflict' } : { Code: 'None' })),
+            CancellationReasons: keys.map((key) =>
+              (inFlight.get(key) ?? 0) > 0 ? { Code: 'TransactionConflict' } : { Code: 'None' },
+            ),
           });
         }
         for (const key of keys) inFlight.set(key, (inFlight.get(key) ?? 0) + 1);

@@ -1,4 +1,4 @@
-import { TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 
 /**
  * Wraps a real client so that chosen TransactWriteItems calls fail: `before` ones are
@@ -8,7 +8,8 @@ import { TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-
 export const withTransactionFaults = (
   client: DynamoDBClient,
   faults: { before?: ReadonlySet<number>; after?: ReadonlySet<number> },
-  makeError: (when: string) => Error = (when) => Object.assign(new Error(`injected fault ${when} transaction`), { name: 'InjectedFault' }),
+  makeError: (when: string) => Error = (when) =>
+    Object.assign(new Error(`injected fault ${when} transaction`), { name: 'InjectedFault' }),
 ): DynamoDBClient => {
   let transactions = 0;
   const fault = makeError;

@@ -25,7 +25,9 @@ export const deliverLikeLambda = async ({
       const response = await handler({ Records: records.slice(from) });
       const failures = reportBatchItemFailures ? (response?.batchItemFailures ?? []) : [];
       if (failures.length === 0) return { checkpointed: records.length, invokes };
-      const indexes = failures.map(({ itemIdentifier }) => records.findIndex((r) => r.dynamodb?.SequenceNumber === itemIdentifier));
+      const indexes = failures.map(({ itemIdentifier }) =>
+        records.findIndex((r) => r.dynamodb?.SequenceNumber === itemIdentifier),
+      );
       from = indexes.includes(-1) ? from : Math.min(...indexes);
     } catch {
       // A thrown error: the whole batch is retried from where it started.

@@ -4,7 +4,11 @@ import type { EventDetail } from '@castore/core';
 import { toEventItem } from '../../src/adapter/eventItem.js';
 
 /** An INSERT record exactly as the event table's stream carries an event pushed by the adapter. */
-export const insertRecord = (eventStoreId: string, event: EventDetail, sequenceNumber: string): StreamsApiRecord => ({
+export const insertRecord = (
+  eventStoreId: string,
+  event: EventDetail,
+  sequenceNumber: string,
+): StreamsApiRecord => ({
   eventID: `id-${sequenceNumber}`,
   eventName: 'INSERT',
   eventSource: 'aws:dynamodb',
@@ -19,4 +23,5 @@ export const insertRecord = (eventStoreId: string, event: EventDetail, sequenceN
  * Distinct, ordered, 21-digit sequence numbers like DynamoDB's (with gaps). Computed as
  * bigints: `1e20 + i * 10` in numbers gives the same value for every i below about 800.
  */
-export const sequenceNumberOf = (index: number): string => String(100_000_000_000_000_000_000n + BigInt(index) * 10n + BigInt(index % 3));
+export const sequenceNumberOf = (index: number): string =>
+  String(100_000_000_000_000_000_000n + BigInt(index) * 10n + BigInt(index % 3));

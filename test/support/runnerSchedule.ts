@@ -3,9 +3,12 @@ import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-strea
 import type { EventDetail } from '@castore/core';
 import fc from 'fast-check';
 
-import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { makeOrdersStore } from '../../src/cli/demo/eventStores.js';
-import { counter, CounterProjection, createCountsTable } from '../../src/counterProjection/index.js';
+import {
+  counter,
+  CounterProjection,
+  createCountsTable,
+} from '../../src/counterProjection/index.js';
 import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
 import { createCheckpointTable, type RetentionGap } from '../../src/streamRunner/index.js';
 import { insertRecord } from './records.js';
@@ -20,20 +23,44 @@ import { SimulatedStream } from './simulatedStreams.js';
  * counts in DynamoDB Local. `checkSchedule` returns what went wrong, if anything.
  */
 const midRunEventArbitrary = fc.oneof(
-  fc.record({ kind: fc.constant('write' as const), count: fc.integer({ min: 1, max: 8 }), emptyPages: fc.integer({ min: 0, max: 2 }) }),
+  fc.record({
+    kind: fc.constant('write' as const),
+    count: fc.integer({ min: 1, max: 8 }),
+    emptyPages: fc.integer({ min: 0, max: 2 }),
+  }),
   fc.record({ kind: fc.constant('rollover' as const), shard: fc.nat(), split: fc.boolean() }),
   fc.constant({ kind: 'expireIterators' as const }),
   fc.record({ kind: fc.constant('throttle' as const), calls: fc.integer({ min: 1, max: 4 }) }),
 );
 
 const stepArbitrary = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('write' as const), count: fc.integer({ min: 1, max: 12 }), emptyPages: fc.integer({ min: 0, max: 2 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('rollover' as const), shard: fc.nat(), split: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('write' as const),
+      count: fc.integer({ min: 1, max: 12 }),
+      emptyPages: fc.integer({ min: 0, max: 2 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('rollover' as const),
+      shard: fc.nat(),
+      split: fc.boolean(),
+    }),
+  },
   // Minutes (iterators expire after 15), or more than the 24-hour retention: records are
   // trimmed, checkpoints fall behind the trim point, closed shards vanish.
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('advance' as const), minutes: fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 24 * 60 + 1, max: 30 * 60 })) }),
+    arbitrary: fc.record({
+      kind: fc.constant('advance' as const),
+      minutes: fc.oneof(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 24 * 60 + 1, max: 30 * 60 }),
+      ),
+    }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'expireIterators' as const }) },
   {
@@ -64,8 +91,15 @@ export interface ScheduleOutcome {
 }
 
 const COUNTRIES = ['FR', 'DE', 'ES'];
-const ordersStore = makeOrdersStore(new DynamoDBSingleTableEventStorageAdapter({ tableName: 'unused', dynamoDBClient: {} as DynamoDBClient }));
-const counters = [counter({ name: 'byCountry', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (e) => e.payload.country })];
+const ordersStore = makeOrdersStore();
+const counters = [
+  counter({
+    name: 'byCountry',
+    eventStore: ordersStore,
+    eventTypes: ['ORDER_PLACED'],
+    key: (e) => e.payload.country,
+  }),
+];
 
 class Killed extends Error {
   override name = 'Killed';
@@ -86,16 +120,28 @@ const killable = (client: DynamoDBClient) => {
   return { client: proxy, kill: () => (dead = true), isDead: () => dead };
 };
 
-export const checkSchedule = async (schedule: Schedule, { dynamoDBClient, eventTableName }: { dynamoDBClient: DynamoDBClient; eventTableName: string }): Promise<ScheduleOutcome> => {
+export const checkSchedule = async (
+  schedule: Schedule,
+  { dynamoDBClient, eventTableName }: { dynamoDBClient: DynamoDBClient; eventTableName: string },
+): Promise<ScheduleOutcome> => {
   const stream = new SimulatedStream();
   const countsTableName = `counts-sim-${Math.random().toString(36).slice(2, 10)}`;
   const checkpointTableName = `checkpoints-sim-${Math.random().toString(36).slice(2, 10)}`;
-  await Promise.all([createCountsTable({ dynamoDBClient, tableName: countsTableName }), createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName })]);
-  const projection = new CounterProjection({ dynamoDBClient, countsTableName, sourceEventStores: [ordersStore], counters });
+  await Promise.all([
+    createCountsTable({ dynamoDBClient, tableName: countsTableName }),
+    createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName }),
+  ]);
+  const projection = new CounterProjection({
+    dynamoDBClient,
+    countsTableName,
+    sourceEventStores: [ordersStore],
+    counters,
+  });
 
   const problems: string[] = [];
   const shardOf = new Map<string, string>(); // sequence number -> shard id
-  const written: { sequenceNumber: string; shardId: string; country: string; createdAt: number }[] = [];
+  const written: { sequenceNumber: string; shardId: string; country: string; createdAt: number }[] =
+    [];
   const handled = new Set<string>();
   const lost = new Set<string>();
   const excluded = new Set<string>();
@@ -112,12 +158,29 @@ export const checkSchedule = async (schedule: Schedule, { dynamoDBClient, eventT
       const version = (versions.get(aggregateId) ?? 0) + 1;
       versions.set(aggregateId, version);
       const country = COUNTRIES[written.length % COUNTRIES.length] as string;
-      const event = { aggregateId, version, type: 'ORDER_PLACED', timestamp: new Date(stream.now).toISOString(), payload: { customerId: 'c', country, quantity: 1 } } as EventDetail;
-      const record = stream.write(insertRecord('orders', event, '0'), `orders#${aggregateId}`, index === 0 ? emptyPages : 0);
+      const event = {
+        aggregateId,
+        version,
+        type: 'ORDER_PLACED',
+        timestamp: new Date(stream.now).toISOString(),
+        payload: { customerId: 'c', country, quantity: 1 },
+      } as EventDetail;
+      const record = stream.write(
+        insertRecord('orders', event, '0'),
+        `orders#${aggregateId}`,
+        index === 0 ? emptyPages : 0,
+      );
       const sequenceNumber = record.dynamodb?.SequenceNumber as string;
-      const shard = stream.shards.find((s) => s.records.some(({ record: r }) => r.dynamodb?.SequenceNumber === sequenceNumber));
+      const shard = stream.shards.find((s) =>
+        s.records.some(({ record: r }) => r.dynamodb?.SequenceNumber === sequenceNumber),
+      );
       shardOf.set(sequenceNumber, shard?.id as string);
-      written.push({ sequenceNumber, shardId: shard?.id as string, country, createdAt: stream.now });
+      written.push({
+        sequenceNumber,
+        shardId: shard?.id as string,
+        country,
+        createdAt: stream.now,
+      });
     }
     for (const shard of stream.shards) parents.set(shard.id, shard.parentId);
   };
@@ -131,7 +194,8 @@ export const checkSchedule = async (schedule: Schedule, { dynamoDBClient, eventT
     const before = new Set(stream.allRecords().map((r) => r.dynamodb?.SequenceNumber as string));
     stream.advance(ms);
     const after = new Set(stream.allRecords().map((r) => r.dynamodb?.SequenceNumber as string));
-    for (const sequenceNumber of before) if (!after.has(sequenceNumber) && !handled.has(sequenceNumber)) lost.add(sequenceNumber);
+    for (const sequenceNumber of before)
+      if (!after.has(sequenceNumber) && !handled.has(sequenceNumber)) lost.add(sequenceNumber);
   };
   const applyMidRun = (event: MidRunEvent) => {
     if (event.kind === 'write') write(event.count, event.emptyPages);
@@ -147,15 +211,33 @@ export const checkSchedule = async (schedule: Schedule, { dynamoDBClient, eventT
       if (handled.has(sequenceNumber)) continue;
       const parent = parents.get(shardOf.get(sequenceNumber) as string);
       if (parent === undefined) continue;
-      const unhandled = written.filter((w) => w.shardId === parent && !handled.has(w.sequenceNumber) && !lost.has(w.sequenceNumber) && !excluded.has(w.sequenceNumber));
-      if (unhandled.length > 0) problems.push(`record ${sequenceNumber} of ${shardOf.get(sequenceNumber)} handled before ${unhandled.length} record(s) of its parent ${parent}`);
+      const unhandled = written.filter(
+        (w) =>
+          w.shardId === parent &&
+          !handled.has(w.sequenceNumber) &&
+          !lost.has(w.sequenceNumber) &&
+          !excluded.has(w.sequenceNumber),
+      );
+      if (unhandled.length > 0)
+        problems.push(
+          `record ${sequenceNumber} of ${shardOf.get(sequenceNumber)} handled before ${unhandled.length} record(s) of its parent ${parent}`,
+        );
     }
   };
 
-  const runOnce = async ({ runners, killAfterBatches, midRun }: { runners: number; killAfterBatches?: number | undefined; midRun: MidRunEvent[] }) => {
+  const runOnce = async ({
+    runners,
+    killAfterBatches,
+    midRun,
+  }: {
+    runners: number;
+    killAfterBatches?: number | undefined;
+    midRun: MidRunEvent[];
+  }) => {
     if (started === undefined) {
       started = stream.now;
-      if (schedule.startingPosition === 'LATEST') for (const w of written) excluded.add(w.sequenceNumber);
+      if (schedule.startingPosition === 'LATEST')
+        for (const w of written) excluded.add(w.sequenceNumber);
     }
     const pendingMidRun = [...midRun];
     const runsNow = Array.from({ length: runners }, (_, index) => {
@@ -216,7 +298,13 @@ export const checkSchedule = async (schedule: Schedule, { dynamoDBClient, eventT
   } finally {
     await dropTables(dynamoDBClient, [countsTableName, checkpointTableName]);
   }
-  return { problems, written: written.length, handled: handled.size, lostToRetention: lost.size, stats: { ...stream.stats, kills, runs, gaps: gaps.length } };
+  return {
+    problems,
+    written: written.length,
+    handled: handled.size,
+    lostToRetention: lost.size,
+    stats: { ...stream.stats, kills, runs, gaps: gaps.length },
+  };
 };
 
 const checkOutcome = ({
@@ -236,14 +324,28 @@ const checkOutcome = ({
   started: number | undefined;
   problems: string[];
 }) => {
-  const missed = written.filter((w) => !handled.has(w.sequenceNumber) && !lost.has(w.sequenceNumber) && !excluded.has(w.sequenceNumber));
-  if (missed.length > 0) problems.push(`${missed.length} record(s) never handled: ${missed.map((w) => w.sequenceNumber).join(', ')}`);
+  const missed = written.filter(
+    (w) =>
+      !handled.has(w.sequenceNumber) &&
+      !lost.has(w.sequenceNumber) &&
+      !excluded.has(w.sequenceNumber),
+  );
+  if (missed.length > 0)
+    problems.push(
+      `${missed.length} record(s) never handled: ${missed.map((w) => w.sequenceNumber).join(', ')}`,
+    );
   // LATEST excludes what was written before the first start. Only when LATEST's saved
   // iterator expired before anything was handled may records of the minute before it be.
   const latestLost = gaps.some((gap) => gap.reason === 'LatestIteratorExpired');
   const minuteStart = started === undefined ? 0 : started - (started % 60_000);
-  const wronglyHandled = written.filter((w) => excluded.has(w.sequenceNumber) && handled.has(w.sequenceNumber) && !(latestLost && w.createdAt >= minuteStart));
-  if (wronglyHandled.length > 0) problems.push(`${wronglyHandled.length} record(s) handled that the starting position excludes`);
+  const wronglyHandled = written.filter(
+    (w) =>
+      excluded.has(w.sequenceNumber) &&
+      handled.has(w.sequenceNumber) &&
+      !(latestLost && w.createdAt >= minuteStart),
+  );
+  if (wronglyHandled.length > 0)
+    problems.push(`${wronglyHandled.length} record(s) handled that the starting position excludes`);
 };
 
 const checkCounts = async ({
@@ -257,7 +359,15 @@ const checkCounts = async ({
   handled: Set<string>;
   problems: string[];
 }) => {
-  const expected = COUNTRIES.map((country) => written.filter((w) => w.country === country && handled.has(w.sequenceNumber)).length);
-  const actual = await projection.getCounts(COUNTRIES.map((key) => ({ counterName: 'byCountry', key })));
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`counts ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)} from the records handled`);
+  const expected = COUNTRIES.map(
+    (country) =>
+      written.filter((w) => w.country === country && handled.has(w.sequenceNumber)).length,
+  );
+  const actual = await projection.getCounts(
+    COUNTRIES.map((key) => ({ counterName: 'byCountry', key })),
+  );
+  if (JSON.stringify(actual) !== JSON.stringify(expected))
+    problems.push(
+      `counts ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)} from the records handled`,
+    );
 };

@@ -1,7 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { StreamRunner, type RetentionGap, type StreamRunnerOptions } from '../../src/streamRunner/index.js';
+import {
+  type RetentionGap,
+  StreamRunner,
+  type StreamRunnerOptions,
+} from '../../src/streamRunner/index.js';
 import type { SimulatedStream } from './simulatedStreams.js';
 
 /** The runner's settings for a simulated stream: fast polls, no signal handlers, the stream's clock. */
@@ -43,7 +47,11 @@ export const simulatedRunner = ({
 /** An INSERT-like record of one partition key (the runner does not parse records). */
 export const recordOf = (partitionKey: string, label: string): StreamsApiRecord => ({
   eventName: 'INSERT',
-  dynamodb: { Keys: { aggregateId: { S: partitionKey } }, NewImage: { aggregateId: { S: partitionKey }, label: { S: label } } },
+  dynamodb: {
+    Keys: { aggregateId: { S: partitionKey } },
+    NewImage: { aggregateId: { S: partitionKey }, label: { S: label } },
+  },
 });
 
-export const labelOf = (record: StreamsApiRecord): string => record.dynamodb?.NewImage?.label?.S ?? '?';
+export const labelOf = (record: StreamsApiRecord): string =>
+  record.dynamodb?.NewImage?.label?.S ?? '?';

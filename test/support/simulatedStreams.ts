@@ -1,14 +1,14 @@
 import {
+  type _Record as StreamsApiRecord,
   DescribeStreamCommand,
+  type DynamoDBStreamsClient,
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
   LimitExceededException,
   ResourceNotFoundException,
-  TrimmedDataAccessException,
-  type DynamoDBStreamsClient,
-  type _Record as StreamsApiRecord,
   type Shard,
+  TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 
 /**
@@ -39,13 +39,18 @@ export class SimulatedStream {
   readonly shards: SimulatedShard[] = [];
   private nextSequenceNumber = 100_000_000_000_000_000_000n; // 21 digits, as DynamoDB's
   private shardCount = 0;
-  private iterators = new Map<string, { shardId: string; next: bigint; issuedAt: number; emptyServed: number }>();
+  private iterators = new Map<
+    string,
+    { shardId: string; next: bigint; issuedAt: number; emptyServed: number }
+  >();
   private throttleNext = 0;
   /** Every call the runner made, for assertions ("GetShardIterator shardId-2 TRIM_HORIZON"). */
   readonly calls: string[] = [];
   readonly stats = { rollovers: 0, splits: 0, trims: 0, expiries: 0, throttled: 0, emptyPages: 0 };
 
-  constructor(private readonly options: { retentionMs?: number; shardsPerDescribePage?: number } = {}) {
+  constructor(
+    private readonly options: { retentionMs?: number; shardsPerDescribePage?: number } = {},
+  ) {
     this.openShard({ low: 0, high: HASH_SPACE });
   }
 
@@ -62,13 +67,23 @@ export class SimulatedStream {
   };
 
   /** Appends a record to the open shard of its partition key; `emptyPagesBefore` empty pages precede it. */
-  write = (record: StreamsApiRecord, partitionKey: string, emptyPagesBefore = 0): StreamsApiRecord => {
+  write = (
+    record: StreamsApiRecord,
+    partitionKey: string,
+    emptyPagesBefore = 0,
+  ): StreamsApiRecord => {
     const hash = hashOf(partitionKey);
-    const shard = this.shards.find((s) => !s.closed && s.low <= hash && hash < s.high) as SimulatedShard;
+    const shard = this.shards.find(
+      (s) => !s.closed && s.low <= hash && hash < s.high,
+    ) as SimulatedShard;
     this.nextSequenceNumber += 1n + BigInt(this.shardCount % 7); // gaps, as on AWS
     const stamped: StreamsApiRecord = {
       ...record,
-      dynamodb: { ...record.dynamodb, SequenceNumber: String(this.nextSequenceNumber), ApproximateCreationDateTime: new Date(this.now - (this.now % 1000)) },
+      dynamodb: {
+        ...record.dynamodb,
+        SequenceNumber: String(this.nextSequenceNumber),
+        ApproximateCreationDateTime: new Date(this.now - (this.now % 1000)),
+      },
     };
     shard.records.push({ record: stamped, createdAt: this.now, emptyPagesBefore });
     return stamped;
@@ -103,26 +118,51 @@ export class SimulatedStream {
     for (const iterator of this.iterators.values()) iterator.issuedAt = -Infinity;
   };
 
-  allRecords = (): StreamsApiRecord[] => this.shards.flatMap((s) => s.records.map(({ record }) => record));
+  allRecords = (): StreamsApiRecord[] =>
+    this.shards.flatMap((s) => s.records.map(({ record }) => record));
 
-  private openShard = ({ low, high, parentId }: { low: number; high: number; parentId?: string }) => {
+  private openShard = ({
+    low,
+    high,
+    parentId,
+  }: {
+    low: number;
+    high: number;
+    parentId?: string;
+  }) => {
     this.shardCount += 1;
-    this.shards.push({ id: `shardId-${String(this.shardCount).padStart(5, '0')}`, ...(parentId !== undefined ? { parentId } : {}), low, high, records: [], closed: false, trimmedBelow: 0n });
+    this.shards.push({
+      id: `shardId-${String(this.shardCount).padStart(5, '0')}`,
+      ...(parentId !== undefined ? { parentId } : {}),
+      low,
+      high,
+      records: [],
+      closed: false,
+      trimmedBelow: 0n,
+    });
   };
 
   private trim = () => {
     for (const shard of this.shards) {
-      const kept = shard.records.filter(({ createdAt }) => createdAt >= this.now - this.retentionMs);
+      const kept = shard.records.filter(
+        ({ createdAt }) => createdAt >= this.now - this.retentionMs,
+      );
       if (kept.length === shard.records.length) continue;
       this.stats.trims += shard.records.length - kept.length;
       const firstKept = kept[0]?.record.dynamodb?.SequenceNumber;
-      shard.trimmedBelow = firstKept !== undefined ? BigInt(firstKept) : this.nextSequenceNumber + 1n;
+      shard.trimmedBelow =
+        firstKept !== undefined ? BigInt(firstKept) : this.nextSequenceNumber + 1n;
       shard.records = kept;
     }
     // A closed shard whose records are all past the retention is no longer listed.
     for (let index = this.shards.length - 1; index >= 0; index--) {
       const shard = this.shards[index] as SimulatedShard;
-      if (shard.closed && shard.records.length === 0 && (shard.closedAt ?? 0) < this.now - this.retentionMs) this.shards.splice(index, 1);
+      if (
+        shard.closed &&
+        shard.records.length === 0 &&
+        (shard.closedAt ?? 0) < this.now - this.retentionMs
+      )
+        this.shards.splice(index, 1);
     }
   };
 
@@ -131,9 +171,14 @@ export class SimulatedStream {
     ({
       send: async (command: unknown) => {
         await Promise.resolve(); // never synchronous, as a network call is not
-        if (command instanceof DescribeStreamCommand) return this.describe(command.input.ExclusiveStartShardId);
+        if (command instanceof DescribeStreamCommand)
+          return this.describe(command.input.ExclusiveStartShardId);
         if (command instanceof GetShardIteratorCommand) return this.getShardIterator(command.input);
-        if (command instanceof GetRecordsCommand) return this.getRecords(command.input.ShardIterator as string, command.input.Limit ?? 1000);
+        if (command instanceof GetRecordsCommand)
+          return this.getRecords(
+            command.input.ShardIterator as string,
+            command.input.Limit ?? 1000,
+          );
         throw new Error(`the simulated Streams API has no ${String(command)}`);
       },
       destroy: () => undefined,
@@ -142,28 +187,57 @@ export class SimulatedStream {
   private describe = (exclusiveStartShardId: string | undefined) => {
     this.calls.push(`DescribeStream ${exclusiveStartShardId ?? ''}`);
     const pageSize = this.options.shardsPerDescribePage ?? 2;
-    const start = exclusiveStartShardId === undefined ? 0 : this.shards.findIndex((s) => s.id === exclusiveStartShardId) + 1;
+    const start =
+      exclusiveStartShardId === undefined
+        ? 0
+        : this.shards.findIndex((s) => s.id === exclusiveStartShardId) + 1;
     const page = this.shards.slice(start, start + pageSize);
     const shards: Shard[] = page.map((s) => ({
       ShardId: s.id,
       ...(s.parentId !== undefined ? { ParentShardId: s.parentId } : {}),
       SequenceNumberRange: {
-        StartingSequenceNumber: s.records[0]?.record.dynamodb?.SequenceNumber ?? String(s.trimmedBelow),
-        ...(s.closed ? { EndingSequenceNumber: s.records.at(-1)?.record.dynamodb?.SequenceNumber ?? String(s.trimmedBelow) } : {}),
+        StartingSequenceNumber:
+          s.records[0]?.record.dynamodb?.SequenceNumber ?? String(s.trimmedBelow),
+        ...(s.closed
+          ? {
+              EndingSequenceNumber:
+                s.records.at(-1)?.record.dynamodb?.SequenceNumber ?? String(s.trimmedBelow),
+            }
+          : {}),
       },
     }));
     const more = start + pageSize < this.shards.length;
-    return { StreamDescription: { StreamStatus: 'ENABLED', Shards: shards, ...(more ? { LastEvaluatedShardId: page.at(-1)?.id } : {}) } };
+    return {
+      StreamDescription: {
+        StreamStatus: 'ENABLED',
+        Shards: shards,
+        ...(more ? { LastEvaluatedShardId: page.at(-1)?.id } : {}),
+      },
+    };
   };
 
   private shardNamed = (shardId: string | undefined): SimulatedShard => {
     const shard = this.shards.find((s) => s.id === shardId);
-    if (shard === undefined) throw new ResourceNotFoundException({ message: `Requested resource not found: Shard: ${shardId}`, $metadata: {} });
+    if (shard === undefined)
+      throw new ResourceNotFoundException({
+        message: `Requested resource not found: Shard: ${shardId}`,
+        $metadata: {},
+      });
     return shard;
   };
 
-  private getShardIterator = ({ ShardId, ShardIteratorType, SequenceNumber }: { ShardId?: string; ShardIteratorType?: string; SequenceNumber?: string }) => {
-    this.calls.push(`GetShardIterator ${ShardId} ${ShardIteratorType}${SequenceNumber !== undefined ? ` ${SequenceNumber}` : ''}`);
+  private getShardIterator = ({
+    ShardId,
+    ShardIteratorType,
+    SequenceNumber,
+  }: {
+    ShardId?: string;
+    ShardIteratorType?: string;
+    SequenceNumber?: string;
+  }) => {
+    this.calls.push(
+      `GetShardIterator ${ShardId} ${ShardIteratorType}${SequenceNumber !== undefined ? ` ${SequenceNumber}` : ''}`,
+    );
     const shard = this.shardNamed(ShardId);
     let next: bigint;
     if (ShardIteratorType === 'TRIM_HORIZON') next = shard.trimmedBelow;
@@ -171,7 +245,10 @@ export class SimulatedStream {
     else {
       const sequenceNumber = BigInt(SequenceNumber as string);
       if (sequenceNumber < shard.trimmedBelow) {
-        throw new TrimmedDataAccessException({ message: `sequence number ${SequenceNumber} is beyond the retention of the shard`, $metadata: {} });
+        throw new TrimmedDataAccessException({
+          message: `sequence number ${SequenceNumber} is beyond the retention of the shard`,
+          $metadata: {},
+        });
       }
       next = ShardIteratorType === 'AFTER_SEQUENCE_NUMBER' ? sequenceNumber + 1n : sequenceNumber;
     }
@@ -196,20 +273,32 @@ export class SimulatedStream {
       throw new ExpiredIteratorException({ message: 'Iterator expired', $metadata: {} });
     }
     const shard = this.shardNamed(iterator.shardId);
-    if (iterator.next < shard.trimmedBelow) throw new TrimmedDataAccessException({ message: 'records trimmed under the iterator', $metadata: {} });
-    const remaining = shard.records.filter(({ record }) => BigInt(record.dynamodb?.SequenceNumber as string) >= iterator.next);
+    if (iterator.next < shard.trimmedBelow)
+      throw new TrimmedDataAccessException({
+        message: 'records trimmed under the iterator',
+        $metadata: {},
+      });
+    const remaining = shard.records.filter(
+      ({ record }) => BigInt(record.dynamodb?.SequenceNumber as string) >= iterator.next,
+    );
     const first = remaining[0];
     if (first !== undefined && iterator.emptyServed < first.emptyPagesBefore) {
       // What AWS calls getting "to a portion of the shard that contains stream records".
       this.stats.emptyPages += 1;
-      return { Records: [], NextShardIterator: this.issue(shard.id, iterator.next, iterator.emptyServed + 1) };
+      return {
+        Records: [],
+        NextShardIterator: this.issue(shard.id, iterator.next, iterator.emptyServed + 1),
+      };
     }
     const page: StreamsApiRecord[] = [];
     for (const entry of remaining) {
       if (page.length >= limit || (page.length > 0 && entry.emptyPagesBefore > 0)) break;
       page.push(entry.record);
     }
-    const next = page.length > 0 ? BigInt(page.at(-1)?.dynamodb?.SequenceNumber as string) + 1n : iterator.next;
+    const next =
+      page.length > 0
+        ? BigInt(page.at(-1)?.dynamodb?.SequenceNumber as string) + 1n
+        : iterator.next;
     const ended = shard.closed && page.length === remaining.length;
     return { Records: page, ...(ended ? {} : { NextShardIterator: this.issue(shard.id, next) }) };
   };
@@ -218,6 +307,7 @@ export class SimulatedStream {
 /** FNV-1a over the partition key: where DynamoDB would place it, stably. */
 const hashOf = (key: string): number => {
   let hash = 0x811c9dc5;
-  for (let index = 0; index < key.length; index++) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
+  for (let index = 0; index < key.length; index++)
+    hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
   return hash >>> 0;
 };

@@ -1,10 +1,10 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  type _Record as StreamsApiRecord,
   DescribeStreamCommand,
+  type DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type DynamoDBStreamsClient,
-  type _Record as StreamsApiRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 
@@ -24,7 +24,9 @@ export const readStream = async ({
   const { Table } = await dynamoDBClient.send(new DescribeTableCommand({ TableName: tableName }));
   const streamArn = Table?.LatestStreamArn;
   if (streamArn === undefined) throw new Error(`${tableName} has no stream`);
-  const { StreamDescription } = await streamsClient.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+  const { StreamDescription } = await streamsClient.send(
+    new DescribeStreamCommand({ StreamArn: streamArn }),
+  );
   const records: StreamsApiRecord[] = [];
   for (const shard of StreamDescription?.Shards ?? []) {
     records.push(...(await readShard(streamsClient, streamArn, shard.ShardId as string)));
@@ -35,7 +37,11 @@ export const readStream = async ({
 const readShard = async (client: DynamoDBStreamsClient, streamArn: string, shardId: string) => {
   const records: StreamsApiRecord[] = [];
   const { ShardIterator } = await client.send(
-    new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    new GetShardIteratorCommand({
+      StreamArn: streamArn,
+      ShardId: shardId,
+      ShardIteratorType: 'TRIM_HORIZON',
+    }),
   );
   let iterator = ShardIterator;
   while (iterator !== undefined) {
@@ -62,7 +68,8 @@ export const toLambdaRecord = (record: StreamsApiRecord): DynamoDBRecord =>
       },
     }),
     // Lambda sends binary attributes base64-encoded.
-    (_, value: unknown) => (isSerializedBuffer(value) ? Buffer.from(value.data).toString('base64') : value),
+    (_, value: unknown) =>
+      isSerializedBuffer(value) ? Buffer.from(value.data).toString('base64') : value,
   ) as DynamoDBRecord;
 
 const isSerializedBuffer = (value: unknown): value is { type: 'Buffer'; data: number[] } =>

@@ -7,7 +7,7 @@ import { connect } from '../connection.js';
 import { counters } from '../demo/counters.js';
 import { makeOrdersStore, makeUsersStore } from '../demo/eventStores.js';
 import { expectedCounts } from '../demo/expectedCounts.js';
-import { pushWorkload, type PushedEvent } from '../demo/pushWorkload.js';
+import { type PushedEvent, pushWorkload } from '../demo/pushWorkload.js';
 import { planWorkload } from '../demo/workloadPlan.js';
 import { renderTable, showProgress } from '../render.js';
 import { createTables } from './tables.js';
@@ -30,15 +30,34 @@ export const demoCommand = async (options: DemoOptions): Promise<number> => {
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  console.log(options.endpoint === undefined ? 'Starting DynamoDB Local…' : `Using DynamoDB at ${options.endpoint}`);
-  const connection = await connect({ endpoint: options.endpoint, embedded: true, port: options.port });
+  console.log(
+    options.endpoint === undefined
+      ? 'Starting DynamoDB Local…'
+      : `Using DynamoDB at ${options.endpoint}`,
+  );
+  const connection = await connect({
+    endpoint: options.endpoint,
+    embedded: true,
+    port: options.port,
+  });
   try {
     const suffix = randomUUID().slice(0, 8);
-    const names = { eventTable: `demo-events-${suffix}`, countsTable: `demo-counts-${suffix}`, checkpointTable: `demo-checkpoints-${suffix}` };
+    const names = {
+      eventTable: `demo-events-${suffix}`,
+      countsTable: `demo-counts-${suffix}`,
+      checkpointTable: `demo-checkpoints-${suffix}`,
+    };
     await createTables(connection.dynamoDBClient, names);
-    console.log(`Tables ${names.eventTable}, ${names.countsTable}, ${names.checkpointTable} created on ${connection.endpoint ?? 'AWS'}.`);
+    console.log(
+      `Tables ${names.eventTable}, ${names.countsTable}, ${names.checkpointTable} created on ${connection.endpoint ?? 'AWS'}.`,
+    );
 
-    const { pushed, seconds, projection } = await runPipeline({ options, names, connection, signal: abort.signal });
+    const { pushed, seconds, projection } = await runPipeline({
+      options,
+      names,
+      connection,
+      signal: abort.signal,
+    });
     if (abort.signal.aborted) {
       console.log('Interrupted.');
       return 130;
@@ -62,23 +81,24 @@ const runPipeline = async ({
   connection: Awaited<ReturnType<typeof connect>>;
   signal: AbortSignal;
 }) => {
-  const { dynamoDBClient, streamsClient } = connection;
-  const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: names.eventTable, dynamoDBClient });
+  const { dynamoDBClient } = connection;
+  const adapter = new DynamoDBSingleTableEventStorageAdapter({
+    tableName: names.eventTable,
+    dynamoDBClient,
+  });
   const stores = { orders: makeOrdersStore(adapter), users: makeUsersStore(adapter) };
   const projection = makeDemoProjection(dynamoDBClient, names.countsTable);
-  const progress = showProgress([{ name: 'pushed', total: options.events }, { name: 'counted', total: options.events }]);
+  const progress = showProgress([
+    { name: 'pushed', total: options.events },
+    { name: 'counted', total: options.events },
+  ]);
   let pushedCount = 0;
   let committed = 0;
-  const runner = new StreamRunner({
-    dynamoDBClient,
-    streamsClient,
-    tableName: names.eventTable,
-    checkpointTableName: names.checkpointTable,
-    handler: (records) => projection.processRecords(records),
-    batchSize: 1_000,
-    pollIntervalMs: 50,
-    stopOnSignals: false,
-    onProgress: (p) => progress.update({ counted: (committed = p.committed) }),
+  const runner = demoRunner({
+    connection,
+    names,
+    projection,
+    onCommitted: (count) => progress.update({ counted: (committed = count) }),
   });
 
   const started = Date.now();
@@ -90,7 +110,8 @@ const runPipeline = async ({
     signal,
     onPushed: (count) => progress.update({ pushed: (pushedCount += count) }),
   });
-  while (committed < pushed.length && !signal.aborted) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (committed < pushed.length && !signal.aborted)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   const seconds = (Date.now() - started) / 1000;
   runner.stop();
   await running;
@@ -98,16 +119,71 @@ const runPipeline = async ({
   return { pushed, seconds, projection };
 };
 
-const makeDemoProjection = (dynamoDBClient: Awaited<ReturnType<typeof connect>>['dynamoDBClient'], countsTableName: string) =>
-  new CounterProjection({ dynamoDBClient, countsTableName, sourceEventStores: [makeOrdersStore(), makeUsersStore()], counters });
+/** The stream runner of the demo: large batches, quick polls, Ctrl-C handled by the demo itself. */
+const demoRunner = ({
+  connection,
+  names,
+  projection,
+  onCommitted,
+}: {
+  connection: Awaited<ReturnType<typeof connect>>;
+  names: { eventTable: string; checkpointTable: string };
+  projection: ReturnType<typeof makeDemoProjection>;
+  onCommitted: (committed: number) => void;
+}) =>
+  new StreamRunner({
+    dynamoDBClient: connection.dynamoDBClient,
+    streamsClient: connection.streamsClient,
+    tableName: names.eventTable,
+    checkpointTableName: names.checkpointTable,
+    handler: (records) => projection.processRecords(records),
+    batchSize: 1_000,
+    pollIntervalMs: 50,
+    stopOnSignals: false,
+    onProgress: (p) => onCommitted(p.committed),
+  });
 
-const reportCounts = async ({ projection, pushed, seconds }: { projection: ReturnType<typeof makeDemoProjection>; pushed: PushedEvent[]; seconds: number }) => {
-  const expected = [...expectedCounts(counters, pushed).values()].sort((a, b) => a.counterName.localeCompare(b.counterName) || b.count - a.count);
-  const actual = await projection.getCounts(expected.map(({ counterName, key }) => ({ counterName: counterName as (typeof counters)[number]['name'], key })));
-  const rows = expected.map(({ counterName, key, count }, index) => [counterName, key, actual[index] ?? 0, count, actual[index] === count ? 'ok' : 'MISMATCH']);
+const makeDemoProjection = (
+  dynamoDBClient: Awaited<ReturnType<typeof connect>>['dynamoDBClient'],
+  countsTableName: string,
+) =>
+  new CounterProjection({
+    dynamoDBClient,
+    countsTableName,
+    sourceEventStores: [makeOrdersStore(), makeUsersStore()],
+    counters,
+  });
+
+const reportCounts = async ({
+  projection,
+  pushed,
+  seconds,
+}: {
+  projection: ReturnType<typeof makeDemoProjection>;
+  pushed: PushedEvent[];
+  seconds: number;
+}) => {
+  const expected = [...expectedCounts(counters, pushed).values()].sort(
+    (a, b) => a.counterName.localeCompare(b.counterName) || b.count - a.count,
+  );
+  const actual = await projection.getCounts(
+    expected.map(({ counterName, key }) => ({
+      counterName: counterName as (typeof counters)[number]['name'],
+      key,
+    })),
+  );
+  const rows = expected.map(({ counterName, key, count }, index) => [
+    counterName,
+    key,
+    actual[index] ?? 0,
+    count,
+    actual[index] === count ? 'ok' : 'MISMATCH',
+  ]);
   console.log(renderTable(['counter', 'key', 'counted', 'pushed', 'check'], rows));
   const mismatches = rows.filter((row) => row[4] !== 'ok').length;
-  console.log(`${pushed.length} events pushed and counted in ${seconds.toFixed(1)} s: ${Math.round(pushed.length / seconds)} events/s end to end.`);
+  console.log(
+    `${pushed.length} events pushed and counted in ${seconds.toFixed(1)} s: ${Math.round(pushed.length / seconds)} events/s end to end.`,
+  );
   if (mismatches > 0) {
     console.log(`FAILED: ${mismatches} of ${rows.length} counts differ from what was pushed.`);
     return 1;

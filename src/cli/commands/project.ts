@@ -13,12 +13,25 @@ interface ProjectionOptions extends ConnectionOptions {
 
 const makeProjection = async (options: ProjectionOptions, dynamoDBClient: DynamoDBClient) => {
   const { counters, sourceEventStores } = await loadCountersModule(options.counters);
-  return new CounterProjection({ dynamoDBClient, countsTableName: options.countsTable, sourceEventStores, counters });
+  return new CounterProjection({
+    dynamoDBClient,
+    countsTableName: options.countsTable,
+    sourceEventStores,
+    counters,
+  });
 };
 
 /** `run`: projects the live stream with the module's counters until stopped (Ctrl-C). */
 export const runCommand = async (
-  options: ProjectionOptions & { eventTable: string; checkpointTable: string; consumer: string; from: 'TRIM_HORIZON' | 'LATEST'; batchSize: number; batchingWindow: number; maxRetries: number },
+  options: ProjectionOptions & {
+    eventTable: string;
+    checkpointTable: string;
+    consumer: string;
+    from: 'TRIM_HORIZON' | 'LATEST';
+    batchSize: number;
+    batchingWindow: number;
+    maxRetries: number;
+  },
 ): Promise<void> => {
   const connection = await connect(options);
   try {
@@ -39,10 +52,14 @@ export const runCommand = async (
       onProgress: ({ read, committed, deadLettered, lagMs }) => {
         if (Date.now() - lastLog < 1_000) return;
         lastLog = Date.now();
-        console.log(`read ${read}, committed ${committed}, dead-lettered ${deadLettered}, lag ${lagMs === undefined ? '-' : `${Math.round(lagMs / 1000)} s`}`);
+        console.log(
+          `read ${read}, committed ${committed}, dead-lettered ${deadLettered}, lag ${lagMs === undefined ? '-' : `${Math.round(lagMs / 1000)} s`}`,
+        );
       },
     });
-    console.log(`Projecting the stream of ${options.eventTable} into ${options.countsTable}; Ctrl-C stops after the batch in flight.`);
+    console.log(
+      `Projecting the stream of ${options.eventTable} into ${options.countsTable}; Ctrl-C stops after the batch in flight.`,
+    );
     const { committed } = await runner.run();
     console.log(`Stopped after committing ${committed} records.`);
   } finally {
@@ -51,25 +68,54 @@ export const runCommand = async (
 };
 
 /** `rebuild`: counts every event already in the event table; safe beside a live projection. */
-export const rebuildCommand = async (options: ProjectionOptions & { eventTable: string; segments: number }): Promise<void> => {
+export const rebuildCommand = async (
+  options: ProjectionOptions & { eventTable: string; segments: number },
+): Promise<void> => {
   const connection = await connect(options);
   try {
     const projection = await makeProjection(options, connection.dynamoDBClient);
-    const stats = await projection.rebuild({ eventTableName: options.eventTable, segments: options.segments });
-    console.log(`Rebuilt from ${stats.events} events: ${stats.counted} increments applied, ${stats.duplicates} already counted, ${stats.skipped} records skipped.`);
+    const stats = await projection.rebuild({
+      eventTableName: options.eventTable,
+      segments: options.segments,
+    });
+    console.log(
+      `Rebuilt from ${stats.events} events: ${stats.counted} increments applied, ${stats.duplicates} already counted, ${stats.skipped} records skipped.`,
+    );
   } finally {
     await connection.close();
   }
 };
 
 /** `counts get`: one count (or a window bucket's). */
-export const countsGetCommand = async (options: ProjectionOptions & { counter: string; key: string[]; window?: 'minute' | 'hour' | 'day'; bucket?: string }): Promise<void> => {
+export const countsGetCommand = async (
+  options: ProjectionOptions & {
+    counter: string;
+    key: string[];
+    window?: 'minute' | 'hour' | 'day';
+    bucket?: string;
+  },
+): Promise<void> => {
   const connection = await connect(options);
   try {
     const projection = await makeProjection(options, connection.dynamoDBClient);
-    const window = options.window !== undefined ? { window: options.window, bucket: options.bucket ?? new Date() } : {};
-    const counts = await projection.getCounts(options.key.map((key) => ({ counterName: options.counter, key, ...window })));
-    console.log(renderTable(['counter', 'key', ...(options.window !== undefined ? ['bucket'] : []), 'count'], options.key.map((key, index) => [options.counter, key, ...(options.window !== undefined ? [String(options.bucket ?? 'now')] : []), counts[index] ?? 0])));
+    const window =
+      options.window !== undefined
+        ? { window: options.window, bucket: options.bucket ?? new Date() }
+        : {};
+    const counts = await projection.getCounts(
+      options.key.map((key) => ({ counterName: options.counter, key, ...window })),
+    );
+    console.log(
+      renderTable(
+        ['counter', 'key', ...(options.window !== undefined ? ['bucket'] : []), 'count'],
+        options.key.map((key, index) => [
+          options.counter,
+          key,
+          ...(options.window !== undefined ? [String(options.bucket ?? 'now')] : []),
+          counts[index] ?? 0,
+        ]),
+      ),
+    );
   } finally {
     await connection.close();
   }
@@ -77,7 +123,14 @@ export const countsGetCommand = async (options: ProjectionOptions & { counter: s
 
 /** `counts list`: the non-empty buckets of a window, or the refs a key counted. */
 export const countsListCommand = async (
-  options: ProjectionOptions & { counter: string; key: string; window?: 'minute' | 'hour' | 'day'; from?: string; to?: string; limit: number },
+  options: ProjectionOptions & {
+    counter: string;
+    key: string;
+    window?: 'minute' | 'hour' | 'day';
+    from?: string;
+    to?: string;
+    limit: number;
+  },
 ): Promise<void> => {
   const connection = await connect(options);
   try {
@@ -85,13 +138,30 @@ export const countsListCommand = async (
     if (options.window !== undefined) {
       const to = options.to ?? new Date().toISOString();
       const from = options.from ?? new Date(Date.parse(to) - 24 * 3600 * 1000).toISOString();
-      const buckets = await projection.getWindowedCounts(options.counter, options.key, { window: options.window, from, to });
-      console.log(renderTable(['bucket', 'count'], buckets.map(({ bucket, count }) => [bucket, count])));
+      const buckets = await projection.getWindowedCounts(options.counter, options.key, {
+        window: options.window,
+        from,
+        to,
+      });
+      console.log(
+        renderTable(
+          ['bucket', 'count'],
+          buckets.map(({ bucket, count }) => [bucket, count]),
+        ),
+      );
       return;
     }
-    const { refs, nextPageToken } = await projection.listCountedRefs(options.counter, options.key, { limit: options.limit });
-    console.log(renderTable(['targetRef', 'by', 'counted at'], refs.map(({ targetRef, by, countedAt }) => [targetRef, by, countedAt])));
-    if (nextPageToken !== undefined) console.log(`(first ${refs.length} refs; raise --limit for more)`);
+    const { refs, nextPageToken } = await projection.listCountedRefs(options.counter, options.key, {
+      limit: options.limit,
+    });
+    console.log(
+      renderTable(
+        ['targetRef', 'by', 'counted at'],
+        refs.map(({ targetRef, by, countedAt }) => [targetRef, by, countedAt]),
+      ),
+    );
+    if (nextPageToken !== undefined)
+      console.log(`(first ${refs.length} refs; raise --limit for more)`);
   } finally {
     await connection.close();
   }

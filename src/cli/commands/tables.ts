@@ -11,18 +11,25 @@ export interface TableNames {
   checkpointTable: string;
 }
 
-export const createTables = async (dynamoDBClient: DynamoDBClient, names: TableNames): Promise<void> => {
+export const createTables = async (
+  dynamoDBClient: DynamoDBClient,
+  names: TableNames,
+): Promise<void> => {
   await createEventTable({ dynamoDBClient, tableName: names.eventTable });
   await createCountsTable({ dynamoDBClient, tableName: names.countsTable });
   await createCheckpointTable({ dynamoDBClient, tableName: names.checkpointTable });
 };
 
 /** `tables create`: the event table, the counts table and the runner's checkpoint table. */
-export const tablesCreateCommand = async (options: TableNames & ConnectionOptions): Promise<void> => {
+export const tablesCreateCommand = async (
+  options: TableNames & ConnectionOptions,
+): Promise<void> => {
   const connection = await connect(options);
   try {
     await createTables(connection.dynamoDBClient, options);
-    console.log(`Created ${options.eventTable} (events, with its stream), ${options.countsTable} (counts) and ${options.checkpointTable} (checkpoints).`);
+    console.log(
+      `Created ${options.eventTable} (events, with its stream), ${options.countsTable} (counts) and ${options.checkpointTable} (checkpoints).`,
+    );
   } finally {
     await connection.close();
   }

@@ -10,14 +10,37 @@ export const usersStore = makeUsersStore();
 export const sourceEventStores = [ordersStore, usersStore];
 
 export const counters = [
-  counter({ name: 'ordersByCountry', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (event) => event.payload.country, windows: ['minute', 'hour'] }),
-  counter({ name: 'itemsByCountry', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (event) => event.payload.country, by: (event) => event.payload.quantity }),
+  counter({
+    name: 'ordersByCountry',
+    eventStore: ordersStore,
+    eventTypes: ['ORDER_PLACED'],
+    key: (event) => event.payload.country,
+    windows: ['minute', 'hour'],
+  }),
+  counter({
+    name: 'itemsByCountry',
+    eventStore: ordersStore,
+    eventTypes: ['ORDER_PLACED'],
+    key: (event) => event.payload.country,
+    by: (event) => event.payload.quantity,
+  }),
   counter({
     name: 'openOrders',
     eventStore: ordersStore,
     key: () => 'all',
     by: (event) => (event.type === 'ORDER_PLACED' ? 1 : -1), // shipped or cancelled closes it
   }),
-  counter({ name: 'signupsByPlan', eventStore: usersStore, eventTypes: ['USER_SIGNED_UP'], key: (event) => event.payload.plan, windows: ['day'] }),
-  counter({ name: 'upgrades', eventStore: usersStore, eventTypes: ['USER_UPGRADED'], key: () => 'all' }),
+  counter({
+    name: 'signupsByPlan',
+    eventStore: usersStore,
+    eventTypes: ['USER_SIGNED_UP'],
+    key: (event) => event.payload.plan,
+    windows: ['day'],
+  }),
+  counter({
+    name: 'upgrades',
+    eventStore: usersStore,
+    eventTypes: ['USER_UPGRADED'],
+    key: () => 'all',
+  }),
 ];

@@ -1,4 +1,4 @@
-import { EventStore, type EventStorageAdapter } from '@castore/core';
+import { type EventStorageAdapter, EventStore } from '@castore/core';
 import { JSONSchemaEventType } from '@castore/event-type-json-schema';
 
 /** The demo's domain, two JSON-schema typed event stores (the tests count over them too). */

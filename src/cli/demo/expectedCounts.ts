@@ -2,7 +2,10 @@ import type { Counter } from '../../counterProjection/index.js';
 import type { PushedEvent } from './pushWorkload.js';
 
 /** What each counter key must read once every pushed event is counted once. */
-export const expectedCounts = (counters: readonly Counter[], pushed: PushedEvent[]): Map<string, { counterName: string; key: string; count: number }> => {
+export const expectedCounts = (
+  counters: readonly Counter[],
+  pushed: PushedEvent[],
+): Map<string, { counterName: string; key: string; count: number }> => {
   const expected = new Map<string, { counterName: string; key: string; count: number }>();
   for (const message of pushed) {
     for (const counter of counters) {

@@ -1,4 +1,4 @@
-import { EventStore, type EventDetail, type GroupedEvent } from '@castore/core';
+import { type EventDetail, EventStore, type GroupedEvent } from '@castore/core';
 
 import type { OrdersStore, UsersStore } from './eventStores.js';
 import type { Operation, PlannedEvent } from './workloadPlan.js';
@@ -55,15 +55,23 @@ export const pushWorkload = async ({
   return pushed;
 };
 
-const pushOperation = async (operation: Operation, stores: { orders: OrdersStore; users: UsersStore }): Promise<PushedEvent[]> => {
+const pushOperation = async (
+  operation: Operation,
+  stores: { orders: OrdersStore; users: UsersStore },
+): Promise<PushedEvent[]> => {
   if (operation.length === 1) {
     const [planned] = operation as [PlannedEvent];
     const { event } = await storeOf(planned, stores).pushEvent(toDetail(planned) as never);
     return [{ eventStoreId: planned.store, event: event as EventDetail }];
   }
-  const grouped = operation.map((planned) => storeOf(planned, stores).groupEvent(toDetail(planned) as never)) as [GroupedEvent, ...GroupedEvent[]];
+  const grouped = operation.map((planned) =>
+    storeOf(planned, stores).groupEvent(toDetail(planned) as never),
+  ) as [GroupedEvent, ...GroupedEvent[]];
   const { eventGroup } = await EventStore.pushEventGroup({}, ...grouped);
-  return eventGroup.map(({ event }, index) => ({ eventStoreId: (operation[index] as PlannedEvent).store, event: event as EventDetail }));
+  return eventGroup.map(({ event }, index) => ({
+    eventStoreId: (operation[index] as PlannedEvent).store,
+    event: event as EventDetail,
+  }));
 };
 
 const storeOf = (planned: PlannedEvent, stores: { orders: OrdersStore; users: UsersStore }) =>

@@ -1,9 +1,34 @@
 /** A deterministic, realistic mix of operations on two stores, `events` events in all. */
 export type PlannedEvent =
-  | { store: 'users'; aggregateId: string; version: number; type: 'USER_SIGNED_UP'; payload: { plan: 'free' | 'pro' }; metadata: { source: string } }
-  | { store: 'users'; aggregateId: string; version: number; type: 'USER_UPGRADED'; payload: Record<string, never> }
-  | { store: 'orders'; aggregateId: string; version: number; type: 'ORDER_PLACED'; payload: { customerId: string; country: string; quantity: number } }
-  | { store: 'orders'; aggregateId: string; version: number; type: 'ORDER_SHIPPED'; payload: { carrier: string } }
+  | {
+      store: 'users';
+      aggregateId: string;
+      version: number;
+      type: 'USER_SIGNED_UP';
+      payload: { plan: 'free' | 'pro' };
+      metadata: { source: string };
+    }
+  | {
+      store: 'users';
+      aggregateId: string;
+      version: number;
+      type: 'USER_UPGRADED';
+      payload: Record<string, never>;
+    }
+  | {
+      store: 'orders';
+      aggregateId: string;
+      version: number;
+      type: 'ORDER_PLACED';
+      payload: { customerId: string; country: string; quantity: number };
+    }
+  | {
+      store: 'orders';
+      aggregateId: string;
+      version: number;
+      type: 'ORDER_SHIPPED';
+      payload: { carrier: string };
+    }
   | { store: 'orders'; aggregateId: string; version: number; type: 'ORDER_CANCELLED' };
 
 /** One push: a single event, or a group pushed in one transaction. */
@@ -20,7 +45,19 @@ export const seededRandom = (seed: number) => () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-export const planWorkload = ({ events, seed = 42 }: { events: number; seed?: number }): Operation[] => {
+// One seeded generator threads through these helpers and the open orders and free users
+// they share: split into functions of their own, each would take all of that as arguments.
+
+/* eslint-disable max-lines-per-function -- one seeded generator threads through these
+   helpers and the open orders and free users they share: split into functions of their
+   own, each would take all of that as arguments. */
+export const planWorkload = ({
+  events,
+  seed = 42,
+}: {
+  events: number;
+  seed?: number;
+}): Operation[] => {
   const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const freeUsers: string[] = [];
@@ -32,20 +69,39 @@ export const planWorkload = ({ events, seed = 42 }: { events: number; seed?: num
   const placeOrder = (customerId: string): PlannedEvent => {
     const id = `order-${++ids}`;
     openOrders.push({ id, version: 1 });
-    return { store: 'orders', aggregateId: id, version: 1, type: 'ORDER_PLACED', payload: { customerId, country: pick(COUNTRIES), quantity: 1 + Math.floor(next() * 5) } };
+    return {
+      store: 'orders',
+      aggregateId: id,
+      version: 1,
+      type: 'ORDER_PLACED',
+      payload: { customerId, country: pick(COUNTRIES), quantity: 1 + Math.floor(next() * 5) },
+    };
   };
   const signUp = (): PlannedEvent => {
     const id = `user-${++ids}`;
     const plan = next() < 0.7 ? 'free' : 'pro';
     if (plan === 'free') freeUsers.push(id);
-    return { store: 'users', aggregateId: id, version: 1, type: 'USER_SIGNED_UP', payload: { plan }, metadata: { source: pick(['web', 'ios', 'android']) } };
+    return {
+      store: 'users',
+      aggregateId: id,
+      version: 1,
+      type: 'USER_SIGNED_UP',
+      payload: { plan },
+      metadata: { source: pick(['web', 'ios', 'android']) },
+    };
   };
   const closeOrder = (): PlannedEvent | undefined => {
     const order = openOrders.splice(Math.floor(next() * openOrders.length), 1)[0];
     if (order === undefined) return undefined;
     const version = order.version + 1;
     return next() < 0.6
-      ? { store: 'orders', aggregateId: order.id, version, type: 'ORDER_SHIPPED', payload: { carrier: pick(CARRIERS) } }
+      ? {
+          store: 'orders',
+          aggregateId: order.id,
+          version,
+          type: 'ORDER_SHIPPED',
+          payload: { carrier: pick(CARRIERS) },
+        }
       : { store: 'orders', aggregateId: order.id, version, type: 'ORDER_CANCELLED' };
   };
 
@@ -58,8 +114,11 @@ export const planWorkload = ({ events, seed = 42 }: { events: number; seed?: num
     } else if (roll < 0.3) operation = [signUp()];
     else if (roll < 0.35 && freeUsers.length > 0) {
       const id = freeUsers.splice(Math.floor(next() * freeUsers.length), 1)[0] as string;
-      operation = [{ store: 'users', aggregateId: id, version: 2, type: 'USER_UPGRADED', payload: {} }];
-    } else if (roll < 0.75 || openOrders.length === 0) operation = [placeOrder(`guest-${Math.floor(next() * 1000)}`)];
+      operation = [
+        { store: 'users', aggregateId: id, version: 2, type: 'USER_UPGRADED', payload: {} },
+      ];
+    } else if (roll < 0.75 || openOrders.length === 0)
+      operation = [placeOrder(`guest-${Math.floor(next() * 1000)}`)];
     else {
       const closing = closeOrder();
       operation = closing === undefined ? undefined : [closing];
@@ -70,3 +129,4 @@ export const planWorkload = ({ events, seed = 42 }: { events: number; seed?: num
   }
   return operations;
 };
+/* eslint-enable max-lines-per-function */

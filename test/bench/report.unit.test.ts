@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
 
 import { goalRows } from '../../bench/goals.js';
 import { pairedRatio } from '../../bench/harness.js';
-import { renderMarkdown, type BenchResults } from '../../bench/report.js';
+import { type BenchResults, renderMarkdown } from '../../bench/report.js';
 import { readBenchResults, withHeadlines } from '../../bench/writeOutputs.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
@@ -25,9 +26,13 @@ describe('the published benchmark figures', () => {
     const pushEvent = results.adapter[0];
     const raw = pushEvent?.results.find((r) => r.name === pushEvent.baseline);
     const ours = pushEvent?.results.find((r) => r.name === 'castore-dynamodb-counter');
-    if (raw === undefined || ours === undefined) throw new Error('bench/results.json has no pushEvent comparison');
+    if (raw === undefined || ours === undefined)
+      throw new Error('bench/results.json has no pushEvent comparison');
     ours.rounds = raw.rounds.map((rate) => rate * 0.5);
     const [adapterFloor] = goalRows(results);
-    expect(adapterFloor).toMatchObject({ met: false, measured: expect.stringContaining(`${pushEvent?.name} 0.50×`) });
+    expect(adapterFloor).toMatchObject({
+      met: false,
+      measured: expect.stringContaining(`${pushEvent?.name} 0.50×`),
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -9,7 +10,11 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 
 import { buildExampleApp } from '../../infra/example/app.js';
-import { CounterProjectionPipeline, type CounterProjectionPipelineProps } from '../../infra/index.js';
+import {
+  CounterProjectionPipeline,
+  type CounterProjectionPipelineProps,
+} from '../../infra/index.js';
+import { REPORT_BATCH_ITEM_FAILURES_ENV } from '../../src/counterProjection/index.js';
 
 const handlerEntry = fileURLToPath(new URL('../../infra/example/handler.ts', import.meta.url));
 
@@ -23,17 +28,28 @@ const synth = (props: Partial<CounterProjectionPipelineProps> = {}) => {
 
 describe('CounterProjectionPipeline', () => {
   const { template, stack, pipeline } = synth();
-  const ref = (construct: IConstruct) => ({ 'Fn::GetAtt': [stack.getLogicalId(construct.node.defaultChild as never), 'Arn'] });
+  const ref = (construct: IConstruct) => ({
+    'Fn::GetAtt': [stack.getLogicalId(construct.node.defaultChild as never), 'Arn'],
+  });
 
   it('creates the event table with the adapter’s keys, the initialEvents GSI, a NEW_IMAGE stream, PITR, on-demand billing and deletion protection', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: {
-        KeySchema: [{ AttributeName: 'aggregateId', KeyType: 'HASH' }, { AttributeName: 'version', KeyType: 'RANGE' }],
-        AttributeDefinitions: Match.arrayWith([{ AttributeName: 'version', AttributeType: 'N' }, { AttributeName: 'timestamp', AttributeType: 'S' }]),
+        KeySchema: [
+          { AttributeName: 'aggregateId', KeyType: 'HASH' },
+          { AttributeName: 'version', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'version', AttributeType: 'N' },
+          { AttributeName: 'timestamp', AttributeType: 'S' },
+        ]),
         GlobalSecondaryIndexes: [
           {
             IndexName: 'initialEvents',
-            KeySchema: [{ AttributeName: 'eventStoreId', KeyType: 'HASH' }, { AttributeName: 'timestamp', KeyType: 'RANGE' }],
+            KeySchema: [
+              { AttributeName: 'eventStoreId', KeyType: 'HASH' },
+              { AttributeName: 'timestamp', KeyType: 'RANGE' },
+            ],
             Projection: { ProjectionType: 'KEYS_ONLY' },
           },
         ],
@@ -48,8 +64,14 @@ describe('CounterProjectionPipeline', () => {
 
   it('creates the counts table as the projection expects it', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       BillingMode: 'PAY_PER_REQUEST',
       DeletionProtectionEnabled: true,
@@ -57,17 +79,29 @@ describe('CounterProjectionPipeline', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 2);
   });
 
-  it('runs the projection on Node.js 24 with the table names in its environment', () => {
+  it('runs the projection on Node.js 24 with the table names in its environment, declaring the partial batch responses its mapping has', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Handler: 'index.handler',
-      Environment: { Variables: { COUNTS_TABLE_NAME: { Ref: Match.anyValue() }, EVENT_TABLE_NAME: { Ref: Match.anyValue() } } },
+      Environment: {
+        Variables: {
+          COUNTS_TABLE_NAME: { Ref: Match.anyValue() },
+          EVENT_TABLE_NAME: { Ref: Match.anyValue() },
+          // The handler returns batchItemFailures only when told the mapping reads them.
+          [REPORT_BATCH_ITEM_FAILURES_ENV]: 'true',
+        },
+      },
     });
   });
 
   it('maps the stream with the safe settings: TRIM_HORIZON, partial failures, bisect, finite retries, record age under 24 h, INSERT only, a dead letter', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [stack.getLogicalId(pipeline.eventTable.node.defaultChild as never), 'StreamArn'] },
+      EventSourceArn: {
+        'Fn::GetAtt': [
+          stack.getLogicalId(pipeline.eventTable.node.defaultChild as never),
+          'StreamArn',
+        ],
+      },
       StartingPosition: 'TRIM_HORIZON',
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
@@ -79,28 +113,72 @@ describe('CounterProjectionPipeline', () => {
   });
 
   it('encrypts the dead letter queue and refuses non-TLS access to it', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ],
+      },
     });
   });
 
   it('grants the function the stream’s reads, the counts table’s reads and writes and the queue’s sends: nothing else', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     expect(policies).toHaveLength(1);
-    const statements = (policies[0]?.Properties.PolicyDocument.Statement ?? []) as { Action: string | string[]; Resource: unknown; Effect: string }[];
-    const grants = statements.map(({ Action, Resource, Effect }) => ({ Effect, Actions: [Action].flat().sort(), Resource }));
+    const statements = (policies[0]?.Properties.PolicyDocument.Statement ?? []) as {
+      Action: string | string[];
+      Resource: unknown;
+      Effect: string;
+    }[];
+    const grants = statements.map(({ Action, Resource, Effect }) => ({
+      Effect,
+      Actions: [Action].flat().sort(),
+      Resource,
+    }));
     expect(grants).toEqual(
       expect.arrayContaining([
-        { Effect: 'Allow', Actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Resource: { 'Fn::GetAtt': [stack.getLogicalId(pipeline.eventTable.node.defaultChild as never), 'StreamArn'] } },
+        {
+          Effect: 'Allow',
+          Actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          Resource: {
+            'Fn::GetAtt': [
+              stack.getLogicalId(pipeline.eventTable.node.defaultChild as never),
+              'StreamArn',
+            ],
+          },
+        },
         { Effect: 'Allow', Actions: ['dynamodb:ListStreams'], Resource: '*' },
-        { Effect: 'Allow', Actions: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], Resource: ref(pipeline.countsTable) },
-        { Effect: 'Allow', Actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: ref(pipeline.deadLetterQueue) },
+        {
+          Effect: 'Allow',
+          Actions: [
+            'dynamodb:BatchGetItem',
+            'dynamodb:ConditionCheckItem',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+            'dynamodb:UpdateItem',
+          ],
+          Resource: ref(pipeline.countsTable),
+        },
+        {
+          Effect: 'Allow',
+          Actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+          Resource: ref(pipeline.deadLetterQueue),
+        },
       ]),
     );
     expect(grants).toHaveLength(4);
     const role = Object.values(template.findResources('AWS::IAM::Role'))[0];
-    expect(JSON.stringify(role?.Properties.ManagedPolicyArns)).toContain('service-role/AWSLambdaBasicExecutionRole');
+    expect(JSON.stringify(role?.Properties.ManagedPolicyArns)).toContain(
+      'service-role/AWSLambdaBasicExecutionRole',
+    );
     expect(role?.Properties.ManagedPolicyArns).toHaveLength(1);
     expect(role?.Properties.Policies).toBeUndefined();
   });
@@ -109,13 +187,34 @@ describe('CounterProjectionPipeline', () => {
     const custom = synth({
       eventTable: { tableName: 'events', deletionProtection: false, pointInTimeRecovery: false },
       countsTable: { tableName: 'counts' },
-      projectionFunction: { runtime: Runtime.NODEJS_20_X, memorySize: 1024, timeout: Duration.seconds(30), environment: { LOG_LEVEL: 'debug' } },
-      eventSource: { batchSize: 100, retryAttempts: 3, maxRecordAge: Duration.hours(1), bisectBatchOnError: false, parallelizationFactor: 2, maxBatchingWindow: Duration.seconds(5) },
+      projectionFunction: {
+        runtime: Runtime.NODEJS_20_X,
+        memorySize: 1024,
+        timeout: Duration.seconds(30),
+        environment: { LOG_LEVEL: 'debug' },
+      },
+      eventSource: {
+        batchSize: 100,
+        retryAttempts: 3,
+        maxRecordAge: Duration.hours(1),
+        bisectBatchOnError: false,
+        parallelizationFactor: 2,
+        maxBatchingWindow: Duration.seconds(5),
+      },
       deadLetterRetention: Duration.days(4),
     }).template;
-    custom.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'events', DeletionProtectionEnabled: false, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } });
+    custom.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'events',
+      DeletionProtectionEnabled: false,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+    });
     custom.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'counts' });
-    custom.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs20.x', MemorySize: 1024, Timeout: 30, Environment: { Variables: Match.objectLike({ LOG_LEVEL: 'debug' }) } });
+    custom.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs20.x',
+      MemorySize: 1024,
+      Timeout: 30,
+      Environment: { Variables: Match.objectLike({ LOG_LEVEL: 'debug' }) },
+    });
     custom.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 100,
       MaximumRetryAttempts: 3,
@@ -133,19 +232,39 @@ describe('CounterProjectionPipeline', () => {
     expect(report.violations).toEqual([]);
     const acknowledged = app.node
       .findAll()
-      .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ id, reason })));
-    expect(acknowledged.map(({ id }) => id.replace('Annotation::', '').split('[')[0]).sort()).toEqual(['AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-SQS3']);
+      .flatMap((construct) =>
+        construct.node.metadata.filter(
+          (entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY,
+        ),
+      )
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          id,
+          reason,
+        })),
+      );
+    expect(
+      acknowledged.map(({ id }) => id.replace('Annotation::', '').split('[')[0]).sort(),
+    ).toEqual(['AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-SQS3']);
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(40);
   });
 
   it('bundles the example handler with esbuild (the example app, synthesized for real)', () => {
-    const { app } = buildExampleApp(new App({ outdir: join(fileURLToPath(new URL('../../node_modules/.cache', import.meta.url)), `cdk-out-${process.pid}`) }));
+    const { app } = buildExampleApp(
+      new App({
+        outdir: join(
+          fileURLToPath(new URL('../../node_modules/.cache', import.meta.url)),
+          `cdk-out-${process.pid}`,
+        ),
+      }),
+    );
     const assembly = app.synth();
     const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
     expect(assets).toHaveLength(1);
     const bundle = join(assembly.directory, assets[0] as string, 'index.mjs');
-    const bundled = existsSync(bundle) ? bundle : join(assembly.directory, assets[0] as string, 'index.js');
+    const bundled = existsSync(bundle)
+      ? bundle
+      : join(assembly.directory, assets[0] as string, 'index.js');
     expect(readFileSync(bundled, 'utf8')).toContain('COUNTS_TABLE_NAME');
   }, 120_000);
 });

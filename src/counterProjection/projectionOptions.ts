@@ -1,0 +1,106 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventStore, EventStoreId } from '@castore/core';
+
+import type { ImageParser } from '../imageParser/index.js';
+import { integerOption, oneOfOption } from '../shared/options.js';
+import { type RetryOptions, retryOptions } from '../shared/retry.js';
+import type { Counter } from './counter.js';
+import { InvalidCounterDefinitionError, RecordsNotCountedError } from './errors.js';
+import type { ProcessRecordsResult } from './processRecords.js';
+
+export interface CounterProjectionOptions<
+  EVENT_STORES extends EventStore,
+  COUNTERS extends Counter<EventStoreId<EVENT_STORES>>,
+> {
+  dynamoDBClient: DynamoDBClient;
+  countsTableName: string | (() => string);
+  /** Every store whose events reach the stream, or set unknownEventStores: 'skip'. */
+  sourceEventStores: EVENT_STORES[];
+  counters: readonly COUNTERS[];
+  /** Events of stores not in sourceEventStores: 'fail' (default, reported) or 'skip'. */
+  unknownEventStores?: 'fail' | 'skip';
+  retry?: Partial<RetryOptions>;
+  /** Count transactions in flight at once for one batch. Default 4. */
+  concurrency?: number;
+  logger?: Pick<Console, 'error'>;
+  /**
+   * How `handler` tells Lambda that records failed. true: it returns `batchItemFailures`,
+   * which Lambda reads only when the event source mapping has ReportBatchItemFailures in
+   * FunctionResponseTypes (without it, the failed records would be dropped silently).
+   * false: it throws, which every mapping retries. Default: the environment variable
+   * CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES=true (which CounterProjectionPipeline sets
+   * together with the mapping setting), else false.
+   */
+  reportBatchItemFailures?: boolean;
+}
+
+/** The environment variable by which a deployment declares ReportBatchItemFailures on its mapping. */
+export const REPORT_BATCH_ITEM_FAILURES_ENV = 'CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES';
+
+/** The counters by name: one counter per name, each of a store the projection reads. */
+export const indexCounters = <COUNTER extends Counter>(
+  counters: readonly COUNTER[],
+  imageParser: Pick<ImageParser<EventStore>, 'hasEventStore'>,
+): Map<string, COUNTER> => {
+  const byName = new Map<string, COUNTER>();
+  for (const counter of counters) {
+    if (byName.has(counter.name)) {
+      throw new InvalidCounterDefinitionError(
+        counter.name,
+        'name',
+        counter.name,
+        'a name used by one counter only',
+      );
+    }
+    if (!imageParser.hasEventStore(counter.eventStoreId)) {
+      throw new InvalidCounterDefinitionError(
+        counter.name,
+        'eventStore',
+        counter.eventStoreId,
+        'one of sourceEventStores',
+      );
+    }
+    byName.set(counter.name, counter);
+  }
+  return byName;
+};
+
+/**
+ * The handler's answer to Lambda. Returned batchItemFailures are read only by a mapping
+ * with ReportBatchItemFailures: unless that is declared, a failed record throws, which
+ * every mapping retries, instead of being dropped silently.
+ */
+export const lambdaResponse = (
+  { batchItemFailures, error }: ProcessRecordsResult,
+  {
+    records,
+    reportBatchItemFailures,
+  }: { records: number; reportBatchItemFailures: boolean | undefined },
+): { batchItemFailures: { itemIdentifier: string }[] } => {
+  const declared =
+    reportBatchItemFailures ?? process.env[REPORT_BATCH_ITEM_FAILURES_ENV] === 'true';
+  const failed = batchItemFailures[0];
+  if (failed !== undefined && !declared)
+    throw new RecordsNotCountedError(failed.itemIdentifier, records, error);
+  return { batchItemFailures };
+};
+
+/** The projection's options with their defaults, each checked (InvalidOption): 0 concurrency would count nothing. */
+export const projectionSettings = (options: {
+  retry?: Partial<RetryOptions> | undefined;
+  concurrency?: number | undefined;
+  unknownEventStores?: 'fail' | 'skip' | undefined;
+}) => ({
+  retry: retryOptions(options.retry),
+  concurrency: integerOption('concurrency', options.concurrency, {
+    min: 1,
+    max: 100,
+    defaultValue: 4,
+  }),
+  unknownEventStores: oneOfOption(
+    'unknownEventStores',
+    options.unknownEventStores,
+    ['fail', 'skip'],
+    'fail',
+  ),
+});

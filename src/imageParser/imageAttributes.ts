@@ -1,0 +1,58 @@
+import { unmarshall, type unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
+
+import { normalizeImage } from './normalizeImage.js';
+
+/** Throws the typed error of the record being parsed. */
+export type Fail = (field: string, value: unknown, expected: string) => never;
+
+// unmarshall trusts the type tags ({ S: 1 } becomes 1): the fields that identify an
+// event must carry the DynamoDB type the adapter writes, with a string inside.
+const KEY_ATTRIBUTES = { aggregateId: 'S', version: 'N', type: 'S', timestamp: 'S' } as const;
+
+// The adapter writes versions as canonical integers: "1.0000000000000000001", "0x1", " 1"
+// or "+1" would all read as 1 through Number, and be counted as another event's version.
+const CANONICAL_VERSION = /^[1-9]\d{0,15}$/;
+
+export const assertKeyAttributes = (image: unknown, fail: Fail): void => {
+  if (typeof image !== 'object' || image === null || Array.isArray(image)) return; // unmarshallImage says why
+  for (const [field, type] of Object.entries(KEY_ATTRIBUTES)) {
+    const value = (image as Record<string, unknown>)[field];
+    const tags = typeof value === 'object' && value !== null ? Object.keys(value) : [];
+    const content =
+      tags.length === 1 && tags[0] === type ? (value as Record<string, unknown>)[type] : undefined;
+    if (typeof content !== 'string') {
+      fail(
+        field,
+        value,
+        `a DynamoDB ${type === 'S' ? 'string' : 'number'} attribute ({ ${type}: "…" })`,
+      );
+    }
+    if (field === 'version' && !CANONICAL_VERSION.test(content as string)) {
+      fail(
+        field,
+        value,
+        'a canonical integer >= 1 (digits only, no sign, point, exponent or spaces)',
+      );
+    }
+  }
+};
+
+export const unmarshallImage = (
+  image: unknown,
+  options: UnmarshallOptions,
+  fail: Fail,
+): Record<string, unknown> => {
+  if (typeof image !== 'object' || image === null || Array.isArray(image)) {
+    return fail('image', image, 'a DynamoDB item (a map of attribute values)');
+  }
+  try {
+    return unmarshall(normalizeImage(image as Record<string, unknown>), options);
+  } catch (error) {
+    return fail('image', image, `DynamoDB attribute values (${String(error)})`);
+  }
+};
+
+export const readVersion = (version: unknown, fail: Fail): number =>
+  typeof version === 'number' && Number.isSafeInteger(version) && version >= 1
+    ? version
+    : fail('version', version, 'an integer >= 1');
