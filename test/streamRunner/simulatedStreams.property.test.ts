@@ -20,7 +20,8 @@ describe('the stream runner and the projection on AWS’s stream (property, simu
         const outcome = await checkSchedule(schedule, { dynamoDBClient, eventTableName });
         expect(outcome.problems).toEqual([]);
       }),
-      { numRuns: 25 },
+      // Seeded: CI plays the same 25 schedules every run; `npm run chaos` plays 400 others.
+      { numRuns: 25, seed: 20_261_121 },
     );
   }, 240_000);
 });
