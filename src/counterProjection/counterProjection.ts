@@ -8,6 +8,7 @@ import type { RetryOptions } from '../shared/retry.js';
 import type { Counter } from './counter.js';
 import { UnknownCounterError } from './errors.js';
 import { type DirectIncrement, incrementOnce } from './increment.js';
+import { lambdaResponse } from './lambdaResponse.js';
 import { type CountedRef, listCountedRefs } from './listCountedRefs.js';
 import {
   processRecords,
@@ -17,7 +18,6 @@ import {
 import {
   type CounterProjectionOptions,
   indexCounters,
-  lambdaResponse,
   projectionSettings,
 } from './projectionOptions.js';
 import { getCount, getCounts, getExactCount, getWindowedCounts } from './reads.js';

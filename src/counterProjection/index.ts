@@ -10,10 +10,10 @@ export {
 } from './countsTable.js';
 export * from './errors.js';
 export type { DirectIncrement } from './increment.js';
+export { REPORT_BATCH_ITEM_FAILURES_ENV } from './lambdaResponse.js';
 export type { CountedRef } from './listCountedRefs.js';
 export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
 export type { CounterProjectionOptions } from './projectionOptions.js';
-export { REPORT_BATCH_ITEM_FAILURES_ENV } from './projectionOptions.js';
 export type { RebuildOptions } from './rebuild.js';
 export type { CounterWindow } from './windows.js';
 export { COUNTER_WINDOWS, toBucket } from './windows.js';

@@ -5,8 +5,7 @@ import type { ImageParser } from '../imageParser/index.js';
 import { integerOption, oneOfOption } from '../shared/options.js';
 import { type RetryOptions, retryOptions } from '../shared/retry.js';
 import type { Counter } from './counter.js';
-import { InvalidCounterDefinitionError, RecordsNotCountedError } from './errors.js';
-import type { ProcessRecordsResult } from './processRecords.js';
+import { InvalidCounterDefinitionError } from './errors.js';
 
 export interface CounterProjectionOptions<
   EVENT_STORES extends EventStore,
@@ -34,9 +33,6 @@ export interface CounterProjectionOptions<
   reportBatchItemFailures?: boolean;
 }
 
-/** The environment variable by which a deployment declares ReportBatchItemFailures on its mapping. */
-export const REPORT_BATCH_ITEM_FAILURES_ENV = 'CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES';
-
 /** The counters by name: one counter per name, each of a store the projection reads. */
 export const indexCounters = <COUNTER extends Counter>(
   counters: readonly COUNTER[],
@@ -63,26 +59,6 @@ export const indexCounters = <COUNTER extends Counter>(
     byName.set(counter.name, counter);
   }
   return byName;
-};
-
-/**
- * The handler's answer to Lambda. Returned batchItemFailures are read only by a mapping
- * with ReportBatchItemFailures: unless that is declared, a failed record throws, which
- * every mapping retries, instead of being dropped silently.
- */
-export const lambdaResponse = (
-  { batchItemFailures, error }: ProcessRecordsResult,
-  {
-    records,
-    reportBatchItemFailures,
-  }: { records: number; reportBatchItemFailures: boolean | undefined },
-): { batchItemFailures: { itemIdentifier: string }[] } => {
-  const declared =
-    reportBatchItemFailures ?? process.env[REPORT_BATCH_ITEM_FAILURES_ENV] === 'true';
-  const failed = batchItemFailures[0];
-  if (failed !== undefined && !declared)
-    throw new RecordsNotCountedError(failed.itemIdentifier, records, error);
-  return { batchItemFailures };
 };
 
 /** The projection's options with their defaults, each checked (InvalidOption): 0 concurrency would count nothing. */

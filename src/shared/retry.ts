@@ -31,9 +31,13 @@ export const retryOptions = (retry: Partial<RetryOptions> = {}): RetryOptions =>
   }),
 });
 
+export type BackoffOptions = Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>;
+
 /** "Full jitter" backoff: concurrent writers that collided do not collide again in step. */
-export const backoffDelay = (attempt: number, { baseDelayMs, maxDelayMs }: RetryOptions): number =>
-  Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+export const backoffDelay = (
+  attempt: number,
+  { baseDelayMs, maxDelayMs }: BackoffOptions,
+): number => Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
 
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));

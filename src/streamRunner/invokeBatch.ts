@@ -1,6 +1,6 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { backoffDelay, type RetryOptions, sleep } from '../shared/retry.js';
+import { backoffDelay, type BackoffOptions, sleep } from '../shared/retry.js';
 
 /** What the runner calls, as Lambda would: it may report the first record it did not commit. */
 export type StreamHandler = (
@@ -20,7 +20,7 @@ export interface InvokeOptions {
   maximumRetryAttempts: number;
   /** Splits a failing batch in two before retrying (Lambda's BisectBatchOnFunctionError). */
   bisectBatchOnFunctionError: boolean;
-  retryDelay: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>;
+  retryDelay: BackoffOptions;
   /** Called after each record handled or given up, in order: the place to checkpoint. */
   onHandled: (
     lastRecord: StreamsApiRecord,
@@ -84,7 +84,7 @@ export const invokeBatch = async (
       });
       continue;
     }
-    await sleep(backoffDelay(attempts, { maxAttempts: 0, ...options.retryDelay }));
+    await sleep(backoffDelay(attempts, options.retryDelay));
     pending.unshift({ records: remaining, attempts });
   }
   return true;

@@ -90,9 +90,7 @@ class ShardReading {
     } catch (error) {
       if (isAwsError(error, 'LimitExceededException')) {
         // Over ~5 reads a second on the shard: the iterator stays good, read again later.
-        await sleep(
-          backoffDelay(++this.throttled, { maxAttempts: 0, baseDelayMs: 200, maxDelayMs: 5_000 }),
-        );
+        await sleep(backoffDelay(++this.throttled, { baseDelayMs: 200, maxDelayMs: 5_000 }));
         return undefined;
       }
       if (!ITERATOR_LOST.some((name) => isAwsError(error, name))) throw error;

@@ -3,8 +3,10 @@ import { type EventDetail, EventStore } from '@castore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
+  type Counter,
   counter,
   CounterProjection,
+  type CounterProjectionOptions,
   createCountsTable,
 } from '../../src/counterProjection/index.js';
 import { ImageParser } from '../../src/imageParser/index.js';
@@ -36,15 +38,32 @@ const placed = (index: number, { aggregateId = `o${index}`, country = 'FR' } = {
     sequenceNumberOf(index),
   );
 
-const countsTable = async () => {
-  const tableName = uniqueTableName('counts');
-  await createCountsTable({ dynamoDBClient: client, tableName });
-  return tableName;
+const byCountry = counter({
+  name: 'byCountry',
+  eventStore: ordersStore,
+  eventTypes: ['ORDER_PLACED'],
+  key: (e) => e.payload.country,
+});
+
+/** A projection of the orders store on a counts table of its own, through `dynamoDBClient` (default the real one). */
+const projectionOf = async <COUNTER extends Counter<'orders'>>(
+  counters: COUNTER[],
+  options: Partial<CounterProjectionOptions<typeof ordersStore, COUNTER>> = {},
+) => {
+  const countsTableName = uniqueTableName('counts');
+  await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+  return new CounterProjection({
+    dynamoDBClient: client,
+    countsTableName,
+    sourceEventStores: [ordersStore],
+    counters,
+    logger: { error: () => undefined },
+    ...options,
+  });
 };
 
 describe('defects found by review, each counted or refused as it must be', () => {
   it('sums coalesced increments exactly: three of 2^53 - 1 in one transaction, read back as a bigint', async () => {
-    const countsTableName = await countsTable();
     const big = counter({
       name: 'big',
       eventStore: ordersStore,
@@ -52,12 +71,7 @@ describe('defects found by review, each counted or refused as it must be', () =>
       by: Number.MAX_SAFE_INTEGER,
       windows: ['day'],
     });
-    const projection = new CounterProjection({
-      dynamoDBClient: client,
-      countsTableName,
-      sourceEventStores: [ordersStore],
-      counters: [big],
-    });
+    const projection = await projectionOf([big]);
     const { stats } = await projection.processRecords([placed(0), placed(1), placed(2)]);
     expect(stats.counted).toBe(3);
     const exact = 3n * BigInt(Number.MAX_SAFE_INTEGER);
@@ -73,20 +87,7 @@ describe('defects found by review, each counted or refused as it must be', () =>
   });
 
   it('refuses keys with lone surrogates, which DynamoDB would store as one key', async () => {
-    const countsTableName = await countsTable();
-    const byCountry = counter({
-      name: 'byCountry',
-      eventStore: ordersStore,
-      eventTypes: ['ORDER_PLACED'],
-      key: (e) => e.payload.country,
-    });
-    const projection = new CounterProjection({
-      dynamoDBClient: client,
-      countsTableName,
-      sourceEventStores: [ordersStore],
-      counters: [byCountry],
-      logger: { error: () => undefined },
-    });
+    const projection = await projectionOf([byCountry]);
     const result = await projection.processRecords([placed(0, { country: 'x\uD800' })]);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberOf(0) }]);
     expect(result.error).toMatchObject({
@@ -138,19 +139,7 @@ describe('defects found by review, each counted or refused as it must be', () =>
   });
 
   it('counts an event whose default targetRef is longer than a sort key, once, and lists it whole', async () => {
-    const countsTableName = await countsTable();
-    const byCountry = counter({
-      name: 'byCountry',
-      eventStore: ordersStore,
-      eventTypes: ['ORDER_PLACED'],
-      key: (e) => e.payload.country,
-    });
-    const projection = new CounterProjection({
-      dynamoDBClient: client,
-      countsTableName,
-      sourceEventStores: [ordersStore],
-      counters: [byCountry],
-    });
+    const projection = await projectionOf([byCountry]);
     const aggregateId = 'é'.repeat(1_000); // 2,000 bytes: a partition key the adapter accepts
     const first = await projection.processRecords([placed(0, { aggregateId })]);
     const again = await projection.processRecords([placed(0, { aggregateId })]);
@@ -161,21 +150,11 @@ describe('defects found by review, each counted or refused as it must be', () =>
   });
 
   it('counts an increment whose commit answer was lost as counted, not as a duplicate (ClientRequestToken)', async () => {
-    const countsTableName = await countsTable();
-    const byCountry = counter({
-      name: 'byCountry',
-      eventStore: ordersStore,
-      eventTypes: ['ORDER_PLACED'],
-      key: (e) => e.payload.country,
-    });
     const lostAnswer = withTransactionFaults(client, { after: new Set([0]) }, () =>
       Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
     );
-    const projection = new CounterProjection({
+    const projection = await projectionOf([byCountry], {
       dynamoDBClient: lostAnswer,
-      countsTableName,
-      sourceEventStores: [ordersStore],
-      counters: [byCountry],
       retry: { baseDelayMs: 1 },
     });
     const { stats } = await projection.processRecords([placed(0)]);
@@ -184,7 +163,6 @@ describe('defects found by review, each counted or refused as it must be', () =>
   });
 
   it('never sends two transactions of one hot key at once (a client that conflicts as AWS does)', async () => {
-    const countsTableName = await countsTable();
     const hot = counter({
       name: 'hot',
       eventStore: ordersStore,
@@ -193,11 +171,8 @@ describe('defects found by review, each counted or refused as it must be', () =>
     });
     const conflicting = withTransactionConflicts(client);
     // No retry: a conflict would fail the batch.
-    const projection = new CounterProjection({
+    const projection = await projectionOf([hot], {
       dynamoDBClient: conflicting.client,
-      countsTableName,
-      sourceEventStores: [ordersStore],
-      counters: [hot],
       retry: { maxAttempts: 1 },
       concurrency: 4,
     });
@@ -236,23 +211,9 @@ describe('defects found by review, each counted or refused as it must be', () =>
 
 describe('the Lambda handler, deployed with or without ReportBatchItemFailures (a harness that behaves as Lambda)', () => {
   const setUp = async (options: { reportBatchItemFailures?: boolean }) => {
-    const countsTableName = await countsTable();
-    const byCountry = counter({
-      name: 'byCountry',
-      eventStore: ordersStore,
-      eventTypes: ['ORDER_PLACED'],
-      key: (e) => e.payload.country,
-    });
     // The first transaction fails: a record fails once, then succeeds when retried.
     const failingOnce = withTransactionFaults(client, { before: new Set([0]) });
-    return new CounterProjection({
-      dynamoDBClient: failingOnce,
-      countsTableName,
-      sourceEventStores: [ordersStore],
-      counters: [byCountry],
-      logger: { error: () => undefined },
-      ...options,
-    });
+    return projectionOf([byCountry], { dynamoDBClient: failingOnce, ...options });
   };
   const records = [placed(0), placed(1, { country: 'DE' }), placed(2)].map(toLambdaRecord);
 

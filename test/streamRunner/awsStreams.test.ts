@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { interceptSend } from '../support/interceptSend.js';
 import { labelOf, recordOf, simulatedRunner } from '../support/simulatedRunner.js';
 import { SimulatedStream } from '../support/simulatedStreams.js';
 
@@ -105,17 +106,13 @@ describe('the stream runner on AWS’s behaviours (simulated Streams API: Dynamo
     const { handled, run, write } = await setUp();
     write(['x', 'y']);
     let refusals = 3;
-    const flaky = new Proxy(dynamoDBClient, {
-      get: (target, property, receiver) =>
-        property !== 'send'
-          ? Reflect.get(target, property, receiver)
-          : async (command: never) => {
-              if (refusals-- > 0)
-                throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), {
-                  code: 'ECONNREFUSED',
-                });
-              return target.send(command);
-            },
+    const flaky = interceptSend(dynamoDBClient, async (command, send) => {
+      if (refusals-- > 0) {
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), {
+          code: 'ECONNREFUSED',
+        });
+      }
+      return send(command);
     });
     await run({ client: flaky });
     expect(refusals).toBeLessThan(0);

@@ -4,6 +4,8 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 
+import { interceptSend } from './interceptSend.js';
+
 /**
  * Wraps a real client so that TransactWriteItems behaves as on AWS when two transactions
  * touch one item at once: the second is cancelled with TransactionConflict (DynamoDB Local
@@ -22,31 +24,26 @@ export const withTransactionConflicts = (
     const { pk, sk } = key as { pk?: { S?: string }; sk?: { S?: string } };
     return JSON.stringify([item.Update?.TableName ?? item.Put?.TableName, pk?.S, sk?.S]);
   };
-  const wrapped = new Proxy(client, {
-    get: (target, property, receiver) => {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return async (command: unknown) => {
-        if (!(command instanceof TransactWriteItemsCommand)) return target.send(command as never);
-        const keys = (command.input.TransactItems ?? []).map(keyOf);
-        if (keys.some((key) => (inFlight.get(key) ?? 0) > 0)) {
-          conflicts += 1;
-          throw new TransactionCanceledException({
-            message:
-              'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
-            $metadata: {},
-            CancellationReasons: keys.map((key) =>
-              (inFlight.get(key) ?? 0) > 0 ? { Code: 'TransactionConflict' } : { Code: 'None' },
-            ),
-          });
-        }
-        for (const key of keys) inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
-        try {
-          return await target.send(command);
-        } finally {
-          for (const key of keys) inFlight.set(key, (inFlight.get(key) ?? 1) - 1);
-        }
-      };
-    },
+  const wrapped = interceptSend(client, async (command, send) => {
+    if (!(command instanceof TransactWriteItemsCommand)) return send(command);
+    const keys = (command.input.TransactItems ?? []).map(keyOf);
+    if (keys.some((key) => (inFlight.get(key) ?? 0) > 0)) {
+      conflicts += 1;
+      throw new TransactionCanceledException({
+        message:
+          'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
+        $metadata: {},
+        CancellationReasons: keys.map((key) =>
+          (inFlight.get(key) ?? 0) > 0 ? { Code: 'TransactionConflict' } : { Code: 'None' },
+        ),
+      });
+    }
+    for (const key of keys) inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+    try {
+      return await send(command);
+    } finally {
+      for (const key of keys) inFlight.set(key, (inFlight.get(key) ?? 1) - 1);
+    }
   });
   return { client: wrapped, conflicts: () => conflicts };
 };

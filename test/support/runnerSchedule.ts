@@ -11,6 +11,7 @@ import {
 } from '../../src/counterProjection/index.js';
 import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
 import { createCheckpointTable, type RetentionGap } from '../../src/streamRunner/index.js';
+import { interceptSend } from './interceptSend.js';
 import { insertRecord } from './records.js';
 import { simulatedRunner } from './simulatedRunner.js';
 import { SimulatedStream } from './simulatedStreams.js';
@@ -108,14 +109,9 @@ class Killed extends Error {
 /** A client that, once `kill()` is called, fails every call as a dead process would never make it. */
 const killable = (client: DynamoDBClient) => {
   let dead = false;
-  const proxy = new Proxy(client, {
-    get: (target, property, receiver) =>
-      property !== 'send'
-        ? Reflect.get(target, property, receiver)
-        : async (command: never) => {
-            if (dead) throw new Killed('this runner was killed');
-            return target.send(command);
-          },
+  const proxy = interceptSend(client, async (command, send) => {
+    if (dead) throw new Killed('this runner was killed');
+    return send(command);
   });
   return { client: proxy, kill: () => (dead = true), isDead: () => dead };
 };
@@ -145,7 +141,6 @@ export const checkSchedule = async (
   const handled = new Set<string>();
   const lost = new Set<string>();
   const excluded = new Set<string>();
-  const parents = new Map<string, string | undefined>();
   const gaps: RetentionGap[] = [];
   let started: number | undefined;
   let kills = 0;
@@ -165,37 +160,26 @@ export const checkSchedule = async (
         timestamp: new Date(stream.now).toISOString(),
         payload: { customerId: 'c', country, quantity: 1 },
       } as EventDetail;
-      const record = stream.write(
+      const { record, shardId } = stream.write(
         insertRecord('orders', event, '0'),
         `orders#${aggregateId}`,
         index === 0 ? emptyPages : 0,
       );
       const sequenceNumber = record.dynamodb?.SequenceNumber as string;
-      const shard = stream.shards.find((s) =>
-        s.records.some(({ record: r }) => r.dynamodb?.SequenceNumber === sequenceNumber),
-      );
-      shardOf.set(sequenceNumber, shard?.id as string);
-      written.push({
-        sequenceNumber,
-        shardId: shard?.id as string,
-        country,
-        createdAt: stream.now,
-      });
+      shardOf.set(sequenceNumber, shardId);
+      written.push({ sequenceNumber, shardId, country, createdAt: stream.now });
     }
-    for (const shard of stream.shards) parents.set(shard.id, shard.parentId);
   };
   const rollover = (shard: number, split: boolean) => {
     const open = stream.openShards();
     const target = open[shard % open.length];
     if (target !== undefined) stream.rollover(target.id, { split });
-    for (const s of stream.shards) parents.set(s.id, s.parentId);
   };
   const advance = (ms: number) => {
-    const before = new Set(stream.allRecords().map((r) => r.dynamodb?.SequenceNumber as string));
-    stream.advance(ms);
-    const after = new Set(stream.allRecords().map((r) => r.dynamodb?.SequenceNumber as string));
-    for (const sequenceNumber of before)
-      if (!after.has(sequenceNumber) && !handled.has(sequenceNumber)) lost.add(sequenceNumber);
+    for (const record of stream.advance(ms)) {
+      const sequenceNumber = record.dynamodb?.SequenceNumber as string;
+      if (!handled.has(sequenceNumber)) lost.add(sequenceNumber);
+    }
   };
   const applyMidRun = (event: MidRunEvent) => {
     if (event.kind === 'write') write(event.count, event.emptyPages);
@@ -209,7 +193,7 @@ export const checkSchedule = async (
     for (const record of records) {
       const sequenceNumber = record.dynamodb?.SequenceNumber as string;
       if (handled.has(sequenceNumber)) continue;
-      const parent = parents.get(shardOf.get(sequenceNumber) as string);
+      const parent = stream.parentOf(shardOf.get(sequenceNumber) as string);
       if (parent === undefined) continue;
       const unhandled = written.filter(
         (w) =>

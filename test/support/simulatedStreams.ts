@@ -39,6 +39,7 @@ export class SimulatedStream {
   readonly shards: SimulatedShard[] = [];
   private nextSequenceNumber = 100_000_000_000_000_000_000n; // 21 digits, as DynamoDB's
   private shardCount = 0;
+  private readonly parents = new Map<string, string | undefined>();
   private iterators = new Map<
     string,
     { shardId: string; next: bigint; issuedAt: number; emptyServed: number }
@@ -61,17 +62,21 @@ export class SimulatedStream {
   /** The stream's time, for the runner's `clock` option. */
   clock = (): Date => new Date(this.now);
 
-  advance = (ms: number): void => {
+  /** Moves the clock on; returns the records trimmed because they fell past the retention. */
+  advance = (ms: number): StreamsApiRecord[] => {
     this.now += ms;
-    this.trim();
+    return this.trim();
   };
+
+  /** The parent of a shard, still known once the parent is past the retention and no longer listed. */
+  parentOf = (shardId: string): string | undefined => this.parents.get(shardId);
 
   /** Appends a record to the open shard of its partition key; `emptyPagesBefore` empty pages precede it. */
   write = (
     record: StreamsApiRecord,
     partitionKey: string,
     emptyPagesBefore = 0,
-  ): StreamsApiRecord => {
+  ): { record: StreamsApiRecord; shardId: string } => {
     const hash = hashOf(partitionKey);
     const shard = this.shards.find(
       (s) => !s.closed && s.low <= hash && hash < s.high,
@@ -86,7 +91,7 @@ export class SimulatedStream {
       },
     };
     shard.records.push({ record: stamped, createdAt: this.now, emptyPagesBefore });
-    return stamped;
+    return { record: stamped, shardId: shard.id };
   };
 
   /** Closes an open shard; one child takes its range (a rollover) or two halve it (a split). */
@@ -131,8 +136,10 @@ export class SimulatedStream {
     parentId?: string;
   }) => {
     this.shardCount += 1;
+    const id = `shardId-${String(this.shardCount).padStart(5, '0')}`;
+    this.parents.set(id, parentId);
     this.shards.push({
-      id: `shardId-${String(this.shardCount).padStart(5, '0')}`,
+      id,
       ...(parentId !== undefined ? { parentId } : {}),
       low,
       high,
@@ -142,12 +149,16 @@ export class SimulatedStream {
     });
   };
 
-  private trim = () => {
+  private trim = (): StreamsApiRecord[] => {
+    const trimmed: StreamsApiRecord[] = [];
     for (const shard of this.shards) {
       const kept = shard.records.filter(
         ({ createdAt }) => createdAt >= this.now - this.retentionMs,
       );
       if (kept.length === shard.records.length) continue;
+      trimmed.push(
+        ...shard.records.slice(0, shard.records.length - kept.length).map(({ record }) => record),
+      );
       this.stats.trims += shard.records.length - kept.length;
       const firstKept = kept[0]?.record.dynamodb?.SequenceNumber;
       shard.trimmedBelow =
@@ -164,6 +175,7 @@ export class SimulatedStream {
       )
         this.shards.splice(index, 1);
     }
+    return trimmed;
   };
 
   /** A DynamoDBStreamsClient that answers from this stream. */
