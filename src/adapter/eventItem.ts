@@ -22,25 +22,25 @@ export const isIsoTimestamp = (value: unknown): value is string => {
 
 export const assertValidVersion = (version: unknown): number => {
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-    throw new InvalidEventError('version', version, 'an integer >= 1');
+    throw new InvalidEventError({ field: 'version', value: version, expected: 'an integer >= 1' });
   }
   return version;
 };
 
 export const assertValidTimestamp = (timestamp: unknown, field = 'timestamp'): string => {
   if (!isIsoTimestamp(timestamp)) {
-    throw new InvalidEventError(
+    throw new InvalidEventError({
       field,
-      timestamp,
-      'an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.000Z',
-    );
+      value: timestamp,
+      expected: 'an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.000Z',
+    });
   }
   return timestamp;
 };
 
 const assertValidType = (type: unknown): string => {
   if (typeof type !== 'string' || type === '')
-    throw new InvalidEventError('type', type, 'a non-empty string');
+    throw new InvalidEventError({ field: 'type', value: type, expected: 'a non-empty string' });
   return type;
 };
 
@@ -77,12 +77,17 @@ const marshallEvent = (
   // marshall silently drops functions: refuse them rather than store less than was given.
   for (const [field, value] of Object.entries(data)) {
     const path = findFunction(value, field);
-    if (path !== undefined) throw new InvalidEventError(path, '[function]', STORABLE);
+    if (path !== undefined)
+      throw new InvalidEventError({ field: path, value: '[function]', expected: STORABLE });
   }
   try {
     return marshall(item, MARSHALL_OPTIONS);
   } catch (error) {
-    throw new InvalidEventError('payload or metadata', data, `${STORABLE}: ${String(error)}`);
+    throw new InvalidEventError({
+      field: 'payload or metadata',
+      value: data,
+      expected: `${STORABLE}: ${String(error)}`,
+    });
   }
 };
 

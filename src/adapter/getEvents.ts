@@ -51,7 +51,7 @@ const validateOptions = (options: EventsQueryOptions) => {
   assertOptionalInteger('maxVersion', maxVersion, 0);
   assertOptionalInteger('limit', limit, 1);
   if (reverse !== undefined && typeof reverse !== 'boolean') {
-    throw new InvalidQueryOptionError('reverse', reverse, 'a boolean');
+    throw new InvalidQueryOptionError({ option: 'reverse', value: reverse, expected: 'a boolean' });
   }
   return { minVersion, maxVersion, limit };
 };

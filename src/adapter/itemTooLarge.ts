@@ -22,9 +22,9 @@ export const itemTooLargeError = (
     .map(({ item, label }) => ({ label, bytes: itemSize(item) }))
     .sort((a, b) => b.bytes - a.bytes);
   const largest = sized[0] ?? { label: 'event', bytes: NaN };
-  return new InvalidEventError(
-    `payload of ${largest.label}`,
-    `an item of about ${Math.round(largest.bytes / 1024)} KB`,
-    `an event whose DynamoDB item is at most ${MAX_ITEM_BYTES / 1024} KB: keep large data elsewhere (S3, say) and put its reference in the event. Nothing was written`,
-  );
+  return new InvalidEventError({
+    field: `payload of ${largest.label}`,
+    value: `an item of about ${Math.round(largest.bytes / 1024)} KB`,
+    expected: `an event whose DynamoDB item is at most ${MAX_ITEM_BYTES / 1024} KB: keep large data elsewhere (S3, say) and put its reference in the event. Nothing was written`,
+  });
 };

@@ -16,7 +16,7 @@ export const assertValidEventStoreId = (eventStoreId: unknown): string => {
     eventStoreId.includes(SEPARATOR) ||
     !isWellFormed(eventStoreId)
   ) {
-    throw new InvalidEventStoreIdError(eventStoreId);
+    throw new InvalidEventStoreIdError({ eventStoreId });
   }
   return eventStoreId;
 };
@@ -24,11 +24,11 @@ export const assertValidEventStoreId = (eventStoreId: unknown): string => {
 export const assertValidAggregateId = (aggregateId: unknown): string => {
   // A lone surrogate is stored as U+FFFD: two such ids would share one aggregate.
   if (typeof aggregateId !== 'string' || aggregateId === '' || !isWellFormed(aggregateId)) {
-    throw new InvalidEventError(
-      'aggregateId',
-      aggregateId,
-      'a non-empty, well-formed (UTF-16) string',
-    );
+    throw new InvalidEventError({
+      field: 'aggregateId',
+      value: aggregateId,
+      expected: 'a non-empty, well-formed (UTF-16) string',
+    });
   }
   return aggregateId;
 };
@@ -36,11 +36,11 @@ export const assertValidAggregateId = (aggregateId: unknown): string => {
 export const toPartitionKey = (eventStoreId: string, aggregateId: string): string => {
   const key = `${assertValidEventStoreId(eventStoreId)}${SEPARATOR}${assertValidAggregateId(aggregateId)}`;
   if (Buffer.byteLength(key, 'utf8') > MAX_PARTITION_KEY_BYTES) {
-    throw new InvalidEventError(
-      'aggregateId',
-      aggregateId,
-      `an id whose key "eventStoreId#aggregateId" fits DynamoDB's ${MAX_PARTITION_KEY_BYTES}-byte partition key limit`,
-    );
+    throw new InvalidEventError({
+      field: 'aggregateId',
+      value: aggregateId,
+      expected: `an id whose key "eventStoreId#aggregateId" fits DynamoDB's ${MAX_PARTITION_KEY_BYTES}-byte partition key limit`,
+    });
   }
   return key;
 };

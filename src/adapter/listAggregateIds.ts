@@ -132,15 +132,19 @@ const validateOptions = (options: ListingOptions) => {
   for (const option of ['initialEventAfter', 'initialEventBefore'] as const) {
     const value = options[option];
     if (value !== undefined && !isIsoTimestamp(value)) {
-      throw new InvalidQueryOptionError(
+      throw new InvalidQueryOptionError({
         option,
         value,
-        'an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.000Z',
-      );
+        expected: 'an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.000Z',
+      });
     }
   }
   if (options.reverse !== undefined && typeof options.reverse !== 'boolean') {
-    throw new InvalidQueryOptionError('reverse', options.reverse, 'a boolean');
+    throw new InvalidQueryOptionError({
+      option: 'reverse',
+      value: options.reverse,
+      expected: 'a boolean',
+    });
   }
 };
 

@@ -21,7 +21,7 @@ export const encodePageToken = (content: PageTokenContent): string => encodeToke
 
 export const decodePageToken = (pageToken: unknown, eventStoreId: string): PageTokenContent => {
   const fail = (reason: string): never => {
-    throw new InvalidPageTokenError(pageToken, reason);
+    throw new InvalidPageTokenError({ pageToken, reason });
   };
   const parsed = decodeToken(pageToken);
   if (!isTokenShaped(parsed)) return fail('not a page token');

@@ -31,18 +31,18 @@ export const parseEventGroup = (
   const parsed = groupedEvents.map((groupedEvent, index): ParsedGroupEvent => {
     const target = toTarget(groupedEvent.eventStorageAdapter);
     if (target === undefined) {
-      throw new InvalidEventGroupError(
-        'ForeignAdapter',
-        `event #${index} is not connected to a DynamoDBSingleTableEventStorageAdapter: a group is one DynamoDB transaction, so all its events must use this adapter.`,
-        [index],
-      );
+      throw new InvalidEventGroupError({
+        reason: 'ForeignAdapter',
+        explanation: `event #${index} is not connected to a DynamoDBSingleTableEventStorageAdapter: a group is one DynamoDB transaction, so all its events must use this adapter.`,
+        eventIndexes: [index],
+      });
     }
     if (groupedEvent.context === undefined) {
-      throw new InvalidEventGroupError(
-        'MissingContext',
-        `event #${index} has no event store context: group it with eventStore.groupEvent(...), not with the adapter directly.`,
-        [index],
-      );
+      throw new InvalidEventGroupError({
+        reason: 'MissingContext',
+        explanation: `event #${index} has no event store context: group it with eventStore.groupEvent(...), not with the adapter directly.`,
+        eventIndexes: [index],
+      });
     }
     const event = { ...groupedEvent.event, timestamp } as EventDetail;
     return { ...target, event, eventStoreId: groupedEvent.context.eventStoreId };
@@ -54,12 +54,15 @@ export const parseEventGroup = (
 
 const assertGroupSize = (size: number) => {
   if (size === 0)
-    throw new InvalidEventGroupError('EmptyGroup', 'a group needs at least one event.');
+    throw new InvalidEventGroupError({
+      reason: 'EmptyGroup',
+      explanation: 'a group needs at least one event.',
+    });
   if (size > MAX_TRANSACTION_ACTIONS) {
-    throw new InvalidEventGroupError(
-      'TooManyEvents',
-      `${size} events, but one DynamoDB transaction takes at most ${MAX_TRANSACTION_ACTIONS}: split the group.`,
-    );
+    throw new InvalidEventGroupError({
+      reason: 'TooManyEvents',
+      explanation: `${size} events, but one DynamoDB transaction takes at most ${MAX_TRANSACTION_ACTIONS}: split the group.`,
+    });
   }
 };
 
@@ -71,11 +74,11 @@ const groupTimestamp = (groupedEvents: GroupedEvent[]): string => {
     assertValidTimestamp(event.timestamp, `timestamp of group event #${index}`);
     if (first === undefined) first = { timestamp: event.timestamp, index };
     else if (event.timestamp !== first.timestamp) {
-      throw new InvalidEventGroupError(
-        'DifferentTimestamps',
-        `events #${first.index} and #${index} have different timestamps (${first.timestamp}, ${event.timestamp}): events of a group share one timestamp; set it on one event or on none.`,
-        [first.index, index],
-      );
+      throw new InvalidEventGroupError({
+        reason: 'DifferentTimestamps',
+        explanation: `events #${first.index} and #${index} have different timestamps (${first.timestamp}, ${event.timestamp}): events of a group share one timestamp; set it on one event or on none.`,
+        eventIndexes: [first.index, index],
+      });
     }
   });
   return first?.timestamp ?? new Date().toISOString();
@@ -87,11 +90,11 @@ const assertOneClient = (events: ParsedGroupEvent[]) => {
     ({ dynamoDBClient }) => dynamoDBClient !== first?.dynamoDBClient,
   );
   if (otherIndex !== -1) {
-    throw new InvalidEventGroupError(
-      'DifferentDynamoDBClients',
-      `event #${otherIndex} uses another DynamoDB client than event #0: one transaction is sent through one client, so share the client between the adapters.`,
-      [0, otherIndex],
-    );
+    throw new InvalidEventGroupError({
+      reason: 'DifferentDynamoDBClients',
+      explanation: `event #${otherIndex} uses another DynamoDB client than event #0: one transaction is sent through one client, so share the client between the adapters.`,
+      eventIndexes: [0, otherIndex],
+    });
   }
 };
 
@@ -101,11 +104,11 @@ const assertNoDuplicateKey = (events: ParsedGroupEvent[]) => {
     const key = JSON.stringify([tableName, eventStoreId, event.aggregateId, event.version]);
     const firstIndex = seen.get(key);
     if (firstIndex !== undefined) {
-      throw new InvalidEventGroupError(
-        'DuplicateEventKey',
-        `events #${firstIndex} and #${index} both are version ${event.version} of ${eventStoreId} aggregate ${event.aggregateId}.`,
-        [firstIndex, index],
-      );
+      throw new InvalidEventGroupError({
+        reason: 'DuplicateEventKey',
+        explanation: `events #${firstIndex} and #${index} both are version ${event.version} of ${eventStoreId} aggregate ${event.aggregateId}.`,
+        eventIndexes: [firstIndex, index],
+      });
     }
     seen.set(key, index);
   });

@@ -67,7 +67,7 @@ const toGroupError = (error: unknown, events: ParsedGroupEvent[]): unknown => {
       },
     ];
   });
-  return new EventGroupCancelledError(failures, error);
+  return new EventGroupCancelledError({ reasons: failures, cause: error });
 };
 
 const isTransactionCanceled = (error: unknown): error is TransactionCanceledException =>

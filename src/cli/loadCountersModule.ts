@@ -17,9 +17,9 @@ export const loadCountersModule = async (path: string): Promise<CountersModule> 
   try {
     loaded = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new CliError(
-      `Cannot load the counters module ${path}: ${(error as Error).message.split('\n')[0]}`,
-    );
+    throw new CliError({
+      explanation: `Cannot load the counters module ${path}: ${(error as Error).message.split('\n')[0]}`,
+    });
   }
   const exports = (
     loaded.default !== null && typeof loaded.default === 'object' && !('counters' in loaded)
@@ -28,17 +28,17 @@ export const loadCountersModule = async (path: string): Promise<CountersModule> 
   ) as Record<string, unknown>;
   const { counters, sourceEventStores } = exports;
   if (!Array.isArray(counters) || counters.length === 0 || !counters.every(isCounter)) {
-    throw new CliError(
-      `The module ${path} does not export \`counters\`: an array of counter({ ... }) definitions.`,
-    );
+    throw new CliError({
+      explanation: `The module ${path} does not export \`counters\`: an array of counter({ ... }) definitions.`,
+    });
   }
   if (
     !Array.isArray(sourceEventStores) ||
     !sourceEventStores.every((store) => typeof (store as EventStore)?.eventStoreId === 'string')
   ) {
-    throw new CliError(
-      `The module ${path} does not export \`sourceEventStores\`: an array of the Castore EventStores its counters read.`,
-    );
+    throw new CliError({
+      explanation: `The module ${path} does not export \`sourceEventStores\`: an array of the Castore EventStores its counters read.`,
+    });
   }
   return { counters, sourceEventStores };
 };

@@ -81,7 +81,7 @@ export const commitTransaction = async ({
       const code = reasons?.find(({ Code }) => Code !== undefined && Code !== 'None')?.Code;
       const retryable = reasons === undefined ? isTransientError(error) : isRetryable(code);
       if (!retryable || failedAttempts >= retry.maxAttempts)
-        throw new CountWriteFailedError(failedAttempts, error);
+        throw new CountWriteFailedError({ attempts: failedAttempts, cause: error });
       await sleep(backoffDelay(failedAttempts, retry));
     }
   }
@@ -102,11 +102,11 @@ const dropExistingRefs = (
     const action = actions[index];
     if (reason.Code !== 'ConditionalCheckFailed' || action === undefined) return;
     if (action.kind === 'total') {
-      throw new CounterShardsChangedError(
-        action.chunk.counter.name,
-        action.chunk.key,
-        action.chunk.counter.refShards,
-      );
+      throw new CounterShardsChangedError({
+        counterName: action.chunk.counter.name,
+        key: action.chunk.key,
+        refShards: action.chunk.counter.refShards,
+      });
     }
     if (action.kind === 'ref') {
       action.chunk.increments = action.chunk.increments.filter(

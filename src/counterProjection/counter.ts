@@ -50,12 +50,14 @@ export interface Counter<EVENT_STORE_ID extends string = string, NAME extends st
   readonly eventTypes: readonly string[] | undefined;
   readonly windows: readonly CounterWindow[];
   readonly refShards: number;
-  /** Raw results of the definition's functions for an event it listens to; validated by the caller. */
-  readonly read: (message: { eventStoreId: string; event: EventDetail }) => {
-    key: unknown;
-    by: unknown;
-    targetRef: unknown;
-  };
+  /**
+   * The raw result of one of the definition's functions for an event it listens to,
+   * validated by the caller. One function at a time, so that an error names the one that threw.
+   */
+  readonly read: (
+    field: 'key' | 'by' | 'targetRef',
+    message: { eventStoreId: string; event: EventDetail },
+  ) => unknown;
   /** Whether the event is counted at all: its store, its type and the filter. */
   readonly listensTo: (message: { eventStoreId: string; event: EventDetail }) => boolean;
 }
@@ -106,16 +108,11 @@ export const counter = <
       (typeSet === undefined || typeSet.has(event.type)) &&
       (filter === undefined || filter(event as Event)),
     // Only called after listensTo: the event is one of EVENT_TYPE of this store.
-    read: (message) => {
+    read: (field, message) => {
       const event = message.event as Event;
-      return {
-        key: key(event),
-        by: typeof by === 'function' ? by(event) : by,
-        targetRef: targetRef({
-          eventStoreId: message.eventStoreId as EventStoreId<EVENT_STORE>,
-          event,
-        }),
-      };
+      if (field === 'key') return key(event);
+      if (field === 'by') return typeof by === 'function' ? by(event) : by;
+      return targetRef({ eventStoreId: message.eventStoreId as EventStoreId<EVENT_STORE>, event });
     },
   };
 };
@@ -136,7 +133,7 @@ type Fail = (field: string, value: unknown, expected: string) => never;
 
 const validate = (options: UncheckedOptions) => {
   const fail: Fail = (field, value, expected) => {
-    throw new InvalidCounterDefinitionError(options.name, field, value, expected);
+    throw new InvalidCounterDefinitionError({ counterName: options.name, field, value, expected });
   };
   validateName(options.name, fail);
   validateEventTypes(options, fail);

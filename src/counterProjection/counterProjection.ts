@@ -69,7 +69,10 @@ export class CounterProjection<
   private counterNamed(counterName: COUNTERS['name']): COUNTERS {
     const counter = this.countersByName.get(counterName);
     if (counter === undefined)
-      throw new UnknownCounterError(counterName, [...this.countersByName.keys()]);
+      throw new UnknownCounterError({
+        counterName,
+        knownCounters: [...this.countersByName.keys()],
+      });
     return counter;
   }
 

@@ -1,4 +1,7 @@
-import { describeValue, TypedError } from '../shared/typedError.js';
+import { describeValue, errorGuard, TypedError } from '../shared/typedError.js';
+
+const causeText = (cause: unknown): string =>
+  cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
 
 export const invalidCounterDefinitionErrorCode = 'InvalidCounterDefinition';
 /** Thrown when a projection or counter is built: a definition that could never count right. */
@@ -6,55 +9,75 @@ export class InvalidCounterDefinitionError extends TypedError<
   typeof invalidCounterDefinitionErrorCode
 > {
   readonly code = invalidCounterDefinitionErrorCode;
-  constructor(
-    readonly counterName: unknown,
-    readonly field: string,
-    readonly value: unknown,
-    readonly expected: string,
-  ) {
+  readonly counterName: unknown;
+  readonly field: string;
+  readonly value: unknown;
+  readonly expected: string;
+  constructor(fields: { counterName: unknown; field: string; value: unknown; expected: string }) {
+    const { counterName, field, value, expected } = fields;
     super(
       `Invalid counter ${describeValue(counterName)}: ${field} ${describeValue(value)}, expected ${expected}.`,
     );
+    this.counterName = counterName;
+    this.field = field;
+    this.value = value;
+    this.expected = expected;
   }
 }
+export const isInvalidCounterDefinitionError = errorGuard<InvalidCounterDefinitionError>(
+  invalidCounterDefinitionErrorCode,
+);
 
 export const invalidIncrementErrorCode = 'InvalidIncrement';
-/** A counter's key, by or targetRef function returned something that cannot be counted. */
+export type IncrementField = 'key' | 'by' | 'targetRef' | 'timestamp' | 'filter';
+/** A counter's filter, key, by or targetRef function threw or returned something that cannot be counted. */
 export class InvalidIncrementError extends TypedError<typeof invalidIncrementErrorCode> {
   readonly code = invalidIncrementErrorCode;
-  constructor(
-    readonly details: {
-      counterName: string;
-      field: 'key' | 'by' | 'targetRef' | 'timestamp' | 'filter' | 'key, by or targetRef';
-      value: unknown;
-      expected: string;
-      sequenceNumber?: string;
-    },
-  ) {
-    const where =
-      details.sequenceNumber === undefined ? '' : ` for stream record ${details.sequenceNumber}`;
+  readonly counterName: string;
+  readonly field: IncrementField;
+  readonly value: unknown;
+  readonly expected: string;
+  /** The stream record being counted; absent for a direct increment. */
+  readonly sequenceNumber: string | undefined;
+  constructor(fields: {
+    counterName: string;
+    field: IncrementField;
+    value: unknown;
+    expected: string;
+    sequenceNumber?: string | undefined;
+  }) {
+    const { counterName, field, value, expected, sequenceNumber } = fields;
+    const where = sequenceNumber === undefined ? '' : ` for stream record ${sequenceNumber}`;
     const then =
-      details.sequenceNumber === undefined
+      sequenceNumber === undefined
         ? 'fix the call'
         : 'fix the counter definition (or the event) and let the record be retried';
     super(
-      `Counter ${details.counterName}${where}: ${details.field} ${describeValue(details.value)}, expected ${details.expected}. Nothing was counted; ${then}.`,
+      `Counter ${counterName}${where}: ${field} ${describeValue(value)}, expected ${expected}. Nothing was counted; ${then}.`,
     );
+    this.counterName = counterName;
+    this.field = field;
+    this.value = value;
+    this.expected = expected;
+    this.sequenceNumber = sequenceNumber;
   }
 }
+export const isInvalidIncrementError = errorGuard<InvalidIncrementError>(invalidIncrementErrorCode);
 
 export const unknownCounterErrorCode = 'UnknownCounter';
 export class UnknownCounterError extends TypedError<typeof unknownCounterErrorCode> {
   readonly code = unknownCounterErrorCode;
-  constructor(
-    readonly counterName: unknown,
-    known: string[],
-  ) {
+  readonly counterName: unknown;
+  readonly knownCounters: string[];
+  constructor({ counterName, knownCounters }: { counterName: unknown; knownCounters: string[] }) {
     super(
-      `Unknown counter ${describeValue(counterName)}: this projection defines ${known.join(', ') || 'no counters'}.`,
+      `Unknown counter ${describeValue(counterName)}: this projection defines ${knownCounters.join(', ') || 'no counters'}. Use one of their names.`,
     );
+    this.counterName = counterName;
+    this.knownCounters = knownCounters;
   }
 }
+export const isUnknownCounterError = errorGuard<UnknownCounterError>(unknownCounterErrorCode);
 
 export const counterShardsChangedErrorCode = 'CounterShardsChanged';
 /**
@@ -63,72 +86,46 @@ export const counterShardsChangedErrorCode = 'CounterShardsChanged';
  */
 export class CounterShardsChangedError extends TypedError<typeof counterShardsChangedErrorCode> {
   readonly code = counterShardsChangedErrorCode;
-  constructor(
-    readonly counterName: string,
-    readonly key: string,
-    readonly refShards: number,
-  ) {
+  readonly counterName: string;
+  readonly key: string;
+  readonly refShards: number;
+  constructor({
+    counterName,
+    key,
+    refShards,
+  }: {
+    counterName: string;
+    key: string;
+    refShards: number;
+  }) {
     super(
       `Counter ${counterName} (key ${describeValue(key)}) was counted with another refShards than ${refShards}: ` +
         'changing refShards would count replayed events twice. Restore the previous value or rebuild the counts table.',
     );
+    this.counterName = counterName;
+    this.key = key;
+    this.refShards = refShards;
   }
 }
+export const isCounterShardsChangedError = errorGuard<CounterShardsChangedError>(
+  counterShardsChangedErrorCode,
+);
 
 export const countWriteFailedErrorCode = 'CountWriteFailed';
 /** DynamoDB kept refusing a count transaction (throttling, conflicts) past the retry budget. Nothing of it was written. */
 export class CountWriteFailedError extends TypedError<typeof countWriteFailedErrorCode> {
   readonly code = countWriteFailedErrorCode;
-  constructor(
-    readonly attempts: number,
-    override readonly cause: unknown,
-  ) {
+  readonly attempts: number;
+  constructor({ attempts, cause }: { attempts: number; cause: unknown }) {
     super(
-      `Count transaction failed after ${attempts} attempt(s): ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}. ` +
+      `Count transaction failed after ${attempts} attempt(s): ${causeText(cause)}. ` +
         'Nothing of it was written; the records are reported as failed so that they are delivered again.',
+      { cause },
     );
+    this.attempts = attempts;
   }
 }
-
-export const invalidCountQueryErrorCode = 'InvalidCountQuery';
-export class InvalidCountQueryError extends TypedError<typeof invalidCountQueryErrorCode> {
-  readonly code = invalidCountQueryErrorCode;
-  constructor(
-    readonly option: string,
-    readonly value: unknown,
-    readonly expected: string,
-  ) {
-    super(`Invalid ${option} ${describeValue(value)}: expected ${expected}.`);
-  }
-}
-
-export const countTooLargeErrorCode = 'CountTooLarge';
-/** A stored count beyond JavaScript's safe integers: a number would round it. */
-export class CountTooLargeError extends TypedError<typeof countTooLargeErrorCode> {
-  readonly code = countTooLargeErrorCode;
-  constructor(
-    readonly itemKey: string,
-    readonly count: string,
-  ) {
-    super(
-      `The count of ${itemKey} is ${count}, beyond 2^53: as a number it would be rounded. Read it with getExactCount, which returns a bigint.`,
-    );
-  }
-}
-
-export const countReadFailedErrorCode = 'CountReadFailed';
-/** DynamoDB kept leaving keys unprocessed (throttling) past the retry budget: a read failure, not the caller's mistake. */
-export class CountReadFailedError extends TypedError<typeof countReadFailedErrorCode> {
-  readonly code = countReadFailedErrorCode;
-  constructor(
-    readonly attempts: number,
-    readonly unprocessedKeys: number,
-  ) {
-    super(
-      `DynamoDB left ${unprocessedKeys} key(s) unprocessed after ${attempts} attempts (throttling): retry the read later, or raise the retry budget.`,
-    );
-  }
-}
+export const isCountWriteFailedError = errorGuard<CountWriteFailedError>(countWriteFailedErrorCode);
 
 export const recordsNotCountedErrorCode = 'RecordsNotCounted';
 /**
@@ -138,15 +135,21 @@ export const recordsNotCountedErrorCode = 'RecordsNotCounted';
  */
 export class RecordsNotCountedError extends TypedError<typeof recordsNotCountedErrorCode> {
   readonly code = recordsNotCountedErrorCode;
-  constructor(
-    readonly sequenceNumber: string,
-    readonly records: number,
-    override readonly cause: unknown,
-  ) {
+  readonly sequenceNumber: string;
+  /** How many records the batch held. */
+  readonly records: number;
+  constructor(fields: { sequenceNumber: string; records: number; cause: unknown }) {
+    const { sequenceNumber, records, cause } = fields;
     super(
       `Record ${sequenceNumber} (of a batch of ${records}) was not counted: ${cause instanceof Error ? cause.message : String(cause)} ` +
         'The batch is failed as a whole so that Lambda retries it. With ReportBatchItemFailures on the event source mapping, ' +
         'set reportBatchItemFailures: true (or CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES=true) to retry from this record only.',
+      { cause },
     );
+    this.sequenceNumber = sequenceNumber;
+    this.records = records;
   }
 }
+export const isRecordsNotCountedError = errorGuard<RecordsNotCountedError>(
+  recordsNotCountedErrorCode,
+);

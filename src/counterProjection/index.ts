@@ -14,6 +14,7 @@ export { REPORT_BATCH_ITEM_FAILURES_ENV } from './lambdaResponse.js';
 export type { CountedRef } from './listCountedRefs.js';
 export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
 export type { CounterProjectionOptions } from './projectionOptions.js';
+export * from './readErrors.js';
 export type { RebuildOptions } from './rebuild.js';
 export type { CounterWindow } from './windows.js';
 export { COUNTER_WINDOWS, toBucket } from './windows.js';

@@ -20,6 +20,10 @@ export const lambdaResponse = (
     reportBatchItemFailures ?? process.env[REPORT_BATCH_ITEM_FAILURES_ENV] === 'true';
   const failed = batchItemFailures[0];
   if (failed !== undefined && !declared)
-    throw new RecordsNotCountedError(failed.itemIdentifier, records, error);
+    throw new RecordsNotCountedError({
+      sequenceNumber: failed.itemIdentifier,
+      records,
+      cause: error,
+    });
   return { batchItemFailures };
 };

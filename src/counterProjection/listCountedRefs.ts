@@ -3,7 +3,7 @@ import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk
 import { decodePageToken, encodePageToken } from '../shared/pageToken.js';
 import type { Counter } from './counter.js';
 import { refKey, toKeyAttributes } from './countsTable.js';
-import { InvalidCountQueryError } from './errors.js';
+import { InvalidCountQueryError } from './readErrors.js';
 
 export interface CountedRef {
   targetRef: string;
@@ -38,7 +38,11 @@ export const listCountedRefs = async (
   }: { counter: Counter; key: string; limit?: number; pageToken?: string },
 ): Promise<{ refs: CountedRef[]; nextPageToken?: string }> => {
   if (!Number.isSafeInteger(limit) || limit < 1)
-    throw new InvalidCountQueryError('limit', limit, 'an integer >= 1');
+    throw new InvalidCountQueryError({
+      option: 'limit',
+      value: limit,
+      expected: 'an integer >= 1',
+    });
   let cursor = decodeRefsToken(pageToken, counter, key);
   const refs: CountedRef[] = [];
   for (
@@ -148,11 +152,11 @@ const decodeRefsToken = (pageToken: string | undefined, counter: Counter, key: s
     (token.s as number) >= 0 &&
     (token.a === undefined || typeof token.a === 'string');
   if (!valid) {
-    throw new InvalidCountQueryError(
-      'pageToken',
-      pageToken,
-      `a nextPageToken of listCountedRefs for counter ${counter.name} and this key`,
-    );
+    throw new InvalidCountQueryError({
+      option: 'pageToken',
+      value: pageToken,
+      expected: `a nextPageToken of listCountedRefs for counter ${counter.name} and this key`,
+    });
   }
   return { shard: token.s as number, after: token.a as string | undefined };
 };

@@ -2,7 +2,7 @@ import type { EventDetail } from '@castore/core';
 
 import { isWellFormed, utf8Bytes } from '../shared/strings.js';
 import type { Counter } from './counter.js';
-import { InvalidIncrementError } from './errors.js';
+import { type IncrementField, InvalidIncrementError } from './errors.js';
 
 /** One event counted by one counter: what one ref item and its share of the increment stand for. */
 export interface PlannedIncrement {
@@ -38,14 +38,13 @@ export const planIncrements = ({
   counters
     .filter((counter) => guard(counter, 'filter', sequenceNumber, () => counter.listensTo(message)))
     .map((counter) => {
-      const { key, by, targetRef } = guard(counter, 'key, by or targetRef', sequenceNumber, () =>
-        counter.read(message),
-      );
+      const read = (field: 'key' | 'by' | 'targetRef') =>
+        guard(counter, field, sequenceNumber, () => counter.read(field, message));
       return toIncrement({
         counter,
-        key,
-        by,
-        targetRef,
+        key: read('key'),
+        by: read('by'),
+        targetRef: read('targetRef'),
         timestamp: message.event.timestamp,
         position,
         sequenceNumber,
@@ -55,7 +54,7 @@ export const planIncrements = ({
 /** A counter's own function that throws on an odd event (`null.country`) fails the record with a typed error. */
 const guard = <T>(
   counter: Counter,
-  field: 'filter' | 'key, by or targetRef',
+  field: IncrementField,
   sequenceNumber: string | undefined,
   call: () => T,
 ): T => {

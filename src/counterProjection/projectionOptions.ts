@@ -41,20 +41,20 @@ export const indexCounters = <COUNTER extends Counter>(
   const byName = new Map<string, COUNTER>();
   for (const counter of counters) {
     if (byName.has(counter.name)) {
-      throw new InvalidCounterDefinitionError(
-        counter.name,
-        'name',
-        counter.name,
-        'a name used by one counter only',
-      );
+      throw new InvalidCounterDefinitionError({
+        counterName: counter.name,
+        field: 'name',
+        value: counter.name,
+        expected: 'a name used by one counter only',
+      });
     }
     if (!imageParser.hasEventStore(counter.eventStoreId)) {
-      throw new InvalidCounterDefinitionError(
-        counter.name,
-        'eventStore',
-        counter.eventStoreId,
-        'one of sourceEventStores',
-      );
+      throw new InvalidCounterDefinitionError({
+        counterName: counter.name,
+        field: 'eventStore',
+        value: counter.eventStoreId,
+        expected: 'one of sourceEventStores',
+      });
     }
     byName.set(counter.name, counter);
   }

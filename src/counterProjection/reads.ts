@@ -11,7 +11,7 @@ import {
 import { backoffDelay, type RetryOptions, sleep } from '../shared/retry.js';
 import type { Counter } from './counter.js';
 import { toKeyAttributes, totalKey, windowKey } from './countsTable.js';
-import { CountReadFailedError, CountTooLargeError, InvalidCountQueryError } from './errors.js';
+import { CountReadFailedError, CountTooLargeError, InvalidCountQueryError } from './readErrors.js';
 import { type CounterWindow, isCounterWindow, toBucket } from './windows.js';
 
 export interface CountTarget {
@@ -38,11 +38,11 @@ const bucketOf = (window: CounterWindow, bucket: string | Date): string => {
   if (typeof bucket === 'string' && BUCKET_PATTERN[window].test(bucket)) return bucket;
   const time = typeof bucket === 'string' ? new Date(bucket) : bucket;
   if (Number.isNaN(time.getTime())) {
-    throw new InvalidCountQueryError(
-      'bucket',
-      bucket,
-      `a Date, an ISO timestamp or a ${window} bucket such as ${toBucket(window, new Date(0))}`,
-    );
+    throw new InvalidCountQueryError({
+      option: 'bucket',
+      value: bucket,
+      expected: `a Date, an ISO timestamp or a ${window} bucket such as ${toBucket(window, new Date(0))}`,
+    });
   }
   return toBucket(window, time);
 };
@@ -50,14 +50,18 @@ const bucketOf = (window: CounterWindow, bucket: string | Date): string => {
 export const itemKeyOf = ({ counter, key, window, bucket }: CountTarget) => {
   if (window === undefined && bucket === undefined) return totalKey(counter.name, key);
   if (!isCounterWindow(window) || !counter.windows.includes(window)) {
-    throw new InvalidCountQueryError(
-      'window',
-      window,
-      `one of the windows of counter ${counter.name}: ${counter.windows.join(', ') || 'none'}`,
-    );
+    throw new InvalidCountQueryError({
+      option: 'window',
+      value: window,
+      expected: `one of the windows of counter ${counter.name}: ${counter.windows.join(', ') || 'none'}`,
+    });
   }
   if (bucket === undefined)
-    throw new InvalidCountQueryError('bucket', bucket, 'a time or bucket, with window');
+    throw new InvalidCountQueryError({
+      option: 'bucket',
+      value: bucket,
+      expected: 'a time or bucket, with window',
+    });
   return windowKey(counter.name, window, key, bucketOf(window, bucket));
 };
 
@@ -69,7 +73,7 @@ export const exactCountOf = (item: Record<string, AttributeValue> | undefined): 
 const countOf = (item: Record<string, AttributeValue> | undefined): number => {
   const exact = exactCountOf(item);
   if (exact > BigInt(Number.MAX_SAFE_INTEGER) || exact < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new CountTooLargeError(String(item?.pk?.S), exact.toString());
+    throw new CountTooLargeError({ itemKey: String(item?.pk?.S), count: exact.toString() });
   }
   return Number(exact);
 };
@@ -112,10 +116,13 @@ export const getCounts = async (
     };
     for (let attempt = 0; request !== undefined && Object.keys(request).length > 0; attempt++) {
       if (attempt >= context.retry.maxAttempts)
-        throw new CountReadFailedError(
-          attempt,
-          Object.values(request).reduce((n, { Keys }) => n + (Keys?.length ?? 0), 0),
-        );
+        throw new CountReadFailedError({
+          attempts: attempt,
+          unprocessedKeys: Object.values(request).reduce(
+            (n, { Keys }) => n + (Keys?.length ?? 0),
+            0,
+          ),
+        });
       if (attempt > 0) await sleep(backoffDelay(attempt, context.retry));
       const result: BatchGetItemCommandOutput = await context.dynamoDBClient.send(
         new BatchGetItemCommand({ RequestItems: request }),

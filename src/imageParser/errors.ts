@@ -1,4 +1,4 @@
-import { describeValue, TypedError } from '../shared/typedError.js';
+import { describeValue, errorGuard, TypedError } from '../shared/typedError.js';
 
 export const invalidStreamRecordErrorCode = 'InvalidStreamRecord';
 
@@ -8,36 +8,35 @@ export const invalidStreamRecordErrorCode = 'InvalidStreamRecord';
  */
 export class InvalidStreamRecordError extends TypedError<typeof invalidStreamRecordErrorCode> {
   readonly code = invalidStreamRecordErrorCode;
+  /** The record's SequenceNumber, when it has one (images parsed alone have none). */
+  readonly sequenceNumber: string | undefined;
+  readonly field: string;
+  readonly value: unknown;
+  readonly expected: string;
 
-  constructor(
-    readonly details: {
-      /** The record's SequenceNumber, when it has one (images parsed alone have none). */
-      sequenceNumber: string | undefined;
-      field: string;
-      value: unknown;
-      expected: string;
-    },
-  ) {
-    const where =
-      details.sequenceNumber === undefined
-        ? 'Stream image'
-        : `Stream record ${details.sequenceNumber}`;
+  constructor({
+    sequenceNumber,
+    field,
+    value,
+    expected,
+  }: {
+    sequenceNumber: string | undefined;
+    field: string;
+    value: unknown;
+    expected: string;
+  }) {
+    const where = sequenceNumber === undefined ? 'Stream image' : `Stream record ${sequenceNumber}`;
     super(
-      `${where}: invalid ${details.field} ${describeValue(details.value)}, expected ${details.expected}. ` +
+      `${where}: invalid ${field} ${describeValue(value)}, expected ${expected}. ` +
         'Only INSERT images of events written by the Castore DynamoDB adapter can be parsed; ' +
         'check that the table, its stream (NEW_IMAGE or NEW_AND_OLD_IMAGES) and sourceEventStores match.',
     );
-  }
-
-  get sequenceNumber(): string | undefined {
-    return this.details.sequenceNumber;
-  }
-
-  get field(): string {
-    return this.details.field;
-  }
-
-  get value(): unknown {
-    return this.details.value;
+    this.sequenceNumber = sequenceNumber;
+    this.field = field;
+    this.value = value;
+    this.expected = expected;
   }
 }
+export const isInvalidStreamRecordError = errorGuard<InvalidStreamRecordError>(
+  invalidStreamRecordErrorCode,
+);

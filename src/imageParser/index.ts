@@ -1,4 +1,4 @@
-export { InvalidStreamRecordError, invalidStreamRecordErrorCode } from './errors.js';
+export * from './errors.js';
 export type { ImageParserOptions, ParsedStreamRecord, SkipReason } from './imageParser.js';
 export { ImageParser } from './imageParser.js';
 export type { LambdaRecord, StreamRecord, StreamsApiRecord } from './streamRecord.js';

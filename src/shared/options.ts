@@ -1,4 +1,4 @@
-import { describeValue, TypedError } from './typedError.js';
+import { describeValue, errorGuard, TypedError } from './typedError.js';
 
 export const invalidOptionErrorCode = 'InvalidOption';
 
@@ -9,16 +9,19 @@ export const invalidOptionErrorCode = 'InvalidOption';
  */
 export class InvalidOptionError extends TypedError<typeof invalidOptionErrorCode> {
   readonly code = invalidOptionErrorCode;
-  constructor(
-    readonly option: string,
-    readonly value: unknown,
-    readonly expected: string,
-  ) {
+  readonly option: string;
+  readonly value: unknown;
+  readonly expected: string;
+  constructor({ option, value, expected }: { option: string; value: unknown; expected: string }) {
     super(
       `Invalid option ${option}: ${describeValue(value)}, expected ${expected}. Nothing was read or written; fix the option.`,
     );
+    this.option = option;
+    this.value = value;
+    this.expected = expected;
   }
 }
+export const isInvalidOptionError = errorGuard<InvalidOptionError>(invalidOptionErrorCode);
 
 /** An integer within [min, max], or the default when undefined. */
 export const integerOption = (
@@ -33,7 +36,7 @@ export const integerOption = (
   if (value === undefined) return defaultValue;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new InvalidOptionError(option, value, `an integer ${range}`);
+    throw new InvalidOptionError({ option, value, expected: `an integer ${range}` });
   }
   return value;
 };
@@ -56,7 +59,7 @@ export const oneOfOption = <T extends string>(
 ): T => {
   if (value === undefined) return defaultValue;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidOptionError(option, value, `one of ${allowed.join(', ')}`);
+    throw new InvalidOptionError({ option, value, expected: `one of ${allowed.join(', ')}` });
   }
   return value as T;
 };

@@ -1,13 +1,16 @@
 /**
  * Base of every error this library throws. Like Castore, callers recognise errors by
- * their stable `code` (a string constant exported next to each error), not by class:
- * classes are not shared between two copies of a package, codes are.
+ * their stable `code` (a string constant exported next to each error, and an `isX`
+ * guard), not by class: classes are not shared between two copies of a package, codes are.
+ *
+ * One shape for all of them: the constructor takes one object of typed fields, each kept
+ * as a top-level readonly property, and the message says what was wrong and what to do.
  */
 export abstract class TypedError<CODE extends string = string> extends Error {
   abstract readonly code: CODE;
 
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -18,6 +21,12 @@ export const hasErrorCode = <CODE extends string>(
   code: CODE,
 ): error is { code: CODE } & Error =>
   error instanceof Error && (error as { code?: unknown }).code === code;
+
+/** The `isX` guard of one error: true for any error carrying its code, from any copy of the package. */
+export const errorGuard =
+  <ERROR extends TypedError>(code: ERROR['code']) =>
+  (error: unknown): error is ERROR =>
+    hasErrorCode(error, code);
 
 /** A short, printable form of a value for error messages (values can be huge or binary). */
 export const describeValue = (value: unknown): string => {

@@ -1,14 +1,17 @@
-import { TypedError } from '../shared/typedError.js';
+import { errorGuard, TypedError } from '../shared/typedError.js';
 
 export const streamNotFoundErrorCode = 'StreamNotFound';
 export class StreamNotFoundError extends TypedError<typeof streamNotFoundErrorCode> {
   readonly code = streamNotFoundErrorCode;
-  constructor(readonly tableName: string) {
+  readonly tableName: string;
+  constructor({ tableName }: { tableName: string }) {
     super(
       `Table ${tableName} has no stream: enable one with a NEW_IMAGE view (eventTableDefinition does).`,
     );
+    this.tableName = tableName;
   }
 }
+export const isStreamNotFoundError = errorGuard<StreamNotFoundError>(streamNotFoundErrorCode);
 
 export const undeliverableRecordsErrorCode = 'UndeliverableRecords';
 /**
@@ -17,14 +20,26 @@ export const undeliverableRecordsErrorCode = 'UndeliverableRecords';
  */
 export class UndeliverableRecordsError extends TypedError<typeof undeliverableRecordsErrorCode> {
   readonly code = undeliverableRecordsErrorCode;
-  constructor(
-    readonly shardId: string,
-    readonly sequenceNumbers: string[],
-    override readonly cause: unknown,
-  ) {
+  readonly shardId: string;
+  readonly sequenceNumbers: string[];
+  constructor({
+    shardId,
+    sequenceNumbers,
+    cause,
+  }: {
+    shardId: string;
+    sequenceNumbers: string[];
+    cause: unknown;
+  }) {
     super(
       `Records ${sequenceNumbers.join(', ')} of shard ${shardId} still fail after every retry, and no onFailure ` +
         'callback was given to take them: the runner stopped rather than skip them. Fix the cause, or pass onFailure (a dead letter).',
+      { cause },
     );
+    this.shardId = shardId;
+    this.sequenceNumbers = sequenceNumbers;
   }
 }
+export const isUndeliverableRecordsError = errorGuard<UndeliverableRecordsError>(
+  undeliverableRecordsErrorCode,
+);

@@ -77,7 +77,11 @@ export interface RunnerSettings {
 export const runnerSettings = (options: StreamRunnerOptions): RunnerSettings => {
   const consumerName = options.consumerName ?? 'default';
   if (typeof consumerName !== 'string' || consumerName === '')
-    throw new InvalidOptionError('consumerName', consumerName, 'a non-empty string');
+    throw new InvalidOptionError({
+      option: 'consumerName',
+      value: consumerName,
+      expected: 'a non-empty string',
+    });
   const startingPosition = oneOfOption(
     'startingPosition',
     options.startingPosition,

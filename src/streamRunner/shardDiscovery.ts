@@ -12,7 +12,7 @@ export const resolveStreamArn = async (
   tableName: string,
 ): Promise<string> => {
   const { Table } = await dynamoDBClient.send(new DescribeTableCommand({ TableName: tableName }));
-  if (Table?.LatestStreamArn === undefined) throw new StreamNotFoundError(tableName);
+  if (Table?.LatestStreamArn === undefined) throw new StreamNotFoundError({ tableName });
   return Table.LatestStreamArn;
 };
 

@@ -186,11 +186,11 @@ export class StreamRunner {
       },
       onFailure: async (failed) => {
         if (this.options.onFailure === undefined) {
-          throw new UndeliverableRecordsError(
+          throw new UndeliverableRecordsError({
             shardId,
-            failed.records.map((r) => r.dynamodb?.SequenceNumber ?? '?'),
-            failed.error,
-          );
+            sequenceNumbers: failed.records.map((r) => r.dynamodb?.SequenceNumber ?? '?'),
+            cause: failed.error,
+          });
         }
         await this.options.onFailure(failed);
       },

@@ -75,7 +75,9 @@ describe('rebuild', () => {
     });
     for (const message of pushed.slice(0, 1_500)) {
       for (const c of counters.filter((candidate) => candidate.listensTo(message))) {
-        const { key, by, targetRef } = c.read(message);
+        const [key, by, targetRef] = (['key', 'by', 'targetRef'] as const).map((field) =>
+          c.read(field, message),
+        );
         await partly.increment({
           counterName: c.name,
           key: key as string,

@@ -134,7 +134,9 @@ const modelCounts = (messages: { eventStoreId: string; event: EventDetail }[]) =
   for (const message of messages) {
     for (const c of counters) {
       if (!c.listensTo(message)) continue;
-      const { key, by, targetRef } = c.read(message);
+      const [key, by, targetRef] = (['key', 'by', 'targetRef'] as const).map((field) =>
+        c.read(field, message),
+      );
       add(JSON.stringify([c.name, key]), by as number);
       for (const window of c.windows)
         add(

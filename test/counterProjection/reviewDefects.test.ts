@@ -92,7 +92,8 @@ describe('defects found by review, each counted or refused as it must be', () =>
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberOf(0) }]);
     expect(result.error).toMatchObject({
       code: 'InvalidIncrement',
-      details: { field: 'key', value: 'x\uD800' },
+      field: 'key',
+      value: 'x\uD800',
     });
   });
 

@@ -10,7 +10,8 @@ export const expectedCounts = (
   for (const message of pushed) {
     for (const counter of counters) {
       if (!counter.listensTo(message)) continue;
-      const { key, by } = counter.read(message);
+      const key = counter.read('key', message);
+      const by = counter.read('by', message);
       const id = `${counter.name}\u0000${String(key)}`;
       const entry = expected.get(id) ?? { counterName: counter.name, key: String(key), count: 0 };
       entry.count += Number(by);
