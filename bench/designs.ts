@@ -8,11 +8,11 @@ import {
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
-import { makeOrdersStore } from '../src/cli/demo/eventStores.js';
 import { commitTransaction } from '../src/counterProjection/commitTransaction.js';
 import { counter, CounterProjection, createCountsTable } from '../src/counterProjection/index.js';
 import { packTransactions } from '../src/counterProjection/packTransactions.js';
 import { planIncrements } from '../src/counterProjection/planIncrements.js';
+import { makeOrdersStore } from '../src/example/eventStores.js';
 import { ImageParser } from '../src/imageParser/index.js';
 import { itemSize } from '../src/shared/itemSize.js';
 import { mapWithConcurrency } from '../src/shared/mapWithConcurrency.js';

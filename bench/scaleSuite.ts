@@ -6,13 +6,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../src/adapter/index.js';
 import { createTables } from '../src/cli/commands/tables.js';
-import { counters } from '../src/cli/demo/counters.js';
-import { makeOrdersStore, makeUsersStore } from '../src/cli/demo/eventStores.js';
-import { expectedCounts } from '../src/cli/demo/expectedCounts.js';
-import { pushWorkload } from '../src/cli/demo/pushWorkload.js';
-import { planWorkload } from '../src/cli/demo/workloadPlan.js';
 import { CounterProjection } from '../src/counterProjection/index.js';
 import { dropTables } from '../src/dynamoDBLocal/dropTables.js';
+import { counters } from '../src/example/counters.js';
+import { makeOrdersStore, makeUsersStore } from '../src/example/eventStores.js';
+import { expectedCounts } from '../src/example/expectedCounts.js';
+import { pushWorkload } from '../src/example/pushWorkload.js';
+import { planWorkload } from '../src/example/workloadPlan.js';
 
 export interface ScalePoint {
   events: number;
@@ -55,7 +55,7 @@ export const runScaleSuite = async ({
         'src/cli/index.ts',
         'run',
         '--counters',
-        'src/cli/demo/counters.ts',
+        'src/example/counters.ts',
         '--event-table',
         names.eventTable,
         '--counts-table',

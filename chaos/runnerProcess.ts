@@ -23,7 +23,7 @@ export const startRunnerProcess = (
       'src/cli/index.ts',
       'run',
       '--counters',
-      'src/cli/demo/counters.ts',
+      'src/example/counters.ts',
       '--event-table',
       tables.eventTable,
       '--counts-table',

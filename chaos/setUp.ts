@@ -7,11 +7,11 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../src/adapter/index.js';
 import { createTables } from '../src/cli/commands/tables.js';
-import { makeOrdersStore, makeUsersStore } from '../src/cli/demo/eventStores.js';
-import { type PushedEvent, pushWorkload } from '../src/cli/demo/pushWorkload.js';
-import { type Operation, planWorkload } from '../src/cli/demo/workloadPlan.js';
+import { makeOrdersStore, makeUsersStore } from '../src/example/eventStores.js';
+import { type PushedEvent, pushWorkload } from '../src/example/pushWorkload.js';
+import { type Operation, planWorkload } from '../src/example/workloadPlan.js';
 
-export { seededRandom } from '../src/cli/demo/workloadPlan.js';
+export { seededRandom } from '../src/example/workloadPlan.js';
 import type { PipelineTables } from './runnerProcess.js';
 
 export const makeClients = (endpoint: string) => {

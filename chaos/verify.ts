@@ -1,10 +1,10 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 
-import { counters, sourceEventStores } from '../src/cli/demo/counters.js';
-import { expectedCounts } from '../src/cli/demo/expectedCounts.js';
-import type { PushedEvent } from '../src/cli/demo/pushWorkload.js';
-import type { Operation } from '../src/cli/demo/workloadPlan.js';
 import { CounterProjection } from '../src/counterProjection/index.js';
+import { counters, sourceEventStores } from '../src/example/counters.js';
+import { expectedCounts } from '../src/example/expectedCounts.js';
+import type { PushedEvent } from '../src/example/pushWorkload.js';
+import type { Operation } from '../src/example/workloadPlan.js';
 import { ImageParser } from '../src/imageParser/index.js';
 
 /** What a run did and what the tables hold afterwards; every `lost…`, `partial…` and `…Mismatches` must be 0. */

@@ -5,9 +5,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { counters, sourceEventStores } from '../../src/cli/demo/counters.js';
 import { CounterProjection } from '../../src/counterProjection/index.js';
 import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
+import { counters, sourceEventStores } from '../../src/example/counters.js';
 import {
   type FailedRecords,
   type StreamHandler,

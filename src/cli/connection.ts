@@ -72,6 +72,19 @@ export const connect = async ({
   };
 };
 
+/** Every command's frame: a connection for `use`, closed (and its embedded server stopped) whatever happens. */
+export const withConnection = async <T>(
+  options: ConnectionOptions,
+  use: (connection: Connection) => Promise<T>,
+): Promise<T> => {
+  const connection = await connect(options);
+  try {
+    return await use(connection);
+  } finally {
+    await connection.close();
+  }
+};
+
 const hasAwsCredentials = () =>
   process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
 

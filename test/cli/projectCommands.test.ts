@@ -7,12 +7,12 @@ import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { counters } from '../../src/cli/demo/counters.js';
-import { makeOrdersStore, makeUsersStore } from '../../src/cli/demo/eventStores.js';
-import { expectedCounts } from '../../src/cli/demo/expectedCounts.js';
-import { type PushedEvent, pushWorkload } from '../../src/cli/demo/pushWorkload.js';
-import { planWorkload } from '../../src/cli/demo/workloadPlan.js';
 import { CounterProjection, createCountsTable } from '../../src/counterProjection/index.js';
+import { counters } from '../../src/example/counters.js';
+import { makeOrdersStore, makeUsersStore } from '../../src/example/eventStores.js';
+import { expectedCounts } from '../../src/example/expectedCounts.js';
+import { type PushedEvent, pushWorkload } from '../../src/example/pushWorkload.js';
+import { planWorkload } from '../../src/example/workloadPlan.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { runCli, startCli } from '../support/cli.js';
 import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
@@ -21,7 +21,7 @@ let client: DynamoDBClient;
 let eventTable: string;
 let pushed: PushedEvent[];
 const endpoint = () => inject('dynamoDBEndpoint');
-const countersModule = 'src/cli/demo/counters.ts';
+const countersModule = 'src/example/counters.ts';
 
 beforeAll(async () => {
   client = makeDynamoDBClient();

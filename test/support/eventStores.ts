@@ -1,2 +1,2 @@
 // The tests count over the demo's domain: one definition of the two stores.
-export * from '../../src/cli/demo/eventStores.js';
+export * from '../../src/example/eventStores.js';

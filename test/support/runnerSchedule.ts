@@ -3,13 +3,13 @@ import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-strea
 import type { EventDetail } from '@castore/core';
 import fc from 'fast-check';
 
-import { makeOrdersStore } from '../../src/cli/demo/eventStores.js';
 import {
   counter,
   CounterProjection,
   createCountsTable,
 } from '../../src/counterProjection/index.js';
 import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
+import { makeOrdersStore } from '../../src/example/eventStores.js';
 import { createCheckpointTable, type RetentionGap } from '../../src/streamRunner/index.js';
 import { interceptSend } from './interceptSend.js';
 import { insertRecord } from './records.js';

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../adapter/index.js';
 import { CounterProjection } from '../../counterProjection/index.js';
+import { counters } from '../../example/counters.js';
+import { makeOrdersStore, makeUsersStore } from '../../example/eventStores.js';
+import { expectedCounts } from '../../example/expectedCounts.js';
+import { type PushedEvent, pushWorkload } from '../../example/pushWorkload.js';
+import { planWorkload } from '../../example/workloadPlan.js';
 import { StreamRunner } from '../../streamRunner/index.js';
-import { connect } from '../connection.js';
-import { counters } from '../demo/counters.js';
-import { makeOrdersStore, makeUsersStore } from '../demo/eventStores.js';
-import { expectedCounts } from '../demo/expectedCounts.js';
-import { type PushedEvent, pushWorkload } from '../demo/pushWorkload.js';
-import { planWorkload } from '../demo/workloadPlan.js';
+import { type Connection, withConnection } from '../connection.js';
 import { renderTable, showProgress } from '../render.js';
 import { createTables } from './tables.js';
 
@@ -35,39 +35,43 @@ export const demoCommand = async (options: DemoOptions): Promise<number> => {
       ? 'Starting DynamoDB Local…'
       : `Using DynamoDB at ${options.endpoint}`,
   );
-  const connection = await connect({
-    endpoint: options.endpoint,
-    embedded: true,
-    port: options.port,
-  });
   try {
-    const suffix = randomUUID().slice(0, 8);
-    const names = {
-      eventTable: `demo-events-${suffix}`,
-      countsTable: `demo-counts-${suffix}`,
-      checkpointTable: `demo-checkpoints-${suffix}`,
-    };
-    await createTables(connection.dynamoDBClient, names);
-    console.log(
-      `Tables ${names.eventTable}, ${names.countsTable}, ${names.checkpointTable} created on ${connection.endpoint ?? 'AWS'}.`,
+    return await withConnection(
+      { endpoint: options.endpoint, embedded: true, port: options.port },
+      async (connection) => {
+        const names = await createDemoTables(connection);
+        const { pushed, seconds, projection } = await runPipeline({
+          options,
+          names,
+          connection,
+          signal: abort.signal,
+        });
+        if (abort.signal.aborted) {
+          console.log('Interrupted.');
+          return 130;
+        }
+        return reportCounts({ projection, pushed, seconds });
+      },
     );
-
-    const { pushed, seconds, projection } = await runPipeline({
-      options,
-      names,
-      connection,
-      signal: abort.signal,
-    });
-    if (abort.signal.aborted) {
-      console.log('Interrupted.');
-      return 130;
-    }
-    return await reportCounts({ projection, pushed, seconds });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await connection.close();
   }
+};
+
+/** Tables of their own for each run, so that runs against one --endpoint never mix. */
+const createDemoTables = async (connection: Connection) => {
+  const suffix = randomUUID().slice(0, 8);
+  const names = {
+    eventTable: `demo-events-${suffix}`,
+    countsTable: `demo-counts-${suffix}`,
+    checkpointTable: `demo-checkpoints-${suffix}`,
+  };
+  await createTables(connection.dynamoDBClient, names);
+  console.log(
+    `Tables ${names.eventTable}, ${names.countsTable}, ${names.checkpointTable} created on ${connection.endpoint ?? 'AWS'}.`,
+  );
+  return names;
 };
 
 const runPipeline = async ({
@@ -78,7 +82,7 @@ const runPipeline = async ({
 }: {
   options: DemoOptions;
   names: { eventTable: string; countsTable: string; checkpointTable: string };
-  connection: Awaited<ReturnType<typeof connect>>;
+  connection: Connection;
   signal: AbortSignal;
 }) => {
   const { dynamoDBClient } = connection;
@@ -126,7 +130,7 @@ const demoRunner = ({
   projection,
   onCommitted,
 }: {
-  connection: Awaited<ReturnType<typeof connect>>;
+  connection: Connection;
   names: { eventTable: string; checkpointTable: string };
   projection: ReturnType<typeof makeDemoProjection>;
   onCommitted: (committed: number) => void;
@@ -144,7 +148,7 @@ const demoRunner = ({
   });
 
 const makeDemoProjection = (
-  dynamoDBClient: Awaited<ReturnType<typeof connect>>['dynamoDBClient'],
+  dynamoDBClient: Connection['dynamoDBClient'],
   countsTableName: string,
 ) =>
   new CounterProjection({

@@ -1,8 +1,8 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventStore } from '@castore/core';
 
-import { CounterProjection } from '../../counterProjection/index.js';
+import { type Counter, CounterProjection } from '../../counterProjection/index.js';
 import { StreamRunner } from '../../streamRunner/index.js';
-import { connect, type ConnectionOptions } from '../connection.js';
+import { type Connection, type ConnectionOptions, withConnection } from '../connection.js';
 import { loadCountersModule } from '../loadCountersModule.js';
 import { renderTable } from '../render.js';
 
@@ -11,15 +11,24 @@ interface ProjectionOptions extends ConnectionOptions {
   countsTable: string;
 }
 
-const makeProjection = async (options: ProjectionOptions, dynamoDBClient: DynamoDBClient) => {
-  const { counters, sourceEventStores } = await loadCountersModule(options.counters);
-  return new CounterProjection({
-    dynamoDBClient,
-    countsTableName: options.countsTable,
-    sourceEventStores,
-    counters,
+// The module is only known at run time: its counters' names and keys are plain strings here.
+type ModuleProjection = CounterProjection<EventStore, Counter>;
+
+/** A command's frame: the module's projection on a connection closed whatever happens. */
+const withProjection = <T>(
+  options: ProjectionOptions,
+  use: (projection: ModuleProjection, connection: Connection) => Promise<T>,
+): Promise<T> =>
+  withConnection(options, async (connection) => {
+    const { counters, sourceEventStores } = await loadCountersModule(options.counters);
+    const projection = new CounterProjection({
+      dynamoDBClient: connection.dynamoDBClient,
+      countsTableName: options.countsTable,
+      sourceEventStores,
+      counters,
+    });
+    return use(projection, connection);
   });
-};
 
 /** `run`: projects the live stream with the module's counters until stopped (Ctrl-C). */
 export const runCommand = async (
@@ -33,9 +42,7 @@ export const runCommand = async (
     maxRetries: number;
   },
 ): Promise<void> => {
-  const connection = await connect(options);
-  try {
-    const projection = await makeProjection(options, connection.dynamoDBClient);
+  await withProjection(options, async (projection, connection) => {
     let lastLog = 0;
     const runner = new StreamRunner({
       dynamoDBClient: connection.dynamoDBClient,
@@ -62,18 +69,14 @@ export const runCommand = async (
     );
     const { committed } = await runner.run();
     console.log(`Stopped after committing ${committed} records.`);
-  } finally {
-    await connection.close();
-  }
+  });
 };
 
 /** `rebuild`: counts every event already in the event table; safe beside a live projection. */
 export const rebuildCommand = async (
   options: ProjectionOptions & { eventTable: string; segments: number },
 ): Promise<void> => {
-  const connection = await connect(options);
-  try {
-    const projection = await makeProjection(options, connection.dynamoDBClient);
+  await withProjection(options, async (projection) => {
     const stats = await projection.rebuild({
       eventTableName: options.eventTable,
       segments: options.segments,
@@ -81,9 +84,7 @@ export const rebuildCommand = async (
     console.log(
       `Rebuilt from ${stats.events} events: ${stats.counted} increments applied, ${stats.duplicates} already counted, ${stats.skipped} records skipped.`,
     );
-  } finally {
-    await connection.close();
-  }
+  });
 };
 
 /** `counts get`: one count (or a window bucket's). */
@@ -95,9 +96,7 @@ export const countsGetCommand = async (
     bucket?: string;
   },
 ): Promise<void> => {
-  const connection = await connect(options);
-  try {
-    const projection = await makeProjection(options, connection.dynamoDBClient);
+  await withProjection(options, async (projection) => {
     const window =
       options.window !== undefined
         ? { window: options.window, bucket: options.bucket ?? new Date() }
@@ -116,9 +115,7 @@ export const countsGetCommand = async (
         ]),
       ),
     );
-  } finally {
-    await connection.close();
-  }
+  });
 };
 
 /** `counts list`: the non-empty buckets of a window, or the refs a key counted. */
@@ -132,9 +129,7 @@ export const countsListCommand = async (
     limit: number;
   },
 ): Promise<void> => {
-  const connection = await connect(options);
-  try {
-    const projection = await makeProjection(options, connection.dynamoDBClient);
+  await withProjection(options, async (projection) => {
     if (options.window !== undefined) {
       const to = options.to ?? new Date().toISOString();
       const from = options.from ?? new Date(Date.parse(to) - 24 * 3600 * 1000).toISOString();
@@ -162,7 +157,5 @@ export const countsListCommand = async (
     );
     if (nextPageToken !== undefined)
       console.log(`(first ${refs.length} refs; raise --limit for more)`);
-  } finally {
-    await connection.close();
-  }
+  });
 };

@@ -3,7 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createEventTable } from '../../adapter/index.js';
 import { createCountsTable } from '../../counterProjection/index.js';
 import { createCheckpointTable } from '../../streamRunner/index.js';
-import { connect, type ConnectionOptions } from '../connection.js';
+import { type ConnectionOptions, withConnection } from '../connection.js';
 
 export interface TableNames {
   eventTable: string;
@@ -24,13 +24,10 @@ export const createTables = async (
 export const tablesCreateCommand = async (
   options: TableNames & ConnectionOptions,
 ): Promise<void> => {
-  const connection = await connect(options);
-  try {
-    await createTables(connection.dynamoDBClient, options);
+  await withConnection(options, async ({ dynamoDBClient }) => {
+    await createTables(dynamoDBClient, options);
     console.log(
       `Created ${options.eventTable} (events, with its stream), ${options.countsTable} (counts) and ${options.checkpointTable} (checkpoints).`,
     );
-  } finally {
-    await connection.close();
-  }
+  });
 };

@@ -1,4 +1,4 @@
-import { counter } from '../../counterProjection/index.js';
+import { counter } from '../counterProjection/index.js';
 import { makeOrdersStore, makeUsersStore } from './eventStores.js';
 
 /*

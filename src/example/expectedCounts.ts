@@ -1,4 +1,4 @@
-import type { Counter } from '../../counterProjection/index.js';
+import type { Counter } from '../counterProjection/index.js';
 import type { PushedEvent } from './pushWorkload.js';
 
 /** What each counter key must read once every pushed event is counted once. */
