@@ -7,10 +7,9 @@ import {
 import type { EventDetail, EventsQueryOptions } from '@castore/core';
 
 import { EVENT_TABLE_PK, EVENT_TABLE_SK } from './constants.js';
-import { InvalidQueryOptionError } from './errors.js';
 import { fromEventItem } from './eventItem.js';
 import { toPartitionKey } from './keys.js';
-import { assertOptionalInteger } from './options.js';
+import { assertOptionalBoolean, assertOptionalInteger, keyConditionQuery } from './queryOptions.js';
 
 export interface GetEventsInput {
   dynamoDBClient: DynamoDBClient;
@@ -30,7 +29,7 @@ export const getEvents = async (input: GetEventsInput): Promise<{ events: EventD
   if (minVersion !== undefined && maxVersion !== undefined && minVersion > maxVersion)
     return { events: [] };
 
-  const query = buildQuery(input);
+  const query = buildEventsQuery(input);
   const items: Record<string, AttributeValue>[] = [];
   let exclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
@@ -50,40 +49,28 @@ const validateOptions = (options: EventsQueryOptions) => {
   assertOptionalInteger('minVersion', minVersion, 0);
   assertOptionalInteger('maxVersion', maxVersion, 0);
   assertOptionalInteger('limit', limit, 1);
-  if (reverse !== undefined && typeof reverse !== 'boolean') {
-    throw new InvalidQueryOptionError({ option: 'reverse', value: reverse, expected: 'a boolean' });
-  }
+  assertOptionalBoolean('reverse', reverse);
   return { minVersion, maxVersion, limit };
 };
 
-const buildQuery = ({
+const version = (value: number | undefined) =>
+  value === undefined ? undefined : { N: String(value) };
+
+/** The strongly consistent Query of one aggregate's events, between optional versions. */
+export const buildEventsQuery = ({
   tableName,
   eventStoreId,
   aggregateId,
-  options,
-}: GetEventsInput): QueryCommandInput => {
-  const { minVersion, maxVersion, reverse } = options;
-  const versionCondition =
-    minVersion !== undefined && maxVersion !== undefined
-      ? ' AND #version BETWEEN :minVersion AND :maxVersion'
-      : minVersion !== undefined
-        ? ' AND #version >= :minVersion'
-        : maxVersion !== undefined
-          ? ' AND #version <= :maxVersion'
-          : '';
-  return {
-    TableName: tableName,
-    KeyConditionExpression: `#aggregateId = :aggregateId${versionCondition}`,
-    ExpressionAttributeNames: {
-      '#aggregateId': EVENT_TABLE_PK,
-      ...(versionCondition !== '' ? { '#version': EVENT_TABLE_SK } : {}),
+  options: { minVersion, maxVersion, reverse },
+}: Omit<GetEventsInput, 'dynamoDBClient'>): QueryCommandInput => ({
+  TableName: tableName,
+  ...keyConditionQuery({
+    partition: {
+      attribute: EVENT_TABLE_PK,
+      value: { S: toPartitionKey(eventStoreId, aggregateId) },
     },
-    ExpressionAttributeValues: {
-      ':aggregateId': { S: toPartitionKey(eventStoreId, aggregateId) },
-      ...(minVersion !== undefined ? { ':minVersion': { N: String(minVersion) } } : {}),
-      ...(maxVersion !== undefined ? { ':maxVersion': { N: String(maxVersion) } } : {}),
-    },
-    ConsistentRead: true,
-    ScanIndexForward: reverse !== true,
-  };
-};
+    range: { attribute: EVENT_TABLE_SK, from: version(minVersion), to: version(maxVersion) },
+    reverse,
+  }),
+  ConsistentRead: true,
+});

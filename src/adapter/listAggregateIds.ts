@@ -15,13 +15,13 @@ import {
 import { InvalidQueryOptionError } from './errors.js';
 import { isIsoTimestamp } from './eventItem.js';
 import { assertValidEventStoreId, fromPartitionKey } from './keys.js';
-import { assertOptionalInteger } from './options.js';
 import {
   decodePageToken,
   encodePageToken,
   type PageTokenContent,
   toExclusiveStartKey,
 } from './pageToken.js';
+import { assertOptionalBoolean, assertOptionalInteger, keyConditionQuery } from './queryOptions.js';
 
 type ListingOptions = Omit<PageTokenContent, 'lastKey'>;
 type InitialEventItem = { aggregateId: string; version: number; timestamp: string };
@@ -47,7 +47,7 @@ export const listAggregateIds = async ({
   const { initialEventAfter: after, initialEventBefore: before } = options;
   if (after !== undefined && before !== undefined && after > before) return { aggregateIds: [] };
 
-  const query = buildQuery(tableName, options);
+  const query = buildInitialEventsQuery(tableName, options);
   const startKey =
     tokenLastKey === undefined ? undefined : toExclusiveStartKey(eventStoreId, tokenLastKey);
   const { items, hasMore } = await queryItems({
@@ -139,41 +139,28 @@ const validateOptions = (options: ListingOptions) => {
       });
     }
   }
-  if (options.reverse !== undefined && typeof options.reverse !== 'boolean') {
-    throw new InvalidQueryOptionError({
-      option: 'reverse',
-      value: options.reverse,
-      expected: 'a boolean',
-    });
-  }
+  assertOptionalBoolean('reverse', options.reverse);
 };
 
-const buildQuery = (tableName: string, options: ListingOptions): QueryCommandInput => {
-  const { eventStoreId, initialEventAfter: after, initialEventBefore: before, reverse } = options;
-  const rangeCondition =
-    after !== undefined && before !== undefined
-      ? ' AND #timestamp BETWEEN :after AND :before'
-      : after !== undefined
-        ? ' AND #timestamp >= :after'
-        : before !== undefined
-          ? ' AND #timestamp <= :before'
-          : '';
-  return {
-    TableName: tableName,
-    IndexName: EVENT_TABLE_INITIAL_EVENT_INDEX_NAME,
-    KeyConditionExpression: `#eventStoreId = :eventStoreId${rangeCondition}`,
-    ExpressionAttributeNames: {
-      '#eventStoreId': EVENT_TABLE_EVENT_STORE_ID_KEY,
-      ...(rangeCondition !== '' ? { '#timestamp': EVENT_TABLE_TIMESTAMP_KEY } : {}),
+const timestamp = (value: string | undefined) => (value === undefined ? undefined : { S: value });
+
+/** The Query of an event store's initial events on the sparse GSI, between optional timestamps. */
+export const buildInitialEventsQuery = (
+  tableName: string,
+  options: ListingOptions,
+): QueryCommandInput => ({
+  TableName: tableName,
+  IndexName: EVENT_TABLE_INITIAL_EVENT_INDEX_NAME,
+  ...keyConditionQuery({
+    partition: { attribute: EVENT_TABLE_EVENT_STORE_ID_KEY, value: { S: options.eventStoreId } },
+    range: {
+      attribute: EVENT_TABLE_TIMESTAMP_KEY,
+      from: timestamp(options.initialEventAfter),
+      to: timestamp(options.initialEventBefore),
     },
-    ExpressionAttributeValues: {
-      ':eventStoreId': { S: eventStoreId },
-      ...(after !== undefined ? { ':after': { S: after } } : {}),
-      ...(before !== undefined ? { ':before': { S: before } } : {}),
-    },
-    ScanIndexForward: reverse !== true,
-  };
-};
+    reverse: options.reverse,
+  }),
+});
 
 const withoutUndefined = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(
