@@ -14,10 +14,10 @@ import {
   type RetryOptions,
   sleep,
 } from '../shared/retry.js';
-import { buildTransaction, type TransactionAction } from './buildTransaction.js';
+import { buildTransaction, type TransactionUnit } from './buildTransaction.js';
 import { CounterShardsChangedError, CountWriteFailedError } from './errors.js';
-import type { PackedTransaction } from './packTransactions.js';
 import type { PlannedIncrement } from './planIncrements.js';
+import type { PackedTransaction } from './transactionActions.js';
 
 export interface CommitResult {
   counted: PlannedIncrement[];
@@ -55,12 +55,12 @@ export const commitTransaction = async ({
   let failedAttempts = 0;
   let clientRequestToken = randomUUID();
   for (;;) {
-    const { items, actions } = buildTransaction(tableName, chunks, countedAt);
-    if (items.length === 0) return { counted: [], duplicates };
+    const units = buildTransaction({ tableName, chunks, countedAt });
+    if (units.length === 0) return { counted: [], duplicates };
     try {
       await dynamoDBClient.send(
         new TransactWriteItemsCommand({
-          TransactItems: items,
+          TransactItems: units.map(({ item }) => item),
           ClientRequestToken: clientRequestToken,
         }),
       );
@@ -70,7 +70,7 @@ export const commitTransaction = async ({
       // A cancellation is a definite answer (nothing was written): the next attempt is a new
       // request. Any other error leaves the outcome unknown: the token is kept.
       if (reasons !== undefined) clientRequestToken = randomUUID();
-      const dropped = reasons === undefined ? [] : dropExistingRefs(reasons, actions);
+      const dropped = reasons === undefined ? [] : dropExistingRefs(reasons, units);
       if (dropped.length > 0) {
         duplicates.push(...dropped);
         continue; // Not a failure: the next attempt is smaller by the duplicates.
@@ -95,11 +95,11 @@ const cancellationReasons = (error: unknown): CancellationReason[] | undefined =
 /** Removes from their chunks the increments whose ref condition failed; throws if a total's did. */
 const dropExistingRefs = (
   reasons: CancellationReason[],
-  actions: TransactionAction[],
+  units: TransactionUnit[],
 ): PlannedIncrement[] => {
   const dropped: PlannedIncrement[] = [];
   reasons.forEach((reason, index) => {
-    const action = actions[index];
+    const action = units[index]?.action;
     if (reason.Code !== 'ConditionalCheckFailed' || action === undefined) return;
     if (action.kind === 'total') {
       throw new CounterShardsChangedError({

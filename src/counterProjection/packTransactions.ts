@@ -1,37 +1,8 @@
 import { MAX_TRANSACTION_ACTIONS } from '../adapter/constants.js';
-import type { Counter } from './counter.js';
 import type { PlannedIncrement } from './planIncrements.js';
-import { type CounterWindow, toBucket } from './windows.js';
+import { chunkActions, type CounterChunk, type PackedTransaction } from './transactionActions.js';
 
-/** Increments of one counter key that go into one transaction: one total update for all of them. */
-export interface CounterChunk {
-  counter: Counter;
-  key: string;
-  increments: PlannedIncrement[];
-}
-
-/** The chunks that go into one TransactWriteItems call: at most 100 actions, no item twice. */
-export type PackedTransaction = CounterChunk[];
-
-export const windowBuckets = (
-  chunk: CounterChunk,
-): Map<string, { window: CounterWindow; bucket: string; by: bigint }> => {
-  const buckets = new Map<string, { window: CounterWindow; bucket: string; by: bigint }>();
-  for (const increment of chunk.increments) {
-    for (const window of chunk.counter.windows) {
-      const bucket = toBucket(window, increment.timestamp);
-      const id = `${window}#${bucket}`;
-      const existing = buckets.get(id);
-      if (existing === undefined) buckets.set(id, { window, bucket, by: BigInt(increment.by) });
-      else existing.by += BigInt(increment.by);
-    }
-  }
-  return buckets;
-};
-
-/** Total update + one update per window bucket + one ref put per increment. */
-export const actionCount = (chunk: CounterChunk): number =>
-  1 + windowBuckets(chunk).size + chunk.increments.length;
+const actionCount = (chunk: CounterChunk): number => chunkActions(chunk).length;
 
 /**
  * Coalesces a batch's increments: per counter key, one summed update for many refs, and

@@ -1,4 +1,4 @@
-import { type PackedTransaction, windowBuckets } from './packTransactions.js';
+import { chunkActions, type PackedTransaction } from './transactionActions.js';
 
 /**
  * The counter items a transaction updates (its refs are distinct by construction). On AWS,
@@ -6,12 +6,12 @@ import { type PackedTransaction, windowBuckets } from './packTransactions.js';
  * TransactionConflict, so these are what must never be shared by two in flight.
  */
 export const sharedItemsOf = (transaction: PackedTransaction): string[] =>
-  transaction.flatMap((chunk) => {
-    const total = JSON.stringify(['total', chunk.counter.name, chunk.key]);
-    const windows = [...windowBuckets(chunk).keys()].map((bucket) =>
-      JSON.stringify(['window', chunk.counter.name, chunk.key, bucket]),
-    );
-    return [total, ...windows];
+  transaction.flatMap(chunkActions).flatMap((action) => {
+    const { name } = action.chunk.counter;
+    if (action.kind === 'total') return [JSON.stringify(['total', name, action.chunk.key])];
+    if (action.kind === 'window')
+      return [JSON.stringify(['window', name, action.chunk.key, action.window, action.bucket])];
+    return [];
   });
 
 /**
