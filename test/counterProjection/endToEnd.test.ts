@@ -1,7 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventStore } from '@castore/core';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
@@ -22,7 +21,8 @@ import {
   type OrdersStore,
   type UsersStore,
 } from '../support/eventStores.js';
-import { readStream, toLambdaRecord } from '../support/streams.js';
+import { asOneLambdaBatch, given, inBatchesOf } from '../support/projectionSpec.js';
+import { readStream } from '../support/streams.js';
 
 let dynamoDBClient: DynamoDBClient;
 let streamsClient: DynamoDBStreamsClient;
@@ -137,86 +137,64 @@ afterAll(() => {
   streamsClient.destroy();
 });
 
-const expectCountsOfThePushedEvents = async (projection: ReturnType<typeof makeProjection>) => {
-  const counts = await projection.getCounts([
-    { counterName: 'ordersByCountry', key: 'FR' },
-    { counterName: 'ordersByCountry', key: 'DE' },
-    { counterName: 'ordersByCountry', key: 'ES' },
-    { counterName: 'ordersByCountry', key: 'IT' },
-    { counterName: 'ordersByCountry', key: 'US' },
-    { counterName: 'itemsByCountry', key: 'FR' },
-    { counterName: 'itemsByCountry', key: 'IT' },
-    { counterName: 'openOrders', key: 'all' },
-    { counterName: 'signupsByPlan', key: 'pro' },
-    { counterName: 'signupsByPlan', key: 'free' },
-  ]);
-  expect(counts).toEqual([3, 2, 1, 1, 0, 1 + 3 + 5, 5, 7 - 1, 1, 1]);
-  // FR orders were placed at 00:15, 02:15 and 01:15.
-  expect(
-    await projection.getCount('ordersByCountry', 'FR', {
-      window: 'hour',
-      bucket: '2024-06-01T02:40:00.000Z',
-    }),
-  ).toBe(1);
-  expect(
-    await projection.getCount('ordersByCountry', 'FR', { window: 'day', bucket: '2024-06-01' }),
-  ).toBe(3);
-  expect(
-    await projection.getWindowedCounts('ordersByCountry', 'DE', {
-      window: 'hour',
-      from: '2024-06-01T00:00:00.000Z',
-      to: '2024-06-01T23:59:59.999Z',
-    }),
-  ).toEqual([
-    { bucket: '2024-06-01T01', count: 1 },
-    { bucket: '2024-06-01T02', count: 1 },
-  ]);
-  expect(
-    await projection.getCount('signupsByPlan', 'free', {
-      window: 'minute',
-      bucket: '2024-06-01T10:01',
-    }),
-  ).toBe(1);
+// FR orders were placed at 00:15, 02:15 and 01:15; 7 orders placed in all, one cancelled.
+const countsOfThePushedEvents = {
+  'ordersByCountry/FR': 3,
+  'ordersByCountry/DE': 2,
+  'ordersByCountry/ES': 1,
+  'ordersByCountry/IT': 1,
+  'ordersByCountry/US': 0,
+  'itemsByCountry/FR': 1 + 3 + 5,
+  'itemsByCountry/IT': 5,
+  'openOrders/all': 7 - 1,
+  'signupsByPlan/pro': 1,
+  'signupsByPlan/free': 1,
+  'ordersByCountry/FR/hour/2024-06-01T02:40:00.000Z': 1,
+  'ordersByCountry/FR/day/2024-06-01': 3,
+  'signupsByPlan/free/minute/2024-06-01T10:01': 1,
+};
+
+const projectionOnNewCountsTable = async () => {
+  const countsTableName = uniqueTableName('counts');
+  await createCountsTable({ dynamoDBClient, tableName: countsTableName });
+  return makeProjection(countsTableName);
 };
 
 describe('counter projection on the event table’s real stream', () => {
-  it('counts what was pushed through the Lambda handler, per counter and per window', async () => {
-    const countsTableName = uniqueTableName('counts');
-    await createCountsTable({ dynamoDBClient, tableName: countsTableName });
-    const projection = makeProjection(countsTableName);
+  it('counts what was pushed through the Lambda handler, per counter and per window, once however often Lambda redelivers', async () => {
+    const projection = await projectionOnNewCountsTable();
     const records = await readStream({ dynamoDBClient, streamsClient, tableName: eventTableName });
     expect(records.map((r) => r.eventName)).toContain('MODIFY');
 
-    const event: DynamoDBStreamEvent = { Records: records.map(toLambdaRecord) };
-    expect(await projection.handler(event)).toEqual({ batchItemFailures: [] });
-    await expectCountsOfThePushedEvents(projection);
-
-    // Lambda redelivers the same batch (a timeout after the commit, say): nothing changes.
-    expect(await projection.handler(event)).toEqual({ batchItemFailures: [] });
-    await expectCountsOfThePushedEvents(projection);
+    await given(records)
+      .when(projection, asOneLambdaBatch, { times: 2 })
+      .thenCounts(countsOfThePushedEvents);
+    expect(
+      await projection.getWindowedCounts('ordersByCountry', 'DE', {
+        window: 'hour',
+        from: '2024-06-01T00:00:00.000Z',
+        to: '2024-06-01T23:59:59.999Z',
+      }),
+    ).toEqual([
+      { bucket: '2024-06-01T01', count: 1 },
+      { bucket: '2024-06-01T02', count: 1 },
+    ]);
   });
 
   it('counts the same from Streams API records in small batches, and reports skips and duplicates', async () => {
-    const countsTableName = uniqueTableName('counts');
-    await createCountsTable({ dynamoDBClient, tableName: countsTableName });
-    const projection = makeProjection(countsTableName);
+    const projection = await projectionOnNewCountsTable();
     const records = await readStream({ dynamoDBClient, streamsClient, tableName: eventTableName });
 
-    const totals = { counted: 0, duplicates: 0, skipped: 0, events: 0 };
-    for (let start = 0; start < records.length; start += 3) {
-      const { batchItemFailures, stats } = await projection.processRecords(
-        records.slice(start, start + 3),
-      );
-      expect(batchItemFailures).toEqual([]);
-      for (const name of ['counted', 'duplicates', 'skipped', 'events'] as const)
-        totals[name] += stats[name];
-    }
+    const { stats } = await given(records)
+      .when(projection, inBatchesOf(3), { times: 2 })
+      .thenCounts(countsOfThePushedEvents);
     // 7 orders placed (x2 counters), 9 order events for openOrders (a shipment counts by 0), 2 sign-ups.
-    expect(totals).toEqual({ events: 12, skipped: 1, duplicates: 0, counted: 7 + 7 + 9 + 2 });
-    await expectCountsOfThePushedEvents(projection);
-
-    const again = await projection.processRecords(records);
-    expect(again.stats).toMatchObject({ counted: 0, duplicates: 25 });
-    await expectCountsOfThePushedEvents(projection);
+    expect(stats[0]).toMatchObject({
+      events: 12,
+      skipped: 1,
+      duplicates: 0,
+      counted: 7 + 7 + 9 + 2,
+    });
+    expect(stats[1]).toMatchObject({ events: 12, skipped: 1, duplicates: 25, counted: 0 });
   });
 });
