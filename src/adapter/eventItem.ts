@@ -101,6 +101,8 @@ const findFunction = (value: unknown, path: string): string | undefined => {
   return undefined;
 };
 
+// fromEventItem mirrors toEventItem's layout field by field (the optional spreads look alike
+// on purpose): one reads exactly what the other writes.
 export const fromEventItem = (
   item: Record<string, AttributeValue>,
   eventStoreId: string,

@@ -127,6 +127,9 @@ export class CounterProjection<
       { counter: this.counterNamed(counterName), ...increment },
     );
 
+  // The read methods below resolve (name, key, window) to a target alike; they stay separate,
+  // explicitly typed methods because each is public API with its own return type.
+
   /** The all-time count (or a window bucket's); 0 when never counted. */
   getCount = (
     counterName: COUNTERS['name'],

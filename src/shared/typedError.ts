@@ -5,6 +5,9 @@
  *
  * One shape for all of them: the constructor takes one object of typed fields, each kept
  * as a top-level readonly property, and the message says what was wrong and what to do.
+ * The error classes repeat that shape on purpose (fields declared, then assigned), and
+ * `duplicates` lists them as same-shape pairs: a generic class factory would hide each
+ * error's fields from its reader and from the published type declarations.
  */
 export abstract class TypedError<CODE extends string = string> extends Error {
   abstract readonly code: CODE;

@@ -14,6 +14,8 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // `npm run test:unit` runs only files that use no server: none is started for them.
+  if (process.env.TEST_TIER === 'unit') return;
   const external = process.env.DYNAMODB_ENDPOINT;
   if (external !== undefined && external !== '') {
     project.provide('dynamoDBEndpoint', external);
