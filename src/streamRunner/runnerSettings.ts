@@ -138,3 +138,14 @@ const pollSettings = (options: StreamRunnerOptions) => ({
     { min: 1, max: 100, defaultValue: 3 },
   ),
 });
+
+export const initialProgress = (): StreamRunnerProgress => ({
+  read: 0,
+  committed: 0,
+  deadLettered: 0,
+  lagMs: undefined,
+  activeShards: 0,
+  finishedShards: 0,
+  caughtUp: false,
+  retentionGaps: 0,
+});

@@ -6,6 +6,7 @@ import { UndeliverableRecordsError } from './errors.js';
 import { invokeBatch } from './invokeBatch.js';
 import { outageDelay, RunControl } from './runControl.js';
 import {
+  initialProgress,
   type RunnerSettings,
   runnerSettings,
   type StreamRunnerOptions,
@@ -23,16 +24,7 @@ import { initializeConsumer } from './startingPositions.js';
  */
 export class StreamRunner {
   private readonly control = new RunControl();
-  private readonly progress: StreamRunnerProgress = {
-    read: 0,
-    committed: 0,
-    deadLettered: 0,
-    lagMs: undefined,
-    activeShards: 0,
-    finishedShards: 0,
-    caughtUp: false,
-    retentionGaps: 0,
-  };
+  private readonly progress: StreamRunnerProgress = initialProgress();
   private readonly settings: RunnerSettings;
 
   /** Throws InvalidOptionError for an option that could only make it do nothing. */
@@ -92,7 +84,7 @@ export class StreamRunner {
   }) => {
     const shards: ShardWorkers = new ShardWorkers({
       read: (shardId) =>
-        this.readOneShard({ streamArn, checkpoints, shardId, caughtUp: shards.caughtUp }),
+        this.readShardAsRunner({ streamArn, checkpoints, shardId, caughtUp: shards.caughtUp }),
       onFatal: () => this.stop(),
       onEnded: () => this.control.wakeUp(),
       outageDelayMs: outageDelay(1),
@@ -121,7 +113,8 @@ export class StreamRunner {
     if (shards.fatal !== undefined) throw shards.fatal.error;
   };
 
-  private readOneShard = ({
+  /** readShard (shardReader.ts) wired to this runner: its settings, progress, stop and batch handling. */
+  private readShardAsRunner = ({
     streamArn,
     checkpoints,
     shardId,
