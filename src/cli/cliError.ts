@@ -12,22 +12,33 @@ export class CliError extends TypedError<typeof cliErrorCode> {
 }
 
 /** The one line printed for an error a user can meet; a stack trace only with DEBUG set. */
-export const describeCliError = (
-  error: unknown,
-  context: { endpoint?: string | undefined },
-): string => {
+export interface CliErrorContext {
+  endpoint?: string | undefined;
+  /** The command that ran: only `demo` can start an embedded DynamoDB Local. */
+  command?: string | undefined;
+  /** The tables the command was given, to name the missing one. */
+  tables?: string[] | undefined;
+}
+
+export const describeCliError = (error: unknown, context: CliErrorContext): string => {
   if (hasErrorCode(error, cliErrorCode) || hasErrorCode(error, dynamoDBLocalStartErrorCode))
     return error.message;
   if (!(error instanceof Error)) return `Unexpected error: ${String(error)}`;
   const code = networkErrorCode(error);
   if (isAwsError(error, 'ResourceNotFoundException')) {
-    return `${error.message.replace(/\.$/, '')}: is the table name right? Create the tables with \`castore-dynamodb-counter tables create\`.`;
+    const names = context.tables?.length ? ` (this command uses ${context.tables.join(', ')})` : '';
+    return `${error.message.replace(/\.$/, '')}${names}: is the table name right? Create the tables with \`castore-dynamodb-counter tables create\`.`;
   }
   if (code !== undefined) {
-    return `Cannot reach DynamoDB at ${context.endpoint ?? 'the default AWS endpoint'} (${code}): check --endpoint, or leave it out to start an embedded DynamoDB Local.`;
+    const embedded =
+      context.command === 'demo' ? ', or leave it out to start an embedded DynamoDB Local' : '';
+    return `Cannot reach DynamoDB at ${context.endpoint ?? 'the default AWS endpoint'} (${code}): check --endpoint${embedded}.`;
   }
-  if (error.name === 'UnrecognizedClientException' || error.name === 'CredentialsProviderError') {
-    return `DynamoDB refused the credentials (${error.name}): set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`;
+  if (error.name === 'CredentialsProviderError') {
+    return 'No AWS credentials were found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or pass --endpoint to use DynamoDB Local.';
+  }
+  if (error.name === 'UnrecognizedClientException') {
+    return `DynamoDB refused the credentials (${error.name}): check AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`;
   }
   if (error instanceof TypedError) return `${error.code}: ${error.message}`;
   return `Unexpected error: ${error.name}: ${error.message}`;

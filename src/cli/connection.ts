@@ -1,10 +1,11 @@
 import { Agent } from 'node:http';
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 import { CliError } from './cliError.js';
+import { loadForCommand } from './loadForCommand.js';
 
 let lastEndpoint: string | undefined;
 /** The endpoint of the latest connection, for error messages. */
@@ -13,7 +14,8 @@ export const currentEndpoint = (): string | undefined => lastEndpoint;
 export interface Connection {
   endpoint: string | undefined;
   dynamoDBClient: DynamoDBClient;
-  streamsClient: DynamoDBStreamsClient;
+  /** Made on first use: @aws-sdk/client-dynamodb-streams is an optional peer, needed by `run` and `demo` only. */
+  streamsClient: (command: string) => Promise<DynamoDBStreamsClient>;
   close: () => Promise<void>;
 }
 
@@ -59,14 +61,21 @@ export const connect = async ({
     }),
   };
   const dynamoDBClient = new DynamoDBClient(config);
-  const streamsClient = new DynamoDBStreamsClient(config);
+  let streamsClient: DynamoDBStreamsClient | undefined;
   return {
     endpoint: url,
     dynamoDBClient,
-    streamsClient,
+    streamsClient: async (command) => {
+      const { DynamoDBStreamsClient } = await loadForCommand(
+        command,
+        () => import('@aws-sdk/client-dynamodb-streams'),
+      );
+      streamsClient ??= new DynamoDBStreamsClient(config);
+      return streamsClient;
+    },
     close: async () => {
       dynamoDBClient.destroy();
-      streamsClient.destroy();
+      streamsClient?.destroy();
       await server?.stop();
     },
   };

@@ -2,15 +2,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { describeCliError } from './cliError.js';
-import { demoCommand } from './commands/demo.js';
-import {
-  countsGetCommand,
-  countsListCommand,
-  rebuildCommand,
-  runCommand,
-} from './commands/project.js';
-import { tablesCreateCommand } from './commands/tables.js';
 import { currentEndpoint } from './connection.js';
+import { loadForCommand } from './loadForCommand.js';
+import { packageVersion } from './version.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -40,10 +34,11 @@ const windowOption = () =>
 
 const program = new Command('castore-dynamodb-counter')
   .description('Exactly-once counters on the DynamoDB stream of a Castore event table.')
+  .version(packageVersion())
   .showHelpAfterError();
 
 program
-  .command('demo', { isDefault: true })
+  .command('demo')
   .description(
     'run the whole pipeline on an embedded DynamoDB Local (or --endpoint) and check every count',
   )
@@ -57,6 +52,7 @@ program
   )
   .addOption(endpointOption())
   .action(async (options) => {
+    const { demoCommand } = await loadForCommand('demo', () => import('./commands/demo.js'));
     process.exitCode = await demoCommand(options);
   });
 
@@ -70,7 +66,11 @@ tables
   .requiredOption('--counts-table <name>')
   .requiredOption('--checkpoint-table <name>')
   .addOption(endpointOption())
-  .action(tablesCreateCommand);
+  .action(async (options) =>
+    (
+      await loadForCommand('tables create', () => import('./commands/tables.js'))
+    ).tablesCreateCommand(options),
+  );
 
 program
   .command('run')
@@ -99,7 +99,9 @@ program
     0,
   )
   .addOption(endpointOption())
-  .action(runCommand);
+  .action(async (options) =>
+    (await loadForCommand('run', () => import('./commands/run.js'))).runCommand(options),
+  );
 
 program
   .command('rebuild')
@@ -109,7 +111,11 @@ program
   .requiredOption('--counts-table <name>')
   .option('--segments <n>', 'parallel scan segments', positiveInteger, 4)
   .addOption(endpointOption())
-  .action(rebuildCommand);
+  .action(async (options) =>
+    (await loadForCommand('rebuild', () => import('./commands/project.js'))).rebuildCommand(
+      options,
+    ),
+  );
 
 const counts = program.command('counts').description('read counts');
 counts
@@ -122,7 +128,11 @@ counts
   .addOption(windowOption())
   .option('--bucket <time>', 'with --window: a time or bucket (now when absent)')
   .addOption(endpointOption())
-  .action(countsGetCommand);
+  .action(async (options) =>
+    (await loadForCommand('counts get', () => import('./commands/project.js'))).countsGetCommand(
+      options,
+    ),
+  );
 counts
   .command('list')
   .description('list the buckets of a window (--window), or the refs a key counted')
@@ -135,10 +145,24 @@ counts
   .option('--to <time>', 'with --window: end (now by default)')
   .option('--limit <n>', 'refs to list', positiveInteger, 100)
   .addOption(endpointOption())
-  .action(countsListCommand);
+  .action(async (options) =>
+    (await loadForCommand('counts list', () => import('./commands/project.js'))).countsListCommand(
+      options,
+    ),
+  );
+
+// What the error line may name: the command that ran and the tables it was given.
+const ran: { command?: string; tables?: string[] } = {};
+program.hook('preAction', (_, actionCommand) => {
+  ran.command = actionCommand.name();
+  const options = actionCommand.opts<Record<string, unknown>>();
+  ran.tables = ['eventTable', 'countsTable', 'checkpointTable'].flatMap((name) =>
+    typeof options[name] === 'string' ? [options[name]] : [],
+  );
+});
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(describeCliError(error, { endpoint: currentEndpoint() }));
+  console.error(describeCliError(error, { endpoint: currentEndpoint(), ...ran }));
   if (process.env.DEBUG !== undefined) console.error(error);
   process.exitCode =
     process.exitCode === undefined || process.exitCode === 0 ? 1 : process.exitCode;

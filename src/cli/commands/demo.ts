@@ -98,7 +98,7 @@ const runPipeline = async ({
   ]);
   let pushedCount = 0;
   let committed = 0;
-  const runner = demoRunner({
+  const runner = await demoRunner({
     connection,
     names,
     projection,
@@ -124,7 +124,7 @@ const runPipeline = async ({
 };
 
 /** The stream runner of the demo: large batches, quick polls, Ctrl-C handled by the demo itself. */
-const demoRunner = ({
+const demoRunner = async ({
   connection,
   names,
   projection,
@@ -134,10 +134,10 @@ const demoRunner = ({
   names: { eventTable: string; checkpointTable: string };
   projection: ReturnType<typeof makeDemoProjection>;
   onCommitted: (committed: number) => void;
-}) =>
+}): Promise<StreamRunner> =>
   new StreamRunner({
     dynamoDBClient: connection.dynamoDBClient,
-    streamsClient: connection.streamsClient,
+    streamsClient: await connection.streamsClient('demo'),
     tableName: names.eventTable,
     checkpointTableName: names.checkpointTable,
     handler: (records) => projection.processRecords(records),

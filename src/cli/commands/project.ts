@@ -1,12 +1,11 @@
 import type { EventStore } from '@castore/core';
 
 import { type Counter, CounterProjection } from '../../counterProjection/index.js';
-import { StreamRunner } from '../../streamRunner/index.js';
 import { type Connection, type ConnectionOptions, withConnection } from '../connection.js';
 import { loadCountersModule } from '../loadCountersModule.js';
 import { renderTable } from '../render.js';
 
-interface ProjectionOptions extends ConnectionOptions {
+export interface ProjectionOptions extends ConnectionOptions {
   counters: string;
   countsTable: string;
 }
@@ -15,7 +14,7 @@ interface ProjectionOptions extends ConnectionOptions {
 type ModuleProjection = CounterProjection<EventStore, Counter>;
 
 /** A command's frame: the module's projection on a connection closed whatever happens. */
-const withProjection = <T>(
+export const withProjection = <T>(
   options: ProjectionOptions,
   use: (projection: ModuleProjection, connection: Connection) => Promise<T>,
 ): Promise<T> =>
@@ -29,48 +28,6 @@ const withProjection = <T>(
     });
     return use(projection, connection);
   });
-
-/** `run`: projects the live stream with the module's counters until stopped (Ctrl-C). */
-export const runCommand = async (
-  options: ProjectionOptions & {
-    eventTable: string;
-    checkpointTable: string;
-    consumer: string;
-    from: 'TRIM_HORIZON' | 'LATEST';
-    batchSize: number;
-    batchingWindow: number;
-    maxRetries: number;
-  },
-): Promise<void> => {
-  await withProjection(options, async (projection, connection) => {
-    let lastLog = 0;
-    const runner = new StreamRunner({
-      dynamoDBClient: connection.dynamoDBClient,
-      streamsClient: connection.streamsClient,
-      tableName: options.eventTable,
-      checkpointTableName: options.checkpointTable,
-      consumerName: options.consumer,
-      startingPosition: options.from,
-      batchSize: options.batchSize,
-      maximumBatchingWindowMs: options.batchingWindow,
-      // No dead letter here: retry (Lambda's default) rather than stop or skip.
-      maximumRetryAttempts: options.maxRetries,
-      handler: (records) => projection.processRecords(records),
-      onProgress: ({ read, committed, deadLettered, lagMs }) => {
-        if (Date.now() - lastLog < 1_000) return;
-        lastLog = Date.now();
-        console.log(
-          `read ${read}, committed ${committed}, dead-lettered ${deadLettered}, lag ${lagMs === undefined ? '-' : `${Math.round(lagMs / 1000)} s`}`,
-        );
-      },
-    });
-    console.log(
-      `Projecting the stream of ${options.eventTable} into ${options.countsTable}; Ctrl-C stops after the batch in flight.`,
-    );
-    const { committed } = await runner.run();
-    console.log(`Stopped after committing ${committed} records.`);
-  });
-};
 
 /** `rebuild`: counts every event already in the event table; safe beside a live projection. */
 export const rebuildCommand = async (

@@ -1,0 +1,46 @@
+// In a file of its own: the stream runner loads @aws-sdk/client-dynamodb-streams (an
+// optional peer), which rebuild and the counts commands do not need.
+import { StreamRunner } from '../../streamRunner/index.js';
+import { type ProjectionOptions, withProjection } from './project.js';
+
+/** `run`: projects the live stream with the module's counters until stopped (Ctrl-C). */
+export const runCommand = async (
+  options: ProjectionOptions & {
+    eventTable: string;
+    checkpointTable: string;
+    consumer: string;
+    from: 'TRIM_HORIZON' | 'LATEST';
+    batchSize: number;
+    batchingWindow: number;
+    maxRetries: number;
+  },
+): Promise<void> => {
+  await withProjection(options, async (projection, connection) => {
+    let lastLog = 0;
+    const runner = new StreamRunner({
+      dynamoDBClient: connection.dynamoDBClient,
+      streamsClient: await connection.streamsClient('run'),
+      tableName: options.eventTable,
+      checkpointTableName: options.checkpointTable,
+      consumerName: options.consumer,
+      startingPosition: options.from,
+      batchSize: options.batchSize,
+      maximumBatchingWindowMs: options.batchingWindow,
+      // No dead letter here: retry (Lambda's default) rather than stop or skip.
+      maximumRetryAttempts: options.maxRetries,
+      handler: (records) => projection.processRecords(records),
+      onProgress: ({ read, committed, deadLettered, lagMs }) => {
+        if (Date.now() - lastLog < 1_000) return;
+        lastLog = Date.now();
+        console.log(
+          `read ${read}, committed ${committed}, dead-lettered ${deadLettered}, lag ${lagMs === undefined ? '-' : `${Math.round(lagMs / 1000)} s`}`,
+        );
+      },
+    });
+    console.log(
+      `Projecting the stream of ${options.eventTable} into ${options.countsTable}; Ctrl-C stops after the batch in flight.`,
+    );
+    const { committed } = await runner.run();
+    console.log(`Stopped after committing ${committed} records.`);
+  });
+};

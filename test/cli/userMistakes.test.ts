@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+
+import { describe, expect, inject, it } from 'vitest';
+
+import { runCli } from '../support/cli.js';
+
+const endpoint = () => inject('dynamoDBEndpoint');
+const countersModule = 'src/example/counters.ts';
+
+/** The CLI as a child process: a mistake ends in one line on stderr, a non-zero exit, no trace. */
+const expectOneLine = async (args: string[], pattern: RegExp, env?: NodeJS.ProcessEnv) => {
+  const { code, stderr } = await runCli(args, env);
+  expect(code).not.toBe(0);
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  return stderr;
+};
+
+describe('the CLI, as a new user meets it', () => {
+  it('shows its help, not a 40-second demo, when given no command', async () => {
+    const { code, stdout, stderr } = await runCli([]);
+    expect(`${stdout}${stderr}`).toMatch(/Usage: castore-dynamodb-counter[\s\S]*Commands:/);
+    expect(`${stdout}${stderr}`).not.toMatch(/Starting DynamoDB Local/i);
+    expect(code).not.toBe(0);
+  });
+
+  it('says its version', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const { code, stdout } = await runCli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(version);
+  });
+
+  it('names an unknown command and suggests the near one', async () => {
+    const { code, stderr } = await runCli(['dmeo']);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/unknown command 'dmeo'[\s\S]*Did you mean demo\?/);
+  });
+
+  it('rebuild on an unknown counts table says so in one line', () =>
+    expectOneLine(
+      [
+        'rebuild',
+        '--counters',
+        countersModule,
+        '--event-table',
+        'no-such-events',
+        '--counts-table',
+        'no-such-counts',
+        '--endpoint',
+        endpoint(),
+      ],
+      /non-existent table \(this command uses no-such-events, no-such-counts\).*tables create/i,
+    ));
+
+  it('does not offer an embedded DynamoDB Local where the command starts none', async () => {
+    const stderr = await expectOneLine(
+      [
+        'tables',
+        'create',
+        '--event-table',
+        'a',
+        '--counts-table',
+        'b',
+        '--checkpoint-table',
+        'c',
+        '--endpoint',
+        'http://127.0.0.1:9',
+      ],
+      /Cannot reach DynamoDB at http:\/\/127\.0\.0\.1:9/,
+    );
+    expect(stderr).not.toMatch(/embedded/);
+  });
+
+  it('says credentials are missing when there are none, not that DynamoDB refused them', async () => {
+    const noCredentials = {
+      PATH: process.env.PATH,
+      HOME: '/nonexistent',
+      AWS_REGION: 'eu-west-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const stderr = await expectOneLine(
+      ['tables', 'create', '--event-table', 'a', '--counts-table', 'b', '--checkpoint-table', 'c'],
+      /no AWS credentials/i,
+      noCredentials,
+    );
+    expect(stderr).not.toMatch(/refused/);
+  });
+});

@@ -1,0 +1,159 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+const exec = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const installedVersion = (name: string) =>
+  (
+    JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+
+/**
+ * The packed tarball installed in a scratch project with only the dependencies README's
+ * "Install" section names (at the versions this repository tests with, from npm's cache
+ * that `npm ci` filled), and its bin run as a user runs it.
+ */
+describe('the packed package in a consumer project', () => {
+  let scratch: string;
+  let consumer: string;
+  let tarball: string;
+  const bin = (args: string[]) =>
+    exec(join(consumer, 'node_modules', '.bin', 'castore-dynamodb-counter'), args, {
+      cwd: consumer,
+      env: { ...process.env, DEBUG: undefined },
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'consumer-'));
+    const packageDir = join(scratch, 'package');
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    for (const [config, out] of [
+      ['tsconfig.build.json', 'esm'],
+      ['tsconfig.cjs.json', 'cjs'],
+    ] as const)
+      await exec(process.execPath, [tsc, '-p', config, '--outDir', join(packageDir, 'dist', out)], {
+        cwd: root,
+      });
+    writeFileSync(join(packageDir, 'dist', 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
+    for (const file of ['package.json', 'README.md', 'LICENSE'])
+      copyFileSync(join(root, file), join(packageDir, file));
+    const { stdout } = await exec('npm', ['pack', '--silent', '--pack-destination', scratch], {
+      cwd: packageDir,
+    });
+    tarball = join(scratch, stdout.trim());
+    consumer = join(scratch, 'consumer');
+    mkdirSync(consumer);
+    writeFileSync(
+      join(consumer, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
+    await exec(
+      'npm',
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        tarball,
+        `@castore/core@${installedVersion('@castore/core')}`,
+        `@aws-sdk/client-dynamodb@${installedVersion('@aws-sdk/client-dynamodb')}`,
+      ],
+      { cwd: consumer },
+    );
+  }, 300_000);
+  afterAll(() => {
+    if (process.env.KEEP_SCRATCH === undefined) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('ships no source maps that point to files it does not ship, and its licence', async () => {
+    const { stdout } = await exec('tar', ['-tzf', tarball]);
+    expect(stdout).toContain('package/LICENSE');
+    expect(stdout).not.toMatch(/\.map$/m);
+  });
+
+  it('answers --help and --version without the optional peers', async () => {
+    const help = await bin(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: castore-dynamodb-counter');
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect((await bin(['--version'])).stdout.trim()).toBe(version);
+  });
+
+  it('creates tables, then says in one line what `run` and `demo` still need', async () => {
+    const endpoint = ['--endpoint', inject('dynamoDBEndpoint')];
+    const suffix = Date.now().toString(36);
+    const tables = ['--event-table', `e-${suffix}`, '--counts-table', `c-${suffix}`];
+    const created = await bin([
+      'tables',
+      'create',
+      ...tables,
+      '--checkpoint-table',
+      `k-${suffix}`,
+      ...endpoint,
+    ]);
+    expect(created).toMatchObject({ code: 0 });
+    writeFileSync(join(consumer, 'counters.js'), COUNTERS_MODULE);
+
+    const run = await bin([
+      'run',
+      '--counters',
+      'counters.js',
+      ...tables,
+      '--checkpoint-table',
+      `k-${suffix}`,
+      ...endpoint,
+    ]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim()).toBe(
+      '`run` needs the package @aws-sdk/client-dynamodb-streams for reading the event table’s stream: install it with `npm install @aws-sdk/client-dynamodb-streams`.',
+    );
+    const demo = await bin(['demo', ...endpoint]);
+    expect(demo.stderr.trim()).toMatch(
+      /^`demo` needs the package @castore\/event-type-json-schema .*npm install @castore\/event-type-json-schema`\.$/,
+    );
+
+    const counts = await bin([
+      'counts',
+      'get',
+      '--counters',
+      'counters.js',
+      '--counts-table',
+      `c-${suffix}`,
+      '--counter',
+      'placed',
+      '--key',
+      'all',
+      ...endpoint,
+    ]);
+    expect(counts).toMatchObject({ code: 0 });
+    expect(counts.stdout).toMatch(/placed\s*│\s*all\s*│\s*0/);
+  });
+});
+
+const COUNTERS_MODULE = `
+import { EventStore, EventType } from '@castore/core';
+import { counter } from 'castore-dynamodb-counter';
+
+const placedType = new EventType({ type: 'PLACED' });
+const store = new EventStore({
+  eventStoreId: 'orders',
+  eventTypes: [placedType],
+  reducer: (aggregate, event) => ({ ...aggregate, version: event.version }),
+});
+export const sourceEventStores = [store];
+export const counters = [counter({ name: 'placed', eventStore: store, key: () => 'all' })];
+`;
