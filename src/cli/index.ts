@@ -51,6 +51,7 @@ program
     positiveInteger,
   )
   .addOption(endpointOption())
+  .option('--keep', 'with --endpoint: keep the tables of the run (dropped by default)')
   .action(async (options) => {
     const { demoCommand } = await loadForCommand('demo', () => import('./commands/demo.js'));
     process.exitCode = await demoCommand(options);

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
 
+import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
 import { runCli } from '../support/cli.js';
+import { makeDynamoDBClient } from '../support/dynamoDB.js';
 
 describe('castore-dynamodb-counter demo', () => {
   it('runs the whole pipeline on its own DynamoDB Local and every count matches what was pushed', async () => {
@@ -47,4 +50,49 @@ describe('castore-dynamodb-counter demo, interrupted', () => {
     expect(stdout).toContain('Interrupted.');
     expect(() => process.kill(javaPid, 0)).toThrow(); // no such process any more
   }, 120_000);
+});
+
+describe('castore-dynamodb-counter demo on a DynamoDB of the user’s (--endpoint)', () => {
+  const demoTables = async () => {
+    const client = makeDynamoDBClient();
+    try {
+      const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+      return TableNames.filter((name) => name.startsWith('demo-'));
+    } finally {
+      client.destroy();
+    }
+  };
+
+  it('drops its tables at the end and says so, unless --keep', async () => {
+    const before = await demoTables();
+    const dropped = await runCli([
+      'demo',
+      '--events',
+      '50',
+      '--endpoint',
+      inject('dynamoDBEndpoint'),
+    ]);
+    expect(dropped.code).toBe(0);
+    expect(dropped.stdout).toMatch(
+      /Dropped the demo's tables from .* \(pass --keep to keep them\)\./,
+    );
+    expect(await demoTables()).toEqual(before);
+
+    const kept = await runCli([
+      'demo',
+      '--events',
+      '50',
+      '--keep',
+      '--endpoint',
+      inject('dynamoDBEndpoint'),
+    ]);
+    expect(kept.code).toBe(0);
+    const added = (await demoTables()).filter((name) => !before.includes(name));
+    expect(added).toHaveLength(3);
+    expect(kept.stdout).toContain(`Kept the tables`);
+    for (const name of added) expect(kept.stdout).toContain(name);
+    const client = makeDynamoDBClient();
+    await dropTables(client, added);
+    client.destroy();
+  });
 });

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import { DynamoDBSingleTableEventStorageAdapter } from '../../adapter/index.js';
 import { CounterProjection } from '../../counterProjection/index.js';
 import { counters } from '../../example/counters.js';
@@ -10,7 +8,7 @@ import { planWorkload } from '../../example/workloadPlan.js';
 import { StreamRunner } from '../../streamRunner/index.js';
 import { type Connection, withConnection } from '../connection.js';
 import { renderTable, showProgress } from '../render.js';
-import { createTables } from './tables.js';
+import { cleanUpTables, createDemoTables } from './demoTables.js';
 
 export interface DemoOptions {
   events: number;
@@ -18,6 +16,8 @@ export interface DemoOptions {
   port?: number | undefined;
   concurrency: number;
   seed: number;
+  /** With --endpoint: keep the run's tables instead of dropping them at the end. */
+  keep?: boolean | undefined;
 }
 
 /**
@@ -40,38 +40,27 @@ export const demoCommand = async (options: DemoOptions): Promise<number> => {
       { endpoint: options.endpoint, embedded: true, port: options.port },
       async (connection) => {
         const names = await createDemoTables(connection);
-        const { pushed, seconds, projection } = await runPipeline({
-          options,
-          names,
-          connection,
-          signal: abort.signal,
-        });
-        if (abort.signal.aborted) {
-          console.log('Interrupted.');
-          return 130;
+        try {
+          const { pushed, seconds, projection } = await runPipeline({
+            options,
+            names,
+            connection,
+            signal: abort.signal,
+          });
+          if (abort.signal.aborted) {
+            console.log('Interrupted.');
+            return 130;
+          }
+          return await reportCounts({ projection, pushed, seconds });
+        } finally {
+          await cleanUpTables({ connection, names, options });
         }
-        return reportCounts({ projection, pushed, seconds });
       },
     );
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-};
-
-/** Tables of their own for each run, so that runs against one --endpoint never mix. */
-const createDemoTables = async (connection: Connection) => {
-  const suffix = randomUUID().slice(0, 8);
-  const names = {
-    eventTable: `demo-events-${suffix}`,
-    countsTable: `demo-counts-${suffix}`,
-    checkpointTable: `demo-checkpoints-${suffix}`,
-  };
-  await createTables(connection.dynamoDBClient, names);
-  console.log(
-    `Tables ${names.eventTable}, ${names.countsTable}, ${names.checkpointTable} created on ${connection.endpoint ?? 'AWS'}.`,
-  );
-  return names;
 };
 
 const runPipeline = async ({

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+
+import { dropTables } from '../../dynamoDBLocal/dropTables.js';
+import type { Connection } from '../connection.js';
+import type { DemoOptions } from './demo.js';
+import { createTables } from './tables.js';
+
+/**
+ * The embedded server takes its tables with it; on a server of the user's (--endpoint),
+ * three tables with streams would pile up at every run, so they are dropped unless --keep.
+ */
+export const cleanUpTables = async ({
+  connection,
+  names,
+  options,
+}: {
+  connection: Connection;
+  names: Record<string, string>;
+  options: DemoOptions;
+}) => {
+  if (options.endpoint === undefined) return;
+  const tables = Object.values(names);
+  if (options.keep === true) {
+    console.log(`Kept the tables ${tables.join(', ')} (--keep).`);
+    return;
+  }
+  await dropTables(connection.dynamoDBClient, tables);
+  console.log(`Dropped the demo's tables from ${options.endpoint} (pass --keep to keep them).`);
+};
+
+/** Tables of their own for each run, so that runs against one --endpoint never mix. */
+export const createDemoTables = async (connection: Connection) => {
+  const suffix = randomUUID().slice(0, 8);
+  const names = {
+    eventTable: `demo-events-${suffix}`,
+    countsTable: `demo-counts-${suffix}`,
+    checkpointTable: `demo-checkpoints-${suffix}`,
+  };
+  await createTables(connection.dynamoDBClient, names);
+  console.log(
+    `Tables ${names.eventTable}, ${names.countsTable}, ${names.checkpointTable} created on ${connection.endpoint ?? 'AWS'}.`,
+  );
+  return names;
+};
