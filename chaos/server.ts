@@ -43,7 +43,12 @@ export class KillableServer {
       serverPort,
       new TcpProxy(proxyPort, serverPort),
     );
-    await server.restart();
+    try {
+      await server.restart();
+    } catch (error) {
+      await server.stop(); // its database folder too, which nothing would remove otherwise
+      throw error;
+    }
     await server.directClient().send(
       new CreateTableCommand({
         TableName: DRAIN_TABLE,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { buildExampleApp } from '../../infra/example/app.js';
 import {
@@ -18,9 +18,23 @@ import { REPORT_BATCH_ITEM_FAILURES_ENV } from '../../src/counterProjection/inde
 
 const handlerEntry = fileURLToPath(new URL('../../infra/example/handler.ts', import.meta.url));
 
+// Synthesis writes a cloud assembly: into a folder of ours, removed at the end, rather
+// than the cdk.out* folders CDK would leave in the system's temp dir.
+mkdirSync(fileURLToPath(new URL('../../node_modules/.cache', import.meta.url)), {
+  recursive: true,
+});
+const assemblies = mkdtempSync(
+  join(fileURLToPath(new URL('../../node_modules/.cache', import.meta.url)), 'cdk-assemblies-'),
+);
+afterAll(() => rmSync(assemblies, { recursive: true, force: true }));
+let synthesized = 0;
+
 /** Synthesized offline; bundling skipped (one test below bundles for real). */
 const synth = (props: Partial<CounterProjectionPipelineProps> = {}) => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    outdir: join(assemblies, String(synthesized++)),
+    context: { 'aws:cdk:bundling-stacks': [] },
+  });
   const stack = new Stack(app, 'Test');
   const pipeline = new CounterProjectionPipeline(stack, 'Counters', { handlerEntry, ...props });
   return { app, stack, pipeline, template: Template.fromStack(stack) };
@@ -252,10 +266,7 @@ describe('CounterProjectionPipeline', () => {
   it('bundles the example handler with esbuild (the example app, synthesized for real)', () => {
     const { app } = buildExampleApp(
       new App({
-        outdir: join(
-          fileURLToPath(new URL('../../node_modules/.cache', import.meta.url)),
-          `cdk-out-${process.pid}`,
-        ),
+        outdir: join(assemblies, 'example'),
       }),
     );
     const assembly = app.synth();

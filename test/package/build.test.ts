@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,6 +28,7 @@ describe('the built package', () => {
     // What scripts/markCjs.js does for dist/cjs.
     writeFileSync(join(outDir, 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
   }, 120_000);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   it('loads as an ES module and as CommonJS, with the same exports', async () => {
     const printKeys = 'console.log(JSON.stringify(Object.keys(m).sort()))';
