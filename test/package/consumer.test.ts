@@ -83,6 +83,30 @@ describe('the packed package in a consumer project', () => {
     expect(stdout).not.toMatch(/\.map$/m);
   });
 
+  it('gives its types to a consumer on moduleResolution node10, entry points included', async () => {
+    writeFileSync(join(consumer, 'node10.ts'), NODE10_CONSUMER);
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const compiled = await exec(
+      process.execPath,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        'commonjs',
+        '--moduleResolution',
+        'node10',
+        'node10.ts',
+      ],
+      { cwd: consumer },
+    ).then(
+      () => '',
+      (error: { stdout: string }) => error.stdout,
+    );
+    expect(compiled).toBe('');
+  });
+
   it('answers --help and --version without the optional peers', async () => {
     const help = await bin(['--help']);
     expect(help.code).toBe(0);
@@ -143,6 +167,13 @@ describe('the packed package in a consumer project', () => {
     expect(counts.stdout).toMatch(/placed\s*│\s*all\s*│\s*0/);
   });
 });
+
+const NODE10_CONSUMER = `
+import { counter } from 'castore-dynamodb-counter';
+import { CounterProjectionPipeline } from 'castore-dynamodb-counter/infra';
+import { StreamRunner } from 'castore-dynamodb-counter/stream-runner';
+export const entryPoints = [typeof counter, typeof StreamRunner, typeof CounterProjectionPipeline];
+`;
 
 const COUNTERS_MODULE = `
 import { EventStore, EventType } from '@castore/core';
