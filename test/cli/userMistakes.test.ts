@@ -87,4 +87,45 @@ describe('the CLI, as a new user meets it', () => {
     );
     expect(stderr).not.toMatch(/refused/);
   });
+
+  it('tables create can run again: it finds correct tables and refuses a wrong one in one line', async () => {
+    const suffix = Date.now().toString(36);
+    const names = ['--event-table', `e-${suffix}`, '--counts-table', `c-${suffix}`];
+    const args = [
+      'tables',
+      'create',
+      ...names,
+      '--checkpoint-table',
+      `k-${suffix}`,
+      '--endpoint',
+      endpoint(),
+    ];
+    const first = await runCli(args);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`Created e-${suffix} (events, with its stream).`);
+    const second = await runCli(args);
+    expect(second.code).toBe(0);
+    expect(second.stdout.trim().split('\n')).toEqual([
+      `Found e-${suffix} (events, with its stream), with the keys, index and stream it needs.`,
+      `Found c-${suffix} (counts), with the keys, index and stream it needs.`,
+      `Found k-${suffix} (checkpoints), with the keys, index and stream it needs.`,
+    ]);
+    await expectOneLine(
+      [
+        'tables',
+        'create',
+        '--event-table',
+        `c-${suffix}`,
+        '--counts-table',
+        `c-${suffix}`,
+        '--checkpoint-table',
+        `k-${suffix}`,
+        '--endpoint',
+        endpoint(),
+      ],
+      new RegExp(
+        `TableMismatch: Table c-${suffix} exists but its keys are pk \\(S, HASH\\), sk \\(S, RANGE\\), not aggregateId`,
+      ),
+    );
+  });
 });

@@ -130,6 +130,16 @@ describe('the packed package in a consumer project', () => {
       ...endpoint,
     ]);
     expect(created).toMatchObject({ code: 0 });
+    const again = await bin([
+      'tables',
+      'create',
+      ...tables,
+      '--checkpoint-table',
+      `k-${suffix}`,
+      ...endpoint,
+    ]);
+    expect(again).toMatchObject({ code: 0 });
+    expect(again.stdout).toContain(`Found e-${suffix}`);
     writeFileSync(join(consumer, 'counters.js'), COUNTERS_MODULE);
 
     const run = await bin([

@@ -12,13 +12,29 @@ export interface TableNames {
   checkpointTable: string;
 }
 
+/**
+ * Creates what is missing and checks what exists (keys, index, stream), so that running
+ * it again is safe; resolves to a line per table saying which it was.
+ */
 export const createTables = async (
   dynamoDBClient: DynamoDBClient,
   names: TableNames,
-): Promise<void> => {
-  await createEventTable({ dynamoDBClient, tableName: names.eventTable });
-  await createCountsTable({ dynamoDBClient, tableName: names.countsTable });
-  await createCheckpointTable({ dynamoDBClient, tableName: names.checkpointTable });
+): Promise<string[]> => {
+  const tables = [
+    { create: createEventTable, tableName: names.eventTable, role: 'events, with its stream' },
+    { create: createCountsTable, tableName: names.countsTable, role: 'counts' },
+    { create: createCheckpointTable, tableName: names.checkpointTable, role: 'checkpoints' },
+  ];
+  const lines: string[] = [];
+  for (const { create, tableName, role } of tables) {
+    const outcome = await create({ dynamoDBClient, tableName, ifExists: 'verify' });
+    lines.push(
+      outcome === 'created'
+        ? `Created ${tableName} (${role}).`
+        : `Found ${tableName} (${role}), with the keys, index and stream it needs.`,
+    );
+  }
+  return lines;
 };
 
 /** `tables create`: the event table, the counts table and the runner's checkpoint table. */
@@ -26,9 +42,6 @@ export const tablesCreateCommand = async (
   options: TableNames & ConnectionOptions,
 ): Promise<void> => {
   await withConnection(options, async ({ dynamoDBClient }) => {
-    await createTables(dynamoDBClient, options);
-    console.log(
-      `Created ${options.eventTable} (events, with its stream), ${options.countsTable} (counts) and ${options.checkpointTable} (checkpoints).`,
-    );
+    for (const line of await createTables(dynamoDBClient, options)) console.log(line);
   });
 };
