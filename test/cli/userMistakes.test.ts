@@ -88,6 +88,13 @@ describe('the CLI, as a new user meets it', () => {
     expect(stderr).not.toMatch(/refused/);
   });
 
+  it('says no region was found when neither the environment nor a profile gives one', () =>
+    expectOneLine(
+      ['tables', 'create', '--event-table', 'a', '--counts-table', 'b', '--checkpoint-table', 'c'],
+      /No AWS region was found: set AWS_REGION/,
+      { PATH: process.env.PATH, HOME: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' },
+    ));
+
   it('tables create can run again: it finds correct tables and refuses a wrong one in one line', async () => {
     const suffix = Date.now().toString(36);
     const names = ['--event-table', `e-${suffix}`, '--counts-table', `c-${suffix}`];
