@@ -1,10 +1,8 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-
 import type { EventStore } from '@castore/core';
 
 import type { Counter } from '../counterProjection/index.js';
 import { CliError } from './cliError.js';
+import { importUserModule } from './importUserModule.js';
 
 export interface CountersModule {
   counters: Counter[];
@@ -13,14 +11,7 @@ export interface CountersModule {
 
 /** A user's module exporting `counters` and `sourceEventStores`, the inputs of a CounterProjection. */
 export const loadCountersModule = async (path: string): Promise<CountersModule> => {
-  let loaded: Record<string, unknown>;
-  try {
-    loaded = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
-  } catch (error) {
-    throw new CliError({
-      explanation: `Cannot load the counters module ${path}: ${(error as Error).message.split('\n')[0]}`,
-    });
-  }
+  const loaded = await importUserModule(path);
   const exports = (
     loaded.default !== null && typeof loaded.default === 'object' && !('counters' in loaded)
       ? loaded.default

