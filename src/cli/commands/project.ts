@@ -2,6 +2,7 @@ import type { EventStore } from '@castore/core';
 
 import { type Counter, CounterProjection } from '../../counterProjection/index.js';
 import { type Connection, type ConnectionOptions, withConnection } from '../connection.js';
+import { failureLog } from '../failureLog.js';
 import { loadCountersModule } from '../loadCountersModule.js';
 import { renderTable } from '../render.js';
 
@@ -25,6 +26,7 @@ export const withProjection = <T>(
       countsTableName: options.countsTable,
       sourceEventStores,
       counters,
+      logger: failureLog(),
     });
     return use(projection, connection);
   });

@@ -40,7 +40,18 @@ export const runCommand = async (
     console.log(
       `Projecting the stream of ${options.eventTable} into ${options.countsTable}; Ctrl-C stops after the batch in flight.`,
     );
-    const { committed } = await runner.run();
-    console.log(`Stopped after committing ${committed} records.`);
+    // The runner stops on the first signal; say so at once, since the batch in flight (or
+    // a failing one's retry wait) may take a moment. A second signal, unhandled, quits.
+    const onSignal = () =>
+      console.log('Stopping after the batch in flight; Ctrl-C again quits at once.');
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const { committed } = await runner.run();
+      console.log(`Stopped after committing ${committed} records.`);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   });
 };

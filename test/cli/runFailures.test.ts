@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { createCountsTable } from '../../src/counterProjection/index.js';
+import { createCheckpointTable } from '../../src/streamRunner/index.js';
+import { startCli } from '../support/cli.js';
+import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { makeOrdersStore } from '../support/eventStores.js';
+
+const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
+
+/** A payload typo: `contry` is undefined on every event, so the key function throws. */
+const typoModule = `
+import { counter } from '${src('counterProjection/index.ts')}';
+import { makeOrdersStore } from '${src('example/eventStores.ts')}';
+const store = makeOrdersStore();
+export const sourceEventStores = [store];
+export const counters = [
+  counter({ name: 'typo', eventStore: store, eventTypes: ['ORDER_PLACED'], key: (event) => event.payload.contry.toUpperCase() }),
+];
+`;
+
+let client: DynamoDBClient;
+let folder: string;
+beforeAll(() => {
+  client = makeDynamoDBClient();
+  folder = mkdtempSync(join(tmpdir(), 'counters-'));
+  writeFileSync(join(folder, 'typo.mjs'), typoModule);
+});
+afterAll(() => {
+  client.destroy();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+describe('run with a counter that throws on every event', () => {
+  it('says the failure once in one line, then how often it repeats, and stops at the first Ctrl-C', async () => {
+    const eventTable = await createTestEventTable(client);
+    const store = makeOrdersStore(
+      new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: client }),
+    );
+    await store.pushEvent({
+      aggregateId: 'o1',
+      version: 1,
+      type: 'ORDER_PLACED',
+      payload: { customerId: 'c', country: 'FR', quantity: 1 },
+    });
+    const countsTable = uniqueTableName('counts');
+    const checkpointTable = uniqueTableName('checkpoints');
+    await createCountsTable({ dynamoDBClient: client, tableName: countsTable });
+    await createCheckpointTable({ dynamoDBClient: client, tableName: checkpointTable });
+
+    const child = startCli([
+      'run',
+      '--counters',
+      join(folder, 'typo.mjs'),
+      '--event-table',
+      eventTable,
+      '--counts-table',
+      countsTable,
+      '--checkpoint-table',
+      checkpointTable,
+      '--endpoint',
+      inject('dynamoDBEndpoint'),
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const repeated = new Promise<void>((resolve) =>
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('(4 repeat(s) so far)')) resolve();
+      }),
+    );
+    await repeated;
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.once('close', resolve));
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('Stopping after the batch in flight');
+    expect(stdout).toContain('Stopped after committing 0 records.');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toMatch(
+      /record \d+ not counted: InvalidIncrement: Counter typo for stream record \d+: key "TypeError: Cannot read properties of undefined \(reading 'toUpperCase'\)"/,
+    );
+    expect(lines.slice(1)).toEqual([
+      '  … the same failure again (1 repeat(s) so far)',
+      '  … the same failure again (2 repeat(s) so far)',
+      '  … the same failure again (4 repeat(s) so far)',
+    ]);
+  });
+});
