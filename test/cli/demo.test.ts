@@ -96,3 +96,20 @@ describe('castore-dynamodb-counter demo on a DynamoDB of the user’s (--endpoin
     client.destroy();
   });
 });
+
+describe('castore-dynamodb-counter demo --port on a port another DynamoDB holds', () => {
+  it('refuses in one line instead of running against that other server', async () => {
+    const port = new URL(inject('dynamoDBEndpoint')).port;
+    const client = makeDynamoDBClient();
+    const tablesOf = async () => (await client.send(new ListTablesCommand({}))).TableNames ?? [];
+    const before = await tablesOf();
+    const { code, stderr } = await runCli(['demo', '--events', '10', '--port', port]);
+    const after = await tablesOf();
+    client.destroy();
+    expect(code).not.toBe(0);
+    expect(stderr.trim()).toBe(
+      `Port ${port} is already in use by another server: choose another --port, or none to get a free one (to use a DynamoDB that is already running there, pass --endpoint http://127.0.0.1:${port}).`,
+    );
+    expect(after.filter((name) => name.startsWith('demo-') && !before.includes(name))).toEqual([]);
+  });
+});

@@ -262,7 +262,7 @@ describe('mistakes a user can make end with one clear line and a non-zero exit',
     try {
       await expectOneLine(
         ['demo', '--events', '10', '--port', String(port)],
-        /DynamoDB Local exited before it was ready: its port is already in use/,
+        /Port \d+ is already in use by another server: choose another --port/,
       );
     } finally {
       taken.close();
