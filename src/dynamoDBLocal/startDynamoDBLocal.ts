@@ -75,8 +75,21 @@ const spawnWithQuietEnvironment = ({
   process.env.DDB_LOCAL_TELEMETRY = '0'; // otherwise it tries a DNS lookup
   process.env.JAVA_TOOL_OPTIONS ??= '-XX:+UseSerialGC -XX:TieredStopAtLevel=1'; // faster start
   try {
-    // sharedDb: one database whatever the credentials/region of the client.
-    return spawn({ port, sharedDb: true, stdio: 'pipe', path: dbPath ?? null });
+    // sharedDb: one database whatever the credentials/region of the client. detached: a
+    // process group of its own, so that Ctrl-C in a terminal (SIGINT to the whole
+    // foreground group) does not kill the server under a pipeline that is still stopping;
+    // we stop it ourselves, and kill it if we exit without stopping it.
+    const child = spawn({
+      port,
+      sharedDb: true,
+      stdio: 'pipe',
+      path: dbPath ?? null,
+      detached: true,
+    });
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
+    return child;
   } finally {
     restoreEnv('DDB_LOCAL_TELEMETRY', saved.telemetry);
     restoreEnv('JAVA_TOOL_OPTIONS', saved.java);

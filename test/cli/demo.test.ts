@@ -50,6 +50,38 @@ describe('castore-dynamodb-counter demo, interrupted', () => {
     expect(stdout).toContain('Interrupted.');
     expect(() => process.kill(javaPid, 0)).toThrow(); // no such process any more
   }, 120_000);
+
+  it('stops cleanly on Ctrl-C in a terminal, which signals the whole process group', async () => {
+    const { spawn, execFileSync } = await import('node:child_process');
+    // A process group of its own, as a shell gives a foreground job.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/index.ts', 'demo', '--events', '200000'],
+      {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    for (let waited = 0; !stdout.includes('pushed') && waited < 60_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const javaPid = Number(
+      execFileSync('pgrep', ['-P', String(child.pid), '-f', 'DynamoDBLocal.jar'], {
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n')[0],
+    );
+    process.kill(-(child.pid as number), 'SIGINT');
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(130);
+    expect(stdout).toContain('Interrupted.');
+    expect(() => process.kill(javaPid, 0)).toThrow();
+  }, 120_000);
 });
 
 describe('castore-dynamodb-counter demo on a DynamoDB of the user’s (--endpoint)', () => {
