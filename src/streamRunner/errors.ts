@@ -43,3 +43,32 @@ export class UndeliverableRecordsError extends TypedError<typeof undeliverableRe
 export const isUndeliverableRecordsError = errorGuard<UndeliverableRecordsError>(
   undeliverableRecordsErrorCode,
 );
+
+export const streamUnreachableErrorCode = 'StreamUnreachable';
+/** DynamoDB or its stream stayed unreachable longer than maximumOutageMs. Nothing was skipped. */
+export class StreamUnreachableError extends TypedError<typeof streamUnreachableErrorCode> {
+  readonly code = streamUnreachableErrorCode;
+  readonly tableName: string;
+  readonly outageMs: number;
+  constructor({
+    tableName,
+    outageMs,
+    cause,
+  }: {
+    tableName: string;
+    outageMs: number;
+    cause: unknown;
+  }) {
+    super(
+      `The stream of ${tableName} could not be read for ${outageMs} ms (${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}). ` +
+        'Check the endpoints and credentials of both clients: with DynamoDB Local, give each its endpoint ' +
+        '(or set AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_DYNAMODB_STREAMS). The checkpoints are intact; run again.',
+      { cause },
+    );
+    this.tableName = tableName;
+    this.outageMs = outageMs;
+  }
+}
+export const isStreamUnreachableError = errorGuard<StreamUnreachableError>(
+  streamUnreachableErrorCode,
+);

@@ -1,4 +1,5 @@
 import { isTransientError } from '../shared/retry.js';
+import { StreamUnreachableError } from './errors.js';
 
 /**
  * Whether the runner is stopping, and the waits that a stop cuts short: between shard
@@ -29,13 +30,47 @@ export class RunControl {
   rideOutOutages = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
     for (let outages = 1; !this.stopping; outages++) {
       try {
-        return await call();
+        const result = await call();
+        this.outageOver();
+        return result;
       } catch (error) {
-        if (!isTransientError(error)) throw error;
-        await this.sleepUnlessWoken(outageDelay(outages));
+        await this.waitOutOutage(error, outages);
       }
     }
     return undefined;
+  };
+
+  /** Set by run(): how long an outage may last, and who hears of it (undefined: it is over). */
+  outagePolicy: {
+    tableName: string;
+    maximumMs: number | undefined;
+    report: (outage: { since: string; error: string } | undefined) => void;
+  } = { tableName: '', maximumMs: undefined, report: () => undefined };
+  private outageSince: number | undefined;
+
+  /**
+   * After a failed call: rethrows what is not transient, reports the outage, waits, and
+   * fails once it has lasted longer than the policy allows (a run that should end must
+   * not hang on an endpoint that never answers).
+   */
+  waitOutOutage = async (error: unknown, outages: number): Promise<void> => {
+    if (!isTransientError(error)) throw error;
+    this.outageSince ??= Date.now();
+    const lasted = Date.now() - this.outageSince;
+    const { maximumMs } = this.outagePolicy;
+    if (maximumMs !== undefined && lasted > maximumMs) {
+      const { tableName } = this.outagePolicy;
+      throw new StreamUnreachableError({ tableName, outageMs: lasted, cause: error });
+    }
+    const since = new Date(this.outageSince).toISOString();
+    this.outagePolicy.report({ since, error: String(error) });
+    await this.sleepUnlessWoken(outageDelay(outages));
+  };
+
+  outageOver = (): void => {
+    if (this.outageSince === undefined) return;
+    this.outageSince = undefined;
+    this.outagePolicy.report(undefined);
   };
 
   /** Stops on SIGINT/SIGTERM until the returned function is called. */

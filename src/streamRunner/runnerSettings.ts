@@ -44,6 +44,12 @@ export interface StreamRunnerOptions {
   clock?: () => Date;
   /** Stop after the batch in flight on SIGINT/SIGTERM. Default true. */
   stopOnSignals?: boolean;
+  /**
+   * How long DynamoDB or its stream may stay unreachable before the run fails with
+   * StreamUnreachableError. Default: 60 s for run({ untilCaughtUp: true }), which is
+   * expected to end; no limit for a live run, which rides outages out as Lambda does.
+   */
+  maximumOutageMs?: number;
 }
 
 export interface StreamRunnerProgress {
@@ -58,6 +64,8 @@ export interface StreamRunnerProgress {
   caughtUp: boolean;
   /** Times a shard resumed from TRIM_HORIZON because its checkpoint had been trimmed: records may be lost there. */
   retentionGaps: number;
+  /** While DynamoDB or its stream cannot be reached: since when, and the last error. */
+  outage: { since: string; error: string } | undefined;
 }
 
 /** The runner's options with their defaults, each checked: 0 or NaN would read nothing and report success. */
@@ -72,6 +80,7 @@ export interface RunnerSettings {
   pollIntervalMs: number;
   shardDiscoveryIntervalMs: number;
   emptyReadsBeforeCaughtUp: number;
+  maximumOutageMs: number | undefined;
 }
 
 export const runnerSettings = (options: StreamRunnerOptions): RunnerSettings => {
@@ -137,6 +146,10 @@ const pollSettings = (options: StreamRunnerOptions) => ({
     options.emptyReadsBeforeCaughtUp,
     { min: 1, max: 100, defaultValue: 3 },
   ),
+  maximumOutageMs:
+    options.maximumOutageMs === undefined
+      ? undefined
+      : integerOption('maximumOutageMs', options.maximumOutageMs, { min: 0, defaultValue: 0 }),
 });
 
 export const initialProgress = (): StreamRunnerProgress => ({
@@ -148,4 +161,5 @@ export const initialProgress = (): StreamRunnerProgress => ({
   finishedShards: 0,
   caughtUp: false,
   retentionGaps: 0,
+  outage: undefined,
 });

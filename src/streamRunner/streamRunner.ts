@@ -1,6 +1,5 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { isTransientError } from '../shared/retry.js';
 import { CheckpointStore } from './checkpointStore.js';
 import { UndeliverableRecordsError } from './errors.js';
 import { invokeBatch } from './invokeBatch.js';
@@ -41,6 +40,11 @@ export class StreamRunner {
   }: { untilCaughtUp?: boolean } = {}): Promise<StreamRunnerProgress> => {
     const removeSignalHandlers =
       this.options.stopOnSignals === false ? () => undefined : this.control.stopOnSignals();
+    this.control.outagePolicy = {
+      tableName: this.options.tableName,
+      maximumMs: this.settings.maximumOutageMs ?? (untilCaughtUp ? 60_000 : undefined),
+      report: (outage) => this.options.onProgress?.({ ...this.progress, outage }),
+    };
     try {
       // DynamoDB away at start (restarting, throttling) is ridden out as it is later.
       const streamArn = await this.control.rideOutOutages(() =>
@@ -94,9 +98,9 @@ export class StreamRunner {
       try {
         listed = shards.startReady(await listShards(this.options.streamsClient, streamArn));
         outages = 0;
+        this.control.outageOver();
       } catch (error) {
-        if (!isTransientError(error)) throw error;
-        await this.control.sleepUnlessWoken(outageDelay(++outages));
+        await this.control.waitOutOutage(error, ++outages);
         continue;
       }
       this.progress.activeShards = shards.active;
