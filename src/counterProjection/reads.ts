@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 
 import { backoffDelay, type RetryOptions, sleep } from '../shared/retry.js';
+import { describeValue } from '../shared/typedError.js';
 import type { Counter } from './counter.js';
 import { toKeyAttributes, totalKey, windowKey } from './countsTable.js';
 import { CountReadFailedError, CountTooLargeError, InvalidCountQueryError } from './readErrors.js';
@@ -33,8 +34,9 @@ const BUCKET_PATTERN: Record<CounterWindow, RegExp> = {
   day: /^\d{4}-\d{2}-\d{2}$/,
 };
 
-/** A bucket of the window's precision is taken as is; any other time is bucketed. */
-const bucketOf = (window: CounterWindow, bucket: string | Date): string => {
+/** The bucket a time (or a bucket already) falls in; InvalidCountQuery if it is neither.
+ * A bucket of the window's precision is taken as is; any other time is bucketed. */
+export const bucketOf = (window: CounterWindow, bucket: string | Date): string => {
   if (typeof bucket === 'string' && BUCKET_PATTERN[window].test(bucket)) return bucket;
   const time = typeof bucket === 'string' ? new Date(bucket) : bucket;
   if (Number.isNaN(time.getTime())) {
@@ -154,7 +156,13 @@ export const getWindowedCounts = async (
 ): Promise<{ bucket: string; count: number }[]> => {
   const fromKey = itemKeyOf({ counter, key, window, bucket: from });
   const toSk = itemKeyOf({ counter, key, window, bucket: to }).sk;
-  if (fromKey.sk > toSk) return [];
+  // Reversed bounds are a mistake (swapped arguments), not an empty range: say so.
+  if (fromKey.sk > toSk)
+    throw new InvalidCountQueryError({
+      option: 'from',
+      value: from,
+      expected: `a time in or before the ${window} bucket of to (${describeValue(to)})`,
+    });
   const buckets: { bucket: string; count: number }[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 
 import { describe, expect, inject, it } from 'vitest';
 
+import { createCountsTable } from '../../src/counterProjection/index.js';
 import { runCli } from '../support/cli.js';
+import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 
 const endpoint = () => inject('dynamoDBEndpoint');
 const countersModule = 'src/example/counters.ts';
@@ -175,6 +177,52 @@ describe('the CLI, as a new user meets it', () => {
       new RegExp(
         `TableMismatch: Table c-${suffix} exists but its keys are pk \\(S, HASH\\), sk \\(S, RANGE\\), not aggregateId`,
       ),
+    );
+  });
+
+  it('counts get shows the bucket it read; counts list refuses --from after --to in one line', async () => {
+    const client = makeDynamoDBClient();
+    const countsTable = uniqueTableName('counts');
+    await createCountsTable({ dynamoDBClient: client, tableName: countsTable });
+    client.destroy();
+    const common = [
+      '--counters',
+      countersModule,
+      '--counts-table',
+      countsTable,
+      '--counter',
+      'ordersByCountry',
+      '--endpoint',
+      endpoint(),
+    ];
+    const got = await runCli([
+      'counts',
+      'get',
+      ...common,
+      '--key',
+      'FR',
+      '--window',
+      'hour',
+      '--bucket',
+      '2024-06-01T10:15:00.000Z',
+    ]);
+    expect(got.code).toBe(0);
+    expect(got.stdout).toMatch(/ordersByCountry\s*│\s*FR\s*│\s*2024-06-01T10\s*│\s*0/);
+    await expectOneLine(
+      [
+        'counts',
+        'list',
+        ...common,
+        '--key',
+        'FR',
+        '--window',
+        'hour',
+        '--from',
+        '2024-06-02T00:00:00.000Z',
+        '--to',
+        '2024-06-01T00:00:00.000Z',
+      ],
+      /InvalidCountQuery: Invalid from "2024-06-02T00:00:00.000Z": expected a time in or before the hour bucket of to/,
     );
   });
 });

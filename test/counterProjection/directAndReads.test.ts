@@ -136,13 +136,16 @@ describe('windowed counts', () => {
       { bucket: '2024-03-01T11', count: 4 },
       { bucket: '2024-03-02T00', count: 5 },
     ]);
-    expect(
-      await projection.getWindowedCounts('payments', 'eur', {
+  });
+
+  it('refuses a range whose from is after its to (swapped arguments), rather than answer nothing', async () => {
+    await expect(
+      projection.getWindowedCounts('payments', 'eur', {
         window: 'day',
         from: '2024-03-02',
         to: '2024-03-01',
       }),
-    ).toEqual([]);
+    ).rejects.toMatchObject({ code: 'InvalidCountQuery', option: 'from', value: '2024-03-02' });
   });
 
   it('reads many counts at once, in order, beyond BatchGetItem’s 100 keys', async () => {

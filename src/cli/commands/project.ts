@@ -1,6 +1,7 @@
 import type { EventStore } from '@castore/core';
 
 import { type Counter, CounterProjection } from '../../counterProjection/index.js';
+import { bucketOf } from '../../counterProjection/reads.js';
 import { type Connection, type ConnectionOptions, withConnection } from '../connection.js';
 import { failureLog } from '../failureLog.js';
 import { loadCountersModule } from '../loadCountersModule.js';
@@ -56,20 +57,24 @@ export const countsGetCommand = async (
   },
 ): Promise<void> => {
   await withProjection(options, async (projection) => {
+    // Resolved once, so that the table shows the bucket that was read, not "now".
     const window =
-      options.window !== undefined
-        ? { window: options.window, bucket: options.bucket ?? new Date() }
-        : {};
+      options.window === undefined
+        ? undefined
+        : {
+            window: options.window,
+            bucket: bucketOf(options.window, options.bucket ?? new Date()),
+          };
     const counts = await projection.getCounts(
       options.key.map((key) => ({ counterName: options.counter, key, ...window })),
     );
     console.log(
       renderTable(
-        ['counter', 'key', ...(options.window !== undefined ? ['bucket'] : []), 'count'],
+        ['counter', 'key', ...(window !== undefined ? ['bucket'] : []), 'count'],
         options.key.map((key, index) => [
           options.counter,
           key,
-          ...(options.window !== undefined ? [String(options.bucket ?? 'now')] : []),
+          ...(window !== undefined ? [window.bucket] : []),
           counts[index] ?? 0,
         ]),
       ),
