@@ -14,6 +14,7 @@ export interface CounterOptions<
   EVENT_STORE extends EventStore,
   EVENT_TYPE extends string,
   NAME extends string = string,
+  WINDOW extends CounterWindow = CounterWindow,
 > {
   /** Unique within a projection, without '#'. Part of every item key: renaming starts a new counter. */
   name: NAME;
@@ -30,7 +31,7 @@ export interface CounterOptions<
   /** The increment: an integer, possibly negative, possibly read from the payload. Default 1. */
   by?: number | ((event: CountedEvent<EVENT_STORE, EVENT_TYPE>) => number);
   /** Time windows counted alongside the all-time total, bucketed by the event's timestamp (UTC). */
-  windows?: readonly CounterWindow[];
+  windows?: readonly WINDOW[];
   /** What makes the count idempotent; default `eventStoreId#aggregateId#version`. */
   targetRef?: (message: {
     eventStoreId: EventStoreId<EVENT_STORE>;
@@ -43,12 +44,20 @@ export interface CounterOptions<
   refShards?: number;
 }
 
-/** A counter definition, typed from its event store when built, usable in any projection. */
-export interface Counter<EVENT_STORE_ID extends string = string, NAME extends string = string> {
+/**
+ * A counter definition, typed from its event store when built, usable in any projection.
+ * WINDOW is the windows it counts (never without any), so that reading a window it does
+ * not count is a type error.
+ */
+export interface Counter<
+  EVENT_STORE_ID extends string = string,
+  NAME extends string = string,
+  WINDOW extends CounterWindow = CounterWindow,
+> {
   readonly name: NAME;
   readonly eventStoreId: EVENT_STORE_ID;
   readonly eventTypes: readonly string[] | undefined;
-  readonly windows: readonly CounterWindow[];
+  readonly windows: readonly WINDOW[];
   readonly refShards: number;
   /**
    * The raw result of one of the definition's functions for an event it listens to,
@@ -80,9 +89,10 @@ export const counter = <
   const NAME extends string,
   const EVENT_TYPE extends EventStoreEventDetails<EVENT_STORE>['type'] =
     EventStoreEventDetails<EVENT_STORE>['type'],
+  const WINDOW extends CounterWindow = never,
 >(
-  options: CounterOptions<EVENT_STORE, EVENT_TYPE, NAME>,
-): Counter<EventStoreId<EVENT_STORE>, NAME> => {
+  options: CounterOptions<EVENT_STORE, EVENT_TYPE, NAME, WINDOW>,
+): Counter<EventStoreId<EVENT_STORE>, NAME, WINDOW> => {
   const {
     name,
     eventStore,

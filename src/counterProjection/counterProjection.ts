@@ -22,9 +22,7 @@ import {
 } from './projectionOptions.js';
 import { getCount, getCounts, getExactCount, getWindowedCounts } from './reads.js';
 import { rebuildCounts, type RebuildOptions } from './rebuild.js';
-import type { CounterWindow } from './windows.js';
-
-type WindowOptions = { window?: CounterWindow; bucket?: string | Date };
+import { type CountTargetOf, windowOf, type WindowOptions, type WindowsOf } from './windows.js';
 
 /**
  * Counts the events of Castore event stores into a counts table, exactly once per
@@ -131,10 +129,10 @@ export class CounterProjection<
   // explicitly typed methods because each is public API with its own return type.
 
   /** The all-time count (or a window bucket's); 0 when never counted. */
-  getCount = (
-    counterName: COUNTERS['name'],
+  getCount = <NAME extends COUNTERS['name']>(
+    counterName: NAME,
     key: string,
-    options: WindowOptions & { consistentRead?: boolean } = {},
+    options: WindowOptions<WindowsOf<COUNTERS, NAME>> & { consistentRead?: boolean } = {},
   ): Promise<number> =>
     getCount(this.readContext(options.consistentRead), {
       counter: this.counterNamed(counterName),
@@ -143,10 +141,10 @@ export class CounterProjection<
     });
 
   /** The count as a bigint, exact however large (getCount refuses counts beyond 2^53 rather than round them). */
-  getExactCount = (
-    counterName: COUNTERS['name'],
+  getExactCount = <NAME extends COUNTERS['name']>(
+    counterName: NAME,
     key: string,
-    options: WindowOptions & { consistentRead?: boolean } = {},
+    options: WindowOptions<WindowsOf<COUNTERS, NAME>> & { consistentRead?: boolean } = {},
   ): Promise<bigint> =>
     getExactCount(this.readContext(options.consistentRead), {
       counter: this.counterNamed(counterName),
@@ -155,9 +153,7 @@ export class CounterProjection<
     });
 
   /** Many counts at once, in the order asked. */
-  getCounts = (
-    targets: ({ counterName: COUNTERS['name']; key: string } & WindowOptions)[],
-  ): Promise<number[]> =>
+  getCounts = (targets: CountTargetOf<COUNTERS>[]): Promise<number[]> =>
     getCounts(
       {
         dynamoDBClient: this.options.dynamoDBClient,
@@ -172,10 +168,10 @@ export class CounterProjection<
     );
 
   /** The non-empty buckets of a window between two times, inclusive, oldest first. */
-  getWindowedCounts = (
-    counterName: COUNTERS['name'],
+  getWindowedCounts = <NAME extends COUNTERS['name']>(
+    counterName: NAME,
     key: string,
-    range: { window: CounterWindow; from: string | Date; to: string | Date },
+    range: { window: WindowsOf<COUNTERS, NAME>; from: string | Date; to: string | Date },
   ): Promise<{ bucket: string; count: number }[]> =>
     getWindowedCounts(
       { dynamoDBClient: this.options.dynamoDBClient, tableName: this.countsTableName },
@@ -193,8 +189,3 @@ export class CounterProjection<
       { counter: this.counterNamed(counterName), key, ...options },
     );
 }
-
-const windowOf = ({ window, bucket }: WindowOptions) => ({
-  ...(window !== undefined ? { window } : {}),
-  ...(bucket !== undefined ? { bucket } : {}),
-});

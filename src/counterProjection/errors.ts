@@ -119,7 +119,7 @@ export class CountWriteFailedError extends TypedError<typeof countWriteFailedErr
   constructor({ attempts, cause }: { attempts: number; cause: unknown }) {
     super(
       `Count transaction failed after ${attempts} attempt(s): ${causeText(cause)}. ` +
-        'Nothing of it was written; the records are reported as failed so that they are delivered again.',
+        'Nothing of it was written: records of a stream are reported as failed and delivered again; a direct increment() can simply be called again.',
       { cause },
     );
     this.attempts = attempts;

@@ -16,5 +16,5 @@ export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords
 export type { CounterProjectionOptions } from './projectionOptions.js';
 export * from './readErrors.js';
 export type { RebuildOptions } from './rebuild.js';
-export type { CounterWindow } from './windows.js';
+export type { CounterWindow, CountTargetOf, WindowOptions, WindowsOf } from './windows.js';
 export { COUNTER_WINDOWS, toBucket } from './windows.js';

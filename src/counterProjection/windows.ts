@@ -12,3 +12,28 @@ export const toBucket = (window: CounterWindow, timestamp: string | Date): strin
 
 export const isCounterWindow = (value: unknown): value is CounterWindow =>
   typeof value === 'string' && (COUNTER_WINDOWS as readonly string[]).includes(value);
+
+/** A read's window: none for the all-time count; a bucket is any time inside it (now by default). */
+export interface WindowOptions<WINDOW extends CounterWindow = CounterWindow> {
+  window?: WINDOW;
+  bucket?: string | Date;
+}
+
+/** The windows the counter named NAME counts: reading another one is a type error. */
+export type WindowsOf<
+  COUNTERS extends { name: string; windows: readonly CounterWindow[] },
+  NAME extends string,
+> = Extract<COUNTERS, { name: NAME }>['windows'][number];
+
+/** One count to read among many, typed per counter. */
+export type CountTargetOf<COUNTERS extends { name: string; windows: readonly CounterWindow[] }> = {
+  [NAME in COUNTERS['name']]: { counterName: NAME; key: string } & WindowOptions<
+    WindowsOf<COUNTERS, NAME>
+  >;
+}[COUNTERS['name']];
+
+/** Only the options given: undefined must not reach the key builders as a value. */
+export const windowOf = ({ window, bucket }: WindowOptions) => ({
+  ...(window !== undefined ? { window } : {}),
+  ...(bucket !== undefined ? { bucket } : {}),
+});

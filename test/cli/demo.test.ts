@@ -13,14 +13,15 @@ describe('castore-dynamodb-counter demo', () => {
     expect(stdout).toMatch(
       /^2000 events pushed and counted in [\d.]+ s: \d+ events\/s end to end\.$/m,
     );
+    expect(stdout).toMatch(/│ counter +│ key +│ counted +│ expected +│ check +│/);
     const rows = stdout
       .split('\n')
       .filter((line) => /^│ \w+ +│/.test(line) && !line.includes('counter'));
     expect(rows.length).toBeGreaterThan(10);
     for (const row of rows) {
-      const [, , , counted, pushed, check] = row.split('│').map((cell) => cell.trim());
+      const [, , , counted, expected, check] = row.split('│').map((cell) => cell.trim());
       expect(check).toBe('ok');
-      expect(counted).toBe(pushed);
+      expect(counted).toBe(expected);
     }
     expect(stdout).toContain(`All ${rows.length} counts equal what was pushed.`);
   });

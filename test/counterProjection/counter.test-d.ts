@@ -54,10 +54,27 @@ describe('counters are typed from the event stores they read', () => {
       dynamoDBClient: new DynamoDBClient({}),
       countsTableName: 'counts',
       sourceEventStores: [ordersStore],
-      counters: [counter({ name: 'placed', eventStore: ordersStore, key: () => 'all' })],
+      counters: [
+        counter({ name: 'placed', eventStore: ordersStore, key: () => 'all' }),
+        counter({ name: 'hourly', eventStore: ordersStore, key: () => 'all', windows: ['hour'] }),
+      ],
     });
     void (() => {
       void projection.getCount('placed', 'all');
+      void projection.getCount('hourly', 'all', { window: 'hour' });
+      void projection.getCounts([
+        { counterName: 'placed', key: 'all' },
+        { counterName: 'hourly', key: 'all', window: 'hour', bucket: new Date() },
+      ]);
+      // prettier-ignore
+      // @ts-expect-error 'hourly' counts the hour only
+      void projection.getWindowedCounts('hourly', 'all', { window: 'day', from: 'a', to: 'b' });
+      // prettier-ignore
+      // @ts-expect-error 'placed' counts no window, in a batch read too
+      void projection.getCounts([{ counterName: 'placed', key: 'all', window: 'hour' }]);
+      // prettier-ignore
+      // @ts-expect-error 'placed' counts no window
+      void projection.getCount('placed', 'all', { window: 'hour' });
       // prettier-ignore
       // @ts-expect-error no counter of that name
       void projection.getCount('shipped', 'all');

@@ -227,11 +227,12 @@ const readTable = async (tableName: string, model: ReturnType<typeof modelCounts
     (id) => JSON.parse(id) as [string, string, ('minute' | 'hour' | 'day')?, string?],
   );
   const values = await projection.getCounts(
+    // The model knows which counters have which windows; the types cannot follow JSON ids.
     ids.map(([counterName, key, window, bucket]) => ({
-      counterName: counterName as 'open',
+      counterName,
       key,
       ...(window !== undefined ? { window, bucket } : {}),
-    })),
+    })) as Parameters<typeof projection.getCounts>[0],
   );
   const counts = new Map(ids.map((id, index) => [JSON.stringify(id), values[index]]));
   const refs = new Map<string, { targetRefs: string[]; sum: number }>();

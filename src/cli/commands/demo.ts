@@ -172,7 +172,7 @@ const reportCounts = async ({
     count,
     actual[index] === count ? 'ok' : 'MISMATCH',
   ]);
-  console.log(renderTable(['counter', 'key', 'counted', 'pushed', 'check'], rows));
+  console.log(renderTable(['counter', 'key', 'counted', 'expected', 'check'], rows));
   const mismatches = rows.filter((row) => row[4] !== 'ok').length;
   console.log(
     `${pushed.length} events pushed and counted in ${seconds.toFixed(1)} s: ${Math.round(pushed.length / seconds)} events/s end to end.`,

@@ -42,7 +42,7 @@ export const rebuildCommand = async (
       segments: options.segments,
     });
     console.log(
-      `Rebuilt from ${stats.events} events: ${stats.counted} increments applied, ${stats.duplicates} already counted, ${stats.skipped} records skipped.`,
+      `Rebuilt from ${stats.events} events: ${stats.counted} counter increments applied (one per counter that counts an event), ${stats.duplicates} increments already counted, ${stats.skipped} items skipped (not events of the source stores).`,
     );
   });
 };
