@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Each ```ts block of README.md, with the line it starts on. */
+const snippets = (): { line: number; code: string }[] => {
+  const lines = readFileSync(join(root, 'README.md'), 'utf8').split('\n');
+  const found: { line: number; code: string }[] = [];
+  lines.forEach((text, index) => {
+    if (text.trim() !== '```ts') return;
+    const end = lines.findIndex((other, at) => at > index && other.trim() === '```');
+    found.push({ line: index + 1, code: lines.slice(index + 1, end).join('\n') });
+  });
+  return found;
+};
+
+describe('README', () => {
+  it('has TypeScript snippets that compile against the library, as a user would paste them', async () => {
+    const blocks = snippets();
+    expect(blocks.length).toBeGreaterThanOrEqual(8);
+    const cache = join(root, 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true });
+    const folder = mkdtempSync(join(cache, 'readme-'));
+    try {
+      blocks.forEach(({ line, code }) =>
+        // `export {}`: a snippet without imports is a module too (top-level await).
+        writeFileSync(join(folder, `line${line}.ts`), `${code}\nexport {};\n`),
+      );
+      copyFileSync(join(root, 'test', 'readme', 'globals.d.ts.txt'), join(folder, 'globals.d.ts'));
+      // The "your event stores" module a snippet imports: the example's.
+      writeFileSync(
+        join(folder, 'eventStores.ts'),
+        `export { ordersStore, usersStore } from '${join(root, 'src', 'example', 'counters.js')}';\n`,
+      );
+      writeFileSync(join(folder, 'tsconfig.json'), JSON.stringify(tsconfig(folder)));
+      const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+      const errors = await exec(process.execPath, [tsc, '-p', folder], { cwd: root }).then(
+        () => '',
+        (error: { stdout: string }) => error.stdout,
+      );
+      // "line140.ts(12,3): error …" is README.md line 140 + 12.
+      expect(
+        errors.replace(
+          /line(\d+)\.ts\((\d+),/g,
+          (_, start: string, at: string) => `README.md(${Number(start) + Number(at)},`,
+        ),
+      ).toBe('');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+const tsconfig = (folder: string) => ({
+  compilerOptions: {
+    target: 'ES2022',
+    lib: ['ES2022'],
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: ['node'],
+    typeRoots: [join(root, 'node_modules', '@types')],
+    baseUrl: folder,
+    // The package's own entry points, resolved to its sources.
+    paths: {
+      'castore-dynamodb-counter': [join(root, 'src', 'index.ts')],
+      'castore-dynamodb-counter/stream-runner': [join(root, 'src', 'streamRunner', 'index.ts')],
+      'castore-dynamodb-counter/infra': [join(root, 'infra', 'index.ts')],
+    },
+  },
+  include: [join(folder, '*.ts')],
+});
