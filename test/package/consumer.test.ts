@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { makeDynamoDBClient } from '../support/dynamoDB.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,6 +35,16 @@ describe('the packed package in a consumer project', () => {
     }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+  /** An optional peer, as README's Install section says to add it (from npm's cache). */
+  const install = (spec: string) =>
+    exec(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', spec],
+      {
+        cwd: consumer,
+      },
     );
 
   beforeAll(async () => {
@@ -117,7 +130,7 @@ describe('the packed package in a consumer project', () => {
     expect((await bin(['--version'])).stdout.trim()).toBe(version);
   });
 
-  it('creates tables, then says in one line what `run` and `demo` still need', async () => {
+  it('creates tables twice, says what run and demo still need, then counts, rebuilds and runs with .js and .ts modules', async () => {
     const endpoint = ['--endpoint', inject('dynamoDBEndpoint')];
     const suffix = Date.now().toString(36);
     const tables = ['--event-table', `e-${suffix}`, '--counts-table', `c-${suffix}`];
@@ -185,18 +198,7 @@ describe('the packed package in a consumer project', () => {
     expect((await countsOf('counters.ts')).stderr.trim()).toBe(
       '`--counters counters.ts` needs the package tsx for loading a TypeScript module: install it with `npm install tsx`.',
     );
-    await exec(
-      'npm',
-      [
-        'install',
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-        '--ignore-scripts',
-        `tsx@${installedVersion('tsx')}`,
-      ],
-      { cwd: consumer },
-    );
+    await install(`tsx@${installedVersion('tsx')}`);
     const fromTypeScript = await countsOf('counters.ts');
     expect(fromTypeScript).toMatchObject({ code: 0 });
     expect(fromTypeScript.stdout).toMatch(/placed\s*│\s*all\s*│\s*0/);
@@ -216,6 +218,44 @@ describe('the packed package in a consumer project', () => {
     ]);
     expect(counts).toMatchObject({ code: 0 });
     expect(counts.stdout).toMatch(/placed\s*│\s*all\s*│\s*0/);
+
+    // An event in the table, then rebuild and run with the documented optional peer installed.
+    await pushPlacedEvent(`e-${suffix}`);
+    const rebuilt = await bin(['rebuild', '--counters', 'counters.js', ...tables, ...endpoint]);
+    expect(rebuilt).toMatchObject({ code: 0 });
+    expect(rebuilt.stdout).toMatch(/^Rebuilt from 1 events: 1 counter increments applied/);
+    expect((await countsOf('counters.ts')).stdout).toMatch(/placed\s*│\s*all\s*│\s*1/);
+    await install(
+      `@aws-sdk/client-dynamodb-streams@${installedVersion('@aws-sdk/client-dynamodb-streams')}`,
+    );
+    const runner = spawn(
+      join(consumer, 'node_modules', '.bin', 'castore-dynamodb-counter'),
+      [
+        'run',
+        '--counters',
+        'counters.ts',
+        ...tables,
+        '--checkpoint-table',
+        `k-${suffix}`,
+        ...endpoint,
+      ],
+      { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    await new Promise<void>((resolve) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('committed 1')) resolve();
+      };
+      runner.stdout.on('data', onData);
+      runner.stderr.on('data', onData);
+    });
+    runner.kill('SIGINT');
+    const code = await new Promise((resolve) => runner.once('close', resolve));
+    expect(code).toBe(0);
+    expect(output).toContain('Stopped after committing 1 records.');
+    // Counted by rebuild and read again by run: still once.
+    expect((await countsOf('counters.js')).stdout).toMatch(/placed\s*│\s*all\s*│\s*1/);
   });
 });
 
@@ -225,6 +265,16 @@ import { CounterProjectionPipeline } from 'castore-dynamodb-counter/infra';
 import { StreamRunner } from 'castore-dynamodb-counter/stream-runner';
 export const entryPoints = [typeof counter, typeof StreamRunner, typeof CounterProjectionPipeline];
 `;
+
+/** One PLACED event of the consumer module's 'orders' store, written as the adapter writes it. */
+const pushPlacedEvent = async (tableName: string) => {
+  const dynamoDBClient = makeDynamoDBClient();
+  await new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient }).pushEvent(
+    { aggregateId: 'order-1', version: 1, type: 'PLACED', timestamp: new Date().toISOString() },
+    { eventStoreId: 'orders' },
+  );
+  dynamoDBClient.destroy();
+};
 
 const COUNTERS_MODULE = `
 import { EventStore, EventType } from '@castore/core';
