@@ -256,7 +256,7 @@ describe('the packed package in a consumer project', () => {
     expect(output).toContain('Stopped after committing 1 records.');
     // Counted by rebuild and read again by run: still once.
     expect((await countsOf('counters.js')).stdout).toMatch(/placed\s*│\s*all\s*│\s*1/);
-  });
+  }, 240_000);
 });
 
 const NODE10_CONSUMER = `
