@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -255,6 +255,7 @@ describe('mistakes a user can make end with one clear line and a non-zero exit',
       ],
       /does not export `counters`/,
     );
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it('a port already taken by another server', async () => {
@@ -271,10 +272,16 @@ describe('mistakes a user can make end with one clear line and a non-zero exit',
     }
   });
 
-  it('no Java on the machine', () =>
-    expectOneLine(
-      ['demo', '--events', '10'],
-      /Java was not found.*apt-get install openjdk-17-jre-headless/,
-      { ...process.env, PATH: mkdtempSync(join(tmpdir(), 'empty-path-')) },
-    ));
+  it('no Java on the machine', async () => {
+    const emptyPath = mkdtempSync(join(tmpdir(), 'empty-path-'));
+    try {
+      await expectOneLine(
+        ['demo', '--events', '10'],
+        /Java was not found.*apt-get install openjdk-17-jre-headless/,
+        { ...process.env, PATH: emptyPath },
+      );
+    } finally {
+      rmSync(emptyPath, { recursive: true, force: true });
+    }
+  });
 });

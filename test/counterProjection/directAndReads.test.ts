@@ -72,6 +72,8 @@ describe('increment (without a stream)', () => {
       .increment({ counterName: 'plain', ...input })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: invalidIncrementErrorCode, field });
+    // A direct call has no record to retry: the advice is for the caller.
+    expect((error as Error).message).toMatch(/Nothing was counted; fix the call\.$/);
   });
 
   it('refuses an unknown counter', async () => {
