@@ -9,6 +9,8 @@ import { assertValidTimestamp } from './eventItem.js';
 export interface EventGroupTarget {
   dynamoDBClient: DynamoDBClient;
   tableName: string;
+  /** The event's adapter refuses a version whose previous one does not exist. */
+  requireContiguousVersions: boolean;
 }
 
 export interface ParsedGroupEvent extends EventGroupTarget {

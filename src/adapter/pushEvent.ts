@@ -1,36 +1,10 @@
-import {
-  type DynamoDBClient,
-  PutItemCommand,
-  type PutItemCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { EventDetail, OptionalTimestamp, PushEventOptions } from '@castore/core';
 
 import { isAwsError } from '../shared/retry.js';
-import { EVENT_TABLE_SK } from './constants.js';
 import { DynamoDBEventAlreadyExistsError } from './errors.js';
-import { toEventItem } from './eventItem.js';
 import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
-
-export interface PutEventInputOptions {
-  tableName: string;
-  eventStoreId: string;
-  force: boolean;
-}
-
-/** The Put of one event; also one action of an event group's transaction. */
-export const toPutEventInput = (
-  event: EventDetail,
-  options: PutEventInputOptions,
-): PutItemCommandInput => ({
-  TableName: options.tableName,
-  Item: toEventItem(event, options.eventStoreId),
-  ...(options.force
-    ? {}
-    : {
-        ConditionExpression: 'attribute_not_exists(#version)',
-        ExpressionAttributeNames: { '#version': EVENT_TABLE_SK },
-      }),
-});
+import { toPutEventInput } from './putEventInput.js';
 
 const isConditionalCheckFailed = (error: unknown): boolean =>
   isAwsError(error, 'ConditionalCheckFailedException');

@@ -7,55 +7,93 @@ import type { EventDetail } from '@castore/core';
 
 import { isAwsError } from '../shared/retry.js';
 import { DynamoDBEventAlreadyExistsError, EventGroupCancelledError } from './errors.js';
+import { buildGroupTransaction, type GroupAction } from './groupTransaction.js';
 import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
 import type { ParsedGroupEvent } from './parseEventGroup.js';
-import { toPutEventInput } from './pushEvent.js';
+import { PreviousVersionMissingError } from './versionErrors.js';
 
-/** Writes a parsed group in one transaction: all events or none. */
+/**
+ * Writes a parsed group in one transaction: all events or none. `single`: a lone event
+ * pushed as a transaction (requireContiguousVersions), whose errors name no group index.
+ */
 export const pushEventGroup = async (
   events: ParsedGroupEvent[],
-  { force = false }: { force?: boolean },
+  { force = false, single = false }: { force?: boolean; single?: boolean },
 ): Promise<{ eventGroup: { event: EventDetail }[] }> => {
   const [first] = events;
   if (first === undefined) return { eventGroup: [] };
-  const transactItems = events.map(({ event, eventStoreId, tableName }) => ({
-    Put: toPutEventInput(event, { tableName, eventStoreId, force }),
-  }));
+  const { items, actions } = buildGroupTransaction(events, { force });
   try {
-    await first.dynamoDBClient.send(
-      new TransactWriteItemsCommand({ TransactItems: transactItems }),
-    );
+    await first.dynamoDBClient.send(new TransactWriteItemsCommand({ TransactItems: items }));
   } catch (error) {
     const reasons = isTransactionCanceled(error) ? (error.CancellationReasons ?? []) : [];
     if (isItemTooLarge(error, reasons)) {
       throw itemTooLargeError(
         events.map(({ eventStoreId, event }, index) => ({
-          item: transactItems[index]?.Put.Item ?? {},
-          label: `group event #${index} (${eventStoreId} aggregate ${event.aggregateId} version ${event.version})`,
+          item: items[index]?.Put?.Item ?? {},
+          label: `${single ? '' : `group event #${index} (`}${eventStoreId} aggregate ${event.aggregateId} version ${event.version}${single ? '' : ')'}`,
         })),
       );
     }
-    throw toGroupError(error, events);
+    throw toGroupError({ error, events, actions, single });
   }
   return { eventGroup: events.map(({ event }) => ({ event })) };
 };
 
-const toGroupError = (error: unknown, events: ParsedGroupEvent[]): unknown => {
+/**
+ * DynamoDB gives one reason per action, in request order: the action names the event. An
+ * existing event is reported before a missing previous one (its retry reads the aggregate).
+ */
+const toGroupError = ({
+  error,
+  events,
+  actions,
+  single,
+}: {
+  error: unknown;
+  events: ParsedGroupEvent[];
+  actions: GroupAction[];
+  single: boolean;
+}): unknown => {
   if (!isTransactionCanceled(error)) return error;
   const reasons: CancellationReason[] = error.CancellationReasons ?? [];
-  // DynamoDB gives one reason per action, in request order: the index names the event.
-  const existingIndex = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
-  const existing = events[existingIndex];
-  if (existing !== undefined) {
-    return new DynamoDBEventAlreadyExistsError({
-      eventStoreId: existing.eventStoreId,
-      aggregateId: existing.event.aggregateId,
-      version: existing.event.version,
-    });
+  const failedCondition = (kind: GroupAction['kind']) =>
+    actions.find(
+      (action, index) => action.kind === kind && reasons[index]?.Code === 'ConditionalCheckFailed',
+    );
+  const existing = failedCondition('put');
+  const hole = failedCondition('previousVersionCheck');
+  const atFault = existing ?? hole;
+  const parsed = atFault === undefined ? undefined : events[atFault.eventIndex];
+  if (atFault !== undefined && parsed !== undefined) {
+    const fields = {
+      eventStoreId: parsed.eventStoreId,
+      aggregateId: parsed.event.aggregateId,
+      version: parsed.event.version,
+    };
+    return atFault === existing
+      ? new DynamoDBEventAlreadyExistsError(fields)
+      : new PreviousVersionMissingError({
+          ...fields,
+          eventIndex: single ? undefined : atFault.eventIndex,
+        });
   }
-  const failures = reasons.flatMap((reason, eventIndex) => {
-    const failed = events[eventIndex];
-    if (failed === undefined || reason.Code === undefined || reason.Code === 'None') return [];
+  return new EventGroupCancelledError({
+    reasons: cancellationsOf(reasons, events, actions),
+    cause: error,
+  });
+};
+
+const cancellationsOf = (
+  reasons: CancellationReason[],
+  events: ParsedGroupEvent[],
+  actions: GroupAction[],
+) =>
+  reasons.flatMap((reason, index) => {
+    const eventIndex = actions[index]?.eventIndex;
+    const failed = eventIndex === undefined ? undefined : events[eventIndex];
+    if (failed === undefined || eventIndex === undefined) return [];
+    if (reason.Code === undefined || reason.Code === 'None') return [];
     return [
       {
         eventIndex,
@@ -67,8 +105,6 @@ const toGroupError = (error: unknown, events: ParsedGroupEvent[]): unknown => {
       },
     ];
   });
-  return new EventGroupCancelledError({ reasons: failures, cause: error });
-};
 
 const isTransactionCanceled = (error: unknown): error is TransactionCanceledException =>
   isAwsError(error, 'TransactionCanceledException');

@@ -13,9 +13,9 @@ const oursOnB = { kind: 'oursOnB' } as unknown as EventStorageAdapter;
 const foreign = { kind: 'foreign' } as unknown as EventStorageAdapter;
 const toTarget = (adapter: EventStorageAdapter): EventGroupTarget | undefined =>
   adapter === ours
-    ? { dynamoDBClient: clientA, tableName: 'events' }
+    ? { dynamoDBClient: clientA, tableName: 'events', requireContiguousVersions: false }
     : adapter === oursOnB
-      ? { dynamoDBClient: clientB, tableName: 'events' }
+      ? { dynamoDBClient: clientB, tableName: 'events', requireContiguousVersions: false }
       : undefined;
 
 const grouped = ({
