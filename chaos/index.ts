@@ -37,14 +37,16 @@ const main = async () => {
     await run(() =>
       throttling({ endpoint: server.endpoint, events: size(5_000), failureShare: 0.5 }),
     );
-    await run(() =>
-      writeRaces({
-        endpoint: server.endpoint,
-        writers: 64,
-        pushesPerWriter: quick ? 5 : 20,
-        aggregates: 8,
-      }),
-    );
+    for (const requireContiguousVersions of [false, true])
+      await run(() =>
+        writeRaces({
+          endpoint: server.endpoint,
+          writers: 64,
+          pushesPerWriter: quick ? 5 : 20,
+          aggregates: 8,
+          requireContiguousVersions,
+        }),
+      );
     const started = Date.now();
     simulated = await simulatedStreams({ endpoint: server.endpoint, schedules: quick ? 60 : 400 });
     console.log(

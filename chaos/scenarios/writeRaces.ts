@@ -1,24 +1,31 @@
 import { isEventAlreadyExistsError } from '@castore/core';
 
-import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import {
+  DynamoDBSingleTableEventStorageAdapter,
+  isEventGroupCancelledError,
+} from '../../src/adapter/index.js';
 import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
 import { createPipelineTables, makeClients } from '../setUp.js';
 import type { Verdict } from '../verify.js';
 
 /**
  * `writers` concurrent writers push the next version of the same few aggregates, each
- * retrying from a fresh read on EventAlreadyExists, as Castore commands do.
+ * retrying from a fresh read on EventAlreadyExists, as Castore commands do. With
+ * requireContiguousVersions each push is a transaction: one cancelled by a conflicting
+ * transaction in flight (EventGroupCancelled) is retried the same way.
  */
 export const writeRaces = async ({
   endpoint,
   writers,
   pushesPerWriter,
   aggregates,
+  requireContiguousVersions = false,
 }: {
   endpoint: string;
   writers: number;
   pushesPerWriter: number;
   aggregates: number;
+  requireContiguousVersions?: boolean;
 }): Promise<Verdict> => {
   const { client, streamsClient } = makeClients(endpoint);
   try {
@@ -27,6 +34,7 @@ export const writeRaces = async ({
     const adapter = new DynamoDBSingleTableEventStorageAdapter({
       tableName: eventTable,
       dynamoDBClient: client,
+      requireContiguousVersions,
     });
     const context = { eventStoreId: 'race' };
     const acknowledged: { aggregateId: string; version: number; writer: number; push: number }[] =
@@ -50,7 +58,8 @@ export const writeRaces = async ({
               acknowledged.push({ aggregateId, version, writer, push });
               break;
             } catch (error) {
-              if (!isEventAlreadyExistsError(error)) throw error;
+              if (!isEventAlreadyExistsError(error) && !isEventGroupCancelledError(error))
+                throw error;
               conflicts += 1;
             }
           }
@@ -78,7 +87,7 @@ export const writeRaces = async ({
     }
     await dropTables(client, Object.values(tables));
     return {
-      scenario: `${writers} writers racing on ${aggregates} aggregates (${conflicts} conflicts retried)`,
+      scenario: `${writers} writers racing on ${aggregates} aggregates${requireContiguousVersions ? ', contiguous versions required' : ''} (${conflicts} conflicts retried)`,
       pushed: writers * pushesPerWriter,
       acknowledged: acknowledged.length,
       stored,
