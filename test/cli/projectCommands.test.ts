@@ -14,7 +14,7 @@ import { expectedCounts } from '../../src/example/expectedCounts.js';
 import { type PushedEvent, pushWorkload } from '../../src/example/pushWorkload.js';
 import { planWorkload } from '../../src/example/workloadPlan.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
-import { runCli, startCli } from '../support/cli.js';
+import { expectOneLine, runCli, startCli } from '../support/cli.js';
 import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 
 let client: DynamoDBClient;
@@ -166,15 +166,6 @@ describe('run', () => {
 });
 
 describe('mistakes a user can make end with one clear line and a non-zero exit', () => {
-  const expectOneLine = async (args: string[], pattern: RegExp, env?: NodeJS.ProcessEnv) => {
-    const { code, stdout, stderr } = await runCli(args, env);
-    expect(code).not.toBe(0);
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(pattern);
-    expect(stderr).not.toMatch(/\n\s+at /);
-    return stdout;
-  };
-
   it('an unknown table', () =>
     expectOneLine(
       [

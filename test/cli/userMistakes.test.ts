@@ -5,21 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 
 import { createCountsTable } from '../../src/counterProjection/index.js';
-import { runCli } from '../support/cli.js';
+import { expectOneLine, runCli } from '../support/cli.js';
 import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 
 const endpoint = () => inject('dynamoDBEndpoint');
 const countersModule = 'src/example/counters.ts';
-
-/** The CLI as a child process: a mistake ends in one line on stderr, a non-zero exit, no trace. */
-const expectOneLine = async (args: string[], pattern: RegExp, env?: NodeJS.ProcessEnv) => {
-  const { code, stderr } = await runCli(args, env);
-  expect(code).not.toBe(0);
-  expect(stderr.trim().split('\n')).toHaveLength(1);
-  expect(stderr).toMatch(pattern);
-  expect(stderr).not.toMatch(/\n\s+at /);
-  return stderr;
-};
 
 describe('the CLI, as a new user meets it', () => {
   it('shows its help, not a 40-second demo, when given no command', async () => {

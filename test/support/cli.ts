@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { expect } from 'vitest';
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Starts the CLI as a user would (`npm start` runs the same entry point through tsx). */
@@ -24,3 +26,17 @@ export const runCli = (
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
+
+/** A mistake ends in one line on stderr, a non-zero exit and no stack trace; resolves to that line. */
+export const expectOneLine = async (
+  args: string[],
+  pattern: RegExp,
+  env?: NodeJS.ProcessEnv,
+): Promise<string> => {
+  const { code, stderr } = await runCli(args, env);
+  expect(code).not.toBe(0);
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  return stderr;
+};
