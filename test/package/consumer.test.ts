@@ -225,6 +225,16 @@ describe('the packed package in a consumer project', () => {
     expect(rebuilt).toMatchObject({ code: 0 });
     expect(rebuilt.stdout).toMatch(/^Rebuilt from 1 events: 1 counter increments applied/);
     expect((await countsOf('counters.ts')).stdout).toMatch(/placed\s*│\s*all\s*│\s*1/);
+    const rebuiltAgain = await bin([
+      'rebuild',
+      '--counters',
+      'counters.ts',
+      ...tables,
+      ...endpoint,
+    ]);
+    expect(rebuiltAgain.stdout).toMatch(
+      /: 0 counter increments applied .*, 1 increments already counted/,
+    );
     await install(
       `@aws-sdk/client-dynamodb-streams@${installedVersion('@aws-sdk/client-dynamodb-streams')}`,
     );
