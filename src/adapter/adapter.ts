@@ -70,28 +70,7 @@ export class DynamoDBSingleTableEventStorageAdapter implements EventStorageAdapt
   pushEvent = (
     event: OptionalTimestamp<EventDetail>,
     options: PushEventOptions,
-  ): Promise<{ event: EventDetail }> =>
-    this.requireContiguousVersions && event.version > 1
-      ? this.pushCheckingPreviousVersion(event, options)
-      : pushEvent({
-          dynamoDBClient: this.dynamoDBClient,
-          tableName: this.getTableName(),
-          event,
-          options,
-        });
-
-  /** One event as a transaction: its Put, and the check that the previous version exists. */
-  private pushCheckingPreviousVersion = async (
-    event: OptionalTimestamp<EventDetail>,
-    { eventStoreId, force = false }: PushEventOptions,
-  ): Promise<{ event: EventDetail }> => {
-    const timestamp = event.timestamp ?? new Date().toISOString();
-    const { eventGroup } = await pushEventGroup(
-      [{ ...this.groupTarget(), eventStoreId, event: { ...event, timestamp } as EventDetail }],
-      { force, single: true },
-    );
-    return eventGroup[0] as { event: EventDetail };
-  };
+  ): Promise<{ event: EventDetail }> => pushEvent({ target: this.groupTarget(), event, options });
 
   /** Where this adapter's events of a group go, and how they are checked. */
   groupTarget = (): EventGroupTarget => ({

@@ -1,22 +1,23 @@
-import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { EventDetail, OptionalTimestamp, PushEventOptions } from '@castore/core';
 
 import { isAwsError } from '../shared/retry.js';
 import { DynamoDBEventAlreadyExistsError } from './errors.js';
 import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
+import type { EventGroupTarget } from './parseEventGroup.js';
+import { pushEventGroup } from './pushEventGroup.js';
 import { toPutEventInput } from './putEventInput.js';
 
 const isConditionalCheckFailed = (error: unknown): boolean =>
   isAwsError(error, 'ConditionalCheckFailedException');
 
+/** One event: a conditional Put, or with requireContiguousVersions (above version 1) a transaction. */
 export const pushEvent = async ({
-  dynamoDBClient,
-  tableName,
+  target,
   event: eventWithOptionalTimestamp,
   options,
 }: {
-  dynamoDBClient: DynamoDBClient;
-  tableName: string;
+  target: EventGroupTarget;
   event: OptionalTimestamp<EventDetail>;
   options: PushEventOptions;
 }): Promise<{ event: EventDetail }> => {
@@ -25,6 +26,15 @@ export const pushEvent = async ({
     timestamp: eventWithOptionalTimestamp.timestamp ?? new Date().toISOString(),
   } as EventDetail;
   const { eventStoreId, force = false } = options;
+  if (target.requireContiguousVersions && event.version > 1) {
+    // One event as a transaction: its Put, and the check that the previous version exists.
+    const { eventGroup } = await pushEventGroup([{ ...target, eventStoreId, event }], {
+      force,
+      single: true,
+    });
+    return eventGroup[0] as { event: EventDetail };
+  }
+  const { dynamoDBClient, tableName } = target;
   const input = toPutEventInput(event, { tableName, eventStoreId, force });
   try {
     await dynamoDBClient.send(new PutItemCommand(input));

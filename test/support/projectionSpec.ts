@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 
 import type { CounterProjection, ProcessRecordsStats } from '../../src/counterProjection/index.js';
+import { addStats, noStats } from '../../src/counterProjection/processRecords.js';
 import type { StreamsApiRecord } from '../../src/imageParser/index.js';
 import { toLambdaRecord } from './streams.js';
 
@@ -18,15 +19,6 @@ export type Delivery = (
   projection: AnyProjection,
   records: StreamsApiRecord[],
 ) => Promise<ProcessRecordsStats>;
-
-const noStats = (): ProcessRecordsStats => ({
-  records: 0,
-  events: 0,
-  counted: 0,
-  duplicates: 0,
-  skipped: 0,
-  failed: 0,
-});
 
 /** All records as one Lambda event, through the handler; any batch item failure fails the spec. */
 export const asOneLambdaBatch: Delivery = async (projection, records) => {
@@ -47,8 +39,7 @@ export const inBatchesOf =
       );
       if (batchItemFailures.length > 0)
         throw new Error(`processRecords failed records ${JSON.stringify(batchItemFailures)}`);
-      for (const name of Object.keys(totals) as (keyof ProcessRecordsStats)[])
-        totals[name] += stats[name];
+      addStats(totals, stats);
     }
     return totals;
   };
