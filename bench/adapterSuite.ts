@@ -12,32 +12,10 @@ import { DynamoDBSingleTableEventStorageAdapter as ReferenceAdapter } from '@cas
 import { toEventItem } from '../src/adapter/eventItem.js';
 import { createEventTable, DynamoDBSingleTableEventStorageAdapter } from '../src/adapter/index.js';
 import { dropTables } from '../src/dynamoDBLocal/dropTables.js';
-import { mapWithConcurrency } from '../src/shared/mapWithConcurrency.js';
+import { freshId, inParallel, payload, type SuiteOptions } from './adapterFixtures.js';
 import { meteredClient } from './capacity.js';
+import { contiguousPushComparison } from './contiguousPushSuite.js';
 import { compare, type Comparison, type Contender } from './harness.js';
-
-export interface SuiteOptions {
-  client: DynamoDBClient;
-  rounds: number;
-  warmup: number;
-  scale: number; // 1 for the full sizes, less for --quick
-}
-
-const payload = { customerId: 'customer-42', country: 'FR', quantity: 3, note: 'x'.repeat(200) };
-let unique = 0;
-const freshId = (prefix: string) => `${prefix}-${++unique}`;
-
-/** Runs `count` calls of `call`, `concurrency` at a time. */
-const inParallel = (
-  count: number,
-  concurrency: number,
-  call: (index: number) => Promise<unknown>,
-) =>
-  mapWithConcurrency(
-    Array.from({ length: count }, (_, index) => index),
-    concurrency,
-    call,
-  );
 
 const adapters = (client: DynamoDBClient, tableName: string) => ({
   ours: new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: client }),
@@ -53,6 +31,8 @@ export const runAdapterSuite = async (options: SuiteOptions): Promise<Comparison
   const comparisons: Comparison[] = [];
   for (const concurrency of [1, 16])
     comparisons.push(await pushEventComparison(options, tableName, concurrency));
+  for (const concurrency of [1, 16])
+    comparisons.push(await contiguousPushComparison(options, tableName, concurrency));
   await seedReads(options, tableName);
   for (const concurrency of [1, 16])
     comparisons.push(...(await readComparisons(options, tableName, concurrency)));

@@ -16,7 +16,8 @@ export const transactionWcu = (sizes: number[]): number =>
  * Wraps a client to count the write capacity each call costs on AWS. Single-item writes
  * ask DynamoDB (ReturnConsumedCapacity: TOTAL, size-based and right); transactions apply
  * AWS's rule to the items, since DynamoDB Local under-reports them. Updates in
- * transactions are counted by the size `updatedItemSize` says the item has. A cancelled
+ * transactions are counted by the size `updatedItemSize` says the item has; a ConditionCheck
+ * is billed as a transactional write of the checked item (2 WCU under 1 KB). A cancelled
  * transaction (a ref already there, a conflict) is billed like a committed one, as AWS
  * bills it: under redelivery, every transactional design pays for its duplicates.
  */
@@ -38,12 +39,13 @@ export const meteredClient = (
           return result;
         }
         if (command instanceof TransactWriteItemsCommand) {
-          const sizes = (command.input.TransactItems ?? []).map((action) =>
-            action.Put !== undefined
-              ? itemSize(action.Put.Item ?? {})
-              : action.Update !== undefined
-                ? updatedItemSize(action.Update.Key ?? {})
-                : 100,
+          const sizes = (command.input.TransactItems ?? []).map(
+            (action) =>
+              action.Put !== undefined
+                ? itemSize(action.Put.Item ?? {})
+                : action.Update !== undefined
+                  ? updatedItemSize(action.Update.Key ?? {})
+                  : 100, // a ConditionCheck, or an Update whose item we cannot size
           );
           try {
             const result = await target.send(command);

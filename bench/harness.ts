@@ -1,6 +1,11 @@
-/** One contender of a comparison: `run` does one round's work and says how many operations it did. */
+/**
+ * One contender of a comparison: `run` does one round's work and says how many operations
+ * it did; `prepare`, when given, sets the round up before the clock starts (seeding what
+ * the round's operations need, e.g. the versions they follow).
+ */
 export interface Contender {
   name: string;
+  prepare?: () => Promise<void>;
   run: () => Promise<{ operations: number; wcu?: number; notes?: string }>;
 }
 
@@ -65,6 +70,7 @@ export const compare = async ({
       (_, index) => contenders[(index + round) % contenders.length] as Contender,
     );
     for (const contender of order) {
+      await contender.prepare?.();
       const started = process.hrtime.bigint();
       const { operations, wcu, notes } = await contender.run();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -1,3 +1,4 @@
+import { CONTIGUOUS_PUSH, CONTIGUOUS_PUSH_NAME, PLAIN_PUSH } from './contiguousPushSuite.js';
 import { goalsTable } from './goals.js';
 import type { Comparison } from './harness.js';
 import { ratioBetween, ratioToBaseline } from './harness.js';
@@ -39,6 +40,8 @@ export const headlines = (results: BenchResults): string[] => {
     raw: ratioBetween(c, ours, c.baseline),
     reference: ratioBetween(c, ours, reference),
   }));
+  // The requireContiguousVersions comparisons have no reference contender.
+  const againstReference = adapterRaw.map((a) => a.reference).filter(Number.isFinite);
   const last = results.adapter.find((c) => c.name.startsWith('last event'));
   const mixed = results.projection.comparisons.filter(
     (c) => c.name.includes('hot counter,') || c.name.includes('% on one hot'),
@@ -47,13 +50,28 @@ export const headlines = (results: BenchResults): string[] => {
   const hot = results.projection.comparisons.find((c) => c.name === 'hot counter only');
   const oursDesign = 'castore-dynamodb-counter (coalesced)';
   return [
-    `Adapter: between ${fmt(Math.min(...adapterRaw.map((a) => a.raw)), 2)}× and ${fmt(Math.max(...adapterRaw.map((a) => a.raw)), 2)}× the raw SDK's throughput (lowest: ${slowest(adapterRaw)?.name ?? ''}), and ${fmt(Math.min(...adapterRaw.map((a) => a.reference)), 2)}× to ${fmt(Math.max(...adapterRaw.map((a) => a.reference)), 0)}× the reference adapter's.`,
+    `Adapter: between ${fmt(Math.min(...adapterRaw.map((a) => a.raw)), 2)}× and ${fmt(Math.max(...adapterRaw.map((a) => a.raw)), 2)}× the raw SDK's throughput (lowest: ${slowest(adapterRaw)?.name ?? ''}), and ${fmt(Math.min(...againstReference), 2)}× to ${fmt(Math.max(...againstReference), 0)}× the reference adapter's.`,
+    contiguousHeadline(results.adapter),
     `Reading the last event of a ${last?.name.match(/(\d+)-event/)?.[1] ?? ''}-event aggregate: ${fmt(ratioBetween(last, ours, reference), 0)}× the reference adapter's throughput.`,
     `Counting ${(biggest?.name ?? '').replace(/^\d+/, (n) => fmt(Number(n)))}: ${fmt(ratioBetween(biggest, oursDesign, 'one transaction per event'), 2)}× the events/s of one transaction per event, ${fmt(ratioBetween(biggest, oursDesign, 'plain ADD (not idempotent)'), 2)}× a plain non-idempotent ADD.`,
     `Hot counter: ${fmt(hot?.results.find((r) => r.name === oursDesign)?.wcuPerOperation ?? NaN, 2)} WCU per event (one transaction per event: ${fmt(hot?.results.find((r) => r.name === 'one transaction per event')?.wcuPerOperation ?? NaN, 2)}).`,
     itemSizeHeadline(results, oursDesign),
     endToEndHeadline(results.scale),
   ];
+};
+
+const contiguousHeadline = (adapter: Comparison[]): string => {
+  const comparisons = adapter.filter((c) => c.name.startsWith(CONTIGUOUS_PUSH_NAME));
+  if (comparisons.length === 0) return 'requireContiguousVersions: not measured.';
+  const wcu = (name: string) =>
+    fmt(comparisons[0]?.results.find((r) => r.name === name)?.wcuPerOperation ?? NaN, 2);
+  const ratios = comparisons
+    .map(
+      (c) =>
+        `${fmt(ratioBetween(c, CONTIGUOUS_PUSH, PLAIN_PUSH), 2)}× (${c.name.replace(/^.*, /, '')})`,
+    )
+    .join(' and ');
+  return `requireContiguousVersions: pushing version 2 runs at ${ratios} the plain push's throughput and costs ${wcu(CONTIGUOUS_PUSH)} WCU per push (plain: ${wcu(PLAIN_PUSH)}).`;
 };
 
 const slowest = <T extends { raw: number }>(ratios: T[]): T | undefined =>
