@@ -1,11 +1,19 @@
 import {
   type CancellationReason,
+  type DynamoDBClient,
   TransactionCanceledException,
+  type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { EventDetail } from '@castore/core';
 
-import { isAwsError } from '../shared/retry.js';
+import {
+  backoffDelay,
+  DEFAULT_RETRY_OPTIONS,
+  isAwsError,
+  isRetryable,
+  sleep,
+} from '../shared/retry.js';
 import { DynamoDBEventAlreadyExistsError, EventGroupCancelledError } from './errors.js';
 import { buildGroupTransaction, type GroupAction } from './groupTransaction.js';
 import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
@@ -24,7 +32,7 @@ export const pushEventGroup = async (
   if (first === undefined) return { eventGroup: [] };
   const { items, actions } = buildGroupTransaction(events, { force });
   try {
-    await first.dynamoDBClient.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    await sendTransaction(first.dynamoDBClient, items, { retryConflicts: single });
   } catch (error) {
     const reasons = isTransactionCanceled(error) ? (error.CancellationReasons ?? []) : [];
     if (isItemTooLarge(error, reasons)) {
@@ -38,6 +46,39 @@ export const pushEventGroup = async (
     throw toGroupError({ error, events, actions, single });
   }
   return { eventGroup: events.map(({ event }) => ({ event })) };
+};
+
+/**
+ * A lone event pushed as a transaction meets conflicts a plain Put never sees (another
+ * transaction on its item or on the previous version in flight): those are retried with
+ * backoff, so that, as with a Put, only EventAlreadyExists or a missing previous version
+ * reach the caller. Safe: a cancelled transaction wrote nothing. Groups keep the
+ * reference's behaviour: a conflict cancels them.
+ */
+const sendTransaction = async (
+  client: DynamoDBClient,
+  items: TransactWriteItem[],
+  { retryConflicts }: { retryConflicts: boolean },
+): Promise<void> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      const retryable = retryConflicts && isConflictOnly(error);
+      if (!retryable || attempt >= DEFAULT_RETRY_OPTIONS.maxAttempts) throw error;
+      await sleep(backoffDelay(attempt, DEFAULT_RETRY_OPTIONS));
+    }
+  }
+};
+
+/** Cancelled only by conflicts or throttling, no condition failed: another attempt may pass. */
+const isConflictOnly = (error: unknown): boolean => {
+  if (!isTransactionCanceled(error)) return false;
+  const codes = (error.CancellationReasons ?? [])
+    .map(({ Code }) => Code)
+    .filter((code) => code !== undefined && code !== 'None');
+  return codes.length > 0 && codes.every((code) => isRetryable(code));
 };
 
 /**

@@ -1,4 +1,8 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { EventStore, type GroupedEvent, isEventAlreadyExistsError } from '@castore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -8,6 +12,7 @@ import {
   previousVersionMissingErrorCode,
 } from '../../src/adapter/index.js';
 import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
+import { interceptSend } from '../support/interceptSend.js';
 
 let client: DynamoDBClient;
 let strict: DynamoDBSingleTableEventStorageAdapter;
@@ -134,5 +139,60 @@ describe('requireContiguousVersions (DynamoDB Local)', () => {
     await lenient.pushEvent(event('lenient', 1), context);
     await lenient.pushEvent(event('lenient', 3), context);
     expect(await versionsOf('lenient')).toEqual([1, 3]);
+  });
+
+  describe('TransactionConflict (injected: DynamoDB Local runs transactions one at a time)', () => {
+    /** The strict adapter on a client whose first `conflicts` transactions are cancelled by a conflict. */
+    const conflicting = (conflicts: number) => {
+      let cancelled = 0;
+      const dynamoDBClient = interceptSend(client, async (command, send) => {
+        if (command instanceof TransactWriteItemsCommand && cancelled < conflicts) {
+          cancelled += 1;
+          throw new TransactionCanceledException({
+            message: 'Transaction cancelled [TransactionConflict, None]',
+            $metadata: {},
+            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+          });
+        }
+        return send(command);
+      });
+      const adapter = new DynamoDBSingleTableEventStorageAdapter({
+        tableName: strict.tableName as string,
+        dynamoDBClient,
+        requireContiguousVersions: true,
+      });
+      return { adapter, cancelled: () => cancelled };
+    };
+
+    it('retries a lone push cancelled by a conflict, as a plain Put never sees one', async () => {
+      await strict.pushEvent(event('conflicted', 1), context);
+      const { adapter, cancelled } = conflicting(3);
+      await adapter.pushEvent(event('conflicted', 2), context);
+      expect(cancelled()).toBe(3);
+      expect(await versionsOf('conflicted')).toEqual([1, 2]);
+    });
+
+    it('gives up after 8 attempts with EventGroupCancelled, having written nothing', async () => {
+      await strict.pushEvent(event('stuck', 1), context);
+      const { adapter, cancelled } = conflicting(Infinity);
+      const error = await adapter.pushEvent(event('stuck', 2), context).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: eventGroupCancelledErrorCode });
+      expect(cancelled()).toBe(8);
+      expect(await versionsOf('stuck')).toEqual([1]);
+    });
+
+    it('leaves a group cancelled by a conflict to its caller, as the reference does', async () => {
+      const { adapter, cancelled } = conflicting(1);
+      const groupedOn = (aggregateId: string) => {
+        const groupedEvent = adapter.groupEvent(event(aggregateId, 1));
+        groupedEvent.context = context;
+        return groupedEvent;
+      };
+      const error = await adapter
+        .pushEventGroup({}, groupedOn('g-conflicted'), groupedOn('g-conflicted-2'))
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: eventGroupCancelledErrorCode });
+      expect(cancelled()).toBe(1);
+    });
   });
 });
