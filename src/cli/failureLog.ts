@@ -1,3 +1,5 @@
+import type { FailedRecordLog } from '../counterProjection/index.js';
+
 /**
  * The projection's logger for `run`: a record that keeps failing (a counter whose key
  * throws on a payload typo, retried until fixed) is said once, in one line with its
@@ -7,12 +9,8 @@
 export const failureLog = (print: (line: string) => void = console.error) => {
   let last: { line: string; repeats: number } | undefined;
   return {
-    error: (message: unknown, error?: unknown): void => {
-      const reason =
-        error instanceof Error
-          ? `${(error as { code?: string }).code ?? error.name}: ${error.message}`
-          : String(error ?? '');
-      const line = `${String(message)} ${reason}`.trim();
+    error: (message: string, { errorCode, errorMessage }: FailedRecordLog): void => {
+      const line = `${message}: ${errorCode}: ${errorMessage}`;
       if (last?.line !== line) {
         last = { line, repeats: 0 };
         print(line);

@@ -42,21 +42,27 @@ export const commitTransaction = async ({
   tableName,
   chunks: packedChunks,
   retry,
+  tally = { transactions: 0, retries: 0 },
 }: {
   dynamoDBClient: DynamoDBClient;
   tableName: string;
   chunks: PackedTransaction;
   retry: RetryOptions;
+  /** Counts the requests sent and those that were retries (the batch's stats). */
+  tally?: { transactions: number; retries: number };
 }): Promise<CommitResult> => {
   // Copies: dropping duplicates must not change the caller's plan.
   const chunks = packedChunks.map((chunk) => ({ ...chunk, increments: [...chunk.increments] }));
   const duplicates: PlannedIncrement[] = [];
   const countedAt = new Date().toISOString();
   let failedAttempts = 0;
+  let retrying = false;
   let clientRequestToken = randomUUID();
   for (;;) {
     const units = buildTransaction({ tableName, chunks, countedAt });
     if (units.length === 0) return { counted: [], duplicates };
+    tally.transactions += 1;
+    if (retrying) tally.retries += 1;
     try {
       await dynamoDBClient.send(
         new TransactWriteItemsCommand({
@@ -71,6 +77,7 @@ export const commitTransaction = async ({
       // request. Any other error leaves the outcome unknown: the token is kept.
       if (reasons !== undefined) clientRequestToken = randomUUID();
       const dropped = reasons === undefined ? [] : dropExistingRefs(reasons, units);
+      retrying = dropped.length === 0;
       if (dropped.length > 0) {
         duplicates.push(...dropped);
         continue; // Not a failure: the next attempt is smaller by the duplicates.

@@ -5,6 +5,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { ImageParser } from '../imageParser/index.js';
 import type { StreamRecord } from '../imageParser/streamRecord.js';
 import type { RetryOptions } from '../shared/retry.js';
+import { reportBatch } from './batchReport.js';
 import type { Counter } from './counter.js';
 import { UnknownCounterError } from './errors.js';
 import { type DirectIncrement, incrementOnce } from './increment.js';
@@ -85,17 +86,24 @@ export class CounterProjection<
       reportBatchItemFailures: this.options.reportBatchItemFailures,
     });
 
-  /** The handler's work on records of either shape (Lambda's or the Streams API's). */
-  processRecords = (records: readonly StreamRecord[]): Promise<ProcessRecordsResult> =>
-    processRecords(records, {
+  /**
+   * The handler's work on records of either shape (Lambda's or the Streams API's); logs
+   * the batch and publishes its metrics when a logger with `info` or metrics are given.
+   */
+  processRecords = async (records: readonly StreamRecord[]): Promise<ProcessRecordsResult> => {
+    const logger = this.options.logger ?? { error: console.error };
+    const result = await processRecords(records, {
       dynamoDBClient: this.options.dynamoDBClient,
       tableName: this.countsTableName,
       imageParser: this.imageParser as ImageParser<EventStore>,
       counters: this.counters,
       retry: this.retry,
       concurrency: this.concurrency,
-      logger: this.options.logger ?? console,
+      logger,
     });
+    reportBatch({ logger, metrics: this.options.metrics }, { records, result, now: new Date() });
+    return result;
+  };
 
   /**
    * Counts every event already in the event table (a new counter, a lost counts table).

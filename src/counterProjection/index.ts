@@ -1,4 +1,10 @@
 export type { RetryOptions } from '../shared/retry.js';
+export type {
+  BatchLog,
+  FailedRecordLog,
+  ProjectionLogger,
+  ProjectionMetrics,
+} from './batchReport.js';
 export type { Counter, CounterOptions } from './counter.js';
 export { counter, DEFAULT_REF_SHARDS, defaultTargetRef } from './counter.js';
 export { CounterProjection } from './counterProjection.js';
@@ -16,5 +22,6 @@ export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords
 export type { CounterProjectionOptions } from './projectionOptions.js';
 export * from './readErrors.js';
 export type { RebuildOptions } from './rebuild.js';
+export type { RecordFates, RecordSkipReason } from './recordFates.js';
 export type { CounterWindow, CountTargetOf, WindowOptions, WindowsOf } from './windows.js';
 export { COUNTER_WINDOWS, toBucket } from './windows.js';

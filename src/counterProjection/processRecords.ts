@@ -1,13 +1,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventStore } from '@castore/core';
 
-import type { ImageParser } from '../imageParser/index.js';
+import type { ImageParser, SkipReason } from '../imageParser/index.js';
 import type { StreamRecord } from '../imageParser/streamRecord.js';
 import type { RetryOptions } from '../shared/retry.js';
+import { failedRecordLog, type ProjectionLogger } from './batchReport.js';
 import { commitTransaction } from './commitTransaction.js';
 import type { Counter } from './counter.js';
 import { packTransactions } from './packTransactions.js';
 import { planIncrements, type PlannedIncrement } from './planIncrements.js';
+import { type RecordFates, recordFates } from './recordFates.js';
 import { runTransactions } from './scheduleTransactions.js';
 
 export interface ProcessRecordsStats {
@@ -22,6 +24,10 @@ export interface ProcessRecordsStats {
   skipped: number;
   /** Records from the first failing one on: not all committed, to be delivered again. */
   failed: number;
+  /** TransactWriteItems requests sent, retries and re-sends without duplicates included. */
+  transactions: number;
+  /** Requests sent again after a conflict, throttling or an unanswered request. */
+  retries: number;
 }
 
 export interface ProcessRecordsResult {
@@ -30,6 +36,8 @@ export interface ProcessRecordsResult {
   stats: ProcessRecordsStats;
   /** Why the reported record failed. */
   error?: unknown;
+  /** What became of each record (the handler's metrics and logs). */
+  fates: RecordFates;
 }
 
 export interface ProcessRecordsContext {
@@ -39,14 +47,10 @@ export interface ProcessRecordsContext {
   counters: readonly Counter[];
   retry: RetryOptions;
   concurrency: number;
-  logger: Pick<Console, 'error'>;
+  logger: ProjectionLogger;
 }
 
-/**
- * Counts a batch with Lambda's semantics: everything before the first failing record is
- * committed, and that record is reported. Records after a malformed one are left for the
- * redelivery; counting them twice is impossible anyway (their refs would be found).
- */
+/** A batch's stats before anything was counted. */
 export const noStats = (): ProcessRecordsStats => ({
   records: 0,
   events: 0,
@@ -54,6 +58,8 @@ export const noStats = (): ProcessRecordsStats => ({
   duplicates: 0,
   skipped: 0,
   failed: 0,
+  transactions: 0,
+  retries: 0,
 });
 
 /** Adds a batch's stats to running totals (a rebuild's, a test's deliveries). */
@@ -62,20 +68,29 @@ export const addStats = (totals: ProcessRecordsStats, stats: ProcessRecordsStats
     totals[name] += stats[name];
 };
 
+/**
+ * Counts a batch with Lambda's semantics: everything before the first failing record is
+ * committed, and that record is reported. Records after a malformed one are left for the
+ * redelivery; counting them twice is impossible anyway (their refs would be found).
+ */
 export const processRecords = async (
   records: readonly StreamRecord[],
   context: ProcessRecordsContext,
 ): Promise<ProcessRecordsResult> => {
   const stats: ProcessRecordsStats = { ...noStats(), records: records.length };
-  const { increments, failure: parseFailure } = planBatch(records, context, stats);
+  const { increments, skipped, failure: parseFailure } = planBatch(records, context, stats);
+  const countedAt = new Set<number>();
+  const duplicateAt = new Set<number>();
 
   let failure = parseFailure;
   const transactions = packTransactions(increments);
   await runTransactions(transactions, context.concurrency, async (chunks) => {
     try {
-      const result = await commitTransaction({ ...context, chunks });
+      const result = await commitTransaction({ ...context, chunks, tally: stats });
       stats.counted += result.counted.length;
       stats.duplicates += result.duplicates.length;
+      for (const { position } of result.counted) countedAt.add(position);
+      for (const { position } of result.duplicates) duplicateAt.add(position);
     } catch (error) {
       // Every record before the lowest position of a failed transaction is wholly counted
       // (its increments are in transactions that committed), so that record is the one
@@ -89,20 +104,27 @@ export const processRecords = async (
     }
   });
 
-  if (failure === undefined) return { batchItemFailures: [], stats };
+  const fates = recordFates({
+    records: records.length,
+    skipped,
+    countedAt,
+    duplicateAt,
+    ...(failure !== undefined ? { failure } : {}),
+  });
+  if (failure === undefined) return { batchItemFailures: [], stats, fates };
   stats.failed = records.length - failure.position;
-  const sequenceNumber = (
-    records[failure.position] as { dynamodb?: { SequenceNumber?: string } } | undefined
-  )?.dynamodb?.SequenceNumber;
+  const record = records[failure.position] as StreamRecord;
+  const log = failedRecordLog(record, { ...failure, failed: stats.failed });
   context.logger.error(
-    `castore-dynamodb-counter: record ${sequenceNumber ?? `#${failure.position}`} not counted:`,
-    failure.error,
+    `castore-dynamodb-counter: record ${log.sequenceNumber ?? `#${failure.position}`} not counted`,
+    log,
   );
   // No sequence number (never the case from Lambda): an empty identifier fails the whole batch, the safe side.
   return {
-    batchItemFailures: [{ itemIdentifier: sequenceNumber ?? '' }],
+    batchItemFailures: [{ itemIdentifier: log.sequenceNumber ?? '' }],
     stats,
     error: failure.error,
+    fates,
   };
 };
 
@@ -112,11 +134,13 @@ const planBatch = (
   stats: ProcessRecordsStats,
 ) => {
   const increments: PlannedIncrement[] = [];
+  const skipped = new Map<number, SkipReason>();
   for (const [position, record] of records.entries()) {
     try {
       const parsed = context.imageParser.parseRecord(record);
       if (parsed.kind === 'skipped') {
         stats.skipped += 1;
+        skipped.set(position, parsed.reason);
         continue;
       }
       stats.events += 1;
@@ -129,8 +153,8 @@ const planBatch = (
         }),
       );
     } catch (error) {
-      return { increments, failure: { position, error } };
+      return { increments, skipped, failure: { position, error } };
     }
   }
-  return { increments, failure: undefined };
+  return { increments, skipped, failure: undefined };
 };

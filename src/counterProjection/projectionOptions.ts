@@ -4,6 +4,7 @@ import type { EventStore, EventStoreId } from '@castore/core';
 import type { ImageParser } from '../imageParser/index.js';
 import { integerOption, oneOfOption } from '../shared/options.js';
 import { type RetryOptions, retryOptions } from '../shared/retry.js';
+import type { ProjectionLogger, ProjectionMetrics } from './batchReport.js';
 import type { Counter } from './counter.js';
 import { InvalidCounterDefinitionError } from './errors.js';
 
@@ -21,7 +22,13 @@ export interface CounterProjectionOptions<
   retry?: Partial<RetryOptions>;
   /** Count transactions in flight at once for one batch. Default 4. */
   concurrency?: number;
-  logger?: Pick<Console, 'error'>;
+  /**
+   * Where failures (and, with an `info` method, one line per batch) are logged: Powertools'
+   * Logger for JSON lines. Default: console.error, failures only.
+   */
+  logger?: ProjectionLogger;
+  /** Each batch's figures, published after it: Powertools' Metrics for CloudWatch EMF. Default: none. */
+  metrics?: ProjectionMetrics;
   /**
    * How `handler` tells Lambda that records failed. true: it returns `batchItemFailures`,
    * which Lambda reads only when the event source mapping has ReportBatchItemFailures in

@@ -8,16 +8,21 @@ export const insertRecord = (
   eventStoreId: string,
   event: EventDetail,
   sequenceNumber: string,
-): StreamsApiRecord => ({
-  eventID: `id-${sequenceNumber}`,
-  eventName: 'INSERT',
-  eventSource: 'aws:dynamodb',
-  dynamodb: {
-    SequenceNumber: sequenceNumber,
-    NewImage: toEventItem(event, eventStoreId),
-    StreamViewType: 'NEW_IMAGE',
-  },
-});
+): StreamsApiRecord => {
+  const item = toEventItem(event, eventStoreId);
+  return {
+    eventID: `id-${sequenceNumber}`,
+    eventName: 'INSERT',
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      // The item's key attributes (the two clients' AttributeValue types are distinct, alike).
+      Keys: { aggregateId: item.aggregateId as never, version: item.version as never },
+      SequenceNumber: sequenceNumber,
+      NewImage: item,
+      StreamViewType: 'NEW_IMAGE',
+    },
+  };
+};
 
 /**
  * Distinct, ordered, 21-digit sequence numbers like DynamoDB's (with gaps). Computed as

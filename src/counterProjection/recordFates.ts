@@ -1,0 +1,63 @@
+import type { SkipReason } from '../imageParser/index.js';
+
+/** Why a record changed no count: the parser's reasons, or an event that no counter counts. */
+export type RecordSkipReason = SkipReason | 'NoCounter';
+
+export const RECORD_SKIP_REASONS: readonly RecordSkipReason[] = [
+  'NotAnInsert',
+  'UnknownEventStore',
+  'NoCounter',
+];
+
+/**
+ * What became of each record of a batch; the four fates add up to the batch's records.
+ * These are the figures the handler reports as metrics and logs.
+ */
+export type RecordFates = {
+  /** Records at least one of whose increments was applied now. */
+  counted: number;
+  /** Records whose every increment had been applied before (a redelivery, a replay). */
+  duplicate: number;
+  skipped: Record<RecordSkipReason, number>;
+  /** The failing record and every record after it: reported, to be delivered again. */
+  failed: number;
+  /** The failing record's error code; `Unknown` for an error that has none. */
+  failedCode?: string;
+};
+
+/** What processRecords learnt of each position of the batch. */
+export interface BatchOutcome {
+  records: number;
+  skipped: ReadonlyMap<number, SkipReason>;
+  countedAt: ReadonlySet<number>;
+  duplicateAt: ReadonlySet<number>;
+  failure?: { position: number; error: unknown };
+}
+
+export const errorCodeOf = (error: unknown): string => {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code !== '' ? code : 'Unknown';
+};
+
+/**
+ * Each record's fate. Records from the failing one on are failed, whatever part of them
+ * committed: Lambda delivers them again, and their committed increments are then duplicates.
+ */
+export const recordFates = (outcome: BatchOutcome): RecordFates => {
+  const failedFrom = outcome.failure?.position ?? outcome.records;
+  const fates: RecordFates = {
+    counted: 0,
+    duplicate: 0,
+    skipped: { NotAnInsert: 0, UnknownEventStore: 0, NoCounter: 0 },
+    failed: outcome.records - failedFrom,
+  };
+  for (let position = 0; position < failedFrom; position++) {
+    const skipReason = outcome.skipped.get(position);
+    if (skipReason !== undefined) fates.skipped[skipReason] += 1;
+    else if (outcome.countedAt.has(position)) fates.counted += 1;
+    else if (outcome.duplicateAt.has(position)) fates.duplicate += 1;
+    else fates.skipped.NoCounter += 1;
+  }
+  if (outcome.failure !== undefined) fates.failedCode = errorCodeOf(outcome.failure.error);
+  return fates;
+};
