@@ -105,6 +105,25 @@ program
   );
 
 program
+  .command('status')
+  .description(
+    'where each consumer of the event table stream stands, per shard; with --max-lag, a health check (exit 2 past it)',
+  )
+  .requiredOption('--event-table <name>')
+  .requiredOption('--checkpoint-table <name>')
+  .option('--consumer <name>', 'one consumer (every consumer with a checkpoint when absent)')
+  .option(
+    '--max-lag <seconds>',
+    'exit 2 when a consumer has a record waiting for longer than this',
+    (v) => (v === '0' ? 0 : positiveInteger(v)),
+  )
+  .addOption(endpointOption())
+  .action(async (options) => {
+    const { statusCommand } = await loadForCommand('status', () => import('./commands/status.js'));
+    process.exitCode = await statusCommand(options);
+  });
+
+program
   .command('rebuild')
   .description('count every event already in the event table (safe while `run` runs)')
   .addOption(countersOption())

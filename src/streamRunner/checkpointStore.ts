@@ -14,6 +14,8 @@ export interface ShardCheckpoint {
   sequenceNumber?: string;
   /** The shard is closed and every record of it was handled: its children may be read. */
   finished: boolean;
+  /** When the last handled record was written (its ApproximateCreationDateTime): `status` ages it. */
+  recordCreatedAt?: string;
   /**
    * Where LATEST pointed when the consumer first started, before any record of the shard
    * was handled: resumed from while it lives (15 minutes), so that a restart does not
@@ -29,7 +31,11 @@ export interface ConsumerStart {
 }
 
 // The consumer's own item sorts apart from shard ids (which start with "shardId-").
-const CONSUMER_SORT_KEY = '#consumer';
+export const CONSUMER_SORT_KEY = '#consumer';
+
+/** The checkpoint table's partition key: one per (consumer, stream). */
+export const checkpointPartitionKey = (consumerName: string, streamArn: string): string =>
+  `${consumerName}#${streamArn}`;
 
 /** Checkpoints per (consumer, stream, shard) in a DynamoDB table with string keys pk/sk. */
 export class CheckpointStore {
@@ -44,7 +50,7 @@ export class CheckpointStore {
 
   private key(sortKey: string) {
     return {
-      pk: { S: `${this.options.consumerName}#${this.options.streamArn}` },
+      pk: { S: checkpointPartitionKey(this.options.consumerName, this.options.streamArn) },
       sk: { S: sortKey },
     };
   }
@@ -123,6 +129,9 @@ export class CheckpointStore {
     ...(checkpoint.sequenceNumber !== undefined
       ? { sequenceNumber: { S: checkpoint.sequenceNumber } }
       : {}),
+    ...(checkpoint.recordCreatedAt !== undefined
+      ? { recordCreatedAt: { S: checkpoint.recordCreatedAt } }
+      : {}),
     ...(checkpoint.latest !== undefined
       ? {
           latestIterator: { S: checkpoint.latest.iterator },
@@ -134,8 +143,9 @@ export class CheckpointStore {
   });
 }
 
-const toCheckpoint = (item: Record<string, AttributeValue>): ShardCheckpoint => ({
+export const toCheckpoint = (item: Record<string, AttributeValue>): ShardCheckpoint => ({
   ...(item.sequenceNumber?.S !== undefined ? { sequenceNumber: item.sequenceNumber.S } : {}),
+  ...(item.recordCreatedAt?.S !== undefined ? { recordCreatedAt: item.recordCreatedAt.S } : {}),
   ...(item.latestIterator?.S !== undefined
     ? { latest: { iterator: item.latestIterator.S, takenAt: item.latestTakenAt?.S ?? '' } }
     : {}),

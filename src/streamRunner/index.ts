@@ -4,3 +4,5 @@ export type { FailedRecords, StreamHandler } from './invokeBatch.js';
 export type { StreamRunnerOptions, StreamRunnerProgress } from './runnerSettings.js';
 export type { RetentionGap } from './shardIterators.js';
 export { StreamRunner } from './streamRunner.js';
+export type { ConsumerStatus, ShardStatus, StreamStatusOptions } from './streamStatus.js';
+export { streamStatus } from './streamStatus.js';

@@ -8,7 +8,10 @@ import {
   retryAttemptsOption,
 } from '../shared/options.js';
 import type { FailedRecords, StreamHandler } from './invokeBatch.js';
+import type { StreamRunnerProgress } from './progress.js';
 import type { RetentionGap } from './shardIterators.js';
+
+export type { StreamRunnerProgress } from './progress.js';
 
 export interface StreamRunnerOptions {
   dynamoDBClient: DynamoDBClient;
@@ -50,22 +53,6 @@ export interface StreamRunnerOptions {
    * expected to end; no limit for a live run, which rides outages out as Lambda does.
    */
   maximumOutageMs?: number;
-}
-
-export interface StreamRunnerProgress {
-  read: number;
-  committed: number;
-  /** Records given to onFailure. */
-  deadLettered: number;
-  /** How old the last handled record is, from its approximate creation time (ms). */
-  lagMs: number | undefined;
-  activeShards: number;
-  finishedShards: number;
-  caughtUp: boolean;
-  /** Times a shard resumed from TRIM_HORIZON because its checkpoint had been trimmed: records may be lost there. */
-  retentionGaps: number;
-  /** While DynamoDB or its stream cannot be reached: since when, and the last error. */
-  outage: { since: string; error: string } | undefined;
 }
 
 /** The runner's options with their defaults, each checked: 0 or NaN would read nothing and report success. */
@@ -150,16 +137,4 @@ const pollSettings = (options: StreamRunnerOptions) => ({
     options.maximumOutageMs === undefined
       ? undefined
       : integerOption('maximumOutageMs', options.maximumOutageMs, { min: 0, defaultValue: 0 }),
-});
-
-export const initialProgress = (): StreamRunnerProgress => ({
-  read: 0,
-  committed: 0,
-  deadLettered: 0,
-  lagMs: undefined,
-  activeShards: 0,
-  finishedShards: 0,
-  caughtUp: false,
-  retentionGaps: 0,
-  outage: undefined,
 });

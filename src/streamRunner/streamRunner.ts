@@ -3,14 +3,14 @@ import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-strea
 import { CheckpointStore } from './checkpointStore.js';
 import { UndeliverableRecordsError } from './errors.js';
 import { invokeBatch } from './invokeBatch.js';
-import { outageDelay, RunControl } from './runControl.js';
 import {
+  forgetFinishedShards,
   initialProgress,
-  type RunnerSettings,
-  runnerSettings,
-  type StreamRunnerOptions,
+  recordHandled,
   type StreamRunnerProgress,
-} from './runnerSettings.js';
+} from './progress.js';
+import { outageDelay, RunControl } from './runControl.js';
+import { type RunnerSettings, runnerSettings, type StreamRunnerOptions } from './runnerSettings.js';
 import { listShards, resolveStreamArn } from './shardDiscovery.js';
 import { readShard } from './shardReader.js';
 import { ShardWorkers } from './shardWorkers.js';
@@ -105,6 +105,7 @@ export class StreamRunner {
       }
       this.progress.activeShards = shards.active;
       this.progress.finishedShards = shards.finished.size;
+      forgetFinishedShards(this.progress, shards.finished);
       this.progress.caughtUp = shards.isCaughtUp(listed);
       if (untilCaughtUp && this.progress.caughtUp) break;
       await this.control.sleepUnlessWoken(
@@ -168,17 +169,15 @@ export class StreamRunner {
       isStopping: () => this.control.stopping,
       onHandled: async (lastRecord, { committed, failed }) => {
         // Only after the handler succeeded (or the records went to the dead letter).
+        const createdAt = lastRecord.dynamodb?.ApproximateCreationDateTime;
         await checkpoints.save(shardId, {
           sequenceNumber: lastRecord.dynamodb?.SequenceNumber as string,
           finished: false,
+          ...(createdAt !== undefined
+            ? { recordCreatedAt: new Date(createdAt).toISOString() }
+            : {}),
         });
-        this.progress.committed += committed;
-        this.progress.deadLettered += failed;
-        const createdAt = lastRecord.dynamodb?.ApproximateCreationDateTime;
-        this.progress.lagMs =
-          createdAt === undefined
-            ? undefined
-            : Math.max(0, this.now().getTime() - new Date(createdAt).getTime());
+        recordHandled(this.progress, { shardId, lastRecord, committed, failed, now: this.now() });
         this.options.onProgress?.({ ...this.progress });
       },
       onFailure: async (failed) => {

@@ -27,6 +27,8 @@ const record = (shard: string, index: number): StreamsApiRecord => ({
   eventName: 'INSERT',
   dynamodb: {
     SequenceNumber: `${shard}-${String(index).padStart(3, '0')}`,
+    // Written index minutes after midnight: the runner's clock (01:00) gives each shard's lag.
+    ApproximateCreationDateTime: new Date(Date.UTC(2026, 0, 1, 0, index)),
     NewImage: { id: { S: `${shard}${index}` } },
   },
 });
@@ -102,6 +104,7 @@ describe('shard lineage (fake Streams client: DynamoDB Local never splits shards
       tableName,
       checkpointTableName,
       consumerName: 'lineage',
+      clock: () => new Date(Date.UTC(2026, 0, 1, 1, 0)),
       pollIntervalMs: 5,
       stopOnSignals: false,
       handler: async (records: StreamsApiRecord[]) =>
@@ -129,6 +132,8 @@ describe('shard lineage (fake Streams client: DynamoDB Local never splits shards
       'right:TRIM_HORIZON',
     ]);
     expect(progress).toMatchObject({ finishedShards: 2, committed: 10 });
+    // Only the open child is still read: the finished shards' lag is gone.
+    expect(progress.lagMsByShard).toEqual({ left: 57 * 60_000 });
 
     // Restarted: finished shards are not read again; the open child resumes after its checkpoint.
     const again = fakeStreams();

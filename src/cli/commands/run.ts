@@ -1,6 +1,7 @@
 // In a file of its own: the stream runner loads @aws-sdk/client-dynamodb-streams (an
 // optional peer), which rebuild and the counts commands do not need.
 import { StreamRunner } from '../../streamRunner/index.js';
+import { liveProgress } from '../progressLine.js';
 import { type ProjectionOptions, withProjection } from './project.js';
 
 /** `run`: projects the live stream with the module's counters until stopped (Ctrl-C). */
@@ -16,7 +17,7 @@ export const runCommand = async (
   },
 ): Promise<void> => {
   await withProjection(options, async (projection, connection) => {
-    let lastLog = 0;
+    const live = liveProgress();
     const runner = new StreamRunner({
       dynamoDBClient: connection.dynamoDBClient,
       streamsClient: await connection.streamsClient('run'),
@@ -28,14 +29,8 @@ export const runCommand = async (
       maximumBatchingWindowMs: options.batchingWindow,
       // No dead letter here: retry (Lambda's default) rather than stop or skip.
       maximumRetryAttempts: options.maxRetries,
-      handler: (records) => projection.processRecords(records),
-      onProgress: ({ read, committed, deadLettered, lagMs }) => {
-        if (Date.now() - lastLog < 1_000) return;
-        lastLog = Date.now();
-        console.log(
-          `read ${read}, committed ${committed}, dead-lettered ${deadLettered}, lag ${lagMs === undefined ? '-' : `${Math.round(lagMs / 1000)} s`}`,
-        );
-      },
+      handler: async (records) => live.handled(await projection.processRecords(records)),
+      onProgress: live.onProgress,
     });
     console.log(
       `Projecting the stream of ${options.eventTable} into ${options.countsTable}; Ctrl-C stops after the batch in flight.`,

@@ -1,0 +1,47 @@
+import type { ConsumerStatus, ShardStatus } from '../streamRunner/index.js';
+
+const seconds = (ms: number | undefined) => (ms === undefined ? '-' : `${Math.round(ms / 1000)} s`);
+
+const shardLine = (shard: ShardStatus): string => {
+  const behind =
+    shard.recordsBehind === undefined
+      ? 'unknown'
+      : `${shard.recordsBehind.count}${shard.recordsBehind.atLeast ? '+' : ''}`;
+  return [
+    `  ${shard.shardId} ${shard.open ? 'open' : 'closed'}${shard.finished ? ', finished' : ''}`,
+    `checkpoint ${shard.checkpoint ?? 'none'}`,
+    `behind ${behind}`,
+    `lag ${seconds(shard.lagMs)}`,
+    `newest handled ${seconds(shard.newestHandledAgeMs)} ago`,
+    ...(shard.checkpointTrimmed
+      ? ['CHECKPOINT TRIMMED: records after it may be lost; count them again with `rebuild`']
+      : []),
+  ].join(', ');
+};
+
+/**
+ * `status`'s report: one line per consumer, one per shard. Unhealthy: no consumer, a
+ * trimmed checkpoint, or, with maxLagMs, a consumer whose oldest waiting record is that old.
+ */
+export const statusLines = (
+  consumers: ConsumerStatus[],
+  { maxLagMs }: { maxLagMs: number | undefined },
+): { lines: string[]; healthy: boolean } => {
+  if (consumers.length === 0)
+    return {
+      lines: ['No consumer has a checkpoint on this stream yet (start `run`, or name --consumer).'],
+      healthy: false,
+    };
+  let healthy = true;
+  const lines = consumers.flatMap((consumer) => {
+    const lagging =
+      maxLagMs !== undefined && consumer.lagMs !== undefined && consumer.lagMs > maxLagMs;
+    const trimmed = consumer.shards.some((shard) => shard.checkpointTrimmed);
+    if (lagging || trimmed) healthy = false;
+    return [
+      `consumer ${consumer.consumerName}: lag ${seconds(consumer.lagMs)}${lagging ? ` LAGGING (more than ${seconds(maxLagMs)})` : ''}`,
+      ...consumer.shards.map(shardLine),
+    ];
+  });
+  return { lines, healthy };
+};

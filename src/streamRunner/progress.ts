@@ -1,0 +1,72 @@
+import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+
+/** What the runner reports through onProgress (copies: each call gets its own). */
+export interface StreamRunnerProgress {
+  read: number;
+  committed: number;
+  /** Records given to onFailure. */
+  deadLettered: number;
+  /** How old the last handled record is, from its approximate creation time (ms). */
+  lagMs: number | undefined;
+  /** The same, per shard being read (a finished shard leaves it). */
+  lagMsByShard: Record<string, number>;
+  activeShards: number;
+  finishedShards: number;
+  caughtUp: boolean;
+  /** Times a shard resumed from TRIM_HORIZON because its checkpoint had been trimmed: records may be lost there. */
+  retentionGaps: number;
+  /** While DynamoDB or its stream cannot be reached: since when, and the last error. */
+  outage: { since: string; error: string } | undefined;
+}
+
+export const initialProgress = (): StreamRunnerProgress => ({
+  read: 0,
+  committed: 0,
+  deadLettered: 0,
+  lagMs: undefined,
+  lagMsByShard: {},
+  activeShards: 0,
+  finishedShards: 0,
+  caughtUp: false,
+  retentionGaps: 0,
+  outage: undefined,
+});
+
+/** A batch of a shard handled (committed or dead-lettered): the totals and that shard's lag. */
+export const recordHandled = (
+  progress: StreamRunnerProgress,
+  {
+    shardId,
+    lastRecord,
+    committed,
+    failed,
+    now,
+  }: {
+    shardId: string;
+    lastRecord: StreamsApiRecord;
+    committed: number;
+    failed: number;
+    now: Date;
+  },
+): void => {
+  progress.committed += committed;
+  progress.deadLettered += failed;
+  const createdAt = lastRecord.dynamodb?.ApproximateCreationDateTime;
+  progress.lagMs =
+    createdAt === undefined
+      ? undefined
+      : Math.max(0, now.getTime() - new Date(createdAt).getTime());
+  // A new object each time: the copies given to onProgress stay as they were.
+  if (progress.lagMs !== undefined)
+    progress.lagMsByShard = { ...progress.lagMsByShard, [shardId]: progress.lagMs };
+};
+
+/** Finished shards are read no more: their lag would only get stale. */
+export const forgetFinishedShards = (
+  progress: StreamRunnerProgress,
+  finished: ReadonlySet<string>,
+): void => {
+  progress.lagMsByShard = Object.fromEntries(
+    Object.entries(progress.lagMsByShard).filter(([id]) => !finished.has(id)),
+  );
+};
