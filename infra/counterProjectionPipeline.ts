@@ -1,4 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +9,11 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
+import {
+  createAlarms,
+  type PipelineAlarmSettings,
+  type PipelineMetricsSettings,
+} from './alarms.js';
 import { createCountsTable, createEventTable, type TableSettings } from './tables.js';
 
 export interface CounterProjectionPipelineProps {
@@ -45,6 +51,10 @@ export interface CounterProjectionPipelineProps {
   };
   /** How long the dead letter queue keeps records that failed every retry. Default 14 days. */
   deadLetterRetention?: Duration;
+  /** CloudWatch alarms, each on by default (see PipelineAlarmSettings); false: none. */
+  alarms?: PipelineAlarmSettings | false;
+  /** Where the handler's Powertools Metrics publish (set as the function's environment). */
+  metrics?: PipelineMetricsSettings;
 }
 
 /**
@@ -52,16 +62,22 @@ export interface CounterProjectionPipelineProps {
  * stream: TRIM_HORIZON, ReportBatchItemFailures, bisect on error, finite retries, a
  * maximum record age under the stream's retention, INSERT records only, and an encrypted
  * SQS dead letter queue. The function may read the stream and read/write the counts
- * table, nothing else.
+ * table, nothing else. Alarms on lag, errors, throttles, dead letters and failed records.
  */
 export class CounterProjectionPipeline extends Construct {
   readonly eventTable: Table;
   readonly countsTable: Table;
   readonly projectionFunction: NodejsFunction;
   readonly deadLetterQueue: Queue;
+  readonly alarms: Alarm[];
+  private readonly metricsSettings: Required<PipelineMetricsSettings>;
 
   constructor(scope: Construct, id: string, props: CounterProjectionPipelineProps) {
     super(scope, id);
+    this.metricsSettings = {
+      namespace: props.metrics?.namespace ?? 'CastoreCounters',
+      serviceName: props.metrics?.serviceName ?? id,
+    };
     this.eventTable = createEventTable(this, props.eventTable ?? {});
     this.countsTable = createCountsTable(this, props.countsTable ?? {});
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
@@ -71,6 +87,14 @@ export class CounterProjectionPipeline extends Construct {
     });
     this.projectionFunction = this.createFunction(props);
     this.projectionFunction.addEventSource(this.createEventSource(props.eventSource ?? {}));
+    this.alarms =
+      props.alarms === false
+        ? []
+        : createAlarms(this, props.alarms ?? {}, {
+            fn: this.projectionFunction,
+            queue: this.deadLetterQueue,
+            metrics: this.metricsSettings,
+          });
     this.suppressJustifiedFindings();
   }
 
@@ -107,6 +131,9 @@ export class CounterProjectionPipeline extends Construct {
         COUNTS_TABLE_NAME: this.countsTable.tableName,
         // The mapping below reports batch item failures: the handler may return them.
         CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES: 'true',
+        // Read by Powertools' Metrics and Logger when the handler makes them without these.
+        POWERTOOLS_METRICS_NAMESPACE: this.metricsSettings.namespace,
+        POWERTOOLS_SERVICE_NAME: this.metricsSettings.serviceName,
       },
       logGroup: new LogGroup(this, 'ProjectionLogs', {
         retention: settings.logRetention ?? RetentionDays.ONE_MONTH,

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -238,6 +239,89 @@ describe('CounterProjectionPipeline', () => {
       MaximumBatchingWindowInSeconds: 5,
     });
     custom.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 4 * 24 * 3600 });
+  });
+
+  it('alarms on lag, errors, throttles, dead letters and failed records, each saying what to do', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      ({ Properties }) => Properties as Record<string, unknown>,
+    );
+    const byMetric = Object.fromEntries(alarms.map((alarm) => [alarm.MetricName, alarm]));
+    expect(Object.keys(byMetric).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'IteratorAge',
+      'RecordsFailed',
+      'Throttles',
+    ]);
+    expect(byMetric.IteratorAge).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Maximum',
+      Threshold: 300_000,
+      EvaluationPeriods: 5,
+    });
+    expect(byMetric.Errors).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 0 });
+    expect(byMetric.ApproximateNumberOfMessagesVisible).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Threshold: 0,
+    });
+    // The handler's Powertools Metrics publish where the alarm looks: the function's environment says where.
+    expect(byMetric.RecordsFailed).toMatchObject({
+      Namespace: 'CastoreCounters',
+      Dimensions: [{ Name: 'service', Value: 'Counters' }],
+      Statistic: 'Sum',
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_METRICS_NAMESPACE: 'CastoreCounters',
+          POWERTOOLS_SERVICE_NAME: 'Counters',
+        }),
+      },
+    });
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(String(alarm.AlarmDescription).length).toBeGreaterThan(40);
+      expect(alarm.AlarmActions).toBeUndefined();
+    }
+  });
+
+  it('lets each alarm be tuned or turned off, sends them to a topic, or makes none', () => {
+    const app = new App({
+      outdir: join(assemblies, String(synthesized++)),
+      context: { 'aws:cdk:bundling-stacks': [] },
+    });
+    const stack = new Stack(app, 'Tuned');
+    const topic = new Topic(stack, 'Alerts', { enforceSSL: true });
+    new CounterProjectionPipeline(stack, 'Counters', {
+      handlerEntry,
+      alarms: { topic, iteratorAge: false, deadLetters: 3 },
+      metrics: { namespace: 'Shop', serviceName: 'counts' },
+    });
+    const tuned = Object.values(
+      Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'),
+    ).map(({ Properties }) => Properties as Record<string, unknown>);
+    expect(tuned.map((alarm) => alarm.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'RecordsFailed',
+      'Throttles',
+    ]);
+    expect(
+      tuned.find((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible'),
+    ).toMatchObject({ Threshold: 3 });
+    expect(tuned.find((alarm) => alarm.MetricName === 'RecordsFailed')).toMatchObject({
+      Namespace: 'Shop',
+      Dimensions: [{ Name: 'service', Value: 'counts' }],
+    });
+    const topicRef = { Ref: stack.getLogicalId(topic.node.defaultChild as never) };
+    for (const alarm of tuned) {
+      expect(alarm.AlarmActions).toEqual([topicRef]);
+      expect(alarm.OKActions).toEqual([topicRef]);
+    }
+    expect(synth({ alarms: false }).template.findResources('AWS::CloudWatch::Alarm')).toEqual({});
   });
 
   it('passes cdk-nag’s AwsSolutions pack, and each acknowledged finding carries a written reason', () => {

@@ -1,0 +1,144 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/** Each alarm is on by default; `false` turns one off, a value tunes its threshold. */
+export interface PipelineAlarmSettings {
+  /** Where every alarm (and its return to OK) is sent. Default: no action. */
+  topic?: ITopic;
+  /** The mapping's IteratorAge (Maximum over a minute) above this, 5 minutes in a row. Default 5 minutes. */
+  iteratorAge?: Duration | false;
+  /** Function errors in 5 minutes above this. Default 0. */
+  functionErrors?: number | false;
+  /** Function throttles in 5 minutes above this. Default 0. */
+  throttles?: number | false;
+  /** Messages waiting in the dead letter queue above this. Default 0. */
+  deadLetters?: number | false;
+  /** The handler's RecordsFailed metric (Powertools Metrics, see `metrics`) in 5 minutes above this. Default 0. */
+  recordsFailed?: number | false;
+}
+
+/** Where the handler's Powertools Metrics publish: the construct sets them as the function's environment. */
+export interface PipelineMetricsSettings {
+  /** Default "CastoreCounters" (POWERTOOLS_METRICS_NAMESPACE). */
+  namespace?: string;
+  /** Default the construct's id (POWERTOOLS_SERVICE_NAME, Powertools' `service` dimension). */
+  serviceName?: string;
+}
+
+interface AlarmSpec {
+  id: string;
+  metric: IMetric;
+  threshold: number;
+  evaluationPeriods: number;
+  description: string;
+}
+
+const fiveMinutes = Duration.minutes(5);
+
+interface AlarmTargets {
+  fn: IFunction;
+  queue: IQueue;
+  metrics: Required<PipelineMetricsSettings>;
+}
+
+/** The function's own metrics: how far behind it is, and whether it runs at all. */
+const functionSpecs = (
+  settings: PipelineAlarmSettings,
+  { fn }: AlarmTargets,
+): (AlarmSpec | false)[] => [
+  settings.iteratorAge !== false && {
+    id: 'IteratorAgeAlarm',
+    metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+    threshold: (settings.iteratorAge ?? Duration.minutes(5)).toMilliseconds(),
+    evaluationPeriods: 5,
+    description:
+      'The projection lags behind the event table. Look for failing batches (Errors, RecordsFailed) or throttles; raise batchSize or parallelizationFactor if it is only slow.',
+  },
+  settings.functionErrors !== false && {
+    id: 'FunctionErrorsAlarm',
+    metric: fn.metricErrors({ period: fiveMinutes }),
+    threshold: settings.functionErrors ?? 0,
+    evaluationPeriods: 1,
+    description:
+      "The projection function failed (a crash, a timeout, RecordsNotCounted). Read its log's error lines; Lambda retries the batch.",
+  },
+  settings.throttles !== false && {
+    id: 'ThrottlesAlarm',
+    metric: fn.metricThrottles({ period: fiveMinutes }),
+    threshold: settings.throttles ?? 0,
+    evaluationPeriods: 1,
+    description:
+      "The projection function was throttled: raise the account's or the function's concurrency.",
+  },
+];
+
+/** What was lost to the dead letter queue, and what the handler could not count. */
+const failureSpecs = (
+  settings: PipelineAlarmSettings,
+  { queue, metrics }: AlarmTargets,
+): (AlarmSpec | false)[] => [
+  settings.deadLetters !== false && {
+    id: 'DeadLettersAlarm',
+    metric: queue.metric('ApproximateNumberOfMessagesVisible', {
+      statistic: 'Maximum',
+      period: fiveMinutes,
+    }),
+    threshold: settings.deadLetters ?? 0,
+    evaluationPeriods: 1,
+    description:
+      'Records failed every retry and are described in the dead letter queue: fix the cause (the error lines say it), then count them again (rebuild) before the stream trims them (24 h).',
+  },
+  settings.recordsFailed !== false && {
+    id: 'RecordsFailedAlarm',
+    metric: new Metric({
+      namespace: metrics.namespace,
+      metricName: 'RecordsFailed',
+      dimensionsMap: { service: metrics.serviceName },
+      statistic: 'Sum',
+      period: fiveMinutes,
+    }),
+    threshold: settings.recordsFailed ?? 0,
+    evaluationPeriods: 1,
+    description:
+      "Records were not counted and are being retried: the log's error lines give each one's errorCode and what to do.",
+  },
+];
+
+const specsOf = (settings: PipelineAlarmSettings, targets: AlarmTargets): AlarmSpec[] =>
+  [...functionSpecs(settings, targets), ...failureSpecs(settings, targets)].filter(
+    (spec): spec is AlarmSpec => spec !== false,
+  );
+
+/** The pipeline's alarms, each with what to do when it fires in its description. */
+export const createAlarms = (
+  scope: Construct,
+  settings: PipelineAlarmSettings,
+  targets: AlarmTargets,
+): Alarm[] =>
+  specsOf(settings, targets).map(({ id, metric, threshold, evaluationPeriods, description }) => {
+    const alarm = new Alarm(scope, id, {
+      metric,
+      threshold,
+      evaluationPeriods,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // No data is no failure: a quiet stream invokes nothing.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    if (settings.topic !== undefined) {
+      alarm.addAlarmAction(new SnsAction(settings.topic));
+      alarm.addOkAction(new SnsAction(settings.topic));
+    }
+    return alarm;
+  });
