@@ -1,6 +1,7 @@
 export { checkpointTableDefinition, createCheckpointTable } from './checkpointStore.js';
 export * from './errors.js';
 export type { FailedRecords, StreamHandler } from './invokeBatch.js';
+export type { FateTotals } from './progress.js';
 export type { StreamRunnerOptions, StreamRunnerProgress } from './runnerSettings.js';
 export type { RetentionGap } from './shardIterators.js';
 export { StreamRunner } from './streamRunner.js';

@@ -1,11 +1,18 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
+import type { RecordFates } from '../counterProjection/index.js';
 import { backoffDelay, type BackoffOptions, sleep } from '../shared/retry.js';
 
 /** What the runner calls, as Lambda would: it may report the first record it did not commit. */
-export type StreamHandler = (
-  records: StreamsApiRecord[],
-) => Promise<{ batchItemFailures?: { itemIdentifier: string }[] } | void | undefined>;
+export type StreamHandler = (records: StreamsApiRecord[]) => Promise<
+  | {
+      batchItemFailures?: { itemIdentifier: string }[];
+      /** What became of each record (processRecords gives it): added up in the runner's progress. */
+      fates?: RecordFates;
+    }
+  | void
+  | undefined
+>;
 
 export interface FailedRecords {
   shardId: string;

@@ -1,5 +1,38 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
+import type { RecordFates } from '../counterProjection/index.js';
+import type { StreamHandler } from './invokeBatch.js';
+
+/**
+ * The fates of the records the handler reported (CounterProjection's processRecords does),
+ * added up over a run: a record retried counts once per attempt.
+ */
+export interface FateTotals {
+  counted: number;
+  duplicate: number;
+  skipped: number;
+  failed: number;
+}
+
+export const noFates = (): FateTotals => ({ counted: 0, duplicate: 0, skipped: 0, failed: 0 });
+
+/** The totals with a batch's fates added: a new object, so that earlier progress copies stay as they were. */
+export const addFates = (totals: FateTotals, fates: RecordFates): FateTotals => ({
+  counted: totals.counted + fates.counted,
+  duplicate: totals.duplicate + fates.duplicate,
+  skipped: totals.skipped + Object.values(fates.skipped).reduce((sum, n) => sum + n, 0),
+  failed: totals.failed + fates.failed,
+});
+
+/** The handler, adding the fates its results report to the progress. */
+export const withFateTotals =
+  (handler: StreamHandler, progress: StreamRunnerProgress): StreamHandler =>
+  async (records) => {
+    const result = await handler(records);
+    if (result?.fates !== undefined) progress.fates = addFates(progress.fates, result.fates);
+    return result;
+  };
+
 /** What the runner reports through onProgress (copies: each call gets its own). */
 export interface StreamRunnerProgress {
   read: number;
@@ -17,6 +50,8 @@ export interface StreamRunnerProgress {
   retentionGaps: number;
   /** While DynamoDB or its stream cannot be reached: since when, and the last error. */
   outage: { since: string; error: string } | undefined;
+  /** What became of the records, when the handler's results say (`fates`). */
+  fates: FateTotals;
 }
 
 export const initialProgress = (): StreamRunnerProgress => ({
@@ -30,6 +65,7 @@ export const initialProgress = (): StreamRunnerProgress => ({
   caughtUp: false,
   retentionGaps: 0,
   outage: undefined,
+  fates: noFates(),
 });
 
 /** A batch of a shard handled (committed or dead-lettered): the totals and that shard's lag. */

@@ -8,6 +8,7 @@ import {
   initialProgress,
   recordHandled,
   type StreamRunnerProgress,
+  withFateTotals,
 } from './progress.js';
 import { outageDelay, RunControl } from './runControl.js';
 import { type RunnerSettings, runnerSettings, type StreamRunnerOptions } from './runnerSettings.js';
@@ -162,7 +163,7 @@ export class StreamRunner {
   ) =>
     invokeBatch(records, {
       shardId,
-      handler: this.options.handler,
+      handler: withFateTotals(this.options.handler, this.progress),
       maximumRetryAttempts: this.settings.maximumRetryAttempts,
       bisectBatchOnFunctionError: this.settings.bisectBatchOnFunctionError,
       retryDelay: this.settings.retryDelay,

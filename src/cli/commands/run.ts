@@ -17,7 +17,6 @@ export const runCommand = async (
   },
 ): Promise<void> => {
   await withProjection(options, async (projection, connection) => {
-    const live = liveProgress();
     const runner = new StreamRunner({
       dynamoDBClient: connection.dynamoDBClient,
       streamsClient: await connection.streamsClient('run'),
@@ -29,8 +28,8 @@ export const runCommand = async (
       maximumBatchingWindowMs: options.batchingWindow,
       // No dead letter here: retry (Lambda's default) rather than stop or skip.
       maximumRetryAttempts: options.maxRetries,
-      handler: async (records) => live.handled(await projection.processRecords(records)),
-      onProgress: live.onProgress,
+      handler: (records) => projection.processRecords(records),
+      onProgress: liveProgress(),
     });
     console.log(
       `Projecting the stream of ${options.eventTable} into ${options.countsTable}; Ctrl-C stops after the batch in flight.`,
