@@ -4,7 +4,6 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-import type { EventDetail } from '@castore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -18,7 +17,7 @@ import {
 import { invalidStreamRecordErrorCode } from '../../src/imageParser/index.js';
 import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
-import { insertRecord, sequenceNumberOf } from '../support/records.js';
+import { orderPlacedRecord, sequenceNumberOf } from '../support/records.js';
 
 let client: DynamoDBClient;
 beforeAll(() => {
@@ -27,21 +26,7 @@ beforeAll(() => {
 afterAll(() => client.destroy());
 
 const ordersStore = makeOrdersStore();
-const placed = (
-  index: number,
-  payload: Record<string, unknown> = { customerId: 'c', country: 'FR', quantity: 2 },
-) =>
-  insertRecord(
-    'orders',
-    {
-      aggregateId: `o${index}`,
-      version: 1,
-      type: 'ORDER_PLACED',
-      timestamp: '2024-01-01T00:00:00.000Z',
-      payload,
-    } as EventDetail,
-    sequenceNumberOf(index),
-  );
+const placed = orderPlacedRecord;
 
 const setUp = async (
   options: { dynamoDBClient?: DynamoDBClient; refShards?: number; countsTableName?: string } = {},

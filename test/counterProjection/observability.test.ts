@@ -1,7 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EventDetail } from '@castore/core';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -12,7 +11,7 @@ import {
 } from '../../src/counterProjection/index.js';
 import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
-import { insertRecord, sequenceNumberOf } from '../support/records.js';
+import { orderPlacedRecord, sequenceNumberOf } from '../support/records.js';
 
 let client: DynamoDBClient;
 beforeAll(() => {
@@ -25,21 +24,8 @@ const ordersStore = makeOrdersStore();
 const writtenSecondsAgo = 90;
 
 /** An ORDER_PLACED record as Lambda delivers it (creation time in epoch seconds). */
-const placed = (
-  index: number,
-  payload: Record<string, unknown> = { customerId: 'c', country: 'FR', quantity: 2 },
-) => {
-  const record = insertRecord(
-    'orders',
-    {
-      aggregateId: `o${index}`,
-      version: 1,
-      type: 'ORDER_PLACED',
-      timestamp: '2024-01-01T00:00:00.000Z',
-      payload,
-    } as EventDetail,
-    sequenceNumberOf(index),
-  );
+const placed = (index: number, payload?: Record<string, unknown>) => {
+  const record = orderPlacedRecord(index, payload);
   return {
     ...record,
     dynamodb: {

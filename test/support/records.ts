@@ -30,3 +30,23 @@ export const insertRecord = (
  */
 export const sequenceNumberOf = (index: number): string =>
   String(100_000_000_000_000_000_000n + BigInt(index) * 10n + BigInt(index % 3));
+
+/**
+ * The orders store's ORDER_PLACED event of aggregate `o${index}` at sequence number
+ * `index`, as its stream carries it (the payload as given: malformed ones included).
+ */
+export const orderPlacedRecord = (
+  index: number,
+  payload: Record<string, unknown> = { customerId: 'c', country: 'FR', quantity: 2 },
+): StreamsApiRecord =>
+  insertRecord(
+    'orders',
+    {
+      aggregateId: `o${index}`,
+      version: 1,
+      type: 'ORDER_PLACED',
+      timestamp: '2024-01-01T00:00:00.000Z',
+      payload,
+    } as EventDetail,
+    sequenceNumberOf(index),
+  );
