@@ -1,36 +1,14 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command } from 'commander';
 
 import { describeCliError } from './cliError.js';
 import { currentEndpoint } from './connection.js';
 import { loadForCommand } from './loadForCommand.js';
+import { countersOption, endpointOption, positiveInteger, windowOption } from './options.js';
+import { addStreamCommands } from './streamCommands.js';
 import { packageVersion } from './version.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-const positiveInteger = (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1)
-    throw new InvalidArgumentError('expected an integer >= 1.');
-  return parsed;
-};
-
-const endpointOption = () =>
-  new Option(
-    '--endpoint <url>',
-    'a running DynamoDB (Local or compatible); AWS (usual AWS environment) when absent',
-  ).env('DYNAMODB_ENDPOINT');
-const countersOption = () =>
-  new Option(
-    '--counters <module>',
-    'a module exporting `counters` and `sourceEventStores`',
-  ).makeOptionMandatory();
-const windowOption = () =>
-  new Option('--window <window>', 'a time window of the counter').choices([
-    'minute',
-    'hour',
-    'day',
-  ]);
 
 const program = new Command('castore-dynamodb-counter')
   .description('Exactly-once counters on the DynamoDB stream of a Castore event table.')
@@ -73,55 +51,7 @@ tables
     ).tablesCreateCommand(options),
   );
 
-program
-  .command('run')
-  .description('project the live stream of the event table with your counters, until stopped')
-  .addOption(countersOption())
-  .requiredOption('--event-table <name>')
-  .requiredOption('--counts-table <name>')
-  .requiredOption('--checkpoint-table <name>')
-  .option('--consumer <name>', 'checkpoint name, one per projection', 'default')
-  .addOption(
-    new Option('--from <position>', 'where to start without a checkpoint')
-      .choices(['TRIM_HORIZON', 'LATEST'])
-      .default('TRIM_HORIZON'),
-  )
-  .option('--batch-size <n>', 'records per handler call', positiveInteger, 500)
-  .option(
-    '--max-retries <n>',
-    'retries of a failing batch before the run stops (-1: until it succeeds)',
-    (v) => (v === '-1' ? -1 : positiveInteger(v)),
-    -1,
-  )
-  .option(
-    '--batching-window <ms>',
-    'how long to gather records before a smaller batch (Lambda: MaximumBatchingWindow)',
-    (v) => (v === '0' ? 0 : positiveInteger(v)),
-    0,
-  )
-  .addOption(endpointOption())
-  .action(async (options) =>
-    (await loadForCommand('run', () => import('./commands/run.js'))).runCommand(options),
-  );
-
-program
-  .command('status')
-  .description(
-    'where each consumer of the event table stream stands, per shard; with --max-lag, a health check (exit 2 past it)',
-  )
-  .requiredOption('--event-table <name>')
-  .requiredOption('--checkpoint-table <name>')
-  .option('--consumer <name>', 'one consumer (every consumer with a checkpoint when absent)')
-  .option(
-    '--max-lag <seconds>',
-    'exit 2 when a consumer has a record waiting for longer than this',
-    (v) => (v === '0' ? 0 : positiveInteger(v)),
-  )
-  .addOption(endpointOption())
-  .action(async (options) => {
-    const { statusCommand } = await loadForCommand('status', () => import('./commands/status.js'));
-    process.exitCode = await statusCommand(options);
-  });
+addStreamCommands(program);
 
 program
   .command('rebuild')

@@ -1,0 +1,88 @@
+import { type Command, Option } from 'commander';
+
+import { loadForCommand } from './loadForCommand.js';
+import { countersOption, endpointOption, positiveInteger } from './options.js';
+
+const addRunCommand = (program: Command): void => {
+  program
+    .command('run')
+    .description('project the live stream of the event table with your counters, until stopped')
+    .addOption(countersOption())
+    .requiredOption('--event-table <name>')
+    .requiredOption('--counts-table <name>')
+    .requiredOption('--checkpoint-table <name>')
+    .option('--consumer <name>', 'checkpoint name, one per projection', 'default')
+    .addOption(
+      new Option('--from <position>', 'where to start without a checkpoint')
+        .choices(['TRIM_HORIZON', 'LATEST'])
+        .default('TRIM_HORIZON'),
+    )
+    .option('--batch-size <n>', 'records per handler call', positiveInteger, 500)
+    .option(
+      '--max-retries <n>',
+      'retries of a failing batch before the run stops (-1: until it succeeds)',
+      (v) => (v === '-1' ? -1 : positiveInteger(v)),
+      -1,
+    )
+    .option(
+      '--batching-window <ms>',
+      'how long to gather records before a smaller batch (Lambda: MaximumBatchingWindow)',
+      (v) => (v === '0' ? 0 : positiveInteger(v)),
+      0,
+    )
+    .addOption(endpointOption())
+    .action(async (options) =>
+      (await loadForCommand('run', () => import('./commands/run.js'))).runCommand(options),
+    );
+};
+
+/** `status` and `replay`: what an operator runs when the projection lags or dead-letters. */
+const addOperateCommands = (program: Command): void => {
+  program
+    .command('status')
+    .description(
+      'where each consumer of the event table stream stands, per shard; with --max-lag, a health check (exit 2 past it)',
+    )
+    .requiredOption('--event-table <name>')
+    .requiredOption('--checkpoint-table <name>')
+    .option('--consumer <name>', 'one consumer (every consumer with a checkpoint when absent)')
+    .option(
+      '--max-lag <seconds>',
+      'exit 2 when a consumer has a record waiting for longer than this',
+      (v) => (v === '0' ? 0 : positiveInteger(v)),
+    )
+    .addOption(endpointOption())
+    .action(async (options) => {
+      const { statusCommand } = await loadForCommand(
+        'status',
+        () => import('./commands/status.js'),
+      );
+      process.exitCode = await statusCommand(options);
+    });
+
+  program
+    .command('replay')
+    .description(
+      "count a dead-lettered batch again, from the body of a message of the mapping's on-failure queue",
+    )
+    .addOption(countersOption())
+    .requiredOption('--counts-table <name>')
+    .requiredOption(
+      '--message <file>',
+      "a file holding the message's body (its DDBStreamBatchInfo)",
+    )
+    .addOption(endpointOption())
+    .action(async (options) => {
+      const { replayCommand } = await loadForCommand(
+        'replay',
+        () => import('./commands/replay.js'),
+      );
+      process.exitCode = await replayCommand(options);
+    });
+};
+
+/** The commands that read the event table's stream (each loads the optional streams client when it runs). */
+export const addStreamCommands = (program: Command): void => {
+  addRunCommand(program);
+  addOperateCommands(program);
+};
