@@ -97,7 +97,7 @@ const failureSpecs = (
     threshold: settings.deadLetters ?? 0,
     evaluationPeriods: 1,
     description:
-      'Records failed every retry and are described in the dead letter queue: fix the cause (the error lines say it), then count them again (rebuild) before the stream trims them (24 h).',
+      'Records failed every retry and are described in the dead letter queue: fix the cause (the error lines say it), then replay each message (castore-dynamodb-counter replay) before the stream trims them (24 h); rebuild counts what was trimmed.',
   },
   settings.recordsFailed !== false && {
     id: 'RecordsFailedAlarm',

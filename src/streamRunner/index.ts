@@ -1,7 +1,16 @@
 export { checkpointTableDefinition, createCheckpointTable } from './checkpointStore.js';
+export type { DeadLetter, LambdaStreamFailureMessage } from './deadLetter.js';
+export {
+  InvalidDeadLetterError,
+  invalidDeadLetterErrorCode,
+  isInvalidDeadLetterError,
+  parseDeadLetter,
+} from './deadLetter.js';
 export * from './errors.js';
 export type { FailedRecords, StreamHandler } from './invokeBatch.js';
 export type { FateTotals } from './progress.js';
+export type { ReplayResult } from './replay.js';
+export { replayDeadLetter } from './replay.js';
 export type { StreamRunnerOptions, StreamRunnerProgress } from './runnerSettings.js';
 export type { RetentionGap } from './shardIterators.js';
 export { StreamRunner } from './streamRunner.js';

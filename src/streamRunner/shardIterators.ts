@@ -62,7 +62,7 @@ export const iteratorFor = async (
 
 export const getIterator = async (
   context: Pick<IteratorContext, 'streamsClient' | 'streamArn' | 'shardId'>,
-  type: 'TRIM_HORIZON' | 'LATEST' | 'AFTER_SEQUENCE_NUMBER',
+  type: 'TRIM_HORIZON' | 'LATEST' | 'AFTER_SEQUENCE_NUMBER' | 'AT_SEQUENCE_NUMBER',
   sequenceNumber?: string,
 ): Promise<string | undefined> => {
   const { ShardIterator } = await context.streamsClient.send(

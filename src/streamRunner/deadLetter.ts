@@ -1,0 +1,110 @@
+import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+
+import { describeValue, errorGuard, TypedError } from '../shared/typedError.js';
+import type { FailedRecords } from './invokeBatch.js';
+
+/**
+ * What Lambda's on-failure destination receives when a DynamoDB stream batch fails every
+ * retry (the SQS message body): where the records are, not the records.
+ */
+export interface LambdaStreamFailureMessage {
+  requestContext?: { requestId?: string; functionArn?: string; condition?: string };
+  DDBStreamBatchInfo: {
+    shardId: string;
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    batchSize: number;
+    streamArn: string;
+    approximateArrivalOfFirstRecord?: string;
+    approximateArrivalOfLastRecord?: string;
+  };
+}
+
+/** A dead-lettered batch: Lambda's message (records to read again) or the runner's onFailure payload (records in it). */
+export type DeadLetter =
+  | {
+      kind: 'lambda';
+      streamArn: string;
+      shardId: string;
+      start: string;
+      end: string;
+      batchSize: number;
+    }
+  | { kind: 'runner'; shardId: string; records: StreamsApiRecord[] };
+
+export const invalidDeadLetterErrorCode = 'InvalidDeadLetter';
+export class InvalidDeadLetterError extends TypedError<typeof invalidDeadLetterErrorCode> {
+  readonly code = invalidDeadLetterErrorCode;
+  readonly value: unknown;
+  readonly reason: string;
+  constructor({ value, reason }: { value: unknown; reason: string }) {
+    super(
+      `Not a dead-lettered batch (${reason}): ${describeValue(value)}. Give the body of a message of the ` +
+        "mapping's on-failure queue (its DDBStreamBatchInfo), or what the stream runner gave onFailure.",
+    );
+    this.value = value;
+    this.reason = reason;
+  }
+}
+export const isInvalidDeadLetterError = errorGuard<InvalidDeadLetterError>(
+  invalidDeadLetterErrorCode,
+);
+
+const SEQUENCE_NUMBER = /^\d{1,40}$/;
+
+const parseJson = (body: string): unknown => {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw new InvalidDeadLetterError({ value: body, reason: 'not JSON' });
+  }
+};
+
+/** Reads a dead letter from a message body (JSON) or an object, checking what replay needs. */
+export const parseDeadLetter = (
+  input: string | LambdaStreamFailureMessage | FailedRecords,
+): DeadLetter => {
+  const value = typeof input === 'string' ? parseJson(input) : (input as unknown);
+  const fail = (reason: string): never => {
+    throw new InvalidDeadLetterError({ value, reason });
+  };
+  if (typeof value !== 'object' || value === null) return fail('not an object');
+  const {
+    DDBStreamBatchInfo: info,
+    records,
+    shardId,
+  } = value as {
+    DDBStreamBatchInfo?: Record<string, unknown>;
+    records?: unknown;
+    shardId?: unknown;
+  };
+  if (Array.isArray(records) && typeof shardId === 'string')
+    return { kind: 'runner', shardId, records: records as StreamsApiRecord[] };
+  if (typeof info !== 'object' || info === null) return fail('no DDBStreamBatchInfo');
+  return lambdaDeadLetter(info, fail);
+};
+
+/** Lambda's DDBStreamBatchInfo, each field checked: a replay must read the right records. */
+const lambdaDeadLetter = (
+  info: Record<string, unknown>,
+  fail: (reason: string) => never,
+): DeadLetter => {
+  for (const field of ['shardId', 'streamArn'] as const)
+    if (typeof info[field] !== 'string' || info[field] === '') fail(`no ${field}`);
+  for (const field of ['startSequenceNumber', 'endSequenceNumber'] as const)
+    if (typeof info[field] !== 'string' || !SEQUENCE_NUMBER.test(info[field])) fail(`no ${field}`);
+  const batchSize = info.batchSize;
+  if (typeof batchSize !== 'number' || !Number.isSafeInteger(batchSize) || batchSize < 1)
+    fail('no batchSize');
+  const start = info.startSequenceNumber as string;
+  const end = info.endSequenceNumber as string;
+  if (BigInt(start) > BigInt(end)) fail('startSequenceNumber after endSequenceNumber');
+  return {
+    kind: 'lambda',
+    streamArn: info.streamArn as string,
+    shardId: info.shardId as string,
+    start,
+    end,
+    batchSize: batchSize as number,
+  };
+};
