@@ -108,3 +108,34 @@ const lambdaDeadLetter = (
     batchSize: batchSize as number,
   };
 };
+
+const arrivalOf = (record: StreamsApiRecord | undefined): string =>
+  new Date(record?.dynamodb?.ApproximateCreationDateTime ?? 0)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * The message Lambda writes to an on-failure destination for these records: what a
+ * runner's onFailure can keep instead of the records (it says where they are), so that
+ * one replay path serves both. Replayable while the stream keeps the records (24 hours).
+ */
+export const lambdaFailureMessage = ({
+  shardId,
+  streamArn,
+  records,
+}: {
+  shardId: string;
+  streamArn: string;
+  records: StreamsApiRecord[];
+}): LambdaStreamFailureMessage => ({
+  requestContext: { condition: 'RetryAttemptsExhausted' },
+  DDBStreamBatchInfo: {
+    shardId,
+    startSequenceNumber: records[0]?.dynamodb?.SequenceNumber ?? '',
+    endSequenceNumber: records[records.length - 1]?.dynamodb?.SequenceNumber ?? '',
+    approximateArrivalOfFirstRecord: arrivalOf(records[0]),
+    approximateArrivalOfLastRecord: arrivalOf(records[records.length - 1]),
+    batchSize: records.length,
+    streamArn,
+  },
+});

@@ -4,6 +4,7 @@ export {
   InvalidDeadLetterError,
   invalidDeadLetterErrorCode,
   isInvalidDeadLetterError,
+  lambdaFailureMessage,
   parseDeadLetter,
 } from './deadLetter.js';
 export * from './errors.js';

@@ -20,6 +20,8 @@ import {
   createCheckpointTable,
   type FailedRecords,
   invalidDeadLetterErrorCode,
+  lambdaFailureMessage,
+  type LambdaStreamFailureMessage,
   parseDeadLetter,
   replayDeadLetter,
   StreamRunner,
@@ -68,7 +70,7 @@ const newProjection = async () => {
 };
 
 /** What Lambda writes to the on-failure destination for a batch that failed every retry. */
-const lambdaFailureMessage = (
+const asLambdaWritesIt = (
   records: StreamsApiRecord[],
   { shardId, streamArn }: { shardId: string; streamArn: string },
 ) => {
@@ -139,11 +141,19 @@ describe('replaying dead letters (DynamoDB Local)', () => {
       new DescribeTableCommand({ TableName: eventTable }),
     );
     const message = JSON.stringify(
-      lambdaFailureMessage(deadRecords, {
+      asLambdaWritesIt(deadRecords, {
         shardId: deadLetters[0]?.shardId as string,
         streamArn: Table?.LatestStreamArn as string,
       }),
     );
+    // What the runner's onFailure can keep instead of the records: Lambda's very message.
+    expect(
+      lambdaFailureMessage({
+        shardId: deadLetters[0]?.shardId as string,
+        streamArn: Table?.LatestStreamArn as string,
+        records: deadRecords,
+      }).DDBStreamBatchInfo,
+    ).toEqual((JSON.parse(message) as LambdaStreamFailureMessage).DDBStreamBatchInfo);
     const projection = await newProjection();
     const replay = () =>
       replayDeadLetter({
@@ -253,7 +263,7 @@ describe('replaying past the retention (simulated Streams API: DynamoDB Local ne
     written.push(write('c'), write('d'));
     write('after'); // written after the batch: not part of its dead letter
     const shardId = stream.shards[0]?.id as string;
-    const message = lambdaFailureMessage(written, {
+    const message = asLambdaWritesIt(written, {
       shardId,
       streamArn:
         'arn:aws:dynamodb:eu-west-1:123456789012:table/events/stream/2026-01-01T00:00:00.000',
