@@ -107,7 +107,9 @@ Scenarios:
   old pieces replayed now and then.
 - **throttled or conflicting**: a share of the projection's calls fail with throttling or
   \`TransactionConflict\`; with a small retry budget, what still fails goes to the runner's dead
-  letter, and replaying the dead letter completes the counts: nothing vanishes.
+  letter, kept as Lambda's on-failure message (where the records are), and replaying each
+  message (\`replayDeadLetter\`, reading the records from the stream again) completes the
+  counts: nothing vanishes.
 - **writers racing**: 64 writers push the next version of the same aggregates, each retrying
   from a fresh read on \`EventAlreadyExists\`.
 `;

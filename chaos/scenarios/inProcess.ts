@@ -1,4 +1,5 @@
 import {
+  DescribeTableCommand,
   type DynamoDBClient,
   TransactionCanceledException,
   TransactWriteItemsCommand,
@@ -10,6 +11,8 @@ import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
 import { counters, sourceEventStores } from '../../src/example/counters.js';
 import {
   type FailedRecords,
+  lambdaFailureMessage,
+  replayDeadLetter,
   type StreamHandler,
   StreamRunner,
 } from '../../src/streamRunner/index.js';
@@ -168,18 +171,32 @@ export const throttling = async ({
       events,
     });
     const projection = projectionOn(faulty, tables.countsTable, 2);
-    const deadLetter: StreamsApiRecord[] = [];
+    const deadLetters: FailedRecords[] = [];
     await runToTheEnd({
       client,
       streamsClient,
       tables,
       handler: (records) => projection.processRecords(records),
-      onFailure: ({ records }) => void deadLetter.push(...records),
+      onFailure: (failed) => void deadLetters.push(failed),
       maximumRetryAttempts: 1,
     });
-    // The dead letter is where nothing vanishes: replaying it completes the counts.
-    const replay = await projectionOn(client, tables.countsTable).processRecords(deadLetter);
-    if (replay.batchItemFailures.length > 0) throw new Error('the dead letter replay failed');
+    // The dead letter is where nothing vanishes: each failed batch is kept as Lambda's
+    // on-failure destination would keep it (where its records are), then replayed as an
+    // operator would, reading the records from the stream again.
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tables.eventTable }));
+    const replayer = projectionOn(client, tables.countsTable);
+    for (const { shardId, records } of deadLetters) {
+      const replay = await replayDeadLetter({
+        streamsClient,
+        handler: (batch) => replayer.processRecords(batch),
+        deadLetter: JSON.stringify(
+          lambdaFailureMessage({ shardId, streamArn: Table?.LatestStreamArn as string, records }),
+        ),
+      });
+      if (replay.failedAt !== undefined || replay.replayed !== records.length)
+        throw new Error(`the dead letter replay failed: ${JSON.stringify(replay)}`);
+    }
+    const deadLetter = deadLetters.flatMap(({ records }) => records);
     const verdict = await verify({
       client,
       tables,
