@@ -1,6 +1,8 @@
 import type { StreamRunnerProgress } from '../streamRunner/index.js';
 
-const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+/** A duration as the CLI prints it: whole seconds, `-` when unknown. */
+export const seconds = (ms: number | undefined): string =>
+  ms === undefined ? '-' : `${Math.round(ms / 1000)} s`;
 
 // Shard ids are long (shardId-00000001700000000000-abcdef12): their end tells them apart.
 const shortShardId = (shardId: string) => `…${shardId.slice(-8)}`;

@@ -1,6 +1,5 @@
 import type { ConsumerStatus, ShardStatus } from '../streamRunner/index.js';
-
-const seconds = (ms: number | undefined) => (ms === undefined ? '-' : `${Math.round(ms / 1000)} s`);
+import { seconds } from './progressLine.js';
 
 const shardLine = (shard: ShardStatus): string => {
   const behind =

@@ -1,5 +1,9 @@
 import { EVENT_TABLE_PK, EVENT_TABLE_SK } from '../adapter/constants.js';
-import type { StreamRecord } from '../imageParser/streamRecord.js';
+import {
+  readRecordFields,
+  recordCreatedAtMs,
+  type StreamRecord,
+} from '../imageParser/streamRecord.js';
 import type { ProcessRecordsResult } from './processRecords.js';
 import { errorCodeOf, RECORD_SKIP_REASONS } from './recordFates.js';
 
@@ -61,10 +65,8 @@ export const failedRecordLog = (
   record: StreamRecord,
   { position, error, failed }: { position: number; error: unknown; failed: number },
 ): FailedRecordLog => {
-  const sequenceNumber = (record as { dynamodb?: { SequenceNumber?: unknown } } | undefined)
-    ?.dynamodb?.SequenceNumber;
   return {
-    sequenceNumber: typeof sequenceNumber === 'string' ? sequenceNumber : undefined,
+    sequenceNumber: readRecordFields(record).sequenceNumber,
     position,
     aggregateKey: keyOf(record, EVENT_TABLE_PK, 'S'),
     version: keyOf(record, EVENT_TABLE_SK, 'N'),
@@ -74,20 +76,14 @@ export const failedRecordLog = (
   };
 };
 
-/**
- * The age of the batch's oldest record. Lambda gives ApproximateCreationDateTime in epoch
- * seconds, the Streams API as a Date.
- */
+/** The age of the batch's oldest record. */
 export const oldestRecordAgeMs = (
   records: readonly StreamRecord[],
   now: Date,
 ): number | undefined => {
   const created = records
-    .map((record) => (record as StreamRecord | null)?.dynamodb?.ApproximateCreationDateTime)
-    .map((time) =>
-      typeof time === 'number' ? time * 1000 : time instanceof Date ? time.getTime() : undefined,
-    )
-    .filter((time): time is number => time !== undefined && Number.isFinite(time));
+    .map(recordCreatedAtMs)
+    .filter((time): time is number => time !== undefined);
   return created.length === 0 ? undefined : Math.max(0, now.getTime() - Math.min(...created));
 };
 

@@ -23,3 +23,14 @@ export const readRecordFields = (record: StreamRecord): StreamRecordFields => {
     newImage: dynamodb?.NewImage,
   };
 };
+
+/**
+ * When the record was written, in epoch ms: Lambda gives ApproximateCreationDateTime in
+ * epoch seconds, the Streams API a Date. Undefined when absent or unreadable.
+ */
+export const recordCreatedAtMs = (record: StreamRecord | null | undefined): number | undefined => {
+  const time = (record as { dynamodb?: { ApproximateCreationDateTime?: unknown } } | null)?.dynamodb
+    ?.ApproximateCreationDateTime;
+  const ms = typeof time === 'number' ? time * 1000 : time instanceof Date ? time.getTime() : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+};

@@ -1,5 +1,6 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
+import { recordCreatedAtMs } from '../imageParser/streamRecord.js';
 import { describeValue, errorGuard, TypedError } from '../shared/typedError.js';
 import type { FailedRecords } from './invokeBatch.js';
 
@@ -110,9 +111,7 @@ const lambdaDeadLetter = (
 };
 
 const arrivalOf = (record: StreamsApiRecord | undefined): string =>
-  new Date(record?.dynamodb?.ApproximateCreationDateTime ?? 0)
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z');
+  new Date(recordCreatedAtMs(record) ?? 0).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * The message Lambda writes to an on-failure destination for these records: what a

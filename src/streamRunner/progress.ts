@@ -1,6 +1,7 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
 import type { RecordFates } from '../counterProjection/index.js';
+import { recordCreatedAtMs } from '../imageParser/streamRecord.js';
 import type { StreamHandler } from './invokeBatch.js';
 
 /**
@@ -87,11 +88,8 @@ export const recordHandled = (
 ): void => {
   progress.committed += committed;
   progress.deadLettered += failed;
-  const createdAt = lastRecord.dynamodb?.ApproximateCreationDateTime;
-  progress.lagMs =
-    createdAt === undefined
-      ? undefined
-      : Math.max(0, now.getTime() - new Date(createdAt).getTime());
+  const createdAt = recordCreatedAtMs(lastRecord);
+  progress.lagMs = createdAt === undefined ? undefined : Math.max(0, now.getTime() - createdAt);
   // A new object each time: the copies given to onProgress stay as they were.
   if (progress.lagMs !== undefined)
     progress.lagMsByShard = { ...progress.lagMsByShard, [shardId]: progress.lagMs };

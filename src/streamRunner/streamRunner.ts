@@ -1,5 +1,6 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
+import { recordCreatedAtMs } from '../imageParser/streamRecord.js';
 import { CheckpointStore } from './checkpointStore.js';
 import { UndeliverableRecordsError } from './errors.js';
 import { invokeBatch } from './invokeBatch.js';
@@ -170,7 +171,7 @@ export class StreamRunner {
       isStopping: () => this.control.stopping,
       onHandled: async (lastRecord, { committed, failed }) => {
         // Only after the handler succeeded (or the records went to the dead letter).
-        const createdAt = lastRecord.dynamodb?.ApproximateCreationDateTime;
+        const createdAt = recordCreatedAtMs(lastRecord);
         await checkpoints.save(shardId, {
           sequenceNumber: lastRecord.dynamodb?.SequenceNumber as string,
           finished: false,

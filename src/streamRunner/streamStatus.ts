@@ -6,6 +6,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 
+import { recordCreatedAtMs } from '../imageParser/streamRecord.js';
 import { isAwsError } from '../shared/retry.js';
 import {
   checkpointPartitionKey,
@@ -127,11 +128,6 @@ const checkpointsOf = async (
   return checkpoints;
 };
 
-const createdAtOf = (record: StreamsApiRecord | undefined): number | undefined => {
-  const createdAt = record?.dynamodb?.ApproximateCreationDateTime;
-  return createdAt === undefined ? undefined : new Date(createdAt).getTime();
-};
-
 const shardStatus = async (
   context: StreamStatusOptions & { streamArn: string; now: Date },
   shard: Shard,
@@ -152,7 +148,7 @@ const shardStatus = async (
   if (base.finished) return { ...base, recordsBehind: { count: 0, atLeast: false }, lagMs: 0 };
   try {
     const behind = await readBehind(context, base.shardId, checkpoint?.sequenceNumber);
-    const waitingSince = createdAtOf(behind.first);
+    const waitingSince = recordCreatedAtMs(behind.first);
     return {
       ...base,
       recordsBehind: { count: behind.count, atLeast: behind.atLeast },
