@@ -50,9 +50,7 @@ export const connect = async ({
     ...(url !== undefined ? { endpoint: url } : {}),
     // AWS itself: the SDK's own resolution (environment, AWS_PROFILE, ~/.aws/config). A
     // given endpoint (DynamoDB Local) needs some region, not a real one.
-    ...(url !== undefined
-      ? { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'local' }
-      : {}),
+    ...(url !== undefined ? { region: regionOrLocal() } : {}),
     ...(url !== undefined && !hasAwsCredentials()
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
@@ -98,8 +96,12 @@ export const withConnection = async <T>(
   }
 };
 
-const hasAwsCredentials = () =>
+export const hasAwsCredentials = () =>
   process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
+
+/** A server that is not AWS needs some region, not a real one: the environment's or "local". */
+export const regionOrLocal = () =>
+  process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'local';
 
 const assertUrl = (endpoint: string) => {
   let url: URL;

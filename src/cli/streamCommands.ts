@@ -63,14 +63,16 @@ const addOperateCommands = (program: Command): void => {
   program
     .command('replay')
     .description(
-      "count a dead-lettered batch again, from the body of a message of the mapping's on-failure queue",
+      "count dead-lettered batches again: one message's body saved to a file, or the mapping's on-failure queue, drained",
     )
     .addOption(countersOption())
     .requiredOption('--counts-table <name>')
-    .requiredOption(
-      '--message <file>',
-      "a file holding the message's body (its DDBStreamBatchInfo)",
+    .option('--message <file>', "a file holding a message's body (its DDBStreamBatchInfo)")
+    .option(
+      '--queue-url <url>',
+      'the on-failure queue: each message deleted once its records are counted',
     )
+    .option('--max-messages <n>', 'with --queue-url: stop after this many', positiveInteger)
     .addOption(endpointOption())
     .action(async (options) => {
       const { replayCommand } = await loadForCommand(

@@ -7,6 +7,12 @@ export {
   lambdaFailureMessage,
   parseDeadLetter,
 } from './deadLetter.js';
+export type {
+  DrainDeadLetterQueueOptions,
+  DrainResult,
+  DrainStop,
+} from './drainDeadLetterQueue.js';
+export { drainDeadLetterQueue } from './drainDeadLetterQueue.js';
 export * from './errors.js';
 export type { FailedRecords, StreamHandler } from './invokeBatch.js';
 export type { FateTotals } from './progress.js';

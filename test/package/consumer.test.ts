@@ -238,6 +238,20 @@ describe('the packed package in a consumer project', () => {
     await install(
       `@aws-sdk/client-dynamodb-streams@${installedVersion('@aws-sdk/client-dynamodb-streams')}`,
     );
+    // Draining the on-failure queue needs one more optional peer, and says so.
+    const drain = await bin([
+      'replay',
+      '--counters',
+      'counters.js',
+      '--counts-table',
+      `c-${suffix}`,
+      '--queue-url',
+      'https://sqs.eu-west-1.amazonaws.com/123456789012/counts-dlq',
+      ...endpoint,
+    ]);
+    expect(drain.stderr.trim()).toBe(
+      '`replay --queue-url` needs the package @aws-sdk/client-sqs for reading the on-failure queue: install it with `npm install @aws-sdk/client-sqs`.',
+    );
     const runner = spawn(
       join(consumer, 'node_modules', '.bin', 'castore-dynamodb-counter'),
       [

@@ -3,10 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type {
-  _Record as StreamsApiRecord,
-  DynamoDBStreamsClient,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
@@ -27,6 +24,7 @@ import {
   StreamRunner,
 } from '../../src/streamRunner/index.js';
 import { runCli } from '../support/cli.js';
+import { asLambdaWritesIt } from '../support/deadLetters.js';
 import {
   createTestEventTable,
   makeDynamoDBClient,
@@ -67,37 +65,6 @@ const newProjection = async () => {
     ],
     logger: { error: () => undefined },
   });
-};
-
-/** What Lambda writes to the on-failure destination for a batch that failed every retry. */
-const asLambdaWritesIt = (
-  records: StreamsApiRecord[],
-  { shardId, streamArn }: { shardId: string; streamArn: string },
-) => {
-  const arrival = (record: StreamsApiRecord | undefined) =>
-    new Date(record?.dynamodb?.ApproximateCreationDateTime ?? 0)
-      .toISOString()
-      .replace(/\.\d{3}Z$/, 'Z');
-  return {
-    requestContext: {
-      requestId: '12a8a0fa-f8d2-4d42-a6e3-72bae7d1e2f9',
-      functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:counts',
-      condition: 'RetryAttemptsExhausted',
-      approximateInvokeCount: 4,
-    },
-    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-    version: '1.0',
-    timestamp: new Date().toISOString(),
-    DDBStreamBatchInfo: {
-      shardId,
-      startSequenceNumber: records[0]?.dynamodb?.SequenceNumber as string,
-      endSequenceNumber: records[records.length - 1]?.dynamodb?.SequenceNumber as string,
-      approximateArrivalOfFirstRecord: arrival(records[0]),
-      approximateArrivalOfLastRecord: arrival(records[records.length - 1]),
-      batchSize: records.length,
-      streamArn,
-    },
-  };
 };
 
 describe('replaying dead letters (DynamoDB Local)', () => {

@@ -3,19 +3,33 @@ import { readFile } from 'node:fs/promises';
 
 import { replayDeadLetter } from '../../streamRunner/index.js';
 import { CliError } from '../cliError.js';
+import { replayedLine, verdict } from '../replayLines.js';
 import { type ProjectionOptions, withProjection } from './project.js';
+import { drainQueue } from './replayQueue.js';
+
+export type ReplayOptions = ProjectionOptions & {
+  message?: string;
+  queueUrl?: string;
+  maxMessages?: number;
+};
 
 /**
- * `replay`: counts a dead-lettered batch again from the body of a message of the mapping's
- * on-failure queue (saved to a file). Exit 0 when every record was counted; 1 when the
- * handler still fails; 2 when records were past the stream's retention (lost to replay).
+ * `replay`: counts dead-lettered batches again, from the body of one message of the
+ * mapping's on-failure queue saved to a file, or from the queue itself (drained message by
+ * message). Exit 0 when every record was counted; 1 when the handler still fails (or a
+ * message is not a dead letter); 2 when records were past the stream's retention.
  */
-export const replayCommand = async (
-  options: ProjectionOptions & { message: string },
-): Promise<number> => {
-  const body = await readFile(options.message, 'utf8').catch((error: unknown) => {
+export const replayCommand = async (options: ReplayOptions): Promise<number> => {
+  if ((options.message === undefined) === (options.queueUrl === undefined))
     throw new CliError({
-      explanation: `Cannot read --message ${options.message} (${(error as Error).message}): save the body of the on-failure queue's message there.`,
+      explanation:
+        "`replay` needs one of --message FILE (a saved message body) or --queue-url URL (the mapping's on-failure queue).",
+    });
+  if (options.queueUrl !== undefined) return drainQueue({ ...options, queueUrl: options.queueUrl });
+  const file = options.message as string;
+  const body = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new CliError({
+      explanation: `Cannot read --message ${file} (${(error as Error).message}): save the body of the on-failure queue's message there.`,
     });
   });
   return withProjection(options, async (projection, connection) => {
@@ -24,21 +38,7 @@ export const replayCommand = async (
       handler: (records) => projection.processRecords(records),
       deadLetter: body,
     });
-    console.log(
-      `Replayed ${result.replayed} of the ${result.expected} records of shard ${result.shardId}.`,
-    );
-    if (result.failedAt !== undefined) {
-      console.log(
-        `Record ${result.failedAt} still fails (see the error above): fix it and replay again.`,
-      );
-      return 1;
-    }
-    if (result.lost > 0) {
-      console.log(
-        `${result.lost} records were past the stream's 24-hour retention: count them with \`rebuild\` (it counts only what was not counted).`,
-      );
-      return 2;
-    }
-    return 0;
+    console.log(replayedLine(result));
+    return verdict(result, 'replay again');
   });
 };

@@ -1,0 +1,48 @@
+import { drainDeadLetterQueue } from '../../streamRunner/index.js';
+import { replayedLine, verdict } from '../replayLines.js';
+import { sqsClientFor } from '../sqsClient.js';
+import { type ProjectionOptions, withProjection } from './project.js';
+
+/**
+ * `replay --queue-url`: drains the on-failure queue, deleting each message once its records
+ * are counted; stops at the first it cannot recover, which stays in the queue. Exit codes as
+ * for one message.
+ */
+export const drainQueue = async (
+  options: ProjectionOptions & { queueUrl: string; maxMessages?: number },
+): Promise<number> => {
+  const sqsClient = await sqsClientFor(options.queueUrl);
+  try {
+    return await withProjection(options, async (projection, connection) => {
+      const result = await drainDeadLetterQueue({
+        sqsClient,
+        queueUrl: options.queueUrl,
+        streamsClient: await connection.streamsClient('replay'),
+        handler: (records) => projection.processRecords(records),
+        ...(options.maxMessages !== undefined ? { maxMessages: options.maxMessages } : {}),
+        onMessage: ({ messageId, replay, deleted }) =>
+          console.log(`Message ${messageId}: ${replayedLine(replay)}${deleted ? ' Deleted.' : ''}`),
+      });
+      console.log(
+        `${result.deleted} messages replayed (${result.replayed} records) and deleted from the queue.`,
+      );
+      const stop = result.stoppedAt;
+      if (stop === undefined) return 0;
+      if (stop.reason === 'invalid') {
+        console.log(
+          `Message ${stop.messageId} is not a dead letter of a stream (${(stop.error as Error).message}); it stays in the queue: look at it, and delete it if it does not belong there.`,
+        );
+        return 1;
+      }
+      const code = verdict(stop.replay, 'run replay again');
+      console.log(
+        code === 2
+          ? `Message ${stop.messageId} stays in the queue: once \`rebuild\` has run, it and every older message can be purged.`
+          : `Message ${stop.messageId} stays in the queue.`,
+      );
+      return code;
+    });
+  } finally {
+    sqsClient.destroy();
+  }
+};

@@ -1,0 +1,118 @@
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+
+import { isInvalidDeadLetterError } from './deadLetter.js';
+import type { StreamHandler } from './invokeBatch.js';
+import { replayDeadLetter, type ReplayResult } from './replay.js';
+
+/** Why a drain stopped before the queue was empty: the message it stopped at stays in the queue. */
+export type DrainStop =
+  | { reason: 'failed' | 'lost'; messageId: string; replay: ReplayResult }
+  | { reason: 'invalid'; messageId: string; error: unknown };
+
+export interface DrainResult {
+  /** Messages whose records were all counted: deleted from the queue. */
+  deleted: number;
+  /** Records read again and counted from them. */
+  replayed: number;
+  /** Undefined when the queue was emptied (or `maxMessages` reached). */
+  stoppedAt: DrainStop | undefined;
+}
+
+export interface DrainDeadLetterQueueOptions {
+  /** Your client: @aws-sdk/client-sqs is an optional peer, needed only here. */
+  sqsClient: SQSClient;
+  /** The mapping's on-failure queue. */
+  queueUrl: string;
+  streamsClient: DynamoDBStreamsClient;
+  /** Usually `(records) => projection.processRecords(records)`. */
+  handler: StreamHandler;
+  /** Stop after this many messages (default: until the queue answers empty). */
+  maxMessages?: number;
+  /** Long polling of each receive (default 2 s): how long an empty queue is waited on before the drain ends. */
+  waitTimeSeconds?: number;
+  /** How long a received message stays hidden from other readers while it is replayed (default 300 s). */
+  visibilityTimeoutSeconds?: number;
+  /** Told of each message replayed, deleted or not. */
+  onMessage?: (outcome: { messageId: string; replay: ReplayResult; deleted: boolean }) => void;
+}
+
+const stopReason = (replay: ReplayResult): 'failed' | 'lost' | undefined => {
+  if (replay.failedAt !== undefined) return 'failed';
+  if (replay.lost > 0) return 'lost';
+  return undefined;
+};
+
+type Sqs = typeof import('@aws-sdk/client-sqs');
+
+/**
+ * Drains the on-failure queue of a stream's mapping message by message: replays each
+ * message's records (replayDeadLetter) and deletes the message only once every one of them
+ * was counted. It stops at the first message it cannot recover (still failing, records past
+ * the retention, not a dead letter) and makes that one visible again at once, so that the
+ * queue keeps it for the operator. Counting is exactly once: a message received twice (a
+ * drain interrupted before its delete) counts nothing twice.
+ */
+export const drainDeadLetterQueue = async (
+  options: DrainDeadLetterQueueOptions,
+): Promise<DrainResult> => {
+  // Loaded here, not at the top: the stream-runner entry must load without this optional peer.
+  const sqs = await import('@aws-sdk/client-sqs');
+  const { sqsClient, queueUrl, maxMessages = Number.POSITIVE_INFINITY } = options;
+  const result: DrainResult = { deleted: 0, replayed: 0, stoppedAt: undefined };
+  for (let received = 0; received < maxMessages; received += 1) {
+    const { Messages: messages = [] } = await sqsClient.send(
+      new sqs.ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 1,
+        WaitTimeSeconds: options.waitTimeSeconds ?? 2,
+        VisibilityTimeout: options.visibilityTimeoutSeconds ?? 300,
+      }),
+    );
+    const message = messages[0];
+    if (message === undefined) return result;
+    result.stoppedAt = await handleMessage(sqs, message, options, result);
+    if (result.stoppedAt !== undefined) return result;
+  }
+  return result;
+};
+
+/** One message replayed, then deleted or, when it cannot be recovered, released: what stops the drain. */
+const handleMessage = async (
+  sqs: Sqs,
+  message: Message,
+  options: DrainDeadLetterQueueOptions,
+  result: DrainResult,
+): Promise<DrainStop | undefined> => {
+  const { sqsClient, queueUrl, streamsClient, handler, onMessage } = options;
+  const messageId = message.MessageId ?? '';
+  const release = () =>
+    sqsClient.send(
+      new sqs.ChangeMessageVisibilityCommand({
+        QueueUrl: queueUrl,
+        ReceiptHandle: message.ReceiptHandle,
+        VisibilityTimeout: 0,
+      }),
+    );
+  let replay: ReplayResult;
+  try {
+    replay = await replayDeadLetter({ streamsClient, handler, deadLetter: message.Body ?? '' });
+  } catch (error) {
+    await release();
+    if (isInvalidDeadLetterError(error)) return { reason: 'invalid', messageId, error };
+    throw error;
+  }
+  const reason = stopReason(replay);
+  if (reason !== undefined) {
+    await release();
+    onMessage?.({ messageId, replay, deleted: false });
+    return { reason, messageId, replay };
+  }
+  await sqsClient.send(
+    new sqs.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
+  );
+  result.deleted += 1;
+  result.replayed += replay.replayed;
+  onMessage?.({ messageId, replay, deleted: true });
+  return undefined;
+};
