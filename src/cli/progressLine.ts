@@ -9,7 +9,8 @@ const shortShardId = (shardId: string) => `…${shardId.slice(-8)}`;
 
 /**
  * `run`'s live line: what the runner read and committed, each record's fate, the records
- * counted per second since the previous line, and the lag of each shard being read.
+ * counted per second since the previous line, the transactions sent (retries are
+ * throttling or conflicts), and the lag of each shard being read.
  */
 export const progressLine = ({
   progress,
@@ -31,6 +32,7 @@ export const progressLine = ({
     `committed ${progress.committed} (records counted ${fates.counted}, duplicate ${fates.duplicate}, skipped ${fates.skipped}; ${Math.round(countedPerSecond)} counted/s)`,
     `failed attempts ${fates.failed}`,
     `dead-lettered ${progress.deadLettered}`,
+    `transactions ${progress.transactions} (retried ${progress.transactionRetries})`,
     `lag ${lag}`,
   ].join(', ');
 };

@@ -1,7 +1,7 @@
 import { EVENT_TABLE_PK, EVENT_TABLE_SK } from '../adapter/constants.js';
 import {
+  oldestRecordAgeMs,
   readRecordFields,
-  recordCreatedAtMs,
   type StreamRecord,
 } from '../imageParser/streamRecord.js';
 import type { ProcessRecordsResult } from './processRecords.js';
@@ -74,17 +74,6 @@ export const failedRecordLog = (
     errorMessage: error instanceof Error ? error.message : String(error),
     recordsFailed: failed,
   };
-};
-
-/** The age of the batch's oldest record. */
-export const oldestRecordAgeMs = (
-  records: readonly StreamRecord[],
-  now: Date,
-): number | undefined => {
-  const created = records
-    .map(recordCreatedAtMs)
-    .filter((time): time is number => time !== undefined);
-  return created.length === 0 ? undefined : Math.max(0, now.getTime() - Math.min(...created));
 };
 
 export const batchLog = (

@@ -34,3 +34,14 @@ export const recordCreatedAtMs = (record: StreamRecord | null | undefined): numb
   const ms = typeof time === 'number' ? time * 1000 : time instanceof Date ? time.getTime() : NaN;
   return Number.isFinite(ms) ? ms : undefined;
 };
+
+/** How long ago the oldest of these records was written: undefined when none says. */
+export const oldestRecordAgeMs = (
+  records: readonly StreamRecord[],
+  now: Date,
+): number | undefined => {
+  const created = records
+    .map(recordCreatedAtMs)
+    .filter((time): time is number => time !== undefined);
+  return created.length === 0 ? undefined : Math.max(0, now.getTime() - Math.min(...created));
+};

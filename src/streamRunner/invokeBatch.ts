@@ -9,6 +9,8 @@ export type StreamHandler = (records: StreamsApiRecord[]) => Promise<
       batchItemFailures?: { itemIdentifier: string }[];
       /** What became of each record (processRecords gives it): added up in the runner's progress. */
       fates?: RecordFates;
+      /** The transactions sent and retried (processRecords gives them): added up in the progress. */
+      stats?: { transactions: number; retries: number };
     }
   | void
   | undefined

@@ -1,7 +1,7 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
 import type { RecordFates } from '../counterProjection/index.js';
-import { recordCreatedAtMs } from '../imageParser/streamRecord.js';
+import { oldestRecordAgeMs, recordCreatedAtMs } from '../imageParser/streamRecord.js';
 import type { StreamHandler } from './invokeBatch.js';
 
 /**
@@ -25,12 +25,18 @@ export const addFates = (totals: FateTotals, fates: RecordFates): FateTotals => 
   failed: totals.failed + fates.failed,
 });
 
-/** The handler, adding the fates its results report to the progress. */
-export const withFateTotals =
+/**
+ * The handler, adding to the progress what its results report (fates, transactions and
+ * retries: processRecords' results do) and the age of each batch's oldest record.
+ */
+export const withHandlerTotals =
   (handler: StreamHandler, progress: StreamRunnerProgress): StreamHandler =>
   async (records) => {
+    progress.oldestRecordAgeMs = oldestRecordAgeMs(records, new Date());
     const result = await handler(records);
     if (result?.fates !== undefined) progress.fates = addFates(progress.fates, result.fates);
+    progress.transactions += result?.stats?.transactions ?? 0;
+    progress.transactionRetries += result?.stats?.retries ?? 0;
     return result;
   };
 
@@ -53,6 +59,11 @@ export interface StreamRunnerProgress {
   outage: { since: string; error: string } | undefined;
   /** What became of the records, when the handler's results say (`fates`). */
   fates: FateTotals;
+  /** Transactions the handler sent, and its retries of them (throttling, conflicts), when its results say (`stats`). */
+  transactions: number;
+  transactionRetries: number;
+  /** How old the oldest record of the latest batch given to the handler was when it was given (ms). */
+  oldestRecordAgeMs: number | undefined;
 }
 
 export const initialProgress = (): StreamRunnerProgress => ({
@@ -67,6 +78,9 @@ export const initialProgress = (): StreamRunnerProgress => ({
   retentionGaps: 0,
   outage: undefined,
   fates: noFates(),
+  transactions: 0,
+  transactionRetries: 0,
+  oldestRecordAgeMs: undefined,
 });
 
 /** A batch of a shard handled (committed or dead-lettered): the totals and that shard's lag. */

@@ -9,7 +9,7 @@ import {
   initialProgress,
   recordHandled,
   type StreamRunnerProgress,
-  withFateTotals,
+  withHandlerTotals,
 } from './progress.js';
 import { outageDelay, RunControl } from './runControl.js';
 import { type RunnerSettings, runnerSettings, type StreamRunnerOptions } from './runnerSettings.js';
@@ -164,7 +164,7 @@ export class StreamRunner {
   ) =>
     invokeBatch(records, {
       shardId,
-      handler: withFateTotals(this.options.handler, this.progress),
+      handler: withHandlerTotals(this.options.handler, this.progress),
       maximumRetryAttempts: this.settings.maximumRetryAttempts,
       bisectBatchOnFunctionError: this.settings.bisectBatchOnFunctionError,
       retryDelay: this.settings.retryDelay,

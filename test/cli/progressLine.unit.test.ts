@@ -6,7 +6,7 @@ import {
   addFates,
   initialProgress,
   noFates,
-  withFateTotals,
+  withHandlerTotals,
 } from '../../src/streamRunner/progress.js';
 
 /** The fates of a batch of `counted` counted records, one skipped and, with `failed`, a failure after them. */
@@ -20,9 +20,28 @@ const batchFates = (counted: number, { failed = false } = {}) =>
   });
 
 describe("the runner's record fates", () => {
+  it("adds up the transactions and retries of the handler's results, and keeps the age of each batch's oldest record", async () => {
+    const progress = initialProgress();
+    const now = Date.now();
+    const record = (secondsAgo: number) => ({
+      dynamodb: { ApproximateCreationDateTime: new Date(now - secondsAgo * 1000) },
+    });
+    const handler = withHandlerTotals(
+      async () => ({ stats: { transactions: 3, retries: 2 } }),
+      progress,
+    );
+    await handler([record(40), record(90), record(10)]);
+    await handler([record(5)]);
+    expect(progress).toMatchObject({ transactions: 6, transactionRetries: 4 });
+    expect(progress.oldestRecordAgeMs).toBeGreaterThanOrEqual(5_000);
+    expect(progress.oldestRecordAgeMs).toBeLessThan(60_000);
+    await handler([record(90), record(10)]);
+    expect(progress.oldestRecordAgeMs).toBeGreaterThanOrEqual(90_000);
+  });
+
   it("adds up the fates of the handler's results, leaving earlier progress copies as they were", async () => {
     const progress = initialProgress();
-    const handler = withFateTotals(
+    const handler = withHandlerTotals(
       async () => ({ fates: batchFates(3, { failed: true }) }),
       progress,
     );
@@ -31,7 +50,7 @@ describe("the runner's record fates", () => {
     await handler([]);
     expect(first.fates).toEqual({ counted: 3, duplicate: 0, skipped: 1, failed: 1 });
     expect(progress.fates).toEqual({ counted: 6, duplicate: 0, skipped: 2, failed: 2 });
-    await withFateTotals(async () => undefined, progress)([]); // a handler that reports none
+    await withHandlerTotals(async () => undefined, progress)([]); // a handler that reports none
     expect(progress.fates).toEqual({ counted: 6, duplicate: 0, skipped: 2, failed: 2 });
   });
 });
@@ -43,6 +62,8 @@ describe("run's live line", () => {
       read: 6,
       committed: 5,
       fates: addFates(noFates(), batchFates(3, { failed: true })),
+      transactions: 4,
+      transactionRetries: 1,
       lagMs: 2_400,
       lagMsByShard: {
         'shardId-00000001700000000000-aaaa1111': 2_400,
@@ -51,7 +72,7 @@ describe("run's live line", () => {
     };
     expect(progress.fates).toEqual({ counted: 3, duplicate: 0, skipped: 1, failed: 1 });
     expect(progressLine({ progress, countedPerSecond: 2.6 })).toBe(
-      'read 6, committed 5 (records counted 3, duplicate 0, skipped 1; 3 counted/s), failed attempts 1, dead-lettered 0, lag 2 s (…aaaa1111 2 s, …bbbb2222 13 s)',
+      'read 6, committed 5 (records counted 3, duplicate 0, skipped 1; 3 counted/s), failed attempts 1, dead-lettered 0, transactions 4 (retried 1), lag 2 s (…aaaa1111 2 s, …bbbb2222 13 s)',
     );
   });
 

@@ -162,6 +162,8 @@ describe('run', () => {
     const code = await new Promise((resolve) => second.once('close', resolve));
     expect(code).toBe(0);
     expect(secondOutput).toMatch(/Stopped after committing \d+ records\./);
+    // The live line: the transactions the projection sent, from processRecords' results.
+    expect(secondOutput).toMatch(/, transactions [1-9]\d* \(retried \d+\), lag /);
   });
 });
 

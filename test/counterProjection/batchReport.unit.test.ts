@@ -4,11 +4,10 @@ import {
   batchLog,
   batchMetrics,
   failedRecordLog,
-  oldestRecordAgeMs,
 } from '../../src/counterProjection/batchReport.js';
 import { noStats } from '../../src/counterProjection/processRecords.js';
 import { recordFates } from '../../src/counterProjection/recordFates.js';
-import type { StreamRecord } from '../../src/imageParser/streamRecord.js';
+import { oldestRecordAgeMs, type StreamRecord } from '../../src/imageParser/streamRecord.js';
 
 const failure = Object.assign(new Error('bad payload: fix the counter'), {
   code: 'InvalidIncrement',
