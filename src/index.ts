@@ -1,5 +1,6 @@
 export * from './adapter/index.js';
 export * from './counterProjection/index.js';
+export * from './counterReactions/index.js';
 export * from './imageParser/index.js';
 export type { CreateTableOptions } from './shared/createTableAndWait.js';
 export {

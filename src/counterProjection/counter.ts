@@ -1,8 +1,7 @@
 import type { EventDetail, EventStore, EventStoreEventDetails, EventStoreId } from '@castore/core';
 
-import { isWellFormed, utf8Bytes } from '../shared/strings.js';
-import { InvalidCounterDefinitionError } from './errors.js';
-import { type CounterWindow, isCounterWindow } from './windows.js';
+import { validateCounterOptions } from './counterValidation.js';
+import type { CounterWindow } from './windows.js';
 
 /** The events of a store, narrowed to the listed types. */
 type CountedEvent<EVENT_STORE extends EventStore, EVENT_TYPE extends string> = Extract<
@@ -42,6 +41,13 @@ export interface CounterOptions<
    * counter's life: the projection refuses to count with another value.
    */
   refShards?: number;
+  /**
+   * Counts whose reaching fires the reactions (CounterReactions), once per key: the count
+   * goes from below a threshold to at or above it.
+   */
+  thresholds?: readonly number[];
+  /** Counts reached going down (with negative increments): from above to at or below. */
+  floors?: readonly number[];
 }
 
 /**
@@ -59,6 +65,9 @@ export interface Counter<
   readonly eventTypes: readonly string[] | undefined;
   readonly windows: readonly WINDOW[];
   readonly refShards: number;
+  /** What its reactions fire on (empty when none): see CounterOptions. */
+  readonly thresholds: readonly number[];
+  readonly floors: readonly number[];
   /**
    * The raw result of one of the definition's functions for an event it listens to,
    * validated by the caller. One function at a time, so that an error names the one that threw.
@@ -72,9 +81,6 @@ export interface Counter<
 }
 
 export const DEFAULT_REF_SHARDS = 64;
-/** With a key of at most 1,024 bytes, every partition key the projection writes fits DynamoDB's 2,048. */
-const MAX_NAME_BYTES = 255;
-const MAX_REF_SHARDS = 1000;
 
 export const defaultTargetRef = ({
   eventStoreId,
@@ -103,8 +109,10 @@ export const counter = <
     windows = [],
     targetRef = defaultTargetRef,
     refShards = DEFAULT_REF_SHARDS,
+    thresholds = [],
+    floors = [],
   } = options;
-  validate(options as UncheckedOptions);
+  validateCounterOptions(options);
   const typeSet = eventTypes === undefined ? undefined : new Set<string>(eventTypes);
   type Event = CountedEvent<EVENT_STORE, EVENT_TYPE>;
   return {
@@ -113,6 +121,8 @@ export const counter = <
     eventTypes,
     windows: [...new Set(windows)],
     refShards,
+    thresholds: [...new Set(thresholds)],
+    floors: [...new Set(floors)],
     listensTo: ({ eventStoreId, event }) =>
       eventStoreId === eventStore.eventStoreId &&
       (typeSet === undefined || typeSet.has(event.type)) &&
@@ -125,74 +135,4 @@ export const counter = <
       return targetRef({ eventStoreId: message.eventStoreId as EventStoreId<EVENT_STORE>, event });
     },
   };
-};
-
-interface UncheckedOptions {
-  name: unknown;
-  eventStore: EventStore;
-  eventTypes?: readonly string[] | undefined;
-  key: unknown;
-  filter?: unknown;
-  by?: unknown;
-  windows?: readonly unknown[] | undefined;
-  targetRef?: unknown;
-  refShards?: unknown;
-}
-
-type Fail = (field: string, value: unknown, expected: string) => never;
-
-const validate = (options: UncheckedOptions) => {
-  const fail: Fail = (field, value, expected) => {
-    throw new InvalidCounterDefinitionError({ counterName: options.name, field, value, expected });
-  };
-  validateName(options.name, fail);
-  validateEventTypes(options, fail);
-  validateFunctions(options, fail);
-  for (const window of options.windows ?? []) {
-    if (!isCounterWindow(window)) fail('windows', window, 'minute, hour or day');
-  }
-  const { refShards } = options;
-  const validShards =
-    Number.isSafeInteger(refShards) &&
-    Number(refShards) >= 1 &&
-    Number(refShards) <= MAX_REF_SHARDS;
-  if (refShards !== undefined && !validShards)
-    fail('refShards', refShards, `an integer from 1 to ${MAX_REF_SHARDS}`);
-};
-
-const validateName = (name: unknown, fail: Fail) => {
-  const valid =
-    typeof name === 'string' &&
-    name !== '' &&
-    !name.includes('#') &&
-    utf8Bytes(name) <= MAX_NAME_BYTES &&
-    isWellFormed(name);
-  if (!valid)
-    fail(
-      'name',
-      name,
-      `a non-empty, well-formed string without '#', of at most ${MAX_NAME_BYTES} UTF-8 bytes`,
-    );
-};
-
-const validateEventTypes = ({ eventStore, eventTypes }: UncheckedOptions, fail: Fail) => {
-  const storeTypes = new Set(eventStore.eventTypes.map(({ type }) => type));
-  for (const type of eventTypes ?? []) {
-    if (!storeTypes.has(type))
-      fail(
-        'eventTypes',
-        type,
-        `event types of ${eventStore.eventStoreId}: ${[...storeTypes].join(', ')}`,
-      );
-  }
-};
-
-const validateFunctions = ({ key, filter, by, targetRef }: UncheckedOptions, fail: Fail) => {
-  if (typeof key !== 'function') fail('key', key, 'a function of the event');
-  if (filter !== undefined && typeof filter !== 'function')
-    fail('filter', filter, 'a function of the event');
-  if (by !== undefined && typeof by !== 'function' && !Number.isSafeInteger(by))
-    fail('by', by, 'an integer or a function of the event');
-  if (targetRef !== undefined && typeof targetRef !== 'function')
-    fail('targetRef', targetRef, 'a function of the event');
 };

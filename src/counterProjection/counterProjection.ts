@@ -23,6 +23,7 @@ import {
 } from './projectionOptions.js';
 import { getCount, getCounts, getExactCount, getWindowedCounts } from './reads.js';
 import { rebuildCounts, type RebuildOptions } from './rebuild.js';
+import { setTarget, type TargetInput } from './setTarget.js';
 import { type CountTargetOf, windowOf, type WindowOptions, type WindowsOf } from './windows.js';
 
 /**
@@ -59,9 +60,17 @@ export class CounterProjection<
     return typeof countsTableName === 'string' ? countsTableName : countsTableName();
   }
 
+  /** The client and counts table every action takes, with the retry options for writes. */
+  private get table() {
+    return {
+      dynamoDBClient: this.options.dynamoDBClient,
+      tableName: this.countsTableName,
+      retry: this.retry,
+    };
+  }
+
   private readContext = (consistentRead: boolean | undefined) => ({
-    dynamoDBClient: this.options.dynamoDBClient,
-    tableName: this.countsTableName,
+    ...this.table,
     ...(consistentRead !== undefined ? { consistentRead } : {}),
   });
 
@@ -93,11 +102,9 @@ export class CounterProjection<
   processRecords = async (records: readonly StreamRecord[]): Promise<ProcessRecordsResult> => {
     const logger = this.options.logger ?? { error: console.error };
     const result = await processRecords(records, {
-      dynamoDBClient: this.options.dynamoDBClient,
-      tableName: this.countsTableName,
+      ...this.table,
       imageParser: this.imageParser as ImageParser<EventStore>,
       counters: this.counters,
-      retry: this.retry,
       concurrency: this.concurrency,
       logger,
     });
@@ -124,14 +131,14 @@ export class CounterProjection<
     counterName,
     ...increment
   }: { counterName: COUNTERS['name'] } & DirectIncrement): Promise<{ counted: boolean }> =>
-    incrementOnce(
-      {
-        dynamoDBClient: this.options.dynamoDBClient,
-        tableName: this.countsTableName,
-        retry: this.retry,
-      },
-      { counter: this.counterNamed(counterName), ...increment },
-    );
+    incrementOnce(this.table, { counter: this.counterNamed(counterName), ...increment });
+
+  /**
+   * Sets the target of a counter key (e.g. the items an order expects), stored with its
+   * count: CounterReactions fire once when the count reaches it, at once when it already has.
+   */
+  setTarget = ({ counterName, ...target }: { counterName: COUNTERS['name'] } & TargetInput) =>
+    setTarget(this.table, { counter: this.counterNamed(counterName), ...target });
 
   // The read methods below resolve (name, key, window) to a target alike; they stay separate,
   // explicitly typed methods because each is public API with its own return type.
@@ -163,11 +170,7 @@ export class CounterProjection<
   /** Many counts at once, in the order asked. */
   getCounts = (targets: CountTargetOf<COUNTERS>[]): Promise<number[]> =>
     getCounts(
-      {
-        dynamoDBClient: this.options.dynamoDBClient,
-        tableName: this.countsTableName,
-        retry: this.retry,
-      },
+      this.table,
       targets.map(({ counterName, key, ...options }) => ({
         counter: this.counterNamed(counterName),
         key,
@@ -181,10 +184,7 @@ export class CounterProjection<
     key: string,
     range: { window: WindowsOf<COUNTERS, NAME>; from: string | Date; to: string | Date },
   ): Promise<{ bucket: string; count: number }[]> =>
-    getWindowedCounts(
-      { dynamoDBClient: this.options.dynamoDBClient, tableName: this.countsTableName },
-      { counter: this.counterNamed(counterName), key, ...range },
-    );
+    getWindowedCounts(this.table, { counter: this.counterNamed(counterName), key, ...range });
 
   /** The refs counted for a counter key (the audit trail), paginated. */
   listCountedRefs = (
@@ -192,8 +192,5 @@ export class CounterProjection<
     key: string,
     options: { limit?: number; pageToken?: string } = {},
   ): Promise<{ refs: CountedRef[]; nextPageToken?: string }> =>
-    listCountedRefs(
-      { dynamoDBClient: this.options.dynamoDBClient, tableName: this.countsTableName },
-      { counter: this.counterNamed(counterName), key, ...options },
-    );
+    listCountedRefs(this.table, { counter: this.counterNamed(counterName), key, ...options });
 }

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 
 import type { AttributeValue, CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
-import { stringKeysTableDefinition, tableCreator } from '../shared/createTableAndWait.js';
+import {
+  type CreateTableOptions,
+  stringKeysTableDefinition,
+  tableCreator,
+} from '../shared/createTableAndWait.js';
 import type { CounterWindow } from './windows.js';
 
 export const COUNTS_TABLE_PK = 'pk';
@@ -76,9 +80,26 @@ const utf8Prefix = (value: string, maxBytes: number): string => {
   return value.slice(0, end);
 };
 
-/** The CreateTable input of a counts table: string keys pk/sk, on-demand billing. */
-export const countsTableDefinition = (tableName: string): CreateTableCommandInput =>
-  stringKeysTableDefinition(tableName, { partitionKey: COUNTS_TABLE_PK, sortKey: COUNTS_TABLE_SK });
+/**
+ * The CreateTable input of a counts table: string keys pk/sk, on-demand billing; with
+ * `stream`, the NEW_AND_OLD_IMAGES stream that CounterReactions read (old and new count).
+ */
+export const countsTableDefinition = (
+  tableName: string,
+  { stream = false }: { stream?: boolean } = {},
+): CreateTableCommandInput => ({
+  ...stringKeysTableDefinition(tableName, {
+    partitionKey: COUNTS_TABLE_PK,
+    sortKey: COUNTS_TABLE_SK,
+  }),
+  ...(stream
+    ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }
+    : {}),
+});
 
-/** Creates the counts table and waits until it is ACTIVE. */
-export const createCountsTable = tableCreator(countsTableDefinition);
+/** Creates the counts table (with its stream for reactions when `stream`) and waits until it is ACTIVE. */
+export const createCountsTable = ({
+  stream,
+  ...options
+}: CreateTableOptions & { stream?: boolean }): Promise<'created' | 'found'> =>
+  tableCreator((tableName) => countsTableDefinition(tableName, { stream }))(options);

@@ -29,7 +29,7 @@ export const isInvalidCounterDefinitionError = errorGuard<InvalidCounterDefiniti
 );
 
 export const invalidIncrementErrorCode = 'InvalidIncrement';
-export type IncrementField = 'key' | 'by' | 'targetRef' | 'timestamp' | 'filter';
+export type IncrementField = 'key' | 'by' | 'targetRef' | 'timestamp' | 'filter' | 'target';
 /** A counter's filter, key, by or targetRef function threw or returned something that cannot be counted. */
 export class InvalidIncrementError extends TypedError<typeof invalidIncrementErrorCode> {
   readonly code = invalidIncrementErrorCode;
@@ -138,10 +138,16 @@ export class RecordsNotCountedError extends TypedError<typeof recordsNotCountedE
   readonly sequenceNumber: string;
   /** How many records the batch held. */
   readonly records: number;
-  constructor(fields: { sequenceNumber: string; records: number; cause: unknown }) {
-    const { sequenceNumber, records, cause } = fields;
+  constructor(fields: {
+    sequenceNumber: string;
+    records: number;
+    cause: unknown;
+    /** What the handler failed to do: `counted` (the projection) or `reacted to` (reactions). */
+    handled?: string;
+  }) {
+    const { sequenceNumber, records, cause, handled = 'counted' } = fields;
     super(
-      `Record ${sequenceNumber} (of a batch of ${records}) was not counted: ${cause instanceof Error ? cause.message : String(cause)} ` +
+      `Record ${sequenceNumber} (of a batch of ${records}) was not ${handled}: ${cause instanceof Error ? cause.message : String(cause)} ` +
         'The batch is failed as a whole so that Lambda retries it. With ReportBatchItemFailures on the event source mapping, ' +
         'set reportBatchItemFailures: true (or CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES=true) to retry from this record only.',
       { cause },

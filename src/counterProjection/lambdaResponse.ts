@@ -1,5 +1,4 @@
 import { RecordsNotCountedError } from './errors.js';
-import type { ProcessRecordsResult } from './processRecords.js';
 
 /** The environment variable by which a deployment declares ReportBatchItemFailures on its mapping. */
 export const REPORT_BATCH_ITEM_FAILURES_ENV = 'CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES';
@@ -10,11 +9,15 @@ export const REPORT_BATCH_ITEM_FAILURES_ENV = 'CASTORE_COUNTER_REPORT_BATCH_ITEM
  * every mapping retries, instead of being dropped silently.
  */
 export const lambdaResponse = (
-  { batchItemFailures, error }: ProcessRecordsResult,
+  {
+    batchItemFailures,
+    error,
+  }: { batchItemFailures: { itemIdentifier: string }[]; error?: unknown },
   {
     records,
     reportBatchItemFailures,
-  }: { records: number; reportBatchItemFailures: boolean | undefined },
+    handled,
+  }: { records: number; reportBatchItemFailures: boolean | undefined; handled?: string },
 ): { batchItemFailures: { itemIdentifier: string }[] } => {
   const declared =
     reportBatchItemFailures ?? process.env[REPORT_BATCH_ITEM_FAILURES_ENV] === 'true';
@@ -24,6 +27,7 @@ export const lambdaResponse = (
       sequenceNumber: failed.itemIdentifier,
       records,
       cause: error,
+      ...(handled !== undefined ? { handled } : {}),
     });
   return { batchItemFailures };
 };

@@ -116,5 +116,5 @@ export const toIncrement = ({
   };
 };
 
-const isBoundedString = (value: unknown, maxBytes: number): value is string =>
+export const isBoundedString = (value: unknown, maxBytes: number): value is string =>
   typeof value === 'string' && value !== '' && utf8Bytes(value) <= maxBytes && isWellFormed(value);

@@ -1,0 +1,86 @@
+import type { EventStore } from '@castore/core';
+
+import { isWellFormed, utf8Bytes } from '../shared/strings.js';
+import { InvalidCounterDefinitionError } from './errors.js';
+import { isCounterWindow } from './windows.js';
+
+/** With a key of at most 1,024 bytes, every partition key the projection writes fits DynamoDB's 2,048. */
+const MAX_NAME_BYTES = 255;
+const MAX_REF_SHARDS = 1000;
+
+interface UncheckedOptions {
+  name: unknown;
+  eventStore: EventStore;
+  eventTypes?: readonly string[] | undefined;
+  key: unknown;
+  filter?: unknown;
+  by?: unknown;
+  windows?: readonly unknown[] | undefined;
+  targetRef?: unknown;
+  refShards?: unknown;
+  thresholds?: readonly unknown[] | undefined;
+  floors?: readonly unknown[] | undefined;
+}
+
+type Fail = (field: string, value: unknown, expected: string) => never;
+
+/** Checks a counter definition when it is built: InvalidCounterDefinition names the field. */
+export const validateCounterOptions = (checked: object) => {
+  const options = checked as UncheckedOptions;
+  const fail: Fail = (field, value, expected) => {
+    throw new InvalidCounterDefinitionError({ counterName: options.name, field, value, expected });
+  };
+  validateName(options.name, fail);
+  validateEventTypes(options, fail);
+  validateFunctions(options, fail);
+  for (const window of options.windows ?? []) {
+    if (!isCounterWindow(window)) fail('windows', window, 'minute, hour or day');
+  }
+  for (const field of ['thresholds', 'floors'] as const)
+    for (const value of options[field] ?? [])
+      if (!Number.isSafeInteger(value)) fail(field, value, 'safe integers');
+  const { refShards } = options;
+  const validShards =
+    Number.isSafeInteger(refShards) &&
+    Number(refShards) >= 1 &&
+    Number(refShards) <= MAX_REF_SHARDS;
+  if (refShards !== undefined && !validShards)
+    fail('refShards', refShards, `an integer from 1 to ${MAX_REF_SHARDS}`);
+};
+
+const validateName = (name: unknown, fail: Fail) => {
+  const valid =
+    typeof name === 'string' &&
+    name !== '' &&
+    !name.includes('#') &&
+    utf8Bytes(name) <= MAX_NAME_BYTES &&
+    isWellFormed(name);
+  if (!valid)
+    fail(
+      'name',
+      name,
+      `a non-empty, well-formed string without '#', of at most ${MAX_NAME_BYTES} UTF-8 bytes`,
+    );
+};
+
+const validateEventTypes = ({ eventStore, eventTypes }: UncheckedOptions, fail: Fail) => {
+  const storeTypes = new Set(eventStore.eventTypes.map(({ type }) => type));
+  for (const type of eventTypes ?? []) {
+    if (!storeTypes.has(type))
+      fail(
+        'eventTypes',
+        type,
+        `event types of ${eventStore.eventStoreId}: ${[...storeTypes].join(', ')}`,
+      );
+  }
+};
+
+const validateFunctions = ({ key, filter, by, targetRef }: UncheckedOptions, fail: Fail) => {
+  if (typeof key !== 'function') fail('key', key, 'a function of the event');
+  if (filter !== undefined && typeof filter !== 'function')
+    fail('filter', filter, 'a function of the event');
+  if (by !== undefined && typeof by !== 'function' && !Number.isSafeInteger(by))
+    fail('by', by, 'an integer or a function of the event');
+  if (targetRef !== undefined && typeof targetRef !== 'function')
+    fail('targetRef', targetRef, 'a function of the event');
+};

@@ -1,0 +1,44 @@
+import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+
+import type { Counter } from './counter.js';
+import { toKeyAttributes, totalKey } from './countsTable.js';
+import { InvalidIncrementError } from './errors.js';
+import { isBoundedString, MAX_KEY_BYTES } from './planIncrements.js';
+
+/** A per-key target (e.g. the 5 items an order expects): stored on the key's total item. */
+export interface TargetInput {
+  key: string;
+  /** An integer: reached when the count is at or above it. */
+  target: number;
+}
+
+/**
+ * Sets a key's target, beside its count, so that the counts table's stream shows both in
+ * one image: reactions fire when the count reaches it (at once if it is already reached).
+ * Idempotent: setting the same target again changes nothing and fires nothing.
+ */
+export const setTarget = async (
+  context: { dynamoDBClient: DynamoDBClient; tableName: string },
+  { counter, key, target }: TargetInput & { counter: Counter },
+): Promise<void> => {
+  const fail = (field: 'key' | 'target', value: unknown, expected: string): never => {
+    throw new InvalidIncrementError({ counterName: counter.name, field, value, expected });
+  };
+  if (!isBoundedString(key, MAX_KEY_BYTES))
+    fail('key', key, `a non-empty, well-formed string of at most ${MAX_KEY_BYTES} UTF-8 bytes`);
+  if (!Number.isSafeInteger(target)) fail('target', target, 'a safe integer');
+  await context.dynamoDBClient.send(
+    new UpdateItemCommand({
+      TableName: context.tableName,
+      Key: toKeyAttributes(totalKey(counter.name, key)),
+      // counter and key as the projection writes them: reactions read a total's identity there.
+      UpdateExpression: 'SET #target = :target, #counter = :counter, #key = :key',
+      ExpressionAttributeNames: { '#target': 'target', '#counter': 'counter', '#key': 'key' },
+      ExpressionAttributeValues: {
+        ':target': { N: String(target) },
+        ':counter': { S: counter.name },
+        ':key': { S: key },
+      },
+    }),
+  );
+};

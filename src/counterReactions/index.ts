@@ -1,0 +1,10 @@
+export { CounterReactions, type CounterReactionsOptions } from './counterReactions.js';
+export type { Crossing, CrossingKind } from './crossings.js';
+export * from './errors.js';
+export type { ProcessReactionsResult, ReactionStats } from './processReactions.js';
+export {
+  type CountReachedPayload,
+  pushEventReaction,
+  type Reaction,
+  type ReactionEventType,
+} from './reaction.js';
