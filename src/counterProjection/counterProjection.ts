@@ -137,7 +137,10 @@ export class CounterProjection<
    * Sets the target of a counter key (e.g. the items an order expects), stored with its
    * count: CounterReactions fire once when the count reaches it, at once when it already has.
    */
-  setTarget = ({ counterName, ...target }: { counterName: COUNTERS['name'] } & TargetInput) =>
+  setTarget = async ({
+    counterName,
+    ...target
+  }: { counterName: COUNTERS['name'] } & TargetInput): Promise<void> =>
     setTarget(this.table, { counter: this.counterNamed(counterName), ...target });
 
   // The read methods below resolve (name, key, window) to a target alike; they stay separate,

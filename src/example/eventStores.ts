@@ -97,3 +97,35 @@ export const makeUsersStore = (eventStorageAdapter?: EventStorageAdapter) =>
 
 export type OrdersStore = ReturnType<typeof makeOrdersStore>;
 export type UsersStore = ReturnType<typeof makeUsersStore>;
+
+/** What the demo's reactions push when a count reaches a threshold or a target. */
+export const countReachedEventType = new JSONSchemaEventType({
+  type: 'COUNT_REACHED',
+  payloadSchema: {
+    type: 'object',
+    properties: {
+      counterName: { type: 'string' },
+      key: { type: 'string' },
+      kind: { enum: ['threshold', 'floor', 'target'] },
+      value: { type: 'integer' },
+      count: { type: 'integer' },
+      idempotencyKey: { type: 'string' },
+      reachedAt: { type: 'string' },
+    },
+    required: ['counterName', 'key', 'kind', 'value', 'count', 'idempotencyKey'],
+    additionalProperties: false,
+  } as const,
+});
+
+/** One aggregate per crossing (`<counter>#<key>#<kind>#<value>`), holding its one event. */
+export const makeCountReachedStore = (eventStorageAdapter?: EventStorageAdapter) =>
+  new EventStore({
+    eventStoreId: 'counterEvents',
+    eventTypes: [countReachedEventType],
+    reducer: (_, event) => ({
+      aggregateId: event.aggregateId,
+      version: event.version,
+      reached: event.payload,
+    }),
+    ...(eventStorageAdapter !== undefined ? { eventStorageAdapter } : {}),
+  });

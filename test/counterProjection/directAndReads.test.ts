@@ -247,6 +247,8 @@ describe('counter definitions', () => {
     [{ by: 1.5 }, 'by'],
     [{ windows: ['week'] }, 'windows'],
     [{ refShards: 0 }, 'refShards'],
+    [{ thresholds: [100, 1.5] }, 'thresholds'],
+    [{ floors: ['0'] }, 'floors'],
   ])('refuses %j when built', (change, field) => {
     expect(() =>
       counter({

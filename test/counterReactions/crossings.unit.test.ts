@@ -171,3 +171,73 @@ describe('reactions fire once per crossing of the history, however the stream de
     );
   });
 });
+
+describe('counts records the reactions cannot read', () => {
+  const item = { counterName: 'orders', key: 'FR' };
+  const react = async () => 'fired' as const;
+  const context = { limitsByCounter: new Map([['orders', LIMITS]]), concurrency: 1, react };
+  const good = totalRecord(item, state(20), state(30), 1);
+  it.each([
+    [
+      'a stream without old images',
+      { ...good, dynamodb: { ...good.dynamodb, OldImage: undefined } },
+      'no NewImage or OldImage: the stream must be NEW_AND_OLD_IMAGES',
+    ],
+    [
+      'a count that is not an integer',
+      {
+        ...good,
+        dynamodb: {
+          ...good.dynamodb,
+          NewImage: { ...good.dynamodb?.NewImage, count: { N: '1.5' } },
+        },
+      },
+      'count not an integer',
+    ],
+    [
+      'a total whose counter and key are not its item key',
+      {
+        ...good,
+        dynamodb: { ...good.dynamodb, NewImage: { ...good.dynamodb?.NewImage, key: { S: 'DE' } } },
+      },
+      'counter and key unlike the item key',
+    ],
+  ])(
+    'fails %s with InvalidCountsRecord, from that record on, firing nothing after it',
+    async (_, bad, reason) => {
+      const fired: string[] = [];
+      const result = await processReactions([good, bad as StreamsApiRecord], {
+        ...context,
+        react: async (crossing) => {
+          fired.push(crossing.idempotencyKey);
+          return 'fired' as const;
+        },
+      });
+      expect(fired).toEqual(['orders#FR#threshold#25']);
+      expect(result.batchItemFailures).toEqual([{ itemIdentifier: '1001' }]);
+      expect(result.error).toMatchObject({ code: 'InvalidCountsRecord', reason });
+      expect(result.stats).toMatchObject({ records: 2, totals: 1, failed: 1, fired: 1 });
+    },
+  );
+
+  it('skips windows, refs and removed totals', async () => {
+    const windowRecord: StreamsApiRecord = {
+      eventName: 'MODIFY',
+      dynamodb: { Keys: { pk: { S: 'W#orders#hour#FR' }, sk: { S: '2026-01-01T10' } } },
+    };
+    const removed: StreamsApiRecord = { ...good, eventName: 'REMOVE' };
+    const result = await processReactions([windowRecord, removed], context);
+    expect(result).toEqual({
+      batchItemFailures: [],
+      stats: {
+        records: 2,
+        totals: 0,
+        skipped: 2,
+        crossings: 0,
+        fired: 0,
+        alreadyFired: 0,
+        failed: 0,
+      },
+    });
+  });
+});
