@@ -44,6 +44,7 @@ tables
   .requiredOption('--event-table <name>')
   .requiredOption('--counts-table <name>')
   .requiredOption('--checkpoint-table <name>')
+  .option('--reactions', 'give the counts table the stream reactions read (thresholds, targets)')
   .addOption(endpointOption())
   .action(async (options) =>
     (

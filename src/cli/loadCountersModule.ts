@@ -7,6 +7,8 @@ import { importUserModule } from './importUserModule.js';
 export interface CountersModule {
   counters: Counter[];
   sourceEventStores: EventStore[];
+  /** Where reactions push COUNT_REACHED (pushEventReaction's arguments), when the module reacts. */
+  reactions?: { eventStore: EventStore; eventType: string };
 }
 
 /** A user's module exporting `counters` and `sourceEventStores`, the inputs of a CounterProjection. */
@@ -31,7 +33,22 @@ export const loadCountersModule = async (path: string): Promise<CountersModule> 
       explanation: `The module ${path} does not export \`sourceEventStores\`: an array of the Castore EventStores its counters read.`,
     });
   }
-  return { counters, sourceEventStores };
+  const reactions = readReactions(exports.reactions, path);
+  return { counters, sourceEventStores, ...(reactions !== undefined ? { reactions } : {}) };
+};
+
+const readReactions = (value: unknown, path: string): CountersModule['reactions'] => {
+  if (value === undefined) return undefined;
+  const { eventStore, eventType } = (value ?? {}) as {
+    eventStore?: EventStore;
+    eventType?: unknown;
+  };
+  const types = eventStore?.eventTypes?.map(({ type }) => type) ?? [];
+  if (eventStore === undefined || typeof eventType !== 'string' || !types.includes(eventType))
+    throw new CliError({
+      explanation: `The module ${path} exports \`reactions\` that are not { eventStore, eventType }: an EventStore and one of its event types, whose payload can hold a crossing.`,
+    });
+  return { eventStore, eventType };
 };
 
 const isCounter = (value: unknown): value is Counter =>

@@ -37,21 +37,44 @@ export const progressLine = ({
   ].join(', ');
 };
 
-/** Prints the live line at most once a second (the first at once), with the rate since the previous one. */
+/**
+ * Prints the live line at most once a second (the first at once), with the rate since the
+ * previous one. A progress held back is printed when its second is up, so that a stream
+ * gone quiet still shows where it stopped.
+ */
 export const liveProgress = ({
   print = console.log,
   clock = Date.now,
-}: { print?: (line: string) => void; clock?: () => number } = {}) => {
+  later = (run: () => void, ms: number) => void setTimeout(run, ms).unref(),
+}: {
+  print?: (line: string) => void;
+  clock?: () => number;
+  later?: (run: () => void, ms: number) => void;
+} = {}) => {
   const startedAt = clock();
   // The first progress prints at once (a quiet stream may bring one batch only).
   let last: { at: number | undefined; counted: number } = { at: undefined, counted: 0 };
-  return (progress: StreamRunnerProgress): void => {
+  let held: StreamRunnerProgress | undefined;
+  const printNow = (progress: StreamRunnerProgress) => {
     const now = clock();
-    if (last.at !== undefined && now - last.at < 1_000) return;
     const since = last.at ?? startedAt;
     const counted = progress.fates.counted;
     const countedPerSecond = ((counted - last.counted) * 1000) / Math.max(1, now - since);
     last = { at: now, counted };
     print(progressLine({ progress, countedPerSecond }));
+  };
+  return (progress: StreamRunnerProgress): void => {
+    const waited = last.at === undefined ? Infinity : clock() - last.at;
+    if (waited >= 1_000) {
+      held = undefined;
+      printNow(progress);
+      return;
+    }
+    if (held === undefined)
+      later(() => {
+        if (held !== undefined) printNow(held);
+        held = undefined;
+      }, 1_000 - waited);
+    held = progress;
   };
 };

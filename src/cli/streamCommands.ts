@@ -30,6 +30,10 @@ const addRunCommand = (program: Command): void => {
       (v) => (v === '0' ? 0 : positiveInteger(v)),
       0,
     )
+    .option(
+      '--reactions-table <name>',
+      'when the module exports `reactions`: the event table their COUNT_REACHED events go to (the counts table needs its stream: tables create --reactions)',
+    )
     .addOption(endpointOption())
     .action(async (options) =>
       (await loadForCommand('run', () => import('./commands/run.js'))).runCommand(options),

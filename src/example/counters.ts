@@ -1,9 +1,11 @@
 import { counter } from '../counterProjection/index.js';
-import { makeOrdersStore, makeUsersStore } from './eventStores.js';
+import { makeCountReachedStore, makeOrdersStore, makeUsersStore } from './eventStores.js';
 
 /*
  * The demo's counters, and an example of a module for `castore-dynamodb-counter run
- * --counters <module>`: it exports `counters` and the `sourceEventStores` they read.
+ * --counters <module>`: it exports `counters` and the `sourceEventStores` they read, and,
+ * optionally, `reactions`: where a COUNT_REACHED event goes when a count reaches one of
+ * its counter's thresholds or its target (`run --reactions-table` says in which table).
  */
 export const ordersStore = makeOrdersStore();
 export const usersStore = makeUsersStore();
@@ -16,6 +18,7 @@ export const counters = [
     eventTypes: ['ORDER_PLACED'],
     key: (event) => event.payload.country,
     windows: ['minute', 'hour'],
+    thresholds: [10, 100, 1_000],
   }),
   counter({
     name: 'itemsByCountry',
@@ -44,3 +47,6 @@ export const counters = [
     key: () => 'all',
   }),
 ];
+
+export const countReachedStore = makeCountReachedStore();
+export const reactions = { eventStore: countReachedStore, eventType: 'COUNT_REACHED' as const };

@@ -10,7 +10,7 @@ export type StreamHandler = (records: StreamsApiRecord[]) => Promise<
       /** What became of each record (processRecords gives it): added up in the runner's progress. */
       fates?: RecordFates;
       /** The transactions sent and retried (processRecords gives them): added up in the progress. */
-      stats?: { transactions: number; retries: number };
+      stats?: { transactions?: number; retries?: number };
     }
   | void
   | undefined

@@ -83,7 +83,12 @@ describe("run's live line", () => {
   it('prints the first progress at once, then at most once a second, with the rate since the previous line', () => {
     let now = 10_000;
     const printed: string[] = [];
-    const onProgress = liveProgress({ print: (line) => printed.push(line), clock: () => now });
+    const timers: { run: () => void; at: number }[] = [];
+    const onProgress = liveProgress({
+      print: (line) => printed.push(line),
+      clock: () => now,
+      later: (run, ms) => void timers.push({ run, at: now + ms }),
+    });
     const progress = initialProgress();
     const handled = (counted: number) => {
       progress.fates = addFates(progress.fates, batchFates(counted));
@@ -92,11 +97,34 @@ describe("run's live line", () => {
     now += 500;
     handled(5); // a quiet stream may bring this one batch only
     now += 400;
-    handled(4);
+    handled(4); // held: its second is not up
+    expect(timers.map(({ at }) => at)).toEqual([11_500]);
     now += 1_600; // 2 s after the first line
     handled(6);
+    timers[0]?.run(); // the held one was overtaken: nothing more to print
     expect(printed).toHaveLength(2);
     expect(printed[0]).toContain('records counted 5, duplicate 0, skipped 1; 10 counted/s');
     expect(printed[1]).toContain('records counted 15, duplicate 0, skipped 3; 5 counted/s');
+  });
+
+  it('prints a held progress when its second is up, so that a quiet stream shows where it stopped', () => {
+    let now = 0;
+    const printed: string[] = [];
+    const timers: { run: () => void; at: number }[] = [];
+    const onProgress = liveProgress({
+      print: (line) => printed.push(line),
+      clock: () => now,
+      later: (run, ms) => void timers.push({ run, at: now + ms }),
+    });
+    const progress = initialProgress();
+    onProgress({ ...progress, committed: 12 });
+    now += 300;
+    onProgress({ ...progress, committed: 13 });
+    now += 200;
+    onProgress({ ...progress, committed: 14 }); // the stream then goes quiet
+    expect(timers).toHaveLength(1);
+    now = timers[0]?.at as number;
+    timers[0]?.run();
+    expect(printed.map((line) => /committed (\d+)/.exec(line)?.[1])).toEqual(['12', '14']);
   });
 });

@@ -4,7 +4,7 @@ import { type Counter, CounterProjection } from '../../counterProjection/index.j
 import { bucketOf } from '../../counterProjection/reads.js';
 import { type Connection, type ConnectionOptions, withConnection } from '../connection.js';
 import { failureLog } from '../failureLog.js';
-import { loadCountersModule } from '../loadCountersModule.js';
+import { type CountersModule, loadCountersModule } from '../loadCountersModule.js';
 import { renderTable } from '../render.js';
 
 export interface ProjectionOptions extends ConnectionOptions {
@@ -18,18 +18,24 @@ type ModuleProjection = CounterProjection<EventStore, Counter>;
 /** A command's frame: the module's projection on a connection closed whatever happens. */
 export const withProjection = <T>(
   options: ProjectionOptions,
-  use: (projection: ModuleProjection, connection: Connection) => Promise<T>,
+  use: (projection: ModuleProjection, connection: Connection, module: CountersModule) => Promise<T>,
 ): Promise<T> =>
   withConnection(options, async (connection) => {
-    const { counters, sourceEventStores } = await loadCountersModule(options.counters);
+    const module = await loadCountersModule(options.counters);
+    const { counters, sourceEventStores, reactions } = module;
+    // Reactions may push into the event table itself: their events are then read, not refused.
+    const reactionStore = reactions?.eventStore;
+    const readsReactions =
+      reactionStore === undefined ||
+      sourceEventStores.some(({ eventStoreId }) => eventStoreId === reactionStore.eventStoreId);
     const projection = new CounterProjection({
       dynamoDBClient: connection.dynamoDBClient,
       countsTableName: options.countsTable,
-      sourceEventStores,
+      sourceEventStores: readsReactions ? sourceEventStores : [...sourceEventStores, reactionStore],
       counters,
       logger: failureLog(),
     });
-    return use(projection, connection);
+    return use(projection, connection, module);
   });
 
 /** `rebuild`: counts every event already in the event table; safe beside a live projection. */

@@ -3,6 +3,7 @@
 import { StreamRunner } from '../../streamRunner/index.js';
 import { liveProgress } from '../progressLine.js';
 import { type ProjectionOptions, withProjection } from './project.js';
+import { reactionsRunner } from './runReactions.js';
 
 /** `run`: projects the live stream with the module's counters until stopped (Ctrl-C). */
 export const runCommand = async (
@@ -14,9 +15,11 @@ export const runCommand = async (
     batchSize: number;
     batchingWindow: number;
     maxRetries: number;
+    reactionsTable?: string;
   },
 ): Promise<void> => {
-  await withProjection(options, async (projection, connection) => {
+  await withProjection(options, async (projection, connection, module) => {
+    const reactions = await reactionsRunner({ module, connection, options });
     const runner = new StreamRunner({
       dynamoDBClient: connection.dynamoDBClient,
       streamsClient: await connection.streamsClient('run'),
@@ -32,7 +35,7 @@ export const runCommand = async (
       onProgress: liveProgress(),
     });
     console.log(
-      `Projecting the stream of ${options.eventTable} into ${options.countsTable}; Ctrl-C stops after the batch in flight.`,
+      `Projecting the stream of ${options.eventTable} into ${options.countsTable}${reactions === undefined ? '' : `, and reacting to the stream of ${options.countsTable} into ${options.reactionsTable}`}; Ctrl-C stops after the batch in flight.`,
     );
     // The runner stops on the first signal; say so at once, since the batch in flight (or
     // a failing one's retry wait) may take a moment. A second signal, unhandled, quits.
@@ -41,7 +44,7 @@ export const runCommand = async (
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      const { committed } = await runner.run();
+      const [{ committed }] = await Promise.all([runner.run(), reactions?.run()]);
       console.log(`Stopped after committing ${committed} records.`);
     } finally {
       process.off('SIGINT', onSignal);

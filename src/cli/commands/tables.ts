@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import { createEventTable } from '../../adapter/index.js';
 import { createCountsTable } from '../../counterProjection/index.js';
+import type { CreateTableOptions } from '../../shared/createTableAndWait.js';
 // Not the runner's index: that loads @aws-sdk/client-dynamodb-streams, which tables create does not need.
 import { createCheckpointTable } from '../../streamRunner/checkpointStore.js';
 import { type ConnectionOptions, withConnection } from '../connection.js';
@@ -10,6 +11,8 @@ export interface TableNames {
   eventTable: string;
   countsTable: string;
   checkpointTable: string;
+  /** The counts table gets the stream reactions read. */
+  reactions?: boolean;
 }
 
 /**
@@ -22,7 +25,13 @@ export const createTables = async (
 ): Promise<string[]> => {
   const tables = [
     { create: createEventTable, tableName: names.eventTable, role: 'events, with its stream' },
-    { create: createCountsTable, tableName: names.countsTable, role: 'counts' },
+    names.reactions === true
+      ? {
+          create: (options: CreateTableOptions) => createCountsTable({ ...options, stream: true }),
+          tableName: names.countsTable,
+          role: 'counts, with its stream for reactions',
+        }
+      : { create: createCountsTable, tableName: names.countsTable, role: 'counts' },
     { create: createCheckpointTable, tableName: names.checkpointTable, role: 'checkpoints' },
   ];
   const lines: string[] = [];

@@ -1,0 +1,110 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { makeCountReachedStore, makeOrdersStore } from '../../src/example/eventStores.js';
+import { runCli, startCli } from '../support/cli.js';
+import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+
+let client: DynamoDBClient;
+beforeAll(() => {
+  client = makeDynamoDBClient();
+});
+afterAll(() => client.destroy());
+
+/** Runs `run` until its output shows `until`, then Ctrl-C; resolves to its output and exit code. */
+const runUntil = async (args: string[], until: (output: string) => boolean) => {
+  const child = startCli(args);
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (until(output)) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('close', () => reject(new Error(`run ended early:\n${output}`)));
+  });
+  child.kill('SIGINT');
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  return { output, code };
+};
+
+describe('run with a module that reacts (DynamoDB Local, the CLI as a child process)', () => {
+  it('counts and reacts side by side, each threshold once, and once again after a restart', async () => {
+    const tables = {
+      event: uniqueTableName('events'),
+      counts: uniqueTableName('counts'),
+      checkpoints: uniqueTableName('checkpoints'),
+    };
+    const endpoint = ['--endpoint', inject('dynamoDBEndpoint')];
+    const created = await runCli([
+      'tables',
+      'create',
+      '--event-table',
+      tables.event,
+      '--counts-table',
+      tables.counts,
+      '--checkpoint-table',
+      tables.checkpoints,
+      '--reactions',
+      ...endpoint,
+    ]);
+    expect(created.stdout).toContain(
+      `Created ${tables.counts} (counts, with its stream for reactions).`,
+    );
+    const adapter = new DynamoDBSingleTableEventStorageAdapter({
+      tableName: tables.event,
+      dynamoDBClient: client,
+    });
+    const orders = makeOrdersStore(adapter);
+    for (let index = 0; index < 12; index++)
+      await orders.pushEvent({
+        aggregateId: `order-${index}`,
+        version: 1,
+        type: 'ORDER_PLACED',
+        payload: { customerId: 'c', country: index < 11 ? 'FR' : 'DE', quantity: 1 },
+      });
+    const args = [
+      'run',
+      '--counters',
+      'src/example/counters.ts',
+      '--event-table',
+      tables.event,
+      '--counts-table',
+      tables.counts,
+      '--checkpoint-table',
+      tables.checkpoints,
+      '--reactions-table',
+      tables.event, // the event table itself: its COUNT_REACHED events are read, not refused
+      ...endpoint,
+    ];
+
+    const first = await runUntil(args, (output) => output.includes('committed 13'));
+    expect(first.code).toBe(0);
+    expect(first.output.match(/^Reached: .*$/gm)).toEqual([
+      'Reached: ordersByCountry FR threshold 10 (count 11).',
+    ]);
+    const reached = makeCountReachedStore(adapter);
+    const { aggregateIds } = await reached.listAggregateIds();
+    expect(aggregateIds.map(({ aggregateId }) => aggregateId)).toEqual([
+      'ordersByCountry#FR#threshold#10',
+    ]);
+
+    // Restarted, with one more order: nothing reached again, the new event read and skipped.
+    await orders.pushEvent({
+      aggregateId: 'order-12',
+      version: 1,
+      type: 'ORDER_PLACED',
+      payload: { customerId: 'c', country: 'FR', quantity: 1 },
+    });
+    const second = await runUntil(args, (output) => output.includes('committed 1 '));
+    expect(second.code).toBe(0);
+    expect(second.output).not.toContain('Reached:');
+    expect((await reached.listAggregateIds()).aggregateIds).toHaveLength(1);
+
+    const missing = await runCli(args.slice(0, -4).concat(endpoint));
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/exports `reactions`: give --reactions-table/);
+  });
+});
