@@ -1,12 +1,18 @@
 import type { Counter } from '../counterProjection/index.js';
 import type { PushedEvent } from './pushWorkload.js';
 
+export interface ExpectedCount {
+  counterName: string;
+  key: string;
+  count: number;
+}
+
 /** What each counter key must read once every pushed event is counted once. */
 export const expectedCounts = (
   counters: readonly Counter[],
   pushed: PushedEvent[],
-): Map<string, { counterName: string; key: string; count: number }> => {
-  const expected = new Map<string, { counterName: string; key: string; count: number }>();
+): Map<string, ExpectedCount> => {
+  const expected = new Map<string, ExpectedCount>();
   for (const message of pushed) {
     for (const counter of counters) {
       if (!counter.listensTo(message)) continue;

@@ -24,6 +24,18 @@ describe('castore-dynamodb-counter demo', () => {
       expect(counted).toBe(expected);
     }
     expect(stdout).toContain(`All ${rows.length} counts equal what was pushed.`);
+    // The reactions: each country's orders reaching 10, 100, 1000, one event each.
+    const reachedByCounts = rows
+      .map((row) => row.split('│').map((cell) => cell.trim()))
+      .filter(([, counterName]) => counterName === 'ordersByCountry')
+      .flatMap(([, , , counted]) => [10, 100, 1_000].filter((t) => t <= Number(counted)));
+    expect(reachedByCounts.length).toBeGreaterThan(0);
+    expect(stdout).toMatch(
+      new RegExp(
+        `^Reactions: ${reachedByCounts.length} thresholds reached, one COUNT_REACHED event each \\(ordersByCountry \\w+ reached \\d+`,
+        'm',
+      ),
+    );
   });
 });
 
@@ -121,7 +133,7 @@ describe('castore-dynamodb-counter demo on a DynamoDB of the user’s (--endpoin
     ]);
     expect(kept.code).toBe(0);
     const added = (await demoTables()).filter((name) => !before.includes(name));
-    expect(added).toHaveLength(3);
+    expect(added).toHaveLength(4);
     expect(kept.stdout).toContain(`Kept the tables`);
     for (const name of added) expect(kept.stdout).toContain(name);
     const client = makeDynamoDBClient();

@@ -8,6 +8,7 @@ import { planWorkload } from '../../example/workloadPlan.js';
 import { StreamRunner } from '../../streamRunner/index.js';
 import { type Connection, withConnection } from '../connection.js';
 import { renderTable, showProgress } from '../render.js';
+import { demoReactions, reportReactions } from './demoReactions.js';
 import { cleanUpTables, createDemoTables } from './demoTables.js';
 
 export interface DemoOptions {
@@ -22,7 +23,8 @@ export interface DemoOptions {
 
 /**
  * The whole pipeline on one machine: Castore pushes -> the table's stream -> the stream
- * runner -> the counter projection, then a check that every count matches what was pushed.
+ * runner -> the counter projection, then a check that every count matches what was pushed;
+ * then the reactions read the counts table's stream: one COUNT_REACHED per threshold reached.
  * Resolves to the process exit code.
  */
 export const demoCommand = async (options: DemoOptions): Promise<number> => {
@@ -51,7 +53,10 @@ export const demoCommand = async (options: DemoOptions): Promise<number> => {
             console.log('Interrupted.');
             return 130;
           }
-          return await reportCounts({ projection, pushed, seconds });
+          const code = await reportCounts({ projection, pushed, seconds });
+          const expected = [...expectedCounts(counters, pushed).values()];
+          const reactions = await demoReactions({ connection, names });
+          return (await reportReactions({ ...reactions, expected })) ? code : 1;
         } finally {
           await cleanUpTables({ connection, names, options });
         }

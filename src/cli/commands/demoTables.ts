@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { createEventTable } from '../../adapter/index.js';
 import { dropTables } from '../../dynamoDBLocal/dropTables.js';
 import type { Connection } from '../connection.js';
 import type { DemoOptions } from './demo.js';
@@ -7,7 +8,7 @@ import { createTables } from './tables.js';
 
 /**
  * The embedded server takes its tables with it; on a server of the user's (--endpoint),
- * three tables with streams would pile up at every run, so they are dropped unless --keep.
+ * four tables with streams would pile up at every run, so they are dropped unless --keep.
  */
 export const cleanUpTables = async ({
   connection,
@@ -35,10 +36,15 @@ export const createDemoTables = async (connection: Connection) => {
     eventTable: `demo-events-${suffix}`,
     countsTable: `demo-counts-${suffix}`,
     checkpointTable: `demo-checkpoints-${suffix}`,
+    reactionsTable: `demo-reactions-${suffix}`,
   };
-  await createTables(connection.dynamoDBClient, names);
+  await createTables(connection.dynamoDBClient, { ...names, reactions: true });
+  await createEventTable({
+    dynamoDBClient: connection.dynamoDBClient,
+    tableName: names.reactionsTable,
+  });
   console.log(
-    `Tables ${names.eventTable}, ${names.countsTable}, ${names.checkpointTable} created on ${connection.endpoint ?? 'AWS'}.`,
+    `Tables ${Object.values(names).join(', ')} created on ${connection.endpoint ?? 'AWS'}.`,
   );
   return names;
 };
