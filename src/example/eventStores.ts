@@ -97,6 +97,7 @@ export const makeUsersStore = (eventStorageAdapter?: EventStorageAdapter) =>
 
 export type OrdersStore = ReturnType<typeof makeOrdersStore>;
 export type UsersStore = ReturnType<typeof makeUsersStore>;
+export type CountReachedStore = ReturnType<typeof makeCountReachedStore>;
 
 /** What the demo's reactions push when a count reaches a threshold or a target. */
 export const countReachedEventType = new JSONSchemaEventType({
