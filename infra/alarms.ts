@@ -50,43 +50,48 @@ interface AlarmTargets {
   fn: IFunction;
   queue: IQueue;
   metrics: Required<PipelineMetricsSettings>;
+  /** Whose alarms, for their descriptions. Default the projection's. */
+  consumer?: { name: string; replay: string };
 }
+
+const PROJECTION = {
+  name: 'projection',
+  replay:
+    'drain the queue (castore-dynamodb-counter replay --queue-url) before the stream trims the records (24 h); rebuild counts what was trimmed',
+};
 
 /** The function's own metrics: how far behind it is, and whether it runs at all. */
 const functionSpecs = (
   settings: PipelineAlarmSettings,
-  { fn }: AlarmTargets,
+  { fn, consumer = PROJECTION }: AlarmTargets,
 ): (AlarmSpec | false)[] => [
   settings.iteratorAge !== false && {
     id: 'IteratorAgeAlarm',
     metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
     threshold: (settings.iteratorAge ?? Duration.minutes(5)).toMilliseconds(),
     evaluationPeriods: 5,
-    description:
-      'The projection lags behind the event table. Look for failing batches (Errors, RecordsFailed) or throttles; raise batchSize or parallelizationFactor if it is only slow.',
+    description: `The ${consumer.name} lags behind its stream. Look for failing batches (Errors, RecordsFailed) or throttles; raise batchSize or parallelizationFactor if it is only slow.`,
   },
   settings.functionErrors !== false && {
     id: 'FunctionErrorsAlarm',
     metric: fn.metricErrors({ period: fiveMinutes }),
     threshold: settings.functionErrors ?? 0,
     evaluationPeriods: 1,
-    description:
-      "The projection function failed (a crash, a timeout, RecordsNotCounted). Read its log's error lines; Lambda retries the batch.",
+    description: `The ${consumer.name} function failed (a crash, a timeout, RecordsNotCounted). Read its log's error lines; Lambda retries the batch.`,
   },
   settings.throttles !== false && {
     id: 'ThrottlesAlarm',
     metric: fn.metricThrottles({ period: fiveMinutes }),
     threshold: settings.throttles ?? 0,
     evaluationPeriods: 1,
-    description:
-      "The projection function was throttled: raise the account's or the function's concurrency.",
+    description: `The ${consumer.name} function was throttled: raise the account's or the function's concurrency.`,
   },
 ];
 
 /** What was lost to the dead letter queue, and what the handler could not count. */
 const failureSpecs = (
   settings: PipelineAlarmSettings,
-  { queue, metrics }: AlarmTargets,
+  { queue, metrics, consumer = PROJECTION }: AlarmTargets,
 ): (AlarmSpec | false)[] => [
   settings.deadLetters !== false && {
     id: 'DeadLettersAlarm',
@@ -96,8 +101,7 @@ const failureSpecs = (
     }),
     threshold: settings.deadLetters ?? 0,
     evaluationPeriods: 1,
-    description:
-      'Records failed every retry and are described in the dead letter queue: fix the cause (the error lines say it), then replay each message (castore-dynamodb-counter replay) before the stream trims them (24 h); rebuild counts what was trimmed.',
+    description: `Records failed every retry and are described in the dead letter queue: fix the cause (the error lines say it), then ${consumer.replay}.`,
   },
   settings.recordsFailed !== false && {
     id: 'RecordsFailedAlarm',

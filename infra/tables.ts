@@ -55,10 +55,15 @@ export const createEventTable = (scope: Construct, settings: TableSettings): Tab
   return table;
 };
 
-/** The counts table as CounterProjection expects it. */
-export const createCountsTable = (scope: Construct, settings: TableSettings): Table =>
+/** The counts table as CounterProjection expects it; with `stream`, the NEW_AND_OLD_IMAGES stream reactions read. */
+export const createCountsTable = (
+  scope: Construct,
+  settings: TableSettings,
+  { stream }: { stream: boolean },
+): Table =>
   new Table(scope, 'CountsTable', {
     ...common(settings),
     partitionKey: { name: COUNTS_TABLE_PK, type: AttributeType.STRING },
     sortKey: { name: COUNTS_TABLE_SK, type: AttributeType.STRING },
+    ...(stream ? { stream: StreamViewType.NEW_AND_OLD_IMAGES } : {}),
   });

@@ -12,6 +12,8 @@ export const buildExampleApp = (
   const stack = new Stack(app, 'CastoreCounters');
   const pipeline = new CounterProjectionPipeline(stack, 'Counters', {
     handlerEntry: fileURLToPath(new URL('./handler.ts', import.meta.url)),
+    // COUNT_REACHED into the event table itself: the handler's projection reads the store.
+    reactions: { handlerEntry: fileURLToPath(new URL('./reactionsHandler.ts', import.meta.url)) },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { app, stack, pipeline };

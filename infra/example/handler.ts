@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-import { counters, sourceEventStores } from '../../src/example/counters.js';
+import { counters, reactions, sourceEventStores } from '../../src/example/counters.js';
 import { CounterProjection } from '../../src/index.js';
 
 // In your project: import { CounterProjection } from 'castore-dynamodb-counter', and your own counters.
@@ -12,7 +12,8 @@ const projection = new CounterProjection({
     if (name === undefined) throw new Error('COUNTS_TABLE_NAME is not set');
     return name;
   },
-  sourceEventStores,
+  // The reactions push COUNT_REACHED into the event table (app.ts): read, not refused.
+  sourceEventStores: [...sourceEventStores, reactions.eventStore],
   counters,
 });
 

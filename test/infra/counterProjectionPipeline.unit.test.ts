@@ -347,7 +347,7 @@ describe('CounterProjectionPipeline', () => {
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(40);
   });
 
-  it('bundles the example handler with esbuild (the example app, synthesized for real)', () => {
+  it('bundles the example handlers with esbuild (the example app, synthesized for real)', () => {
     const { app } = buildExampleApp(
       new App({
         outdir: join(assemblies, 'example'),
@@ -355,11 +355,15 @@ describe('CounterProjectionPipeline', () => {
     );
     const assembly = app.synth();
     const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
-    expect(assets).toHaveLength(1);
-    const bundle = join(assembly.directory, assets[0] as string, 'index.mjs');
-    const bundled = existsSync(bundle)
-      ? bundle
-      : join(assembly.directory, assets[0] as string, 'index.js');
-    expect(readFileSync(bundled, 'utf8')).toContain('COUNTS_TABLE_NAME');
+    expect(assets).toHaveLength(2); // the projection's handler and the reactions'
+    const bundles = assets.map((asset) => {
+      const bundle = join(assembly.directory, asset, 'index.mjs');
+      return readFileSync(
+        existsSync(bundle) ? bundle : join(assembly.directory, asset, 'index.js'),
+        'utf8',
+      );
+    });
+    expect(bundles.filter((code) => code.includes('COUNTS_TABLE_NAME'))).toHaveLength(1);
+    expect(bundles.filter((code) => code.includes('REACTIONS_TABLE_NAME'))).toHaveLength(1);
   }, 120_000);
 });

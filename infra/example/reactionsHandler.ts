@@ -1,0 +1,29 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+import { counters } from '../../src/example/counters.js';
+import { makeCountReachedStore } from '../../src/example/eventStores.js';
+import {
+  CounterReactions,
+  DynamoDBSingleTableEventStorageAdapter,
+  pushEventReaction,
+} from '../../src/index.js';
+
+// In your project: import these from 'castore-dynamodb-counter', and your own counters and store.
+const countReachedStore = makeCountReachedStore(
+  new DynamoDBSingleTableEventStorageAdapter({
+    dynamoDBClient: new DynamoDBClient({}),
+    // Set by CounterProjectionPipeline; read lazily so that a missing variable fails loudly at the first push.
+    tableName: () => {
+      const name = process.env.REACTIONS_TABLE_NAME;
+      if (name === undefined) throw new Error('REACTIONS_TABLE_NAME is not set');
+      return name;
+    },
+  }),
+);
+
+const reactions = new CounterReactions({
+  counters,
+  react: pushEventReaction({ eventStore: countReachedStore, eventType: 'COUNT_REACHED' }),
+});
+
+export const handler = reactions.handler;

@@ -1,0 +1,165 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import {
+  CounterProjectionPipeline,
+  type CounterProjectionPipelineProps,
+} from '../../infra/index.js';
+
+const entry = (file: string) =>
+  fileURLToPath(new URL(`../../infra/example/${file}`, import.meta.url));
+const cache = fileURLToPath(new URL('../../node_modules/.cache', import.meta.url));
+mkdirSync(cache, { recursive: true });
+const assemblies = mkdtempSync(join(cache, 'cdk-reactions-'));
+afterAll(() => rmSync(assemblies, { recursive: true, force: true }));
+let synthesized = 0;
+
+/** Synthesized offline; bundling skipped (the example app's test bundles for real). */
+const synth = (props: Partial<CounterProjectionPipelineProps> = {}) => {
+  const app = new App({
+    outdir: join(assemblies, String(synthesized++)),
+    context: { 'aws:cdk:bundling-stacks': [] },
+  });
+  const stack = new Stack(app, 'Test');
+  const pipeline = new CounterProjectionPipeline(stack, 'Counters', {
+    handlerEntry: entry('handler.ts'),
+    reactions: { handlerEntry: entry('reactionsHandler.ts') },
+    ...props,
+  });
+  const id = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as never);
+  return { app, stack, pipeline, id, template: Template.fromStack(stack) };
+};
+
+describe('CounterProjectionPipeline with reactions', () => {
+  const { template, pipeline, id } = synth();
+  const reactions = pipeline.reactions;
+  if (reactions === undefined) throw new Error('no reactions');
+
+  it('gives the counts table a NEW_AND_OLD_IMAGES stream, and none without reactions', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+    const plain = synth({ reactions: undefined });
+    plain.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      StreamSpecification: Match.absent(),
+    });
+    expect(plain.pipeline.reactions).toBeUndefined();
+    expect(Object.keys(plain.template.findResources('AWS::Lambda::Function'))).toHaveLength(1);
+  });
+
+  it('maps the counts stream to the reactions function as safely as the projection’s, totals only', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [id(pipeline.countsTable), 'StreamArn'] },
+      FunctionName: { Ref: id(reactions.function) },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 12 * 3600,
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT', 'MODIFY'],
+              dynamodb: { Keys: { sk: { S: ['total'] } } },
+            }),
+          },
+        ],
+      },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [id(reactions.deadLetterQueue), 'Arn'] } },
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          REACTIONS_TABLE_NAME: { Ref: id(pipeline.eventTable) },
+          CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES: 'true',
+          POWERTOOLS_SERVICE_NAME: 'Counters-reactions',
+        }),
+      },
+    });
+  });
+
+  it('lets the reactions function push to the target table and read its stream, nothing else', () => {
+    const grantsOf = (tpl: Template, roleId: string) =>
+      Object.values(tpl.findResources('AWS::IAM::Policy'))
+        .filter(({ Properties }) => JSON.stringify(Properties.Roles).includes(roleId))
+        .flatMap(
+          ({ Properties }) => Properties.PolicyDocument.Statement as Record<string, unknown>[],
+        )
+        .map(({ Action, Resource }) => ({ Actions: [Action].flat().sort(), Resource }));
+    const roleId = id(reactions.function.role as never);
+    expect(grantsOf(template, roleId)).toEqual(
+      expect.arrayContaining([
+        {
+          Actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          Resource: { 'Fn::GetAtt': [id(pipeline.countsTable), 'StreamArn'] },
+        },
+        { Actions: ['dynamodb:ListStreams'], Resource: '*' },
+        {
+          Actions: ['dynamodb:PutItem'],
+          Resource: { 'Fn::GetAtt': [id(pipeline.eventTable), 'Arn'] },
+        },
+        {
+          Actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+          Resource: { 'Fn::GetAtt': [id(reactions.deadLetterQueue), 'Arn'] },
+        },
+      ]),
+    );
+    expect(grantsOf(template, roleId)).toHaveLength(4);
+
+    // Another target table: the PutItem goes there.
+    const app = new App({
+      outdir: join(assemblies, 'target'),
+      context: { 'aws:cdk:bundling-stacks': [] },
+    });
+    const stack = new Stack(app, 'Other');
+    const target = new Table(stack, 'Reached', {
+      partitionKey: { name: 'aggregateId', type: AttributeType.STRING },
+    });
+    const other = new CounterProjectionPipeline(stack, 'Counters', {
+      handlerEntry: entry('handler.ts'),
+      reactions: { handlerEntry: entry('reactionsHandler.ts'), targetTable: target },
+    });
+    const otherTemplate = Template.fromStack(stack);
+    const otherRole = stack.getLogicalId(
+      other.reactions?.function.role?.node.defaultChild as never,
+    );
+    expect(grantsOf(otherTemplate, otherRole)).toContainEqual({
+      Actions: ['dynamodb:PutItem'],
+      Resource: { 'Fn::GetAtt': [stack.getLogicalId(target.node.defaultChild as never), 'Arn'] },
+    });
+  });
+
+  it('alarms on the reactions’ lag, errors, throttles and dead letters, each saying what to do', () => {
+    const descriptions = reactions.alarms.map(
+      (alarm) => (alarm.node.defaultChild as { alarmDescription?: string }).alarmDescription,
+    );
+    expect(reactions.alarms).toHaveLength(4);
+    expect(descriptions.join('\n')).toMatch(/The reactions lags behind its stream/);
+    expect(descriptions.join('\n')).toMatch(/replayDeadLetter and your reactions' processRecords/);
+    expect(synth({ alarms: false }).pipeline.reactions?.alarms).toEqual([]);
+  });
+
+  it('passes cdk-nag’s AwsSolutions pack', () => {
+    const { app } = synth();
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+  });
+});
