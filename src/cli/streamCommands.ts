@@ -32,7 +32,7 @@ const addRunCommand = (program: Command): void => {
     )
     .option(
       '--reactions-table <name>',
-      'when the module exports `reactions`: the event table their COUNT_REACHED events go to (the counts table needs its stream: tables create --reactions)',
+      'when the module exports `reactions`, react as well: the event table their COUNT_REACHED events go to (the counts table needs its stream: tables create --reactions)',
     )
     .addOption(endpointOption())
     .action(async (options) =>

@@ -6,7 +6,6 @@ import {
   type ReactionEventType,
 } from '../../counterReactions/index.js';
 import { StreamRunner } from '../../streamRunner/index.js';
-import { CliError } from '../cliError.js';
 import type { Connection } from '../connection.js';
 import type { CountersModule } from '../loadCountersModule.js';
 
@@ -20,7 +19,8 @@ export interface ReactionsRunOptions {
 /**
  * The second consumer of `run`, when the module exports `reactions`: the counts table's
  * stream, read with its own checkpoint (`<consumer>-reactions`), pushing COUNT_REACHED to
- * the reactions table. Undefined when the module does not react.
+ * the reactions table. Undefined when the module does not react, or this run was not
+ * given --reactions-table.
  */
 export const reactionsRunner = async ({
   module,
@@ -33,11 +33,13 @@ export const reactionsRunner = async ({
 }): Promise<StreamRunner | undefined> => {
   const { reactions } = module;
   if (reactions === undefined) return undefined;
-  if (options.reactionsTable === undefined)
-    throw new CliError({
-      explanation:
-        'The counters module exports `reactions`: give --reactions-table, the event table their COUNT_REACHED events go to (the event table itself will do).',
-    });
+  if (options.reactionsTable === undefined) {
+    // Opt-in per run: several `run`s may share a module, one of them reacting.
+    console.log(
+      'The counters module exports `reactions`: pass --reactions-table (the event table their COUNT_REACHED events go to) to react as well; counting only.',
+    );
+    return undefined;
+  }
   reactions.eventStore.eventStorageAdapter = new DynamoDBSingleTableEventStorageAdapter({
     tableName: options.reactionsTable,
     dynamoDBClient: connection.dynamoDBClient,
