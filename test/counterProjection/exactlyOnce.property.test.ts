@@ -1,25 +1,42 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+import type {
+  _Record as StreamsApiRecord,
+  DynamoDBStreamsClient,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { EventDetail } from '@castore/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import {
   counter,
   CounterProjection,
   createCountsTable,
   toBucket,
 } from '../../src/counterProjection/index.js';
-import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { CounterReactions, pushEventReaction } from '../../src/counterReactions/index.js';
+import { makeCountReachedStore } from '../../src/example/eventStores.js';
+import {
+  createTestEventTable,
+  makeDynamoDBClient,
+  makeStreamsClient,
+  uniqueTableName,
+} from '../support/dynamoDB.js';
 import { makeOrdersStore, makeUsersStore } from '../support/eventStores.js';
 import { withTransactionFaults } from '../support/faultyClient.js';
 import { insertRecord, sequenceNumberOf } from '../support/records.js';
+import { readStream } from '../support/streams.js';
 
 let client: DynamoDBClient;
+let streamsClient: DynamoDBStreamsClient;
 beforeAll(() => {
   client = makeDynamoDBClient();
+  streamsClient = makeStreamsClient();
 });
-afterAll(() => client.destroy());
+afterAll(() => {
+  client.destroy();
+  streamsClient.destroy();
+});
 
 // Stores only lend their event types here: records are built in the adapter's layout.
 const ordersStore = makeOrdersStore();
@@ -32,6 +49,7 @@ const counters = [
     eventTypes: ['ORDER_PLACED'],
     key: (e) => e.payload.country,
     windows: ['hour'],
+    thresholds: [1, 3],
   }),
   counter({
     name: 'items',
@@ -39,12 +57,16 @@ const counters = [
     eventTypes: ['ORDER_PLACED'],
     key: (e) => e.payload.country,
     by: (e) => e.payload.quantity,
+    thresholds: [5, 10],
+    floors: [0, -2],
   }),
   counter({
     name: 'open',
     eventStore: ordersStore,
     key: () => 'all',
     by: (e) => (e.type === 'ORDER_PLACED' ? 1 : e.type === 'ORDER_CANCELLED' ? -1 : 0),
+    thresholds: [2],
+    floors: [0],
   }),
   counter({
     name: 'signups',
@@ -256,8 +278,76 @@ const readTable = async (tableName: string, model: ReturnType<typeof modelCounts
   return { counts, refs };
 };
 
+// ---- reactions to the counts table's stream ----
+type Image = Record<string, { S?: string; N?: string }>;
+
+/**
+ * The crossings of the counts table's history, stated apart from the code: per total item,
+ * its states in stream order after the initial 0; a threshold is reached if a state is at or
+ * above it after an earlier one below it, a floor likewise downwards.
+ */
+const modelCrossings = (countsRecords: StreamsApiRecord[]): string[] => {
+  const histories = new Map<string, { counterName: string; key: string; counts: bigint[] }>();
+  for (const record of countsRecords) {
+    const image = record.dynamodb?.NewImage as Image | undefined;
+    if (record.dynamodb?.Keys?.sk?.S !== 'total' || image === undefined) continue;
+    const id = record.dynamodb.Keys.pk?.S as string;
+    const history = histories.get(id) ?? {
+      counterName: image.counter?.S as string,
+      key: image.key?.S as string,
+      counts: [0n],
+    };
+    history.counts.push(BigInt(image.count?.N ?? '0'));
+    histories.set(id, history);
+  }
+  const keys: string[] = [];
+  for (const { counterName, key, counts } of histories.values()) {
+    const definition = counters.find(({ name }) => name === counterName);
+    const reached = (test: (earlier: bigint, later: bigint) => boolean) =>
+      counts.some((later, i) => counts.slice(0, i).some((earlier) => test(earlier, later)));
+    for (const t of definition?.thresholds ?? [])
+      if (reached((a, b) => a < BigInt(t) && b >= BigInt(t)))
+        keys.push(`${counterName}#${key}#threshold#${t}`);
+    for (const f of definition?.floors ?? [])
+      if (reached((a, b) => a > BigInt(f) && b <= BigInt(f)))
+        keys.push(`${counterName}#${key}#floor#${f}`);
+  }
+  return keys.sort();
+};
+
+/** The counts table's stream delivered as the event table's was: stretches redelivered and shuffled, then in order. */
+const react = async (countsRecords: StreamsApiRecord[], deliveries: Delivery[]) => {
+  const eventTable = await createTestEventTable(client);
+  const reachedStore = makeCountReachedStore(
+    new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: client }),
+  );
+  const reactions = new CounterReactions({
+    counters,
+    react: pushEventReaction({ eventStore: reachedStore, eventType: 'COUNT_REACHED' }),
+  });
+  for (const { start, size, duplicateFrom, shuffleSeed } of deliveries) {
+    if (countsRecords.length === 0) break;
+    const from = start % countsRecords.length;
+    let batch = countsRecords.slice(from, from + size);
+    if (duplicateFrom !== undefined)
+      batch = [...batch, ...batch.slice(duplicateFrom % batch.length)];
+    if (shuffleSeed !== undefined) batch = shuffled(batch, shuffleSeed);
+    await reactions.processRecords(batch);
+  }
+  for (let start = 0; start < countsRecords.length; start += 10) {
+    const { batchItemFailures } = await reactions.processRecords(
+      countsRecords.slice(start, start + 10),
+    );
+    expect(batchItemFailures).toEqual([]);
+  }
+  const { aggregateIds } = await reachedStore.listAggregateIds();
+  for (const { aggregateId } of aggregateIds)
+    expect((await reachedStore.getEvents(aggregateId)).events).toHaveLength(1);
+  return aggregateIds.map(({ aggregateId }) => aggregateId).sort();
+};
+
 describe('exactly once, whatever the stream does (property)', () => {
-  it('ends with the model’s counts, and every counted ref matches its increment', async () => {
+  it('ends with the model’s counts, every counted ref matches its increment, and each crossing of the counts’ history fired once', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(eventArbitrary, { minLength: 1, maxLength: 60 }),
@@ -269,7 +359,7 @@ describe('exactly once, whatever the stream does (property)', () => {
         }),
         async (generated, deliveries, finalBatchSize, finalFaults) => {
           const tableName = uniqueTableName('counts');
-          await createCountsTable({ dynamoDBClient: client, tableName });
+          await createCountsTable({ dynamoDBClient: client, tableName, stream: true });
           const { records, messages } = toStream(generated);
           for (const delivery of deliveries) await chaoticDelivery(records, delivery, tableName);
           await deliverInOrder(records, finalBatchSize, tableName, finalFaults);
@@ -282,6 +372,14 @@ describe('exactly once, whatever the stream does (property)', () => {
             // Every ref has its increment and every increment its ref: refs sum to the count.
             expect(table.refs.get(id)?.sum).toBe(model.counts.get(id));
           }
+          // Reactions: whatever the deliveries above wrote, the counts' own stream says
+          // what was crossed; each crossing fires one event, however that stream is delivered.
+          const countsRecords = await readStream({
+            dynamoDBClient: client,
+            streamsClient,
+            tableName,
+          });
+          expect(await react(countsRecords, deliveries)).toEqual(modelCrossings(countsRecords));
         },
       ),
       { numRuns: 30 },
