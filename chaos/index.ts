@@ -70,7 +70,7 @@ const main = async () => {
 };
 
 const differences = (v: Verdict) =>
-  v.lostAcknowledged + v.partialGroups + v.countMismatches + v.versionGaps;
+  v.lostAcknowledged + v.partialGroups + v.countMismatches + v.versionGaps + v.reactionDifferences;
 
 const renderReport = (verdicts: Verdict[], quick: boolean) => `# Reliability
 
@@ -78,12 +78,12 @@ Measured by \`npm run chaos${quick ? ' -- --quick' : ''}\` on ${new Date().toISO
 DynamoDB Local 3.3.0; the server-death scenario runs a file-backed DynamoDB Local so that it can be killed).
 \`npm test\` runs a short version of each scenario (\`test/reliability/chaos.test.ts\`).
 
-| scenario | events pushed | acknowledged | stored | refs counted / expected | duplicates injected | kills survived | dead-lettered then replayed | lost acknowledged | partial groups | count differences | version gaps |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| scenario | events pushed | acknowledged | stored | refs counted / expected | reactions fired / expected | duplicates injected | kills survived | dead-lettered then replayed | lost acknowledged | partial groups | count differences | reaction differences | version gaps |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${verdicts
   .map(
     (v) =>
-      `| ${v.scenario} | ${v.pushed} | ${v.acknowledged} | ${v.stored} | ${v.expectedRefs === 0 ? '-' : `${v.countedRefs} / ${v.expectedRefs}`} | ${v.duplicatesInjected} | ${v.kills} | ${v.deadLettered} | **${v.lostAcknowledged}** | **${v.partialGroups}** | **${v.countMismatches}** | **${v.versionGaps}** |`,
+      `| ${v.scenario} | ${v.pushed} | ${v.acknowledged} | ${v.stored} | ${v.expectedRefs === 0 ? '-' : `${v.countedRefs} / ${v.expectedRefs}`} | ${v.reactionsExpected === undefined ? '-' : `${v.reactionsFired} / ${v.reactionsExpected}`} | ${v.duplicatesInjected} | ${v.kills} | ${v.deadLettered} | **${v.lostAcknowledged}** | **${v.partialGroups}** | **${v.countMismatches}** | **${v.reactionDifferences}** | **${v.versionGaps}** |`,
   )
   .join('\n')}
 
@@ -95,16 +95,21 @@ What each column means:
 - *partial groups*: event groups of which some events are stored and others not.
 - *count differences*: counter keys whose count differs from the events stored, plus the
   difference between the ref items in the counts table and the (event, counter) pairs stored.
+- *reactions fired / expected*: COUNT_REACHED events in the reactions table, against the
+  thresholds of ordersByCountry (10, 100, 1000) that the stored events make a country reach.
+- *reaction differences*: thresholds reached but not fired, fired but not reached, or fired
+  more than once (an event of another version than 1).
 - *version gaps*: aggregates whose versions are not 1, 2, … n.
 
 Scenarios:
 - **server killed**: while events are pushed (16 at a time) and projected by the CLI's \`run\`
-  (its own process), DynamoDB Local is killed with SIGKILL at random moments and restarted on
-  the same files.
+  (its own process, counting and reacting: \`--reactions-table\`), DynamoDB Local is killed
+  with SIGKILL at random moments and restarted on the same files.
 - **runner killed**: the \`run\` process is killed with SIGKILL at random moments and restarted.
 - **two runners**: two \`run\` processes on the same stream and checkpoints at once.
 - **redelivery**: every batch re-split into random pieces, each delivered 1 to 3 times, and
-  old pieces replayed now and then.
+  old pieces replayed now and then; the event table's stream to the projection, then the
+  counts table's to the reactions.
 - **throttled or conflicting**: a share of the projection's calls fail with throttling or
   \`TransactionConflict\`; with a small retry budget, what still fails goes to the runner's dead
   letter, kept as Lambda's on-failure message (where the records are), and replaying each

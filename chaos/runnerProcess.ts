@@ -7,9 +7,11 @@ export interface PipelineTables {
   eventTable: string;
   countsTable: string;
   checkpointTable: string;
+  /** Where the reactions push COUNT_REACHED. */
+  reactionsTable: string;
 }
 
-/** The CLI's `run` with the demo's counters, as its own process, retrying forever (no dead letter). */
+/** The CLI's `run` with the demo's counters and reactions, as its own process, retrying forever (no dead letter). */
 export const startRunnerProcess = (
   endpoint: string,
   tables: PipelineTables,
@@ -30,6 +32,8 @@ export const startRunnerProcess = (
       tables.countsTable,
       '--checkpoint-table',
       tables.checkpointTable,
+      '--reactions-table',
+      tables.reactionsTable,
       '--consumer',
       consumer,
       '--batch-size',

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
-import { DynamoDBSingleTableEventStorageAdapter } from '../src/adapter/index.js';
+import { createEventTable, DynamoDBSingleTableEventStorageAdapter } from '../src/adapter/index.js';
 import { createTables } from '../src/cli/commands/tables.js';
 import { makeOrdersStore, makeUsersStore } from '../src/example/eventStores.js';
 import { type PushedEvent, pushWorkload } from '../src/example/pushWorkload.js';
@@ -65,8 +65,11 @@ export const createPipelineTables = async (client: DynamoDBClient): Promise<Pipe
     eventTable: `chaos-events-${suffix}`,
     countsTable: `chaos-counts-${suffix}`,
     checkpointTable: `chaos-checkpoints-${suffix}`,
+    reactionsTable: `chaos-reactions-${suffix}`,
   };
-  await createTables(client, tables);
+  // The counts table with its stream: the runs react too, into the reactions table.
+  await createTables(client, { ...tables, reactions: true });
+  await createEventTable({ dynamoDBClient: client, tableName: tables.reactionsTable });
   return tables;
 };
 

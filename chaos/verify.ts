@@ -2,7 +2,8 @@ import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/
 
 import { CounterProjection } from '../src/counterProjection/index.js';
 import { counters, sourceEventStores } from '../src/example/counters.js';
-import { expectedCounts } from '../src/example/expectedCounts.js';
+import { makeCountReachedStore } from '../src/example/eventStores.js';
+import { expectedCounts, expectedThresholdCrossings } from '../src/example/expectedCounts.js';
 import type { PushedEvent } from '../src/example/pushWorkload.js';
 import type { Operation } from '../src/example/workloadPlan.js';
 import { ImageParser } from '../src/imageParser/index.js';
@@ -23,6 +24,11 @@ export interface Verdict {
   countMismatches: number;
   /** Aggregates whose versions are not 1..n without a hole (write races). */
   versionGaps: number;
+  /** COUNT_REACHED events in the reactions table, and the thresholds the stored events reach (scenarios that react). */
+  reactionsFired?: number;
+  reactionsExpected?: number;
+  /** Crossings fired but not reached, reached but not fired, or fired more than once. */
+  reactionDifferences: number;
 }
 
 const scanAll = async (
@@ -64,7 +70,7 @@ export const verify = async ({
   deadLettered = 0,
 }: {
   client: DynamoDBClient;
-  tables: { eventTable: string; countsTable: string };
+  tables: { eventTable: string; countsTable: string; reactionsTable?: string };
   scenario: string;
   operations: Operation[];
   acknowledged: PushedEvent[];
@@ -72,6 +78,68 @@ export const verify = async ({
   kills?: number;
   deadLettered?: number;
 }): Promise<Verdict> => {
+  const verdict = await verifyEvents({
+    client,
+    tables,
+    scenario,
+    operations,
+    acknowledged,
+    duplicatesInjected,
+    kills,
+    deadLettered,
+  });
+  const { storedEvents, ...counted } = verdict;
+  return tables.reactionsTable === undefined
+    ? counted
+    : { ...counted, ...(await verifyReactions(client, tables.reactionsTable, storedEvents)) };
+};
+
+/**
+ * The reactions' events against the crossings the stored events make: each threshold at
+ * or below a final count fired once (one COUNT_REACHED, version 1), and nothing else.
+ */
+const verifyReactions = async (
+  client: DynamoDBClient,
+  reactionsTable: string,
+  stored: PushedEvent[],
+) => {
+  const parser = new ImageParser({ sourceEventStores: [makeCountReachedStore()] });
+  const fired = (await scanAll(client, reactionsTable)).map(
+    (item) => parser.parseImage(item).event,
+  );
+  const firedIds = fired.map(({ aggregateId }) => aggregateId);
+  const expected = expectedThresholdCrossings(counters, [
+    ...expectedCounts(counters, stored).values(),
+  ]);
+  const notFired = expected.filter((id) => !firedIds.includes(id)).length;
+  const notReached = firedIds.filter((id) => !expected.includes(id)).length;
+  const twice = fired.filter(({ version }) => version !== 1).length;
+  return {
+    reactionsFired: fired.length,
+    reactionsExpected: expected.length,
+    reactionDifferences: notFired + notReached + twice,
+  };
+};
+
+const verifyEvents = async ({
+  client,
+  tables,
+  scenario,
+  operations,
+  acknowledged,
+  duplicatesInjected,
+  kills,
+  deadLettered,
+}: {
+  client: DynamoDBClient;
+  tables: { eventTable: string; countsTable: string };
+  scenario: string;
+  operations: Operation[];
+  acknowledged: PushedEvent[];
+  duplicatesInjected: number;
+  kills: number;
+  deadLettered: number;
+}): Promise<Verdict & { storedEvents: PushedEvent[] }> => {
   const parser = new ImageParser({ sourceEventStores });
   const stored: PushedEvent[] = (await scanAll(client, tables.eventTable)).map((item) =>
     parser.parseImage(item),
@@ -137,6 +205,8 @@ export const verify = async ({
     partialGroups,
     countMismatches: countMismatches + Math.abs(countedRefs - expectedRefs),
     versionGaps: 0,
+    reactionDifferences: 0,
+    storedEvents: stored,
   };
 };
 
@@ -147,7 +217,11 @@ export const waitUntilCounted = async (
 ): Promise<Verdict> => {
   const deadline = Date.now() + timeoutMs;
   let verdict = await check();
-  while (verdict.countMismatches > 0 && Date.now() < deadline) {
+  // The reactions follow the counts: they may lag behind them a little longer.
+  while (
+    (verdict.countMismatches > 0 || verdict.reactionDifferences > 0) &&
+    Date.now() < deadline
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     verdict = await check();
   }

@@ -6,9 +6,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { CounterProjection } from '../../src/counterProjection/index.js';
+import { CounterReactions, pushEventReaction } from '../../src/counterReactions/index.js';
 import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
 import { counters, sourceEventStores } from '../../src/example/counters.js';
+import { makeCountReachedStore } from '../../src/example/eventStores.js';
 import {
   type FailedRecords,
   lambdaFailureMessage,
@@ -36,6 +39,7 @@ const runToTheEnd = async ({
   handler,
   onFailure,
   maximumRetryAttempts = -1,
+  stream = 'events',
 }: {
   client: DynamoDBClient;
   streamsClient: ReturnType<typeof makeClients>['streamsClient'];
@@ -43,11 +47,14 @@ const runToTheEnd = async ({
   handler: StreamHandler;
   onFailure?: (failed: FailedRecords) => void;
   maximumRetryAttempts?: number;
+  /** The event table's stream (counting) or the counts table's (reacting). */
+  stream?: 'events' | 'counts';
 }) =>
   new StreamRunner({
     dynamoDBClient: client,
     streamsClient,
-    tableName: tables.eventTable,
+    tableName: stream === 'events' ? tables.eventTable : tables.countsTable,
+    consumerName: stream,
     checkpointTableName: tables.checkpointTable,
     handler,
     batchSize: 300,
@@ -58,7 +65,36 @@ const runToTheEnd = async ({
     ...(onFailure !== undefined ? { onFailure } : {}),
   }).run({ untilCaughtUp: true });
 
-/** Every batch re-split into random pieces, each delivered 1 to 3 times, some delivered again later. */
+/** A handler that re-splits each batch into random pieces, delivers each 1 to 3 times, and replays an old piece now and then. */
+const redelivering = (
+  handle: (
+    records: StreamsApiRecord[],
+  ) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>,
+  random: () => number,
+  counter: { duplicatesInjected: number },
+): StreamHandler => {
+  const delivered: StreamsApiRecord[][] = [];
+  return async (records) => {
+    for (let start = 0; start < records.length;) {
+      const piece = records.slice(start, (start += 1 + Math.floor(random() * 120)));
+      const times = 1 + Math.floor(random() * 3);
+      for (let time = 0; time < times; time++) {
+        const { batchItemFailures } = await handle(piece);
+        if (batchItemFailures.length > 0) return { batchItemFailures };
+      }
+      counter.duplicatesInjected += (times - 1) * piece.length;
+      delivered.push(piece);
+    }
+    const old = delivered[Math.floor(random() * delivered.length)];
+    if (old !== undefined && random() < 0.3) {
+      await handle(old);
+      counter.duplicatesInjected += old.length;
+    }
+    return undefined;
+  };
+};
+
+/** Every batch (of the event table's stream, then of the counts table's) re-split into random pieces, each delivered 1 to 3 times, some delivered again later. */
 export const redelivery = async ({
   endpoint,
   events,
@@ -78,36 +114,36 @@ export const redelivery = async ({
       events,
     });
     const projection = projectionOn(client, tables.countsTable);
-    let duplicatesInjected = 0;
-    const delivered: StreamsApiRecord[][] = [];
+    const redelivered = { duplicatesInjected: 0 };
     await runToTheEnd({
       client,
       streamsClient,
       tables,
-      handler: async (records) => {
-        for (let start = 0; start < records.length;) {
-          const piece = records.slice(start, (start += 1 + Math.floor(random() * 120)));
-          const times = 1 + Math.floor(random() * 3);
-          for (let time = 0; time < times; time++) {
-            const { batchItemFailures } = await projection.processRecords(piece);
-            if (batchItemFailures.length > 0) return { batchItemFailures };
-          }
-          duplicatesInjected += (times - 1) * piece.length;
-          delivered.push(piece);
-        }
-        // Now and then, a piece from long ago comes back (a replay).
-        const old = delivered[Math.floor(random() * delivered.length)];
-        if (old !== undefined && random() < 0.3) {
-          await projection.processRecords(old);
-          duplicatesInjected += old.length;
-        }
-        return undefined;
-      },
+      handler: redelivering((records) => projection.processRecords(records), random, redelivered),
     });
+    // The counts table's stream, redelivered the same way to the reactions.
+    const reactionStore = makeCountReachedStore(
+      new DynamoDBSingleTableEventStorageAdapter({
+        tableName: tables.reactionsTable,
+        dynamoDBClient: client,
+      }),
+    );
+    const reactions = new CounterReactions({
+      counters,
+      react: pushEventReaction({ eventStore: reactionStore, eventType: 'COUNT_REACHED' }),
+    });
+    await runToTheEnd({
+      client,
+      streamsClient,
+      tables,
+      stream: 'counts',
+      handler: redelivering((records) => reactions.processRecords(records), random, redelivered),
+    });
+    const { duplicatesInjected } = redelivered;
     const verdict = await verify({
       client,
       tables,
-      scenario: 'every batch delivered 1 to 3 times, re-split',
+      scenario: 'every batch delivered 1 to 3 times, re-split (counts, then reactions)',
       operations,
       acknowledged,
       duplicatesInjected,
@@ -199,7 +235,8 @@ export const throttling = async ({
     const deadLetter = deadLetters.flatMap(({ records }) => records);
     const verdict = await verify({
       client,
-      tables,
+      // Nothing reacts here: the counts alone are checked.
+      tables: { eventTable: tables.eventTable, countsTable: tables.countsTable },
       scenario: `${Math.round(failureShare * 100)}% of calls throttled or conflicting`,
       operations,
       acknowledged,

@@ -100,6 +100,7 @@ export const writeRaces = async ({
       partialGroups: 0,
       countMismatches: 0,
       versionGaps,
+      reactionDifferences: 0,
     };
   } finally {
     client.destroy();

@@ -26,3 +26,19 @@ export const expectedCounts = (
   }
   return expected;
 };
+
+/**
+ * The crossings counts must have fired, for counters whose counts only grow (the example's
+ * thresholds are on ordersByCountry): each threshold at or below a key's final count.
+ */
+export const expectedThresholdCrossings = (
+  counters: readonly Counter[],
+  expected: readonly ExpectedCount[],
+): string[] =>
+  expected
+    .flatMap(({ counterName, key, count }) =>
+      (counters.find(({ name }) => name === counterName)?.thresholds ?? [])
+        .filter((threshold) => threshold <= count)
+        .map((threshold) => `${counterName}#${key}#threshold#${threshold}`),
+    )
+    .sort();

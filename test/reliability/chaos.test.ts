@@ -12,36 +12,48 @@ const expectNothingLost = (verdict: Verdict) => {
     partialGroups: 0,
     countMismatches: 0,
     versionGaps: 0,
+    reactionDifferences: 0,
   });
   expect(verdict.stored).toBeGreaterThan(0);
   expect(verdict.countedRefs).toBe(verdict.expectedRefs);
 };
 
+/** The scenarios that react: every threshold reached fired once, and some were reached. */
+const expectReactionsExact = (verdict: Verdict) => {
+  expect(verdict.reactionsExpected).toBeGreaterThan(0);
+  expect(verdict.reactionsFired).toBe(verdict.reactionsExpected);
+};
+
 describe('chaos, short versions', () => {
-  it('DynamoDB Local killed with SIGKILL twice mid-run: every acknowledged event stored, no partial group, counts exact', async () => {
+  it('DynamoDB Local killed with SIGKILL twice mid-run: every acknowledged event stored, no partial group, counts and reactions exact', async () => {
     const verdict = await serverDeath({ events: 1_500, kills: 2 });
     expectNothingLost(verdict);
+    expectReactionsExact(verdict);
     expect(verdict.kills).toBe(2);
     expect(verdict.stored).toBeGreaterThanOrEqual(verdict.acknowledged);
   }, 300_000);
 
-  it('the runner killed with SIGKILL twice and restarted: counts exact', async () => {
+  it('the runner killed with SIGKILL twice and restarted: counts and reactions exact', async () => {
     const verdict = await consumerDeath({
       endpoint: inject('dynamoDBEndpoint'),
       events: 1_500,
       kills: 2,
     });
     expectNothingLost(verdict);
+    expectReactionsExact(verdict);
     expect(verdict.stored).toBe(verdict.pushed);
   }, 300_000);
 
-  it('two runners on one stream: counts exact', async () => {
-    expectNothingLost(await twoRunners({ endpoint: inject('dynamoDBEndpoint'), events: 800 }));
+  it('two runners on one stream: counts and reactions exact', async () => {
+    const verdict = await twoRunners({ endpoint: inject('dynamoDBEndpoint'), events: 800 });
+    expectNothingLost(verdict);
+    expectReactionsExact(verdict);
   }, 300_000);
 
-  it('batches delivered 1 to 3 times, re-split: counts exact', async () => {
+  it('batches of both streams delivered 1 to 3 times, re-split: counts and reactions exact', async () => {
     const verdict = await redelivery({ endpoint: inject('dynamoDBEndpoint'), events: 800 });
     expectNothingLost(verdict);
+    expectReactionsExact(verdict);
     expect(verdict.duplicatesInjected).toBeGreaterThan(100);
   }, 300_000);
 

@@ -2,7 +2,7 @@ import { DynamoDBSingleTableEventStorageAdapter } from '../../adapter/index.js';
 import { CounterReactions, pushEventReaction } from '../../counterReactions/index.js';
 import { counters } from '../../example/counters.js';
 import { makeCountReachedStore } from '../../example/eventStores.js';
-import type { ExpectedCount } from '../../example/expectedCounts.js';
+import { type ExpectedCount, expectedThresholdCrossings } from '../../example/expectedCounts.js';
 import { StreamRunner } from '../../streamRunner/index.js';
 import type { Connection } from '../connection.js';
 
@@ -43,14 +43,6 @@ export const demoReactions = async ({
   return { runner, store };
 };
 
-/** The crossings the counts must have fired: each threshold at or below a key's final count (they only grow). */
-const expectedCrossings = (expected: ExpectedCount[]): string[] =>
-  expected.flatMap(({ counterName, key, count }) =>
-    (counters.find(({ name }) => name === counterName)?.thresholds ?? [])
-      .filter((threshold) => threshold <= count)
-      .map((threshold) => `${counterName}#${key}#threshold#${threshold}`),
-  );
-
 /**
  * Once the counts are in: waits for the reactions to catch up, then checks that each
  * expected crossing has exactly one COUNT_REACHED event, and none other. Says so; false when not.
@@ -62,7 +54,7 @@ export const reportReactions = async ({
 }: Awaited<ReturnType<typeof demoReactions>> & { expected: ExpectedCount[] }): Promise<boolean> => {
   const running = runner.run({ untilCaughtUp: true });
   await running;
-  const want = expectedCrossings(expected).sort();
+  const want = expectedThresholdCrossings(counters, expected);
   const { aggregateIds } = await store.listAggregateIds();
   const fired = aggregateIds.map(({ aggregateId }) => aggregateId).sort();
   const events = await Promise.all(fired.map(async (id) => (await store.getEvents(id)).events));
