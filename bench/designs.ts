@@ -217,8 +217,11 @@ export const DESIGNS = [ours, transactionPerEvent, listInItem, plainAdd];
 
 let tables = 0;
 /** A new, empty counts table (drop it with dropTables once read). */
-export const freshCountsTable = async (client: DynamoDBClient): Promise<string> => {
+export const freshCountsTable = async (
+  client: DynamoDBClient,
+  { stream = false }: { stream?: boolean } = {},
+): Promise<string> => {
   const tableName = `bench-counts-${Date.now()}-${++tables}`;
-  await createCountsTable({ dynamoDBClient: client, tableName });
+  await createCountsTable({ dynamoDBClient: client, tableName, stream });
   return tableName;
 };

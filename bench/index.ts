@@ -7,6 +7,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startDynamoDBLocal } from '../src/dynamoDBLocal/index.js';
 import { runAdapterSuite } from './adapterSuite.js';
 import { runProjectionSuite } from './projectionSuite.js';
+import { runReactionsCost } from './reactionsSuite.js';
 import type { BenchResults } from './report.js';
 import { runScaleSuite } from './scaleSuite.js';
 import { readBenchResults, writeBenchOutputs } from './writeOutputs.js';
@@ -61,6 +62,13 @@ const main = async () => {
     const projection = await runProjectionSuite({
       client,
       sizes: projectionSizes,
+      rounds: settings.projectionRounds,
+      warmup: settings.warmup,
+    });
+    projection.reactions = await runReactionsCost({
+      client,
+      endpoint,
+      events: quick ? 2_000 : 5_000,
       rounds: settings.projectionRounds,
       warmup: settings.warmup,
     });

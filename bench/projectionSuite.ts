@@ -19,6 +19,8 @@ export interface ProjectionFindings {
   exactUnderRedelivery: Record<string, { exact: boolean; hotCount: number; expected: number }>;
   /** Per design and workload: records that could not be counted, and why. */
   failures: Record<string, Record<string, string>>;
+  /** What reactions add to counting (bench/reactionsSuite.ts); absent from runs before them. */
+  reactions?: Comparison;
 }
 
 const BATCH_SIZE = 500;

@@ -3,6 +3,7 @@ import { goalsTable } from './goals.js';
 import type { Comparison } from './harness.js';
 import { ratioBetween, ratioToBaseline } from './harness.js';
 import type { ProjectionFindings } from './projectionSuite.js';
+import { COUNTING_ALONE, COUNTING_AND_REACTING } from './reactionsSuite.js';
 import type { ScalePoint } from './scaleSuite.js';
 
 export interface BenchResults {
@@ -56,9 +57,29 @@ export const headlines = (results: BenchResults): string[] => {
     `Counting ${(biggest?.name ?? '').replace(/^\d+/, (n) => fmt(Number(n)))}: ${fmt(ratioBetween(biggest, oursDesign, 'one transaction per event'), 2)}× the events/s of one transaction per event, ${fmt(ratioBetween(biggest, oursDesign, 'plain ADD (not idempotent)'), 2)}× a plain non-idempotent ADD.`,
     `Hot counter: ${fmt(hot?.results.find((r) => r.name === oursDesign)?.wcuPerOperation ?? NaN, 2)} WCU per event (one transaction per event: ${fmt(hot?.results.find((r) => r.name === 'one transaction per event')?.wcuPerOperation ?? NaN, 2)}).`,
     itemSizeHeadline(results, oursDesign),
+    reactionsHeadline(results.projection.reactions),
     endToEndHeadline(results.scale),
   ];
 };
+
+const reactionsHeadline = (reactions: Comparison | undefined): string => {
+  if (reactions === undefined) return 'Reactions: not measured.';
+  const of = (name: string) => reactions.results.find((r) => r.name === name);
+  const alone = of(COUNTING_ALONE);
+  const reacting = of(COUNTING_AND_REACTING);
+  return `Reactions: counting then reacting runs at ${fmt(ratioBetween(reactions, COUNTING_AND_REACTING, COUNTING_ALONE), 2)}× the events/s of counting alone and costs ${fmt(reacting?.wcuPerOperation ?? NaN, 2)} WCU per event (alone: ${fmt(alone?.wcuPerOperation ?? NaN, 2)}), with ${reacting?.notes ?? 'crossings'} (${reactions.name.replace(/^.*: /, '')}).`;
+};
+
+const reactionsSection = (reactions: Comparison | undefined): string =>
+  reactions === undefined
+    ? 'Not measured in this run.'
+    : `The same events counted into a counts table without a stream, against counted into one with its
+\`NEW_AND_OLD_IMAGES\` stream that the reactions then read whole (the Streams API, batches of 500),
+pushing one \`COUNT_REACHED\` event per crossing. Thresholds 1, 10, 100 and 1,000: every key's first
+event crosses 1, so the cold keys make many crossings; real thresholds are rarer. WCU: the counting's
+and the pushes' (a stream costs no WCU to write or read; AWS bills its reads as stream read requests).
+
+${comparisonTable(reactions)}`;
 
 const contiguousHeadline = (adapter: Comparison[]): string => {
   const comparisons = adapter.filter((c) => c.name.startsWith(CONTIGUOUS_PUSH_NAME));
@@ -185,6 +206,10 @@ ${Object.entries(projection.failures)
       .join('\n'),
   )
   .join('\n')}
+
+### What reactions add
+
+${reactionsSection(projection.reactions)}
 
 ### Exact when batches are delivered again
 
