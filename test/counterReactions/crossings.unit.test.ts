@@ -1,10 +1,12 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { crossedValues, type TotalState } from '../../src/counterReactions/crossings.js';
 import { processReactions } from '../../src/counterReactions/processReactions.js';
-import type { Crossing } from '../../src/index.js';
+import { counter, CounterReactions,type Crossing } from '../../src/index.js';
+import { makeOrdersStore } from '../support/eventStores.js';
 
 const state = (count: number, target?: number): TotalState => ({
   count: BigInt(count),
@@ -239,5 +241,66 @@ describe('counts records the reactions cannot read', () => {
         failed: 0,
       },
     });
+  });
+});
+
+describe("the reactions' Lambda handler", () => {
+  const ordersStore = makeOrdersStore();
+  const counters = [
+    counter({ name: 'orders', eventStore: ordersStore, key: () => 'FR', thresholds: [25] }),
+  ];
+  const event = {
+    Records: [totalRecord({ counterName: 'orders', key: 'FR' }, state(20), state(30), 1)].map(
+      (record) => ({
+        ...record,
+        dynamodb: { ...record.dynamodb, ApproximateCreationDateTime: 1_767_225_600 },
+      }),
+    ) as unknown as DynamoDBStreamEvent['Records'],
+  };
+  const failing = async () => {
+    throw new Error('the reactions table is unreachable');
+  };
+
+  it('throws RecordsNotCounted (so that Lambda retries the batch) unless the mapping reports batch item failures', async () => {
+    const logged: unknown[] = [];
+    const reactions = new CounterReactions({
+      counters,
+      react: failing,
+      logger: { error: (_, attributes) => logged.push(attributes) },
+    });
+    await expect(reactions.handler(event)).rejects.toMatchObject({
+      code: 'RecordsNotCounted',
+      message: expect.stringMatching(
+        /^Record 1001 \(of a batch of 1\) was not reacted to: The reaction to orders#FR#threshold#25 failed/,
+      ),
+    });
+    expect(logged).toMatchObject([{ sequenceNumber: '1001', errorCode: 'ReactionFailed' }]);
+  });
+
+  it('returns the failed record when the mapping reports batch item failures, and fires with the record’s time', async () => {
+    const fired: Crossing[] = [];
+    expect(
+      await new CounterReactions({
+        counters,
+        react: failing,
+        reportBatchItemFailures: true,
+        logger: { error: () => undefined },
+      }).handler(event),
+    ).toEqual({ batchItemFailures: [{ itemIdentifier: '1001' }] });
+    await new CounterReactions({
+      counters,
+      react: (crossing) => void fired.push(crossing),
+    }).handler(event);
+    expect(fired).toEqual([
+      {
+        counterName: 'orders',
+        key: 'FR',
+        kind: 'threshold',
+        value: 25,
+        count: 30,
+        idempotencyKey: 'orders#FR#threshold#25',
+        reachedAt: '2026-01-01T00:00:00.000Z',
+      },
+    ]);
   });
 });
