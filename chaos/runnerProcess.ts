@@ -7,8 +7,8 @@ export interface PipelineTables {
   eventTable: string;
   countsTable: string;
   checkpointTable: string;
-  /** Where the reactions push COUNT_REACHED. */
-  reactionsTable: string;
+  /** Where the reactions push COUNT_REACHED, when the run reacts. */
+  reactionsTable?: string;
 }
 
 /** The CLI's `run` with the demo's counters and reactions, as its own process, retrying forever (no dead letter). */
@@ -32,8 +32,7 @@ export const startRunnerProcess = (
       tables.countsTable,
       '--checkpoint-table',
       tables.checkpointTable,
-      '--reactions-table',
-      tables.reactionsTable,
+      ...(tables.reactionsTable !== undefined ? ['--reactions-table', tables.reactionsTable] : []),
       '--consumer',
       consumer,
       '--batch-size',

@@ -59,18 +59,27 @@ export const rideOutOutages = (client: DynamoDBClient): DynamoDBClient =>
           },
   });
 
-export const createPipelineTables = async (client: DynamoDBClient): Promise<PipelineTables> => {
+/**
+ * The tables of a scenario; with `reactions`, the counts table has its stream and a
+ * reactions table takes the COUNT_REACHED events. (On DynamoDB Local a stream on the counts
+ * table slows its writes, more so as it grows: the two-runner scenario, which doubles the
+ * writes, runs without.)
+ */
+export const createPipelineTables = async (
+  client: DynamoDBClient,
+  { reactions }: { reactions: boolean },
+): Promise<PipelineTables> => {
   const suffix = randomUUID().slice(0, 8);
   const tables = {
     eventTable: `chaos-events-${suffix}`,
     countsTable: `chaos-counts-${suffix}`,
     checkpointTable: `chaos-checkpoints-${suffix}`,
-    reactionsTable: `chaos-reactions-${suffix}`,
   };
-  // The counts table with its stream: the runs react too, into the reactions table.
-  await createTables(client, { ...tables, reactions: true });
-  await createEventTable({ dynamoDBClient: client, tableName: tables.reactionsTable });
-  return tables;
+  await createTables(client, { ...tables, reactions });
+  if (!reactions) return tables;
+  const reactionsTable = `chaos-reactions-${suffix}`;
+  await createEventTable({ dynamoDBClient: client, tableName: reactionsTable });
+  return { ...tables, reactionsTable };
 };
 
 /** Pushes the demo workload; failed pushes (a server down) are left out of the acknowledged ones. */

