@@ -17,6 +17,7 @@ import { readBenchResults, writeBenchOutputs } from './writeOutputs.js';
  * one run; writes BENCHMARKS.md, bench/results.json, bench/chart.svg and README's headlines.
  * `--adapter-only` runs the adapter comparisons and writes nothing (for tuning).
  * `--render` measures nothing: it rewrites the reports from bench/results.json.
+ * `--reactions-only` measures what reactions add, merged into bench/results.json.
  */
 const main = async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -29,6 +30,10 @@ const main = async () => {
     return;
   }
   const quick = args.includes('--quick');
+  if (args.includes('--reactions-only')) {
+    await measureReactionsOnly(quick);
+    return;
+  }
   const endpointArg = args[args.indexOf('--endpoint') + 1];
   let server = args.includes('--endpoint') ? undefined : await startDynamoDBLocal();
   let endpoint = server?.endpoint ?? (endpointArg as string);
@@ -85,6 +90,7 @@ const main = async () => {
       }
       scale.push(...(await runScaleSuite({ client, endpoint, sizes: [events] })));
     }
+    // A full run measures everything: no figure of another day.
     const results: BenchResults = {
       date: new Date().toISOString().slice(0, 10),
       machine: {
@@ -106,6 +112,37 @@ const main = async () => {
   } finally {
     client.destroy();
     await server?.stop();
+  }
+};
+
+/**
+ * `--reactions-only`: the reactions comparison alone, on a fresh server, merged into
+ * bench/results.json (the other figures stay as their run measured them, and say so).
+ */
+const measureReactionsOnly = async (quick: boolean) => {
+  const server = await startDynamoDBLocal();
+  const client = new DynamoDBClient({
+    endpoint: server.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const results = readBenchResults();
+    results.projection.reactions = await runReactionsCost({
+      client,
+      endpoint: server.endpoint,
+      events: quick ? 2_000 : 5_000,
+      rounds: quick ? 2 : 3,
+      warmup: 1,
+    });
+    results.reactionsMeasured = { date: new Date().toISOString().slice(0, 10), quick };
+    writeBenchOutputs(results);
+    console.log(
+      "\nMerged the reactions comparison into bench/results.json, BENCHMARKS.md and README.md's headlines.",
+    );
+  } finally {
+    client.destroy();
+    await server.stop();
   }
 };
 

@@ -14,6 +14,8 @@ export interface BenchResults {
   projection: ProjectionFindings;
   projectionSizes: number[];
   scale: ScalePoint[];
+  /** When the reactions comparison was measured alone (`--reactions-only`), on another day than the rest. */
+  reactionsMeasured?: { date: string; quick: boolean };
 }
 
 const fmt = (value: number, digits = 0) =>
@@ -70,10 +72,13 @@ const reactionsHeadline = (reactions: Comparison | undefined): string => {
   return `Reactions: counting then reacting runs at ${fmt(ratioBetween(reactions, COUNTING_AND_REACTING, COUNTING_ALONE), 2)}× the events/s of counting alone and costs ${fmt(reacting?.wcuPerOperation ?? NaN, 2)} WCU per event (alone: ${fmt(alone?.wcuPerOperation ?? NaN, 2)}), with ${reacting?.notes ?? 'crossings'} (${reactions.name.replace(/^.*: /, '')}).`;
 };
 
-const reactionsSection = (reactions: Comparison | undefined): string =>
+const reactionsSection = (
+  reactions: Comparison | undefined,
+  measured: BenchResults['reactionsMeasured'],
+): string =>
   reactions === undefined
     ? 'Not measured in this run.'
-    : `The same events counted into a counts table without a stream, against counted into one with its
+    : `${measured === undefined ? '' : `Measured on ${measured.date} alone (\`npm run bench -- --reactions-only${measured.quick ? ' --quick' : ''}\`), on a fresh DynamoDB Local. `}The same events counted into a counts table without a stream, against counted into one with its
 \`NEW_AND_OLD_IMAGES\` stream that the reactions then read whole (the Streams API, batches of 500),
 pushing one \`COUNT_REACHED\` event per crossing. Thresholds 1, 10, 100 and 1,000: every key's first
 event crosses 1, so the cold keys make many crossings; real thresholds are rarer. WCU: the counting's
@@ -209,7 +214,7 @@ ${Object.entries(projection.failures)
 
 ### What reactions add
 
-${reactionsSection(projection.reactions)}
+${reactionsSection(projection.reactions, results.reactionsMeasured)}
 
 ### Exact when batches are delivered again
 
