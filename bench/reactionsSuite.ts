@@ -16,6 +16,7 @@ import { makeStream } from './projectionSuite.js';
 export const REACTIONS_NAME = 'counting with reactions';
 export const COUNTING_ALONE = 'counting alone';
 export const COUNTING_AND_REACTING = 'counting, then reacting (COUNT_REACHED pushed)';
+export const COUNTING_WITH_STREAM = 'counting into a table with its stream (nothing reads it)';
 // Every key's first event crosses 1: a crossing for each of the 500 cold keys, 4 for the hot one.
 const THRESHOLDS = [1, 10, 100, 1_000];
 const BATCH_SIZE = 500;
@@ -87,6 +88,18 @@ export const runReactionsCost = async ({
           run: async () => {
             const metered = meteredClient(client);
             const tableName = await freshCountsTable(client);
+            await countInto(metered.client, tableName, stream);
+            const wcu = metered.takeWcu();
+            await dropTables(client, [tableName]);
+            return { operations: events, wcu };
+          },
+        },
+        {
+          // DynamoDB Local's own cost of the stream, apart from what the reactions do.
+          name: COUNTING_WITH_STREAM,
+          run: async () => {
+            const metered = meteredClient(client);
+            const tableName = await freshCountsTable(client, { stream: true });
             await countInto(metered.client, tableName, stream);
             const wcu = metered.takeWcu();
             await dropTables(client, [tableName]);

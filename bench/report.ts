@@ -3,7 +3,7 @@ import { goalsTable } from './goals.js';
 import type { Comparison } from './harness.js';
 import { ratioBetween, ratioToBaseline } from './harness.js';
 import type { ProjectionFindings } from './projectionSuite.js';
-import { COUNTING_ALONE, COUNTING_AND_REACTING } from './reactionsSuite.js';
+import { COUNTING_ALONE, COUNTING_AND_REACTING, COUNTING_WITH_STREAM } from './reactionsSuite.js';
 import type { ScalePoint } from './scaleSuite.js';
 
 export interface BenchResults {
@@ -69,7 +69,8 @@ const reactionsHeadline = (reactions: Comparison | undefined): string => {
   const of = (name: string) => reactions.results.find((r) => r.name === name);
   const alone = of(COUNTING_ALONE);
   const reacting = of(COUNTING_AND_REACTING);
-  return `Reactions: counting then reacting runs at ${fmt(ratioBetween(reactions, COUNTING_AND_REACTING, COUNTING_ALONE), 2)}× the events/s of counting alone and costs ${fmt(reacting?.wcuPerOperation ?? NaN, 2)} WCU per event (alone: ${fmt(alone?.wcuPerOperation ?? NaN, 2)}), with ${reacting?.notes ?? 'crossings'} (${reactions.name.replace(/^.*: /, '')}).`;
+  const withStream = ratioBetween(reactions, COUNTING_WITH_STREAM, COUNTING_ALONE);
+  return `Reactions: counting then reacting runs at ${fmt(ratioBetween(reactions, COUNTING_AND_REACTING, COUNTING_ALONE), 2)}× the events/s of counting alone (counting into a table with a stream, nothing reacting: ${fmt(withStream, 2)}×, DynamoDB Local's own cost of the stream) and costs ${fmt(reacting?.wcuPerOperation ?? NaN, 2)} WCU per event (alone: ${fmt(alone?.wcuPerOperation ?? NaN, 2)}), with ${reacting?.notes ?? 'crossings'} (${reactions.name.replace(/^.*: /, '')}).`;
 };
 
 const reactionsSection = (
@@ -83,6 +84,9 @@ const reactionsSection = (
 pushing one \`COUNT_REACHED\` event per crossing. Thresholds 1, 10, 100 and 1,000: every key's first
 event crosses 1, so the cold keys make many crossings; real thresholds are rarer. WCU: the counting's
 and the pushes' (a stream costs no WCU to write or read; AWS bills its reads as stream read requests).
+The third row counts into a table with its stream that nothing reads: on DynamoDB Local a stream slows
+the table's writes, the more the longer it grows (AWS's streams do not); the reactions' own cost is the
+difference between it and the last row.
 
 ${comparisonTable(reactions)}`;
 
