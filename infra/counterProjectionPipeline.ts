@@ -2,11 +2,12 @@ import type { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
+import { countingStreamFilter } from '../src/counterProjection/streamFilter.js';
 import {
   createAlarms,
   type PipelineAlarmSettings,
@@ -77,7 +78,7 @@ export class CounterProjectionPipeline extends Construct {
     this.projectionFunction = this.createFunction(props);
     this.projectionFunction.addEventSource(
       createStreamEventSource(this.eventTable, props.eventSource ?? {}, {
-        filter: FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT') }),
+        filter: FilterCriteria.filter(countingStreamFilter),
         deadLetterQueue: this.deadLetterQueue,
       }),
     );

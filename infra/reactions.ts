@@ -2,11 +2,12 @@ import type { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
+import { reactionsStreamFilter } from '../src/counterReactions/streamFilter.js';
 import { createAlarms, type PipelineAlarmSettings } from './alarms.js';
 import {
   acknowledgeConsumerFindings,
@@ -71,10 +72,7 @@ export class PipelineReactions extends Construct {
     this.function.addEventSource(
       createStreamEventSource(props.countsTable, settings.eventSource ?? {}, {
         // A window's or a ref's record reaches nothing: the function is not even invoked.
-        filter: FilterCriteria.filter({
-          eventName: FilterRule.or('INSERT', 'MODIFY'),
-          dynamodb: { Keys: { sk: { S: FilterRule.isEqual('total') } } },
-        }),
+        filter: FilterCriteria.filter(reactionsStreamFilter),
         deadLetterQueue: this.deadLetterQueue,
       }),
     );

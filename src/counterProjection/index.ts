@@ -23,5 +23,6 @@ export type { CounterProjectionOptions } from './projectionOptions.js';
 export * from './readErrors.js';
 export type { RebuildOptions } from './rebuild.js';
 export type { RecordFates, RecordSkipReason } from './recordFates.js';
+export { countingStreamFilter } from './streamFilter.js';
 export type { CounterWindow, CountTargetOf, WindowOptions, WindowsOf } from './windows.js';
 export { COUNTER_WINDOWS, toBucket } from './windows.js';

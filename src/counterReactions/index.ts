@@ -8,3 +8,4 @@ export {
   type Reaction,
   type ReactionEventType,
 } from './reaction.js';
+export { reactionsStreamFilter } from './streamFilter.js';

@@ -107,3 +107,25 @@ export const isTransientError = (error: unknown): boolean => {
     ($metadata?.httpStatusCode ?? 0) >= 500
   );
 };
+
+/**
+ * The retry primitive: calls `attempt` until it succeeds, an error is not retryable, or
+ * `maxAttempts` attempts (the first included) have failed; waits a full-jitter backoff
+ * between attempts. The last error is thrown as it came.
+ */
+export const withRetry = async <T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  {
+    isRetryable: retryable = isTransientError,
+    ...options
+  }: RetryOptions & { isRetryable?: (error: unknown) => boolean },
+): Promise<T> => {
+  for (let attemptNumber = 1; ; attemptNumber += 1) {
+    try {
+      return await attempt(attemptNumber);
+    } catch (error) {
+      if (attemptNumber >= options.maxAttempts || !retryable(error)) throw error;
+      await sleep(backoffDelay(attemptNumber, options));
+    }
+  }
+};

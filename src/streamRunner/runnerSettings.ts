@@ -7,6 +7,7 @@ import {
   oneOfOption,
   retryAttemptsOption,
 } from '../shared/options.js';
+import { checkFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import type { FailedRecords, StreamHandler } from './invokeBatch.js';
 import type { StreamRunnerProgress } from './progress.js';
 import type { RetentionGap } from './shardIterators.js';
@@ -29,6 +30,11 @@ export interface StreamRunnerOptions {
    */
   startingPosition?: 'TRIM_HORIZON' | 'LATEST';
   batchSize?: number;
+  /**
+   * The mapping's filter pattern (FilterCriteria, exact values): records it does not match
+   * are dropped before batching, as Lambda drops them. Default: every record.
+   */
+  filter?: StreamFilterPattern;
   maximumBatchingWindowMs?: number;
   bisectBatchOnFunctionError?: boolean;
   /** Retries of a failing batch; -1 (Lambda's default) retries until it succeeds. Default 3. */
@@ -60,6 +66,7 @@ export interface RunnerSettings {
   consumerName: string;
   startingPosition: 'TRIM_HORIZON' | 'LATEST';
   batchSize: number;
+  filter: StreamFilterPattern | undefined;
   maximumBatchingWindowMs: number;
   bisectBatchOnFunctionError: boolean;
   maximumRetryAttempts: number;
@@ -94,6 +101,7 @@ const batchSettings = (options: StreamRunnerOptions) => ({
     max: 10_000,
     defaultValue: 100,
   }),
+  filter: options.filter === undefined ? undefined : checkFilterPattern('filter', options.filter),
   maximumBatchingWindowMs: integerOption(
     'maximumBatchingWindowMs',
     options.maximumBatchingWindowMs,
