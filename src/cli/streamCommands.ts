@@ -77,6 +77,10 @@ const addOperateCommands = (program: Command): void => {
       'the on-failure queue: each message deleted once its records are counted',
     )
     .option('--max-messages <n>', 'with --queue-url: stop after this many', positiveInteger)
+    .option(
+      '--event-table <name>',
+      "the event table: a message of another stream (the reactions' counts table) is refused",
+    )
     .addOption(endpointOption())
     .action(async (options) => {
       const { replayCommand } = await loadForCommand(

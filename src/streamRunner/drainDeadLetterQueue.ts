@@ -2,13 +2,15 @@ import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 
 import { isInvalidDeadLetterError } from './deadLetter.js';
+import { isReplayIncompleteError } from './errors.js';
+import type { StreamFilterPattern } from './filterPattern.js';
 import type { StreamHandler } from './invokeBatch.js';
 import { replayDeadLetter, type ReplayResult } from './replay.js';
 
 /** Why a drain stopped before the queue was empty: the message it stopped at stays in the queue. */
 export type DrainStop =
   | { reason: 'failed' | 'lost'; messageId: string; replay: ReplayResult }
-  | { reason: 'invalid'; messageId: string; error: unknown };
+  | { reason: 'invalid' | 'incomplete'; messageId: string; error: unknown };
 
 export interface DrainResult {
   /** Messages whose records were all counted: deleted from the queue. */
@@ -27,6 +29,10 @@ export interface DrainDeadLetterQueueOptions {
   streamsClient: DynamoDBStreamsClient;
   /** Usually `(records) => projection.processRecords(records)`. */
   handler: StreamHandler;
+  /** The mapping's filter pattern, as replayDeadLetter takes it. */
+  filter?: StreamFilterPattern;
+  /** The stream the handler serves: a message of another stream stops the drain (`invalid`). */
+  streamArn?: string;
   /** Stop after this many messages (default: until the queue answers empty). */
   maxMessages?: number;
   /** Long polling of each receive (default 2 s): how long an empty queue is waited on before the drain ends. */
@@ -84,7 +90,7 @@ const handleMessage = async (
   options: DrainDeadLetterQueueOptions,
   result: DrainResult,
 ): Promise<DrainStop | undefined> => {
-  const { sqsClient, queueUrl, streamsClient, handler, onMessage } = options;
+  const { sqsClient, queueUrl, streamsClient, handler, filter, streamArn, onMessage } = options;
   const messageId = message.MessageId ?? '';
   const release = () =>
     sqsClient.send(
@@ -96,10 +102,17 @@ const handleMessage = async (
     );
   let replay: ReplayResult;
   try {
-    replay = await replayDeadLetter({ streamsClient, handler, deadLetter: message.Body ?? '' });
+    replay = await replayDeadLetter({
+      streamsClient,
+      handler,
+      deadLetter: message.Body ?? '',
+      ...(filter !== undefined ? { filter } : {}),
+      ...(streamArn !== undefined ? { streamArn } : {}),
+    });
   } catch (error) {
     await release();
     if (isInvalidDeadLetterError(error)) return { reason: 'invalid', messageId, error };
+    if (isReplayIncompleteError(error)) return { reason: 'incomplete', messageId, error };
     throw error;
   }
   const reason = stopReason(replay);

@@ -72,3 +72,32 @@ export class StreamUnreachableError extends TypedError<typeof streamUnreachableE
 export const isStreamUnreachableError = errorGuard<StreamUnreachableError>(
   streamUnreachableErrorCode,
 );
+
+export const replayIncompleteErrorCode = 'ReplayIncomplete';
+/**
+ * A dead letter's records could not all be accounted for: the stream was not reached, the
+ * read ran out before the batch's last record, or the records found do not agree with the
+ * message. Nothing is reported as replayed: keep the message and replay it again.
+ */
+export class ReplayIncompleteError extends TypedError<typeof replayIncompleteErrorCode> {
+  readonly code = replayIncompleteErrorCode;
+  readonly shardId: string;
+  readonly reason: 'StreamUnreachable' | 'EndNotReached' | 'BatchMismatch';
+  constructor({
+    shardId,
+    reason,
+    detail,
+  }: {
+    shardId: string;
+    reason: ReplayIncompleteError['reason'];
+    detail: string;
+  }) {
+    super(
+      `The dead letter of shard ${shardId} could not be replayed whole (${reason}): ${detail}. ` +
+        'Keep the message (nothing was deleted) and replay it again once fixed.',
+    );
+    this.shardId = shardId;
+    this.reason = reason;
+  }
+}
+export const isReplayIncompleteError = errorGuard<ReplayIncompleteError>(replayIncompleteErrorCode);

@@ -14,9 +14,10 @@ export type {
 } from './drainDeadLetterQueue.js';
 export { drainDeadLetterQueue } from './drainDeadLetterQueue.js';
 export * from './errors.js';
+export type { StreamFilterPattern } from './filterPattern.js';
 export type { FailedRecords, StreamHandler } from './invokeBatch.js';
 export type { FateTotals } from './progress.js';
-export type { ReplayResult } from './replay.js';
+export type { ReplayDeadLetterOptions, ReplayResult } from './replay.js';
 export { replayDeadLetter } from './replay.js';
 export type { StreamRunnerOptions, StreamRunnerProgress } from './runnerSettings.js';
 export type { RetentionGap } from './shardIterators.js';

@@ -1,13 +1,9 @@
-import {
-  type _Record as StreamsApiRecord,
-  type DynamoDBStreamsClient,
-  GetRecordsCommand,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { isAwsError } from '../shared/retry.js';
-import { type DeadLetter, type LambdaStreamFailureMessage, parseDeadLetter } from './deadLetter.js';
+import { type LambdaStreamFailureMessage, parseDeadLetter } from './deadLetter.js';
+import { checkFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import type { FailedRecords, StreamHandler } from './invokeBatch.js';
-import { getIterator } from './shardIterators.js';
+import { type ReadAgainOptions, readBatchAgain } from './readBatchAgain.js';
 
 export interface ReplayResult {
   shardId: string;
@@ -15,32 +11,57 @@ export interface ReplayResult {
   expected: number;
   /** The records read again and given to the handler. */
   replayed: number;
-  /** Records past the stream's 24-hour retention, read by nobody again: count them with `rebuild`. */
+  /**
+   * Records of the batch past the stream's 24-hour retention, read by nobody again: count
+   * them with `rebuild`. At least 1 whenever the batch's first record is trimmed.
+   */
   lost: number;
   /** The handler reported a record it did not commit (its sequence number): the replay failed from there. */
   failedAt: string | undefined;
   error?: unknown;
 }
 
+export interface ReplayDeadLetterOptions extends ReadAgainOptions {
+  handler: StreamHandler;
+  deadLetter: string | LambdaStreamFailureMessage | FailedRecords;
+  /**
+   * The filter pattern of the mapping that dead-lettered the batch (what it delivered):
+   * the shard between the batch's first and last records also holds the records the
+   * filter dropped, and the replay must tell them apart to know that it found every
+   * record of the batch. Default: none (a mapping without a filter).
+   */
+  filter?: StreamFilterPattern;
+  /** The stream the handler serves: a message of another stream is refused (InvalidDeadLetter). */
+  streamArn?: string;
+  /** GetRecords calls at most for one message (default 1,000): running out is an error, never a success. */
+  maxReads?: number;
+}
+
 /**
  * Hands a dead-lettered batch to the handler again: Lambda's on-failure message (read from
  * the stream while within its retention) or the runner's onFailure payload. Counting is
  * exactly once, so replaying a batch, or a part of it already counted, counts nothing twice.
+ * A message is replayed whole (`lost` 0, no `failedAt`) only when every record of its
+ * batch was read again, record by record; otherwise the result or a ReplayIncompleteError
+ * says why, and the message must be kept.
  */
-export const replayDeadLetter = async ({
-  streamsClient,
-  handler,
-  deadLetter,
-}: {
-  streamsClient: DynamoDBStreamsClient;
-  handler: StreamHandler;
-  deadLetter: string | LambdaStreamFailureMessage | FailedRecords;
-}): Promise<ReplayResult> => {
-  const parsed = parseDeadLetter(deadLetter);
-  const records =
-    parsed.kind === 'runner' ? parsed.records : await readAgain(streamsClient, parsed);
-  const expected = parsed.kind === 'runner' ? parsed.records.length : parsed.batchSize;
-  const base = { shardId: parsed.shardId, expected, lost: Math.max(0, expected - records.length) };
+export const replayDeadLetter = async (options: ReplayDeadLetterOptions): Promise<ReplayResult> => {
+  const parsed = parseDeadLetter(options.deadLetter);
+  const filter =
+    options.filter === undefined ? undefined : checkFilterPattern('filter', options.filter);
+  const batch =
+    parsed.kind === 'runner'
+      ? { records: parsed.records, lost: 0, expected: parsed.records.length }
+      : await readBatchAgain(options, parsed, filter);
+  return handOver(options.handler, { shardId: parsed.shardId, ...batch });
+};
+
+const handOver = async (
+  handler: StreamHandler,
+  batch: { shardId: string; records: StreamsApiRecord[]; lost: number; expected: number },
+): Promise<ReplayResult> => {
+  const base = { shardId: batch.shardId, expected: batch.expected, lost: batch.lost };
+  const { records } = batch;
   if (records.length === 0) return { ...base, replayed: 0, failedAt: undefined };
   try {
     const result = await handler(records);
@@ -54,45 +75,4 @@ export const replayDeadLetter = async ({
       error,
     };
   }
-};
-
-type LambdaDeadLetter = Extract<DeadLetter, { kind: 'lambda' }>;
-
-const inRange = (record: StreamsApiRecord, { start, end }: LambdaDeadLetter) => {
-  const sequenceNumber = BigInt(record.dynamodb?.SequenceNumber ?? '-1');
-  return sequenceNumber >= BigInt(start) && sequenceNumber <= BigInt(end);
-};
-
-// An open shard may answer empty pages before data (AWS): a few are read past before giving up.
-const EMPTY_PAGES_BEFORE_END = 3;
-
-/**
- * The batch's records, from its first sequence number to its last. When the first is past
- * the retention, the shard is read from its oldest record kept: what remains of the batch
- * is replayed, the rest is reported lost. A shard no longer listed is gone with its records.
- */
-const readAgain = async (
-  streamsClient: DynamoDBStreamsClient,
-  deadLetter: LambdaDeadLetter,
-): Promise<StreamsApiRecord[]> => {
-  const context = { streamsClient, streamArn: deadLetter.streamArn, shardId: deadLetter.shardId };
-  let iterator: string | undefined;
-  try {
-    iterator = await getIterator(context, 'AT_SEQUENCE_NUMBER', deadLetter.start);
-  } catch (error) {
-    if (isAwsError(error, 'ResourceNotFoundException')) return [];
-    if (!isAwsError(error, 'TrimmedDataAccessException')) throw error;
-    iterator = await getIterator(context, 'TRIM_HORIZON');
-  }
-  const records: StreamsApiRecord[] = [];
-  for (let emptyPages = 0; iterator !== undefined && emptyPages < EMPTY_PAGES_BEFORE_END;) {
-    const page = await streamsClient.send(new GetRecordsCommand({ ShardIterator: iterator }));
-    const pageRecords = page.Records ?? [];
-    records.push(...pageRecords.filter((record) => inRange(record, deadLetter)));
-    const last = pageRecords[pageRecords.length - 1]?.dynamodb?.SequenceNumber;
-    if (last !== undefined && BigInt(last) >= BigInt(deadLetter.end)) break;
-    emptyPages = pageRecords.length === 0 ? emptyPages + 1 : 0;
-    iterator = page.NextShardIterator;
-  }
-  return records;
 };

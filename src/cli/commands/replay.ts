@@ -1,17 +1,20 @@
 // In a file of its own, as `run`: it reads the stream (the optional streams client).
 import { readFile } from 'node:fs/promises';
 
-import { replayDeadLetter } from '../../streamRunner/index.js';
+import { countingStreamFilter } from '../../counterProjection/index.js';
+import { isReplayIncompleteError, replayDeadLetter } from '../../streamRunner/index.js';
 import { CliError } from '../cliError.js';
 import { replayedLine, verdict } from '../replayLines.js';
 import { type ProjectionOptions, withProjection } from './project.js';
 import { drainQueue } from './replayQueue.js';
+import { eventStreamArn, type ReplayStreamOptions } from './replayStream.js';
 
-export type ReplayOptions = ProjectionOptions & {
-  message?: string;
-  queueUrl?: string;
-  maxMessages?: number;
-};
+export type ReplayOptions = ProjectionOptions &
+  ReplayStreamOptions & {
+    message?: string;
+    queueUrl?: string;
+    maxMessages?: number;
+  };
 
 /**
  * `replay`: counts dead-lettered batches again, from the body of one message of the
@@ -37,6 +40,11 @@ export const replayCommand = async (options: ReplayOptions): Promise<number> => 
       streamsClient: await connection.streamsClient('replay'),
       handler: (records) => projection.processRecords(records),
       deadLetter: body,
+      filter: countingStreamFilter,
+      ...(await eventStreamArn(connection, options)),
+    }).catch((error: unknown) => {
+      if (!isReplayIncompleteError(error)) throw error;
+      throw new CliError({ explanation: error.message });
     });
     console.log(replayedLine(result));
     return verdict(result, 'replay again');

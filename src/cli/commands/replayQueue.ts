@@ -1,7 +1,9 @@
+import { countingStreamFilter } from '../../counterProjection/index.js';
 import { drainDeadLetterQueue } from '../../streamRunner/index.js';
 import { replayedLine, verdict } from '../replayLines.js';
 import { sqsClientFor } from '../sqsClient.js';
 import { type ProjectionOptions, withProjection } from './project.js';
+import { eventStreamArn, type ReplayStreamOptions } from './replayStream.js';
 
 /**
  * `replay --queue-url`: drains the on-failure queue, deleting each message once its records
@@ -9,7 +11,7 @@ import { type ProjectionOptions, withProjection } from './project.js';
  * for one message.
  */
 export const drainQueue = async (
-  options: ProjectionOptions & { queueUrl: string; maxMessages?: number },
+  options: ProjectionOptions & ReplayStreamOptions & { queueUrl: string; maxMessages?: number },
 ): Promise<number> => {
   const sqsClient = await sqsClientFor(options.queueUrl);
   try {
@@ -19,6 +21,8 @@ export const drainQueue = async (
         queueUrl: options.queueUrl,
         streamsClient: await connection.streamsClient('replay'),
         handler: (records) => projection.processRecords(records),
+        filter: countingStreamFilter,
+        ...(await eventStreamArn(connection, options)),
         ...(options.maxMessages !== undefined ? { maxMessages: options.maxMessages } : {}),
         onMessage: ({ messageId, replay, deleted }) =>
           console.log(`Message ${messageId}: ${replayedLine(replay)}${deleted ? ' Deleted.' : ''}`),
@@ -28,9 +32,12 @@ export const drainQueue = async (
       );
       const stop = result.stoppedAt;
       if (stop === undefined) return 0;
-      if (stop.reason === 'invalid') {
+      if (!('replay' in stop)) {
+        const why = (stop.error as Error).message;
         console.log(
-          `Message ${stop.messageId} is not a dead letter of a stream (${(stop.error as Error).message}); it stays in the queue: look at it, and delete it if it does not belong there.`,
+          stop.reason === 'invalid'
+            ? `Message ${stop.messageId} is not a dead letter of a stream this projection reads (${why}); it stays in the queue: look at it, and replay a dead letter of another stream with the handler of that stream.`
+            : `Message ${stop.messageId} stays in the queue: ${why}`,
         );
         return 1;
       }

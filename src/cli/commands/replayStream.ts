@@ -1,0 +1,20 @@
+import { resolveStreamArn } from '../../streamRunner/shardDiscovery.js';
+import type { Connection } from '../connection.js';
+
+export interface ReplayStreamOptions {
+  /** The event table whose stream the projection reads: a message of another stream is refused. */
+  eventTable?: string;
+}
+
+/**
+ * The stream a replayed message must come from, when `--event-table` names it: a message
+ * of the counts table's stream (the reactions') would otherwise be read through the
+ * projection's filter and its records never reacted to.
+ */
+export const eventStreamArn = async (
+  connection: Connection,
+  { eventTable }: ReplayStreamOptions,
+): Promise<{ streamArn?: string }> =>
+  eventTable === undefined
+    ? {}
+    : { streamArn: await resolveStreamArn(connection.dynamoDBClient, eventTable) };
