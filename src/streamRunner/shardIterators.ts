@@ -77,11 +77,21 @@ export const getIterator = async (
 };
 
 /**
+ * How far ahead of AWS's clock the host's may be without a LATEST start skipping a record
+ * written after it: AWS stamps records with its own clock, the start is the host's.
+ */
+export const LATEST_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The stream's retention: records older than this may be trimmed. */
+export const STREAM_RETENTION_MS = 24 * 3_600_000;
+
+/**
  * After an iterator failed (expired after 15 minutes, or trimmed): resume after the last
  * handled record; with none handled yet, LATEST's saved iterator cannot be taken again,
- * so the shard is read from TRIM_HORIZON, skipping records created more than a minute
- * before it was taken (creation times are rounded: to the second on AWS, the minute on
- * DynamoDB Local). A few records older than the start may then be handled; none newer is skipped.
+ * so the shard is read from TRIM_HORIZON, skipping records created before the start less
+ * LATEST_CLOCK_SKEW_MS, rounded down to the minute (creation times are rounded: to the
+ * second on AWS, the minute on DynamoDB Local). Records written up to about six minutes
+ * before the start may then be handled; none after it is skipped.
  */
 export const startAfterFailure = (
   lastHandled: string | undefined,
@@ -89,13 +99,20 @@ export const startAfterFailure = (
 ): ShardStart => {
   if (lastHandled !== undefined) return { kind: 'after', sequenceNumber: lastHandled };
   if (start.kind === 'iterator') {
-    const takenAt = Date.parse(start.takenAt);
+    const cut = Date.parse(start.takenAt) - LATEST_CLOCK_SKEW_MS;
     return {
       kind: 'trimHorizon',
-      ...(Number.isNaN(takenAt)
-        ? {}
-        : { skipCreatedBefore: new Date(takenAt - (takenAt % 60_000)) }),
+      ...(Number.isNaN(cut) ? {} : { skipCreatedBefore: new Date(cut - (cut % 60_000)) }),
     };
   }
   return start;
+};
+
+/**
+ * Whether records written after a LATEST start may be past the retention now: only then is
+ * an expired LATEST iterator a gap (an idle shard's iterator expires every 15 minutes).
+ */
+export const latestStartMayBeTrimmed = (takenAt: string, now: Date): boolean => {
+  const taken = Date.parse(takenAt);
+  return Number.isNaN(taken) || now.getTime() - taken >= STREAM_RETENTION_MS - LATEST_CLOCK_SKEW_MS;
 };

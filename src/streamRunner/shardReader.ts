@@ -7,8 +7,10 @@ import {
 
 import { backoffDelay, isAwsError, sleep } from '../shared/retry.js';
 import type { CheckpointStore, ShardCheckpoint } from './checkpointStore.js';
+import { matchesFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import {
   iteratorFor,
+  latestStartMayBeTrimmed,
   type RetentionGap,
   type ShardStart,
   startAfterFailure,
@@ -20,6 +22,10 @@ export interface ShardReaderOptions {
   shardId: string;
   checkpoints: CheckpointStore;
   batchSize: number;
+  /** Records the mapping's filter drops are never batched (Lambda's FilterCriteria). */
+  filter: StreamFilterPattern | undefined;
+  /** The runner's clock: a LATEST start older than the retention may have lost records. */
+  now: () => Date;
   /** How long to gather records before calling the handler with fewer than batchSize. */
   maximumBatchingWindowMs: number;
   pollIntervalMs: number;
@@ -103,7 +109,11 @@ class ShardReading {
   private replaceIterator = async () => {
     if (this.buffer.length > 0) await this.flush();
     const resumed = startAfterFailure(this.lastHandled, this.start);
-    if (this.start.kind === 'iterator' && resumed.kind === 'trimHorizon') {
+    if (
+      this.start.kind === 'iterator' &&
+      resumed.kind === 'trimHorizon' &&
+      latestStartMayBeTrimmed(this.start.takenAt, this.options.now())
+    ) {
       this.options.onRetentionGap({
         shardId: this.options.shardId,
         reason: 'LatestIteratorExpired',
@@ -114,20 +124,27 @@ class ShardReading {
 
   /** Buffers a page and hands over the batches that are due: full ones, and the rest when the shard pauses or ends. */
   take = async (page: GetRecordsCommandOutput): Promise<void> => {
-    const records = skipOlderThanStart(page.Records ?? [], this.start);
+    const read = page.Records ?? [];
+    const records = this.delivered(read);
     if (this.buffer.length === 0) this.bufferSince = Date.now();
     this.buffer.push(...records);
     this.iterator = page.NextShardIterator;
     if (records.length > 0) this.options.onRead(records);
-    this.emptyReads = (page.Records ?? []).length > 0 ? 0 : this.emptyReads + 1;
+    this.emptyReads = read.length > 0 ? 0 : this.emptyReads + 1;
     while (this.buffer.length >= this.options.batchSize) await this.flush(this.options.batchSize);
     const windowElapsed = Date.now() - this.bufferSince >= this.options.maximumBatchingWindowMs;
     const due = records.length === 0 || windowElapsed || this.iterator === undefined;
     if (this.buffer.length > 0 && due) await this.flush();
     if (this.buffer.length === 0 && this.emptyReads >= this.options.emptyReadsBeforeCaughtUp)
       this.options.onCaughtUp();
-    if (records.length === 0 && this.iterator !== undefined)
-      await sleep(this.options.pollIntervalMs);
+    if (read.length === 0 && this.iterator !== undefined) await sleep(this.options.pollIntervalMs);
+  };
+
+  /** What the mapping delivers of a page: from its start on, and what its filter keeps. */
+  private delivered = (read: StreamsApiRecord[]): StreamsApiRecord[] => {
+    const { filter } = this.options;
+    const started = skipOlderThanStart(read, this.start);
+    return filter === undefined ? started : started.filter((r) => matchesFilterPattern(filter, r));
   };
 
   private flush = async (count = this.buffer.length) => {
@@ -166,7 +183,11 @@ const startOf = (checkpoint: ShardCheckpoint | undefined): ShardStart => {
   return { kind: 'trimHorizon' };
 };
 
-const skipOlderThanStart = (records: StreamsApiRecord[], start: ShardStart): StreamsApiRecord[] => {
+/** Drops the records a TRIM_HORIZON resumption of a LATEST start skips (startAfterFailure). */
+export const skipOlderThanStart = (
+  records: StreamsApiRecord[],
+  start: ShardStart,
+): StreamsApiRecord[] => {
   if (start.kind !== 'trimHorizon' || start.skipCreatedBefore === undefined) return records;
   const limit = start.skipCreatedBefore.getTime();
   return records.filter(

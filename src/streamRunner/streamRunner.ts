@@ -138,6 +138,8 @@ export class StreamRunner {
       shardId,
       checkpoints,
       batchSize: this.settings.batchSize,
+      filter: this.settings.filter,
+      now: this.now,
       maximumBatchingWindowMs: this.settings.maximumBatchingWindowMs,
       pollIntervalMs: this.settings.pollIntervalMs,
       emptyReadsBeforeCaughtUp: this.settings.emptyReadsBeforeCaughtUp,

@@ -1,10 +1,5 @@
 import { type DynamoDBClient, paginateQuery, paginateScan } from '@aws-sdk/client-dynamodb';
-import {
-  type _Record as StreamsApiRecord,
-  type DynamoDBStreamsClient,
-  GetRecordsCommand,
-  type Shard,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamsClient, Shard } from '@aws-sdk/client-dynamodb-streams';
 
 import { recordCreatedAtMs } from '../imageParser/streamRecord.js';
 import { isAwsError } from '../shared/retry.js';
@@ -14,8 +9,8 @@ import {
   type ShardCheckpoint,
   toCheckpoint,
 } from './checkpointStore.js';
+import { readBehind } from './readBehind.js';
 import { listShards, resolveStreamArn } from './shardDiscovery.js';
-import { getIterator } from './shardIterators.js';
 
 export interface ShardStatus {
   shardId: string;
@@ -147,7 +142,7 @@ const shardStatus = async (
   };
   if (base.finished) return { ...base, recordsBehind: { count: 0, atLeast: false }, lagMs: 0 };
   try {
-    const behind = await readBehind(context, base.shardId, checkpoint?.sequenceNumber);
+    const behind = await readBehind(context, base, checkpoint);
     const waitingSince = recordCreatedAtMs(behind.first);
     return {
       ...base,
@@ -158,35 +153,4 @@ const shardStatus = async (
     if (!isAwsError(error, 'TrimmedDataAccessException')) throw error;
     return { ...base, recordsBehind: undefined, lagMs: undefined, checkpointTrimmed: true };
   }
-};
-
-// Open shards may answer empty pages before data (AWS): a few are read past before concluding.
-const EMPTY_PAGES_BEFORE_CAUGHT_UP = 3;
-
-/** Reads the records after the checkpoint (from TRIM_HORIZON without one), counting up to `countUpTo`. */
-const readBehind = async (
-  context: StreamStatusOptions & { streamArn: string },
-  shardId: string,
-  sequenceNumber: string | undefined,
-): Promise<{ count: number; atLeast: boolean; first: StreamsApiRecord | undefined }> => {
-  const countUpTo = context.countUpTo ?? 1_000;
-  const iteratorContext = { ...context, shardId };
-  let iterator: string | undefined =
-    sequenceNumber === undefined
-      ? await getIterator(iteratorContext, 'TRIM_HORIZON')
-      : await getIterator(iteratorContext, 'AFTER_SEQUENCE_NUMBER', sequenceNumber);
-  let count = 0;
-  let first: StreamsApiRecord | undefined;
-  for (let emptyPages = 0; iterator !== undefined && count < countUpTo;) {
-    const page = await context.streamsClient.send(
-      new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(1_000, countUpTo - count) }),
-    );
-    const records = page.Records ?? [];
-    first ??= records[0];
-    count += records.length;
-    emptyPages = records.length === 0 ? emptyPages + 1 : 0;
-    if (emptyPages >= EMPTY_PAGES_BEFORE_CAUGHT_UP) break;
-    iterator = page.NextShardIterator;
-  }
-  return { count, atLeast: count >= countUpTo && iterator !== undefined, first };
 };
