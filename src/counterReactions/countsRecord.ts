@@ -1,5 +1,5 @@
 import { COUNTS_TABLE_PK, COUNTS_TABLE_SK } from '../counterProjection/countsTable.js';
-import type { StreamRecord } from '../imageParser/streamRecord.js';
+import { recordCreatedAtMs, type StreamRecord } from '../imageParser/streamRecord.js';
 import type { TotalState } from './crossings.js';
 import { InvalidCountsRecordError } from './errors.js';
 
@@ -29,12 +29,18 @@ export const readTotalWrite = (record: StreamRecord): TotalWrite | CountsRecordS
     eventName?: unknown;
     dynamodb?: { Keys?: Image; OldImage?: Image; NewImage?: Image };
   };
-  const partitionKey = totalPartitionKey(dynamodb?.Keys);
-  if (partitionKey === undefined) return 'NotATotal';
-  if (eventName === 'REMOVE') return 'Removed';
   const fail = (reason: string): never => {
     throw new InvalidCountsRecordError({ value: record, reason });
   };
+  if (typeof dynamodb?.Keys !== 'object' || dynamodb.Keys === null) return fail('no Keys');
+  const partitionKey = totalPartitionKey(dynamodb.Keys);
+  if (partitionKey === undefined) return 'NotATotal';
+  if (eventName === 'REMOVE') return 'Removed';
+  // A crossing's reachedAt is the record's creation time: one that is no time is refused.
+  const createdAt = (dynamodb as { ApproximateCreationDateTime?: unknown })
+    .ApproximateCreationDateTime;
+  if (createdAt !== undefined && recordCreatedAtMs(record) === undefined)
+    fail('ApproximateCreationDateTime not a time');
   const { OldImage: before, NewImage: after } = dynamodb ?? {};
   if (eventName !== 'INSERT' && eventName !== 'MODIFY') return fail('eventName');
   if (after === undefined || (eventName === 'MODIFY' && before === undefined))

@@ -24,6 +24,8 @@ export const readRecordFields = (record: StreamRecord): StreamRecordFields => {
   };
 };
 
+const MAX_DATE_MS = 8.64e15;
+
 /**
  * When the record was written, in epoch ms: Lambda gives ApproximateCreationDateTime in
  * epoch seconds, the Streams API a Date. Undefined when absent or unreadable.
@@ -32,7 +34,8 @@ export const recordCreatedAtMs = (record: StreamRecord | null | undefined): numb
   const time = (record as { dynamodb?: { ApproximateCreationDateTime?: unknown } } | null)?.dynamodb
     ?.ApproximateCreationDateTime;
   const ms = typeof time === 'number' ? time * 1000 : time instanceof Date ? time.getTime() : NaN;
-  return Number.isFinite(ms) ? ms : undefined;
+  // Beyond ±8.64e15 ms a Date is invalid (toISOString throws): no time either.
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
 };
 
 /** How long ago the oldest of these records was written: undefined when none says. */

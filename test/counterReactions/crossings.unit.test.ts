@@ -204,6 +204,16 @@ describe('counts records the reactions cannot read', () => {
       },
       'counter and key unlike the item key',
     ],
+    [
+      'a record without Keys (skipped silently before)',
+      { ...good, dynamodb: { ...good.dynamodb, Keys: undefined } },
+      'no Keys',
+    ],
+    [
+      'a creation time out of any date range (rejected the whole call before)',
+      { ...good, dynamodb: { ...good.dynamodb, ApproximateCreationDateTime: 1e13 } },
+      'ApproximateCreationDateTime not a time',
+    ],
   ])(
     'fails %s with InvalidCountsRecord, from that record on, firing nothing after it',
     async (_, bad, reason) => {
