@@ -88,11 +88,14 @@ export const pushDemoWorkload = async ({
   eventTable,
   events,
   seed = 11,
+  onPushed = () => undefined,
 }: {
   client: DynamoDBClient;
   eventTable: string;
   events: number;
   seed?: number;
+  /** Told of each operation's events as they are acknowledged. */
+  onPushed?: (events: PushedEvent[]) => void;
 }) => {
   const adapter = new DynamoDBSingleTableEventStorageAdapter({
     tableName: eventTable,
@@ -105,7 +108,7 @@ export const pushDemoWorkload = async ({
     stores: { orders: makeOrdersStore(adapter), users: makeUsersStore(adapter) },
     concurrency: 16,
     signal: new AbortController().signal,
-    onPushed: () => undefined,
+    onPushed: (_, pushed) => onPushed(pushed),
     onError: () => (failedPushes += 1),
   });
   return { operations, acknowledged, failedPushes };

@@ -24,7 +24,8 @@ export const pushWorkload = async ({
   stores: { orders: OrdersStore; users: UsersStore };
   concurrency: number;
   signal: AbortSignal;
-  onPushed: (count: number) => void;
+  /** After each operation: how many events it pushed, and which. */
+  onPushed: (count: number, events: PushedEvent[]) => void;
   /** When given, a failed push is reported here and the others go on (the chaos runs); otherwise it rejects. */
   onError?: (operation: Operation, error: unknown) => void;
 }): Promise<PushedEvent[]> => {
@@ -41,7 +42,7 @@ export const pushWorkload = async ({
       try {
         const events = await pushOperation(operation, stores);
         pushed.push(...events);
-        onPushed(events.length);
+        onPushed(events.length, events);
       } catch (error) {
         if (onError === undefined) throw error;
         onError(operation, error);
