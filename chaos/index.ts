@@ -118,7 +118,10 @@ Scenarios:
   \`TransactionConflict\`; with a small retry budget, what still fails goes to the runner's dead
   letter, kept as Lambda's on-failure message (where the records are), and replaying each
   message (\`replayDeadLetter\`, reading the records from the stream again) completes the
-  counts: nothing vanishes.
+  counts: nothing vanishes. The runner reads through the projection mapping's filter (INSERT
+  only) while a third of the events are touched again (MODIFY records between them), so each
+  message's stretch of the shard holds records its batch never had: the replay, through the
+  same filter, must find exactly the batch's records (it fails otherwise).
 - **writers racing**: 64 writers push the next version of the same aggregates, each retrying
   from a fresh read on \`EventAlreadyExists\`.
 `;
