@@ -1,10 +1,8 @@
 import { isEventAlreadyExistsError } from '@castore/core';
 
-import {
-  DynamoDBSingleTableEventStorageAdapter,
-  isEventGroupCancelledError,
-} from '../../src/adapter/index.js';
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
+import { isCounterError } from '../../src/shared/counterError.js';
 import { createPipelineTables, makeClients } from '../setUp.js';
 import type { Verdict } from '../verify.js';
 
@@ -58,7 +56,10 @@ export const writeRaces = async ({
               acknowledged.push({ aggregateId, version, writer, push });
               break;
             } catch (error) {
-              if (!isEventAlreadyExistsError(error) && !isEventGroupCancelledError(error))
+              if (
+                !isEventAlreadyExistsError(error) &&
+                !isCounterError(error, 'EventGroupCancelled')
+              )
                 throw error;
               conflicts += 1;
             }

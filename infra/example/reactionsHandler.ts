@@ -2,13 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import { counters } from '../../src/example/counters.js';
 import { makeCountReachedStore } from '../../src/example/eventStores.js';
-import {
-  CounterReactions,
-  DynamoDBSingleTableEventStorageAdapter,
-  pushEventReaction,
-} from '../../src/index.js';
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/index.js';
+import { CounterReactions, pushEventReaction } from '../../src/reactions.js';
 
-// In your project: import these from 'castore-dynamodb-counter', and your own counters and store.
+// In your project: import these from 'castore-dynamodb-counter' and
+// 'castore-dynamodb-counter/reactions', and your own counters and store.
 const countReachedStore = makeCountReachedStore(
   new DynamoDBSingleTableEventStorageAdapter({
     dynamoDBClient: new DynamoDBClient({}),

@@ -2,8 +2,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EventDetail } from '@castore/core';
 
+import { CounterError } from '../shared/counterError.js';
 import { MARSHALL_OPTIONS } from './constants.js';
-import { InvalidEventError } from './errors.js';
 import { fromPartitionKey, toPartitionKey } from './keys.js';
 
 // Canonical UTC ISO-8601 (what `Date#toISOString` gives): the initialEvents GSI sorts
@@ -22,14 +22,18 @@ export const isIsoTimestamp = (value: unknown): value is string => {
 
 export const assertValidVersion = (version: unknown): number => {
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-    throw new InvalidEventError({ field: 'version', value: version, expected: 'an integer >= 1' });
+    throw new CounterError('InvalidEvent', {
+      field: 'version',
+      value: version,
+      expected: 'an integer >= 1',
+    });
   }
   return version;
 };
 
 export const assertValidTimestamp = (timestamp: unknown, field = 'timestamp'): string => {
   if (!isIsoTimestamp(timestamp)) {
-    throw new InvalidEventError({
+    throw new CounterError('InvalidEvent', {
       field,
       value: timestamp,
       expected: 'an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.000Z',
@@ -40,7 +44,11 @@ export const assertValidTimestamp = (timestamp: unknown, field = 'timestamp'): s
 
 const assertValidType = (type: unknown): string => {
   if (typeof type !== 'string' || type === '')
-    throw new InvalidEventError({ field: 'type', value: type, expected: 'a non-empty string' });
+    throw new CounterError('InvalidEvent', {
+      field: 'type',
+      value: type,
+      expected: 'a non-empty string',
+    });
   return type;
 };
 
@@ -78,12 +86,16 @@ const marshallEvent = (
   for (const [field, value] of Object.entries(data)) {
     const path = findFunction(value, field);
     if (path !== undefined)
-      throw new InvalidEventError({ field: path, value: '[function]', expected: STORABLE });
+      throw new CounterError('InvalidEvent', {
+        field: path,
+        value: '[function]',
+        expected: STORABLE,
+      });
   }
   try {
     return marshall(item, MARSHALL_OPTIONS);
   } catch (error) {
-    throw new InvalidEventError({
+    throw new CounterError('InvalidEvent', {
       field: 'payload or metadata',
       value: data,
       expected: `${STORABLE}: ${String(error)}`,

@@ -1,7 +1,7 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 
+import { CounterError } from '../shared/counterError.js';
 import { EVENT_TABLE_PK, EVENT_TABLE_SK, MAX_TRANSACTION_ACTIONS } from './constants.js';
-import { InvalidEventGroupError } from './errors.js';
 import { toPartitionKey } from './keys.js';
 import type { ParsedGroupEvent } from './parseEventGroup.js';
 import { toPutEventInput } from './putEventInput.js';
@@ -35,7 +35,7 @@ export const buildGroupTransaction = (
     actions.push({ kind: 'previousVersionCheck', eventIndex });
   });
   if (items.length > MAX_TRANSACTION_ACTIONS) {
-    throw new InvalidEventGroupError({
+    throw new CounterError('InvalidEventGroup', {
       reason: 'TooManyEvents',
       explanation: `${events.length} events and ${items.length - events.length} previous-version checks (requireContiguousVersions) make ${items.length} actions, but one DynamoDB transaction takes at most ${MAX_TRANSACTION_ACTIONS}: split the group.`,
     });

@@ -1,8 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
+import { CounterError } from '../shared/counterError.js';
 import { itemSize } from '../shared/itemSize.js';
 import { isAwsError } from '../shared/retry.js';
-import { InvalidEventError } from './errors.js';
 
 const MAX_ITEM_BYTES = 400 * 1024;
 
@@ -17,12 +17,12 @@ export const isItemTooLarge = (
 /** The typed error for the largest of the items DynamoDB refused as too large. */
 export const itemTooLargeError = (
   items: { item: Record<string, AttributeValue>; label: string }[],
-): InvalidEventError => {
+): CounterError<'InvalidEvent'> => {
   const sized = items
     .map(({ item, label }) => ({ label, bytes: itemSize(item) }))
     .sort((a, b) => b.bytes - a.bytes);
   const largest = sized[0] ?? { label: 'event', bytes: NaN };
-  return new InvalidEventError({
+  return new CounterError('InvalidEvent', {
     field: `payload of ${largest.label}`,
     value: `an item of about ${Math.round(largest.bytes / 1024)} KB`,
     expected: `an event whose DynamoDB item is at most ${MAX_ITEM_BYTES / 1024} KB: keep large data elsewhere (S3, say) and put its reference in the event. Nothing was written`,

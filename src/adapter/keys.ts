@@ -1,6 +1,6 @@
+import { CounterError } from '../shared/counterError.js';
 import { isWellFormed } from '../shared/strings.js';
 import { MAX_PARTITION_KEY_BYTES } from './constants.js';
-import { InvalidEventError, InvalidEventStoreIdError } from './errors.js';
 
 const SEPARATOR = '#';
 
@@ -16,7 +16,7 @@ export const assertValidEventStoreId = (eventStoreId: unknown): string => {
     eventStoreId.includes(SEPARATOR) ||
     !isWellFormed(eventStoreId)
   ) {
-    throw new InvalidEventStoreIdError({ eventStoreId });
+    throw new CounterError('InvalidEventStoreId', { eventStoreId });
   }
   return eventStoreId;
 };
@@ -24,7 +24,7 @@ export const assertValidEventStoreId = (eventStoreId: unknown): string => {
 export const assertValidAggregateId = (aggregateId: unknown): string => {
   // A lone surrogate is stored as U+FFFD: two such ids would share one aggregate.
   if (typeof aggregateId !== 'string' || aggregateId === '' || !isWellFormed(aggregateId)) {
-    throw new InvalidEventError({
+    throw new CounterError('InvalidEvent', {
       field: 'aggregateId',
       value: aggregateId,
       expected: 'a non-empty, well-formed (UTF-16) string',
@@ -36,7 +36,7 @@ export const assertValidAggregateId = (aggregateId: unknown): string => {
 export const toPartitionKey = (eventStoreId: string, aggregateId: string): string => {
   const key = `${assertValidEventStoreId(eventStoreId)}${SEPARATOR}${assertValidAggregateId(aggregateId)}`;
   if (Buffer.byteLength(key, 'utf8') > MAX_PARTITION_KEY_BYTES) {
-    throw new InvalidEventError({
+    throw new CounterError('InvalidEvent', {
       field: 'aggregateId',
       value: aggregateId,
       expected: `an id whose key "eventStoreId#aggregateId" fits DynamoDB's ${MAX_PARTITION_KEY_BYTES}-byte partition key limit`,

@@ -7,12 +7,12 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ListAggregateIdsOptions, ListAggregateIdsOutput } from '@castore/core';
 
+import { CounterError } from '../shared/counterError.js';
 import {
   EVENT_TABLE_EVENT_STORE_ID_KEY,
   EVENT_TABLE_INITIAL_EVENT_INDEX_NAME,
   EVENT_TABLE_TIMESTAMP_KEY,
 } from './constants.js';
-import { InvalidQueryOptionError } from './errors.js';
 import { isIsoTimestamp } from './eventItem.js';
 import { assertValidEventStoreId, fromPartitionKey } from './keys.js';
 import {
@@ -132,7 +132,7 @@ const validateOptions = (options: ListingOptions) => {
   for (const option of ['initialEventAfter', 'initialEventBefore'] as const) {
     const value = options[option];
     if (value !== undefined && !isIsoTimestamp(value)) {
-      throw new InvalidQueryOptionError({
+      throw new CounterError('InvalidQueryOption', {
         option,
         value,
         expected: 'an ISO-8601 UTC timestamp such as 2024-01-31T12:00:00.000Z',

@@ -1,10 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
+import { CounterError } from '../shared/counterError.js';
 import {
   decodePageToken as decodeToken,
   encodePageToken as encodeToken,
 } from '../shared/pageToken.js';
-import { InvalidPageTokenError } from './errors.js';
 
 /** What a page token carries: the options of the listing and where the last page ended. */
 export interface PageTokenContent {
@@ -21,7 +21,7 @@ export const encodePageToken = (content: PageTokenContent): string => encodeToke
 
 export const decodePageToken = (pageToken: unknown, eventStoreId: string): PageTokenContent => {
   const fail = (reason: string): never => {
-    throw new InvalidPageTokenError({ pageToken, reason });
+    throw new CounterError('InvalidPageToken', { pageToken, reason });
   };
   const parsed = decodeToken(pageToken);
   if (!isTokenShaped(parsed)) return fail('not a page token');

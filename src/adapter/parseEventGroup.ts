@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventDetail, EventStorageAdapter, GroupedEvent } from '@castore/core';
 
+import { CounterError } from '../shared/counterError.js';
 import { MAX_TRANSACTION_ACTIONS } from './constants.js';
-import { InvalidEventGroupError } from './errors.js';
 import { assertValidTimestamp } from './eventItem.js';
 
 /** Where one event of a group goes, once its adapter is known to be ours. */
@@ -33,14 +33,14 @@ export const parseEventGroup = (
   const parsed = groupedEvents.map((groupedEvent, index): ParsedGroupEvent => {
     const target = toTarget(groupedEvent.eventStorageAdapter);
     if (target === undefined) {
-      throw new InvalidEventGroupError({
+      throw new CounterError('InvalidEventGroup', {
         reason: 'ForeignAdapter',
         explanation: `event #${index} is not connected to a DynamoDBSingleTableEventStorageAdapter: a group is one DynamoDB transaction, so all its events must use this adapter.`,
         eventIndexes: [index],
       });
     }
     if (groupedEvent.context === undefined) {
-      throw new InvalidEventGroupError({
+      throw new CounterError('InvalidEventGroup', {
         reason: 'MissingContext',
         explanation: `event #${index} has no event store context: group it with eventStore.groupEvent(...), not with the adapter directly.`,
         eventIndexes: [index],
@@ -56,12 +56,12 @@ export const parseEventGroup = (
 
 const assertGroupSize = (size: number) => {
   if (size === 0)
-    throw new InvalidEventGroupError({
+    throw new CounterError('InvalidEventGroup', {
       reason: 'EmptyGroup',
       explanation: 'a group needs at least one event.',
     });
   if (size > MAX_TRANSACTION_ACTIONS) {
-    throw new InvalidEventGroupError({
+    throw new CounterError('InvalidEventGroup', {
       reason: 'TooManyEvents',
       explanation: `${size} events, but one DynamoDB transaction takes at most ${MAX_TRANSACTION_ACTIONS}: split the group.`,
     });
@@ -76,7 +76,7 @@ const groupTimestamp = (groupedEvents: GroupedEvent[]): string => {
     assertValidTimestamp(event.timestamp, `timestamp of group event #${index}`);
     if (first === undefined) first = { timestamp: event.timestamp, index };
     else if (event.timestamp !== first.timestamp) {
-      throw new InvalidEventGroupError({
+      throw new CounterError('InvalidEventGroup', {
         reason: 'DifferentTimestamps',
         explanation: `events #${first.index} and #${index} have different timestamps (${first.timestamp}, ${event.timestamp}): events of a group share one timestamp; set it on one event or on none.`,
         eventIndexes: [first.index, index],
@@ -92,7 +92,7 @@ const assertOneClient = (events: ParsedGroupEvent[]) => {
     ({ dynamoDBClient }) => dynamoDBClient !== first?.dynamoDBClient,
   );
   if (otherIndex !== -1) {
-    throw new InvalidEventGroupError({
+    throw new CounterError('InvalidEventGroup', {
       reason: 'DifferentDynamoDBClients',
       explanation: `event #${otherIndex} uses another DynamoDB client than event #0: one transaction is sent through one client, so share the client between the adapters.`,
       eventIndexes: [0, otherIndex],
@@ -106,7 +106,7 @@ const assertNoDuplicateKey = (events: ParsedGroupEvent[]) => {
     const key = JSON.stringify([tableName, eventStoreId, event.aggregateId, event.version]);
     const firstIndex = seen.get(key);
     if (firstIndex !== undefined) {
-      throw new InvalidEventGroupError({
+      throw new CounterError('InvalidEventGroup', {
         reason: 'DuplicateEventKey',
         explanation: `events #${firstIndex} and #${index} both are version ${event.version} of ${eventStoreId} aggregate ${event.aggregateId}.`,
         eventIndexes: [firstIndex, index],

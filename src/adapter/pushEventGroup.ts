@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { EventDetail } from '@castore/core';
 
+import { CounterError } from '../shared/counterError.js';
 import {
   backoffDelay,
   DEFAULT_RETRY_OPTIONS,
@@ -14,11 +15,10 @@ import {
   isRetryable,
   sleep,
 } from '../shared/retry.js';
-import { DynamoDBEventAlreadyExistsError, EventGroupCancelledError } from './errors.js';
+import { DynamoDBEventAlreadyExistsError } from './errors.js';
 import { buildGroupTransaction, type GroupAction } from './groupTransaction.js';
 import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
 import type { ParsedGroupEvent } from './parseEventGroup.js';
-import { PreviousVersionMissingError } from './versionErrors.js';
 
 /**
  * Writes a parsed group in one transaction: all events or none. `single`: a lone event
@@ -114,12 +114,13 @@ const toGroupError = ({
     };
     return atFault === existing
       ? new DynamoDBEventAlreadyExistsError(fields)
-      : new PreviousVersionMissingError({
+      : new CounterError('PreviousVersionMissing', {
           ...fields,
+          missingVersion: fields.version - 1,
           eventIndex: single ? undefined : atFault.eventIndex,
         });
   }
-  return new EventGroupCancelledError({
+  return new CounterError('EventGroupCancelled', {
     reasons: cancellationsOf(reasons, events, actions),
     cause: error,
   });

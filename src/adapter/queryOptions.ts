@@ -1,6 +1,6 @@
 import type { AttributeValue, QueryCommandInput } from '@aws-sdk/client-dynamodb';
 
-import { InvalidQueryOptionError } from './errors.js';
+import { CounterError } from '../shared/counterError.js';
 
 /*
  * What getEvents and listAggregateIds share: checking their query options and turning
@@ -10,7 +10,7 @@ import { InvalidQueryOptionError } from './errors.js';
 export const assertOptionalInteger = (option: string, value: unknown, minimum: number): void => {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
-    throw new InvalidQueryOptionError({
+    throw new CounterError('InvalidQueryOption', {
       option,
       value,
       expected: `an integer >= ${minimum}, or undefined`,
@@ -21,7 +21,11 @@ export const assertOptionalInteger = (option: string, value: unknown, minimum: n
 /** `reverse` comes from untyped callers too (JavaScript, page tokens): a string 'false' would read as true. */
 export const assertOptionalBoolean = (option: string, value: unknown): void => {
   if (value !== undefined && typeof value !== 'boolean')
-    throw new InvalidQueryOptionError({ option, value, expected: 'a boolean, or undefined' });
+    throw new CounterError('InvalidQueryOption', {
+      option,
+      value,
+      expected: 'a boolean, or undefined',
+    });
 };
 
 /** Inclusive bounds of the sort key; either may be absent. */

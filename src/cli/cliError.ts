@@ -1,4 +1,4 @@
-import { dynamoDBLocalStartErrorCode } from '../dynamoDBLocal/errors.js';
+import { isCounterError } from '../shared/counterError.js';
 import { isAwsError, networkErrorCode } from '../shared/retry.js';
 import { hasErrorCode, TypedError } from '../shared/typedError.js';
 
@@ -21,7 +21,7 @@ export interface CliErrorContext {
 }
 
 export const describeCliError = (error: unknown, context: CliErrorContext): string => {
-  if (hasErrorCode(error, cliErrorCode) || hasErrorCode(error, dynamoDBLocalStartErrorCode))
+  if (hasErrorCode(error, cliErrorCode) || hasErrorCode(error, 'DynamoDBLocalStart'))
     return error.message;
   if (!(error instanceof Error)) return `Unexpected error: ${String(error)}`;
   const code = networkErrorCode(error);
@@ -43,6 +43,7 @@ export const describeCliError = (error: unknown, context: CliErrorContext): stri
   if (error.name === 'UnrecognizedClientException') {
     return `DynamoDB refused the credentials (${error.name}): check AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`;
   }
-  if (error instanceof TypedError) return `${error.code}: ${error.message}`;
+  if (error instanceof TypedError || isCounterError(error))
+    return `${error.code}: ${error.message}`;
   return `Unexpected error: ${error.name}: ${error.message}`;
 };

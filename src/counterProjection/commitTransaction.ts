@@ -6,6 +6,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 
+import { CounterError } from '../shared/counterError.js';
 import {
   backoffDelay,
   isAwsError,
@@ -15,7 +16,6 @@ import {
   sleep,
 } from '../shared/retry.js';
 import { buildTransaction, type TransactionUnit } from './buildTransaction.js';
-import { CounterShardsChangedError, CountWriteFailedError } from './errors.js';
 import type { PlannedIncrement } from './planIncrements.js';
 import type { PackedTransaction } from './transactionActions.js';
 
@@ -88,7 +88,7 @@ export const commitTransaction = async ({
       const code = reasons?.find(({ Code }) => Code !== undefined && Code !== 'None')?.Code;
       const retryable = reasons === undefined ? isTransientError(error) : isRetryable(code);
       if (!retryable || failedAttempts >= retry.maxAttempts)
-        throw new CountWriteFailedError({ attempts: failedAttempts, cause: error });
+        throw new CounterError('CountWriteFailed', { attempts: failedAttempts, cause: error });
       await sleep(backoffDelay(failedAttempts, retry));
     }
   }
@@ -109,7 +109,7 @@ const dropExistingRefs = (
     const action = units[index]?.action;
     if (reason.Code !== 'ConditionalCheckFailed' || action === undefined) return;
     if (action.kind === 'total') {
-      throw new CounterShardsChangedError({
+      throw new CounterError('CounterShardsChanged', {
         counterName: action.chunk.counter.name,
         key: action.chunk.key,
         refShards: action.chunk.counter.refShards,

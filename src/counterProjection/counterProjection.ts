@@ -4,10 +4,10 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
 import { ImageParser } from '../imageParser/index.js';
 import type { StreamRecord } from '../imageParser/streamRecord.js';
+import { CounterError } from '../shared/counterError.js';
 import type { RetryOptions } from '../shared/retry.js';
 import { reportBatch } from './batchReport.js';
 import type { Counter } from './counter.js';
-import { UnknownCounterError } from './errors.js';
 import { type DirectIncrement, incrementOnce } from './increment.js';
 import { lambdaResponse } from './lambdaResponse.js';
 import { type CountedRef, listCountedRefs } from './listCountedRefs.js';
@@ -77,7 +77,7 @@ export class CounterProjection<
   private counterNamed(counterName: COUNTERS['name']): COUNTERS {
     const counter = this.countersByName.get(counterName);
     if (counter === undefined)
-      throw new UnknownCounterError({
+      throw new CounterError('UnknownCounter', {
         counterName,
         knownCounters: [...this.countersByName.keys()],
       });

@@ -1,7 +1,7 @@
 import type { EventStore } from '@castore/core';
 
+import { CounterError } from '../shared/counterError.js';
 import { isWellFormed, utf8Bytes } from '../shared/strings.js';
-import { InvalidCounterDefinitionError } from './errors.js';
 import { isCounterWindow } from './windows.js';
 
 /** With a key of at most 1,024 bytes, every partition key the projection writes fits DynamoDB's 2,048. */
@@ -28,7 +28,12 @@ type Fail = (field: string, value: unknown, expected: string) => never;
 export const validateCounterOptions = (checked: object) => {
   const options = checked as UncheckedOptions;
   const fail: Fail = (field, value, expected) => {
-    throw new InvalidCounterDefinitionError({ counterName: options.name, field, value, expected });
+    throw new CounterError('InvalidCounterDefinition', {
+      counterName: options.name,
+      field,
+      value,
+      expected,
+    });
   };
   validateName(options.name, fail);
   validateEventTypes(options, fail);

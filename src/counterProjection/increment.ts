@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import { isIsoTimestamp } from '../adapter/eventItem.js';
+import { CounterError } from '../shared/counterError.js';
 import type { RetryOptions } from '../shared/retry.js';
 import { commitTransaction } from './commitTransaction.js';
 import type { Counter } from './counter.js';
-import { InvalidIncrementError } from './errors.js';
 import { packTransactions } from './packTransactions.js';
 import { toIncrement } from './planIncrements.js';
 
@@ -34,7 +34,7 @@ export const incrementOnce = async (
   }: DirectIncrement & { counter: Counter },
 ): Promise<{ counted: boolean }> => {
   if (!isIsoTimestamp(timestamp)) {
-    throw new InvalidIncrementError({
+    throw new CounterError('InvalidIncrement', {
       counterName: counter.name,
       field: 'timestamp',
       value: timestamp,

@@ -14,13 +14,11 @@ export {
   countsTableDefinition,
   createCountsTable,
 } from './countsTable.js';
-export * from './errors.js';
 export type { DirectIncrement } from './increment.js';
 export { REPORT_BATCH_ITEM_FAILURES_ENV } from './lambdaResponse.js';
 export type { CountedRef } from './listCountedRefs.js';
 export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
 export type { CounterProjectionOptions } from './projectionOptions.js';
-export * from './readErrors.js';
 export type { RebuildOptions } from './rebuild.js';
 export type { RecordFates, RecordSkipReason } from './recordFates.js';
 export { countingStreamFilter } from './streamFilter.js';

@@ -1,5 +1,4 @@
-import { RecordsNotCountedError } from './errors.js';
-
+import { CounterError } from '../shared/counterError.js';
 /** The environment variable by which a deployment declares ReportBatchItemFailures on its mapping. */
 export const REPORT_BATCH_ITEM_FAILURES_ENV = 'CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES';
 
@@ -23,7 +22,7 @@ export const lambdaResponse = (
     reportBatchItemFailures ?? process.env[REPORT_BATCH_ITEM_FAILURES_ENV] === 'true';
   const failed = batchItemFailures[0];
   if (failed !== undefined && !declared)
-    throw new RecordsNotCountedError({
+    throw new CounterError('RecordsNotCounted', {
       sequenceNumber: failed.itemIdentifier,
       records,
       cause: error,

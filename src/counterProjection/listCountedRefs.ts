@@ -1,9 +1,9 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 
+import { CounterError } from '../shared/counterError.js';
 import { decodePageToken, encodePageToken } from '../shared/pageToken.js';
 import type { Counter } from './counter.js';
 import { refKey, toKeyAttributes } from './countsTable.js';
-import { InvalidCountQueryError } from './readErrors.js';
 
 export interface CountedRef {
   targetRef: string;
@@ -38,7 +38,7 @@ export const listCountedRefs = async (
   }: { counter: Counter; key: string; limit?: number; pageToken?: string },
 ): Promise<{ refs: CountedRef[]; nextPageToken?: string }> => {
   if (!Number.isSafeInteger(limit) || limit < 1)
-    throw new InvalidCountQueryError({
+    throw new CounterError('InvalidCountQuery', {
       option: 'limit',
       value: limit,
       expected: 'an integer >= 1',
@@ -152,7 +152,7 @@ const decodeRefsToken = (pageToken: string | undefined, counter: Counter, key: s
     (token.s as number) >= 0 &&
     (token.a === undefined || typeof token.a === 'string');
   if (!valid) {
-    throw new InvalidCountQueryError({
+    throw new CounterError('InvalidCountQuery', {
       option: 'pageToken',
       value: pageToken,
       expected: `a nextPageToken of listCountedRefs for counter ${counter.name} and this key`,

@@ -1,8 +1,9 @@
 import type { EventDetail } from '@castore/core';
 
+import { CounterError } from '../shared/counterError.js';
+import type { IncrementField } from '../shared/errorCatalogue.js';
 import { isWellFormed, utf8Bytes } from '../shared/strings.js';
 import type { Counter } from './counter.js';
-import { type IncrementField, InvalidIncrementError } from './errors.js';
 
 /** One event counted by one counter: what one ref item and its share of the increment stand for. */
 export interface PlannedIncrement {
@@ -61,7 +62,7 @@ const guard = <T>(
   try {
     return call();
   } catch (error) {
-    throw new InvalidIncrementError({
+    throw new CounterError('InvalidIncrement', {
       counterName: counter.name,
       field,
       value: `${(error as Error).name}: ${(error as Error).message}`,
@@ -90,7 +91,7 @@ export const toIncrement = ({
   sequenceNumber?: string | undefined;
 }): PlannedIncrement => {
   const fail = (field: 'key' | 'by' | 'targetRef', value: unknown, expected: string): never => {
-    throw new InvalidIncrementError({
+    throw new CounterError('InvalidIncrement', {
       counterName: counter.name,
       field,
       value,

@@ -2,11 +2,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventStore, EventStoreId } from '@castore/core';
 
 import type { ImageParser } from '../imageParser/index.js';
+import { CounterError } from '../shared/counterError.js';
 import { integerOption, oneOfOption } from '../shared/options.js';
 import { type RetryOptions, retryOptions } from '../shared/retry.js';
 import type { ProjectionLogger, ProjectionMetrics } from './batchReport.js';
 import type { Counter } from './counter.js';
-import { InvalidCounterDefinitionError } from './errors.js';
 
 export interface CounterProjectionOptions<
   EVENT_STORES extends EventStore,
@@ -48,7 +48,7 @@ export const indexCounters = <COUNTER extends Counter>(
   const byName = new Map<string, COUNTER>();
   for (const counter of counters) {
     if (byName.has(counter.name)) {
-      throw new InvalidCounterDefinitionError({
+      throw new CounterError('InvalidCounterDefinition', {
         counterName: counter.name,
         field: 'name',
         value: counter.name,
@@ -56,7 +56,7 @@ export const indexCounters = <COUNTER extends Counter>(
       });
     }
     if (!imageParser.hasEventStore(counter.eventStoreId)) {
-      throw new InvalidCounterDefinitionError({
+      throw new CounterError('InvalidCounterDefinition', {
         counterName: counter.name,
         field: 'eventStore',
         value: counter.eventStoreId,

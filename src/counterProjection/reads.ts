@@ -8,11 +8,11 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 
+import { CounterError } from '../shared/counterError.js';
+import { describeValue } from '../shared/describeValue.js';
 import { backoffDelay, type RetryOptions, sleep } from '../shared/retry.js';
-import { describeValue } from '../shared/typedError.js';
 import type { Counter } from './counter.js';
 import { toKeyAttributes, totalKey, windowKey } from './countsTable.js';
-import { CountReadFailedError, CountTooLargeError, InvalidCountQueryError } from './readErrors.js';
 import { type CounterWindow, isCounterWindow, toBucket } from './windows.js';
 
 export interface CountTarget {
@@ -40,7 +40,7 @@ export const bucketOf = (window: CounterWindow, bucket: string | Date): string =
   if (typeof bucket === 'string' && BUCKET_PATTERN[window].test(bucket)) return bucket;
   const time = typeof bucket === 'string' ? new Date(bucket) : bucket;
   if (Number.isNaN(time.getTime())) {
-    throw new InvalidCountQueryError({
+    throw new CounterError('InvalidCountQuery', {
       option: 'bucket',
       value: bucket,
       expected: `a Date, an ISO timestamp or a ${window} bucket such as ${toBucket(window, new Date(0))}`,
@@ -52,14 +52,14 @@ export const bucketOf = (window: CounterWindow, bucket: string | Date): string =
 export const itemKeyOf = ({ counter, key, window, bucket }: CountTarget) => {
   if (window === undefined && bucket === undefined) return totalKey(counter.name, key);
   if (!isCounterWindow(window) || !counter.windows.includes(window)) {
-    throw new InvalidCountQueryError({
+    throw new CounterError('InvalidCountQuery', {
       option: 'window',
       value: window,
       expected: `one of the windows of counter ${counter.name}: ${counter.windows.join(', ') || 'none'}`,
     });
   }
   if (bucket === undefined)
-    throw new InvalidCountQueryError({
+    throw new CounterError('InvalidCountQuery', {
       option: 'bucket',
       value: bucket,
       expected: 'a time or bucket, with window',
@@ -75,7 +75,10 @@ export const exactCountOf = (item: Record<string, AttributeValue> | undefined): 
 const countOf = (item: Record<string, AttributeValue> | undefined): number => {
   const exact = exactCountOf(item);
   if (exact > BigInt(Number.MAX_SAFE_INTEGER) || exact < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new CountTooLargeError({ itemKey: String(item?.pk?.S), count: exact.toString() });
+    throw new CounterError('CountTooLarge', {
+      itemKey: String(item?.pk?.S),
+      count: exact.toString(),
+    });
   }
   return Number(exact);
 };
@@ -118,7 +121,7 @@ export const getCounts = async (
     };
     for (let attempt = 0; request !== undefined && Object.keys(request).length > 0; attempt++) {
       if (attempt >= context.retry.maxAttempts)
-        throw new CountReadFailedError({
+        throw new CounterError('CountReadFailed', {
           attempts: attempt,
           unprocessedKeys: Object.values(request).reduce(
             (n, { Keys }) => n + (Keys?.length ?? 0),
@@ -158,7 +161,7 @@ export const getWindowedCounts = async (
   const toSk = itemKeyOf({ counter, key, window, bucket: to }).sk;
   // Reversed bounds are a mistake (swapped arguments), not an empty range: say so.
   if (fromKey.sk > toSk)
-    throw new InvalidCountQueryError({
+    throw new CounterError('InvalidCountQuery', {
       option: 'from',
       value: from,
       expected: `a time in or before the ${window} bucket of to (${describeValue(to)})`,

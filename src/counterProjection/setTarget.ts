@@ -1,8 +1,8 @@
 import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 
+import { CounterError } from '../shared/counterError.js';
 import type { Counter } from './counter.js';
 import { toKeyAttributes, totalKey } from './countsTable.js';
-import { InvalidIncrementError } from './errors.js';
 import { isBoundedString, MAX_KEY_BYTES } from './planIncrements.js';
 
 /** A per-key target (e.g. the 5 items an order expects): stored on the key's total item. */
@@ -22,7 +22,12 @@ export const setTarget = async (
   { counter, key, target }: TargetInput & { counter: Counter },
 ): Promise<void> => {
   const fail = (field: 'key' | 'target', value: unknown, expected: string): never => {
-    throw new InvalidIncrementError({ counterName: counter.name, field, value, expected });
+    throw new CounterError('InvalidIncrement', {
+      counterName: counter.name,
+      field,
+      value,
+      expected,
+    });
   };
   if (!isBoundedString(key, MAX_KEY_BYTES))
     fail('key', key, `a non-empty, well-formed string of at most ${MAX_KEY_BYTES} UTF-8 bytes`);

@@ -1,7 +1,7 @@
 import { COUNTS_TABLE_PK, COUNTS_TABLE_SK } from '../counterProjection/countsTable.js';
 import { recordCreatedAtMs, type StreamRecord } from '../imageParser/streamRecord.js';
+import { CounterError } from '../shared/counterError.js';
 import type { TotalState } from './crossings.js';
-import { InvalidCountsRecordError } from './errors.js';
 
 /** A write of a counter key's total item, as its stream record shows it. */
 export interface TotalWrite {
@@ -30,7 +30,7 @@ export const readTotalWrite = (record: StreamRecord): TotalWrite | CountsRecordS
     dynamodb?: { Keys?: Image; OldImage?: Image; NewImage?: Image };
   };
   const fail = (reason: string): never => {
-    throw new InvalidCountsRecordError({ value: record, reason });
+    throw new CounterError('InvalidCountsRecord', { value: record, reason });
   };
   if (typeof dynamodb?.Keys !== 'object' || dynamodb.Keys === null) return fail('no Keys');
   const partitionKey = totalPartitionKey(dynamodb.Keys);

@@ -1,6 +1,5 @@
 export { CounterReactions, type CounterReactionsOptions } from './counterReactions.js';
 export type { Crossing, CrossingKind } from './crossings.js';
-export * from './errors.js';
 export type { ProcessReactionsResult, ReactionStats } from './processReactions.js';
 export {
   type CountReachedPayload,

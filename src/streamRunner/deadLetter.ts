@@ -1,7 +1,7 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
 import { recordCreatedAtMs } from '../imageParser/streamRecord.js';
-import { describeValue, errorGuard, TypedError } from '../shared/typedError.js';
+import { CounterError } from '../shared/counterError.js';
 import type { FailedRecords } from './invokeBatch.js';
 
 /**
@@ -33,31 +33,13 @@ export type DeadLetter =
     }
   | { kind: 'runner'; shardId: string; records: StreamsApiRecord[] };
 
-export const invalidDeadLetterErrorCode = 'InvalidDeadLetter';
-export class InvalidDeadLetterError extends TypedError<typeof invalidDeadLetterErrorCode> {
-  readonly code = invalidDeadLetterErrorCode;
-  readonly value: unknown;
-  readonly reason: string;
-  constructor({ value, reason }: { value: unknown; reason: string }) {
-    super(
-      `Not a dead-lettered batch (${reason}): ${describeValue(value)}. Give the body of a message of the ` +
-        "mapping's on-failure queue (its DDBStreamBatchInfo), or what the stream runner gave onFailure.",
-    );
-    this.value = value;
-    this.reason = reason;
-  }
-}
-export const isInvalidDeadLetterError = errorGuard<InvalidDeadLetterError>(
-  invalidDeadLetterErrorCode,
-);
-
 const SEQUENCE_NUMBER = /^\d{1,40}$/;
 
 const parseJson = (body: string): unknown => {
   try {
     return JSON.parse(body) as unknown;
   } catch {
-    throw new InvalidDeadLetterError({ value: body, reason: 'not JSON' });
+    throw new CounterError('InvalidDeadLetter', { value: body, reason: 'not JSON' });
   }
 };
 
@@ -67,7 +49,7 @@ export const parseDeadLetter = (
 ): DeadLetter => {
   const value = typeof input === 'string' ? parseJson(input) : (input as unknown);
   const fail = (reason: string): never => {
-    throw new InvalidDeadLetterError({ value, reason });
+    throw new CounterError('InvalidDeadLetter', { value, reason });
   };
   if (typeof value !== 'object' || value === null) return fail('not an object');
   const {

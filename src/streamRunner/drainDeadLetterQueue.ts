@@ -1,8 +1,7 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 
-import { isInvalidDeadLetterError } from './deadLetter.js';
-import { isReplayIncompleteError } from './errors.js';
+import { isCounterError } from '../shared/counterError.js';
 import type { StreamFilterPattern } from './filterPattern.js';
 import type { StreamHandler } from './invokeBatch.js';
 import { replayDeadLetter, type ReplayResult } from './replay.js';
@@ -111,8 +110,9 @@ const handleMessage = async (
     });
   } catch (error) {
     await release();
-    if (isInvalidDeadLetterError(error)) return { reason: 'invalid', messageId, error };
-    if (isReplayIncompleteError(error)) return { reason: 'incomplete', messageId, error };
+    if (isCounterError(error, 'InvalidDeadLetter')) return { reason: 'invalid', messageId, error };
+    if (isCounterError(error, 'ReplayIncomplete'))
+      return { reason: 'incomplete', messageId, error };
     throw error;
   }
   const reason = stopReason(replay);

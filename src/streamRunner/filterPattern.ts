@@ -1,5 +1,4 @@
-import { InvalidOptionError } from '../shared/options.js';
-
+import { CounterError } from '../shared/counterError.js';
 /**
  * A Lambda event filter pattern (the `Pattern` of an event source mapping's FilterCriteria,
  * as CDK's `FilterCriteria.filter` takes it), in the subset of exact values: each leaf is
@@ -21,7 +20,7 @@ export const checkFilterPattern = (option: string, pattern: unknown): StreamFilt
       for (const [field, inner] of Object.entries(value)) check(inner, `${path}.${field}`);
       return;
     }
-    throw new InvalidOptionError({
+    throw new CounterError('InvalidOption', {
       option: path,
       value,
       expected:

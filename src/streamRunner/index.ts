@@ -1,19 +1,12 @@
 export { checkpointTableDefinition, createCheckpointTable } from './checkpointStore.js';
 export type { DeadLetter, LambdaStreamFailureMessage } from './deadLetter.js';
-export {
-  InvalidDeadLetterError,
-  invalidDeadLetterErrorCode,
-  isInvalidDeadLetterError,
-  lambdaFailureMessage,
-  parseDeadLetter,
-} from './deadLetter.js';
+export { lambdaFailureMessage, parseDeadLetter } from './deadLetter.js';
 export type {
   DrainDeadLetterQueueOptions,
   DrainResult,
   DrainStop,
 } from './drainDeadLetterQueue.js';
 export { drainDeadLetterQueue } from './drainDeadLetterQueue.js';
-export * from './errors.js';
 export type { StreamFilterPattern } from './filterPattern.js';
 export type { FailedRecords, StreamHandler } from './invokeBatch.js';
 export type { FateTotals } from './progress.js';

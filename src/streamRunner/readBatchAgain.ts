@@ -4,10 +4,10 @@ import {
   GetRecordsCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 
+import { CounterError } from '../shared/counterError.js';
 import { integerOption } from '../shared/options.js';
 import { isAwsError, retryOptions, withRetry } from '../shared/retry.js';
-import { type DeadLetter, InvalidDeadLetterError } from './deadLetter.js';
-import { ReplayIncompleteError } from './errors.js';
+import { type DeadLetter } from './deadLetter.js';
 import { matchesFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import { getIterator } from './shardIterators.js';
 
@@ -54,7 +54,7 @@ export const readBatchAgain = async (
     sequenceOf(last) === BigInt(deadLetter.end) &&
     keeps(last);
   if (!bounds || (kept.length !== expected && inRange !== expected))
-    throw new ReplayIncompleteError({
+    throw new CounterError('ReplayIncomplete', {
       shardId: deadLetter.shardId,
       reason: 'BatchMismatch',
       detail:
@@ -69,7 +69,7 @@ export const readBatchAgain = async (
 /** A message of another stream, or of a stream this client cannot reach, is refused before any read. */
 const checkStream = async (options: ReadAgainOptions, deadLetter: LambdaDeadLetter) => {
   if (options.streamArn !== undefined && options.streamArn !== deadLetter.streamArn)
-    throw new InvalidDeadLetterError({
+    throw new CounterError('InvalidDeadLetter', {
       value: deadLetter.streamArn,
       reason: `a dead letter of another stream than ${options.streamArn}: replay it with the handler of its own table`,
     });
@@ -80,7 +80,7 @@ const checkStream = async (options: ReadAgainOptions, deadLetter: LambdaDeadLett
   // Only AWS's own region names: DynamoDB Local's ARNs say `ddblocal` whatever the client's.
   const isAwsRegion = (name: string | undefined) => name !== undefined && AWS_REGION.test(name);
   if (isAwsRegion(region) && isAwsRegion(clientRegion) && region !== clientRegion)
-    throw new ReplayIncompleteError({
+    throw new CounterError('ReplayIncomplete', {
       shardId: deadLetter.shardId,
       reason: 'StreamUnreachable',
       detail: `the stream is in ${region} and the streams client in ${clientRegion}: give a client of ${region}`,
@@ -152,5 +152,9 @@ const isTrimmed = async (read: () => Promise<unknown>): Promise<boolean> => {
 };
 
 const incomplete = (deadLetter: LambdaDeadLetter, detail: string): never => {
-  throw new ReplayIncompleteError({ shardId: deadLetter.shardId, reason: 'EndNotReached', detail });
+  throw new CounterError('ReplayIncomplete', {
+    shardId: deadLetter.shardId,
+    reason: 'EndNotReached',
+    detail,
+  });
 };

@@ -1,5 +1,5 @@
+import { CounterError } from '../shared/counterError.js';
 import { isTransientError } from '../shared/retry.js';
-import { StreamUnreachableError } from './errors.js';
 
 /**
  * Whether the runner is stopping, and the waits that a stop cuts short: between shard
@@ -60,7 +60,7 @@ export class RunControl {
     const { maximumMs } = this.outagePolicy;
     if (maximumMs !== undefined && lasted > maximumMs) {
       const { tableName } = this.outagePolicy;
-      throw new StreamUnreachableError({ tableName, outageMs: lasted, cause: error });
+      throw new CounterError('StreamUnreachable', { tableName, outageMs: lasted, cause: error });
     }
     const since = new Date(this.outageSince).toISOString();
     this.outagePolicy.report({ since, error: String(error) });

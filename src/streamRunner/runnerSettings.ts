@@ -1,12 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 
-import {
-  integerOption,
-  InvalidOptionError,
-  oneOfOption,
-  retryAttemptsOption,
-} from '../shared/options.js';
+import { CounterError } from '../shared/counterError.js';
+import { integerOption, oneOfOption, retryAttemptsOption } from '../shared/options.js';
 import { checkFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import type { FailedRecords, StreamHandler } from './invokeBatch.js';
 import type { StreamRunnerProgress } from './progress.js';
@@ -80,7 +76,7 @@ export interface RunnerSettings {
 export const runnerSettings = (options: StreamRunnerOptions): RunnerSettings => {
   const consumerName = options.consumerName ?? 'default';
   if (typeof consumerName !== 'string' || consumerName === '')
-    throw new InvalidOptionError({
+    throw new CounterError('InvalidOption', {
       option: 'consumerName',
       value: consumerName,
       expected: 'a non-empty string',

@@ -5,14 +5,14 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 
-import { StreamNotFoundError } from './errors.js';
+import { CounterError } from '../shared/counterError.js';
 
 export const resolveStreamArn = async (
   dynamoDBClient: DynamoDBClient,
   tableName: string,
 ): Promise<string> => {
   const { Table } = await dynamoDBClient.send(new DescribeTableCommand({ TableName: tableName }));
-  if (Table?.LatestStreamArn === undefined) throw new StreamNotFoundError({ tableName });
+  if (Table?.LatestStreamArn === undefined) throw new CounterError('StreamNotFound', { tableName });
   return Table.LatestStreamArn;
 };
 

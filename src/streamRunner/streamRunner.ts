@@ -1,8 +1,8 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
 import { recordCreatedAtMs } from '../imageParser/streamRecord.js';
+import { CounterError } from '../shared/counterError.js';
 import { CheckpointStore } from './checkpointStore.js';
-import { UndeliverableRecordsError } from './errors.js';
 import { invokeBatch } from './invokeBatch.js';
 import {
   forgetFinishedShards,
@@ -186,7 +186,7 @@ export class StreamRunner {
       },
       onFailure: async (failed) => {
         if (this.options.onFailure === undefined) {
-          throw new UndeliverableRecordsError({
+          throw new CounterError('UndeliverableRecords', {
             shardId,
             sequenceNumbers: failed.records.map((r) => r.dynamodb?.SequenceNumber ?? '?'),
             cause: failed.error,

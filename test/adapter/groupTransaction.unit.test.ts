@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventDetail } from '@castore/core';
 import { describe, expect, it } from 'vitest';
 
-import { invalidEventGroupErrorCode } from '../../src/adapter/errors.js';
 import { buildGroupTransaction } from '../../src/adapter/groupTransaction.js';
 import type { ParsedGroupEvent } from '../../src/adapter/parseEventGroup.js';
 
@@ -65,7 +64,7 @@ describe('buildGroupTransaction (unit)', () => {
     expect(buildGroupTransaction(fifty, { force: false }).items).toHaveLength(100);
     expect(() => buildGroupTransaction([...fifty, parsed('y', 2)], { force: false })).toThrow(
       expect.objectContaining({
-        code: invalidEventGroupErrorCode,
+        code: 'InvalidEventGroup',
         reason: 'TooManyEvents',
         message: expect.stringContaining('51 events and 51 previous-version checks') as unknown,
       }),

@@ -3,11 +3,7 @@ import type { ListAggregateIdsOptions } from '@castore/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  DynamoDBSingleTableEventStorageAdapter,
-  invalidPageTokenErrorCode,
-  invalidQueryOptionErrorCode,
-} from '../../src/adapter/index.js';
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
 
 let client: DynamoDBClient;
@@ -139,7 +135,7 @@ describe('listAggregateIds', () => {
     const error = await adapter
       .listAggregateIds(other, { pageToken: nextPageToken })
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: invalidPageTokenErrorCode, pageToken: nextPageToken });
+    expect(error).toMatchObject({ code: 'InvalidPageToken', pageToken: nextPageToken });
     expect((error as Error).message).toContain('issued for event store "listed"');
   });
 
@@ -165,7 +161,7 @@ describe('listAggregateIds', () => {
     ],
   ])('refuses %s with a clear error', async (_, pageToken) => {
     const error = await adapter.listAggregateIds(listed, { pageToken }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: invalidPageTokenErrorCode });
+    expect(error).toMatchObject({ code: 'InvalidPageToken' });
     expect((error as Error).message).toMatch(/Pass back the nextPageToken/);
   });
 
@@ -175,7 +171,7 @@ describe('listAggregateIds', () => {
       const error = await adapter
         .listAggregateIds(listed, options as never)
         .catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: invalidQueryOptionErrorCode });
+      expect(error).toMatchObject({ code: 'InvalidQueryOption' });
     },
   );
 });

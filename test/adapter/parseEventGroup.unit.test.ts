@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type EventStorageAdapter, GroupedEvent } from '@castore/core';
 import { describe, expect, it } from 'vitest';
 
-import { invalidEventErrorCode, invalidEventGroupErrorCode } from '../../src/adapter/errors.js';
 import { type EventGroupTarget, parseEventGroup } from '../../src/adapter/parseEventGroup.js';
 
 // parseEventGroup never sends anything: the clients only need to be told apart.
@@ -103,7 +102,7 @@ describe('parseEventGroup (unit)', () => {
     ],
   ])('refuses %s, naming the events at fault', (reason, events, eventIndexes) => {
     expect(refusal(events as GroupedEvent[])).toMatchObject({
-      code: invalidEventGroupErrorCode,
+      code: 'InvalidEventGroup',
       reason,
       eventIndexes,
     });
@@ -125,7 +124,7 @@ describe('parseEventGroup (unit)', () => {
     expect(
       refusal([grouped({}), grouped({ aggregateId: 'b', timestamp: '2024-05-01' })]),
     ).toMatchObject({
-      code: invalidEventErrorCode,
+      code: 'InvalidEvent',
       field: 'timestamp of group event #1',
     });
   });

@@ -2,12 +2,7 @@ import { type DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/clien
 import { type EventDetail, isEventAlreadyExistsError } from '@castore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  DynamoDBSingleTableEventStorageAdapter,
-  invalidEventErrorCode,
-  invalidEventStoreIdErrorCode,
-  invalidQueryOptionErrorCode,
-} from '../../src/adapter/index.js';
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
 
 let client: DynamoDBClient;
@@ -147,40 +142,35 @@ describe('pushEvent', () => {
       'an eventStoreId with #',
       { aggregateId: 'x', version: 1, type: 'T' },
       { eventStoreId: 'a#b' },
-      invalidEventStoreIdErrorCode,
+      'InvalidEventStoreId',
     ],
     [
       'an empty eventStoreId',
       { aggregateId: 'x', version: 1, type: 'T' },
       { eventStoreId: '' },
-      invalidEventStoreIdErrorCode,
+      'InvalidEventStoreId',
     ],
-    [
-      'an empty aggregateId',
-      { aggregateId: '', version: 1, type: 'T' },
-      context,
-      invalidEventErrorCode,
-    ],
+    ['an empty aggregateId', { aggregateId: '', version: 1, type: 'T' }, context, 'InvalidEvent'],
     [
       'a 3 KB aggregateId',
       { aggregateId: 'x'.repeat(3000), version: 1, type: 'T' },
       context,
-      invalidEventErrorCode,
+      'InvalidEvent',
     ],
-    ['version 0', { aggregateId: 'x', version: 0, type: 'T' }, context, invalidEventErrorCode],
-    ['version 1.5', { aggregateId: 'x', version: 1.5, type: 'T' }, context, invalidEventErrorCode],
-    ['an empty type', { aggregateId: 'x', version: 1, type: '' }, context, invalidEventErrorCode],
+    ['version 0', { aggregateId: 'x', version: 0, type: 'T' }, context, 'InvalidEvent'],
+    ['version 1.5', { aggregateId: 'x', version: 1.5, type: 'T' }, context, 'InvalidEvent'],
+    ['an empty type', { aggregateId: 'x', version: 1, type: '' }, context, 'InvalidEvent'],
     [
       'a non-ISO timestamp',
       { aggregateId: 'x', version: 1, type: 'T', timestamp: 'yesterday' },
       context,
-      invalidEventErrorCode,
+      'InvalidEvent',
     ],
     [
       'a payload DynamoDB cannot store',
       { aggregateId: 'x', version: 1, type: 'T', payload: { f: () => 1 } },
       context,
-      invalidEventErrorCode,
+      'InvalidEvent',
     ],
   ])('refuses %s with a typed error and writes nothing', async (_, event, eventContext, code) => {
     const error = await adapter
@@ -236,7 +226,7 @@ describe('getEvents', () => {
       const error = await adapter
         .getEvents('ten', context, options as never)
         .catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: invalidQueryOptionErrorCode });
+      expect(error).toMatchObject({ code: 'InvalidQueryOption' });
     },
   );
 

@@ -7,12 +7,8 @@ import { EventStore, type GroupedEvent, isEventAlreadyExistsError } from '@casto
 import { DynamoDBSingleTableEventStorageAdapter as ReferenceAdapter } from '@castore/event-storage-adapter-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  DynamoDBSingleTableEventStorageAdapter,
-  type EventGroupCancelledError,
-  eventGroupCancelledErrorCode,
-  invalidEventGroupErrorCode,
-} from '../../src/adapter/index.js';
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import type { CounterErrorOf } from '../../src/index.js';
 import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
 
 let client: DynamoDBClient;
@@ -117,7 +113,7 @@ describe('pushEventGroup', () => {
   describe('refuses before sending anything', () => {
     const expectRefused = async (groupedEvents: GroupedEvent[], reason: string, prefix: string) => {
       const error = await push(groupedEvents).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: invalidEventGroupErrorCode, reason });
+      expect(error).toMatchObject({ code: 'InvalidEventGroup', reason });
       expect(await storedKeys(prefix)).toEqual([]);
     };
 
@@ -241,9 +237,9 @@ describe('pushEventGroup when DynamoDB cancels for another reason (injected: Dyn
         ],
         faulty,
       ),
-    ).catch((e: unknown) => e)) as EventGroupCancelledError;
+    ).catch((e: unknown) => e)) as CounterErrorOf<'EventGroupCancelled'>;
     expect(isEventAlreadyExistsError(error)).toBe(false);
-    expect(error.code).toBe(eventGroupCancelledErrorCode);
+    expect(error.code).toBe('EventGroupCancelled');
     expect(error.reasons).toEqual([
       {
         eventIndex: 1,
@@ -264,7 +260,7 @@ describe('pushEventGroup when DynamoDB cancels for another reason (injected: Dyn
       groupOf('throttled', [{ aggregateId: 'a', version: 1 }], faulty),
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({
-      code: eventGroupCancelledErrorCode,
+      code: 'EventGroupCancelled',
       reasons: [{ reasonCode: 'ThrottlingError', eventIndex: 0 }],
     });
   });

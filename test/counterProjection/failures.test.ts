@@ -9,12 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   counter,
   CounterProjection,
-  counterShardsChangedErrorCode,
-  countWriteFailedErrorCode,
   createCountsTable,
-  invalidIncrementErrorCode,
 } from '../../src/counterProjection/index.js';
-import { invalidStreamRecordErrorCode } from '../../src/imageParser/index.js';
 import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { orderPlacedRecord, sequenceNumberOf } from '../support/records.js';
@@ -72,21 +68,21 @@ const withImage = (record: StreamsApiRecord, change: Record<string, unknown>): S
 
 describe('a malformed record in a batch', () => {
   it.each([
-    ['an unknown event store', { aggregateId: { S: 'invoices#o2' } }, invalidStreamRecordErrorCode],
-    ['an unknown event type', { type: { S: 'ORDER_LOST' } }, invalidStreamRecordErrorCode],
-    ['version 0', { version: { N: '0' } }, invalidStreamRecordErrorCode],
-    ['a fractional version', { version: { N: '2.5' } }, invalidStreamRecordErrorCode],
-    ['no aggregate id', { aggregateId: undefined }, invalidStreamRecordErrorCode],
-    ['no timestamp', { timestamp: undefined }, invalidStreamRecordErrorCode],
+    ['an unknown event store', { aggregateId: { S: 'invoices#o2' } }, 'InvalidStreamRecord'],
+    ['an unknown event type', { type: { S: 'ORDER_LOST' } }, 'InvalidStreamRecord'],
+    ['version 0', { version: { N: '0' } }, 'InvalidStreamRecord'],
+    ['a fractional version', { version: { N: '2.5' } }, 'InvalidStreamRecord'],
+    ['no aggregate id', { aggregateId: undefined }, 'InvalidStreamRecord'],
+    ['no timestamp', { timestamp: undefined }, 'InvalidStreamRecord'],
     [
       'a payload the counter cannot key (country missing)',
       { payload: { M: { customerId: { S: 'c' }, quantity: { N: '1' } } } },
-      invalidIncrementErrorCode,
+      'InvalidIncrement',
     ],
     [
       'a payload whose increment is not an integer',
       { payload: { M: { customerId: { S: 'c' }, country: { S: 'FR' }, quantity: { N: '1.5' } } } },
-      invalidIncrementErrorCode,
+      'InvalidIncrement',
     ],
   ])('with %s is reported, logged with its reason, and never counted', async (_, change, code) => {
     const { projection, logged } = await setUp();
@@ -150,7 +146,7 @@ describe('DynamoDB refusing transactions (injected: DynamoDB Local cannot produc
     const records = [placed(0), placed(1), placed(2)];
     const result = await failing.projection.processRecords(records);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumberOf(0) }]);
-    expect(result.error).toMatchObject({ code: countWriteFailedErrorCode, attempts: 3 });
+    expect(result.error).toMatchObject({ code: 'CountWriteFailed', attempts: 3 });
     expect(await failing.projection.getCount('orders', 'FR')).toBe(0);
 
     const healthy = await setUp({ countsTableName });
@@ -169,7 +165,7 @@ describe('refShards', () => {
     const after = await setUp({ countsTableName, refShards: 16 });
     const result = await after.projection.processRecords([placed(0), placed(1)]);
     expect(result.error).toMatchObject({
-      code: counterShardsChangedErrorCode,
+      code: 'CounterShardsChanged',
       counterName: 'orders',
       refShards: 16,
     });

@@ -1,7 +1,7 @@
 import type { EventDetail } from '@castore/core';
 import { describe, expect, it } from 'vitest';
 
-import { counter, invalidIncrementErrorCode } from '../../src/counterProjection/index.js';
+import { counter } from '../../src/counterProjection/index.js';
 import { planIncrements } from '../../src/counterProjection/planIncrements.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 
@@ -133,7 +133,7 @@ describe('planIncrements (unit)', () => {
         }),
       ).toThrow(
         expect.objectContaining({
-          code: invalidIncrementErrorCode,
+          code: 'InvalidIncrement',
           counterName: 'failing',
           field,
           sequenceNumber: '77',
@@ -153,13 +153,9 @@ describe('planIncrements (unit)', () => {
     });
     expect(() =>
       planIncrements({ counters: [fractional], message: placed('FR'), position: 0 }),
-    ).toThrow(
-      expect.objectContaining({ code: invalidIncrementErrorCode, field: 'by', value: 0.5 }),
-    );
+    ).toThrow(expect.objectContaining({ code: 'InvalidIncrement', field: 'by', value: 0.5 }));
     expect(() =>
       planIncrements({ counters: [byCountry], message: placed(''), position: 0 }),
-    ).toThrow(
-      expect.objectContaining({ code: invalidIncrementErrorCode, field: 'key', value: '' }),
-    );
+    ).toThrow(expect.objectContaining({ code: 'InvalidIncrement', field: 'key', value: '' }));
   });
 });

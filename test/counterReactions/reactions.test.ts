@@ -7,14 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { makeCountReachedStore } from '../../src/example/eventStores.js';
-import {
-  counter,
-  CounterProjection,
-  CounterReactions,
-  createCountsTable,
-  type Crossing,
-  pushEventReaction,
-} from '../../src/index.js';
+import { counter, CounterProjection, createCountsTable } from '../../src/index.js';
+import { CounterReactions, type Crossing, pushEventReaction } from '../../src/reactions.js';
 import {
   createTestEventTable,
   makeDynamoDBClient,

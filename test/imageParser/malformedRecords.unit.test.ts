@@ -1,11 +1,8 @@
 import { EventStore } from '@castore/core';
 import { describe, expect, it } from 'vitest';
 
-import {
-  ImageParser,
-  InvalidStreamRecordError,
-  invalidStreamRecordErrorCode,
-} from '../../src/imageParser/index.js';
+import { ImageParser } from '../../src/imageParser/index.js';
+import { CounterError, type CounterErrorOf } from '../../src/index.js';
 import { makeOrdersStore, makeUsersStore, type OrdersStore } from '../support/eventStores.js';
 
 // Parsing is pure: no server, records built here in the adapter's exact item layout.
@@ -102,10 +99,10 @@ describe('ImageParser on malformed records (unit)', () => {
         } catch (e) {
           return e;
         }
-      })() as InvalidStreamRecordError;
-      expect(error).toBeInstanceOf(InvalidStreamRecordError);
+      })() as CounterErrorOf<'InvalidStreamRecord'>;
+      expect(error).toBeInstanceOf(CounterError);
       expect(error).toMatchObject({
-        code: invalidStreamRecordErrorCode,
+        code: 'InvalidStreamRecord',
         sequenceNumber: '000000000000000000042',
         field,
         value,
@@ -139,7 +136,7 @@ describe('ImageParser on malformed records (unit)', () => {
     ],
   ])('refuses a record with %s', (_, record, field) => {
     expect(() => parser.parseRecord(record as never)).toThrow(
-      expect.objectContaining({ code: invalidStreamRecordErrorCode, field }),
+      expect.objectContaining({ code: 'InvalidStreamRecord', field }),
     );
   });
 
@@ -154,7 +151,7 @@ describe('ImageParser on malformed records (unit)', () => {
       reason: 'UnknownEventStore',
     });
     expect(() => new ImageParser({ sourceEventStores: [ordersStore] }).parseRecord(other)).toThrow(
-      InvalidStreamRecordError,
+      expect.objectContaining({ code: 'InvalidStreamRecord' }),
     );
   });
 

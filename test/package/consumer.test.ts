@@ -284,10 +284,17 @@ describe('the packed package in a consumer project', () => {
 });
 
 const NODE10_CONSUMER = `
-import { counter } from 'castore-dynamodb-counter';
+import { counter, isCounterError } from 'castore-dynamodb-counter';
 import { CounterProjectionPipeline } from 'castore-dynamodb-counter/infra';
+import { CounterReactions } from 'castore-dynamodb-counter/reactions';
 import { StreamRunner } from 'castore-dynamodb-counter/stream-runner';
-export const entryPoints = [typeof counter, typeof StreamRunner, typeof CounterProjectionPipeline];
+export const entryPoints = [
+  typeof counter,
+  typeof isCounterError,
+  typeof CounterReactions,
+  typeof StreamRunner,
+  typeof CounterProjectionPipeline,
+];
 `;
 
 /** One PLACED event of the consumer module's 'orders' store, written as the adapter writes it. */

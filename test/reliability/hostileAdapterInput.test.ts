@@ -2,10 +2,7 @@ import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { EventStore, type GroupedEvent } from '@castore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  DynamoDBSingleTableEventStorageAdapter,
-  invalidEventErrorCode,
-} from '../../src/adapter/index.js';
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import {
   counter,
   CounterProjection,
@@ -46,7 +43,7 @@ describe('payloads above DynamoDB’s 400 KB item limit', () => {
       )
       .catch((e: unknown) => e);
     expect(error).toMatchObject({
-      code: invalidEventErrorCode,
+      code: 'InvalidEvent',
       field: 'payload of large aggregate big version 1',
     });
     expect((error as Error).message).toMatch(/at most 400 KB.*Nothing was written/);
@@ -79,7 +76,7 @@ describe('payloads above DynamoDB’s 400 KB item limit', () => {
     ] as [GroupedEvent, ...GroupedEvent[]];
     const error = await EventStore.pushEventGroup({}, ...group).catch((e: unknown) => e);
     expect(error).toMatchObject({
-      code: invalidEventErrorCode,
+      code: 'InvalidEvent',
       field: 'payload of group event #1 (largeB aggregate big version 1)',
     });
     expect(await itemsOf('largeA#')).toEqual([]);

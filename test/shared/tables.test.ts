@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createEventTable } from '../../src/adapter/index.js';
 import { createCountsTable } from '../../src/counterProjection/index.js';
-import { tableMismatchErrorCode } from '../../src/shared/verifyTable.js';
 import { deleteTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 
 let dynamoDBClient: DynamoDBClient;
@@ -51,7 +50,7 @@ describe('creating the tables again', () => {
       (e: unknown) => e,
     );
     expect(error).toMatchObject({
-      code: tableMismatchErrorCode,
+      code: 'TableMismatch',
       tableName,
       differences: [
         'its keys are pk (S, HASH), sk (S, RANGE), not aggregateId (S, HASH), version (N, RANGE)',

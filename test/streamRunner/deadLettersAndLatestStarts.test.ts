@@ -5,7 +5,8 @@ import type {
 } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { countingStreamFilter, reactionsStreamFilter } from '../../src/index.js';
+import { countingStreamFilter } from '../../src/index.js';
+import { reactionsStreamFilter } from '../../src/reactions.js';
 import {
   createCheckpointTable,
   replayDeadLetter,

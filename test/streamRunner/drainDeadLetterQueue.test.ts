@@ -14,7 +14,6 @@ import {
   createCheckpointTable,
   drainDeadLetterQueue,
   type FailedRecords,
-  invalidDeadLetterErrorCode,
   type LambdaStreamFailureMessage,
   StreamRunner,
 } from '../../src/streamRunner/index.js';
@@ -207,7 +206,7 @@ describe('draining the on-failure queue (DynamoDB Local stream, fake SQS queue)'
     });
     expect(result).toMatchObject({
       deleted: 0,
-      stoppedAt: { reason: 'invalid', messageId: id, error: { code: invalidDeadLetterErrorCode } },
+      stoppedAt: { reason: 'invalid', messageId: id, error: { code: 'InvalidDeadLetter' } },
     });
     expect(queue.messages).toMatchObject([{ messageId: id, receiveCount: 1 }]);
   });

@@ -16,7 +16,6 @@ import { counters, sourceEventStores } from '../../src/example/counters.js';
 import {
   createCheckpointTable,
   type FailedRecords,
-  invalidDeadLetterErrorCode,
   lambdaFailureMessage,
   type LambdaStreamFailureMessage,
   parseDeadLetter,
@@ -298,7 +297,7 @@ describe('reading a dead letter', () => {
   ])('refuses %s with InvalidDeadLetter', (_, body, reason) => {
     expect(() => parseDeadLetter(body)).toThrow(
       expect.objectContaining({
-        code: invalidDeadLetterErrorCode,
+        code: 'InvalidDeadLetter',
         reason,
         value: expect.anything(),
       }),

@@ -6,7 +6,6 @@ import {
   createCheckpointTable,
   StreamRunner,
   type StreamRunnerProgress,
-  streamUnreachableErrorCode,
 } from '../../src/streamRunner/index.js';
 import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 
@@ -35,7 +34,7 @@ describe('a stream runner whose Streams client points nowhere', () => {
     });
     try {
       const error = await runner.run({ untilCaughtUp: true }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: streamUnreachableErrorCode, tableName });
+      expect(error).toMatchObject({ code: 'StreamUnreachable', tableName });
       expect((error as Error).message).toContain('AWS_ENDPOINT_URL_DYNAMODB_STREAMS');
       expect(reported.length).toBeGreaterThan(0);
       expect(reported[0]?.outage?.error).toMatch(/ECONNREFUSED/);

@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 
 import { countingStreamFilter } from '../../counterProjection/index.js';
-import { isReplayIncompleteError, replayDeadLetter } from '../../streamRunner/index.js';
+import { isCounterError } from '../../shared/counterError.js';
+import { replayDeadLetter } from '../../streamRunner/index.js';
 import { CliError } from '../cliError.js';
 import { replayedLine, verdict } from '../replayLines.js';
 import { type ProjectionOptions, withProjection } from './project.js';
@@ -43,7 +44,7 @@ export const replayCommand = async (options: ReplayOptions): Promise<number> => 
       filter: countingStreamFilter,
       ...(await eventStreamArn(connection, options)),
     }).catch((error: unknown) => {
-      if (!isReplayIncompleteError(error)) throw error;
+      if (!isCounterError(error, 'ReplayIncomplete')) throw error;
       throw new CliError({ explanation: error.message });
     });
     console.log(replayedLine(result));
