@@ -4,6 +4,8 @@ import js from '@eslint/js';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
+import { boundaries } from './eslint.boundaries.js';
+
 export default tseslint.config(
   { ignores: ['dist/**', 'cdk.out*/**', 'node_modules/**'] },
   js.configs.recommended,
@@ -36,6 +38,7 @@ export default tseslint.config(
       complexity: ['error', 15],
     },
   },
+  ...boundaries,
   {
     files: ['**/*.js', 'scripts/**'],
     ...tseslint.configs.disableTypeChecked,

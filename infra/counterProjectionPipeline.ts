@@ -7,7 +7,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-import { countingStreamFilter } from '../src/counterProjection/streamFilter.js';
+import { countingStreamFilter } from '../src/counterProjection/index.js';
 import {
   createAlarms,
   type PipelineAlarmSettings,

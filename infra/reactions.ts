@@ -7,7 +7,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-import { reactionsStreamFilter } from '../src/counterReactions/streamFilter.js';
+import { reactionsStreamFilter } from '../src/counterReactions/index.js';
 import { createAlarms, type PipelineAlarmSettings } from './alarms.js';
 import {
   acknowledgeConsumerFindings,

@@ -47,11 +47,11 @@ export {
   type StreamRecord,
   type StreamsApiRecord,
 } from './imageParser/index.js';
+export type { CreateTableOptions } from './shared/index.js';
 export {
   CounterError,
   type CounterErrorCode,
   type CounterErrorFields,
   type CounterErrorOf,
   isCounterError,
-} from './shared/counterError.js';
-export type { CreateTableOptions } from './shared/createTableAndWait.js';
+} from './shared/index.js';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-import { counters, reactions, sourceEventStores } from '../../src/example/counters.js';
+import { counters, reactions, sourceEventStores } from '../../src/example/index.js';
 import { CounterProjection } from '../../src/index.js';
 
 // In your project: import { CounterProjection } from 'castore-dynamodb-counter', and your own counters.

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-import { counters } from '../../src/example/counters.js';
-import { makeCountReachedStore } from '../../src/example/eventStores.js';
+import { CounterReactions, pushEventReaction } from '../../src/entries/reactions.js';
+import { counters } from '../../src/example/index.js';
+import { makeCountReachedStore } from '../../src/example/index.js';
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/index.js';
-import { CounterReactions, pushEventReaction } from '../../src/reactions.js';
 
 // In your project: import these from 'castore-dynamodb-counter' and
 // 'castore-dynamodb-counter/reactions', and your own counters and store.

@@ -1,6 +1,6 @@
 import { type EventAlreadyExistsError, eventAlreadyExistsErrorCode } from '@castore/core';
 
-import { TypedError } from '../shared/typedError.js';
+import { TypedError } from '../shared/index.js';
 
 /** Castore's own code, so that `isEventAlreadyExistsError` and Castore commands' retries see it. */
 export class DynamoDBEventAlreadyExistsError

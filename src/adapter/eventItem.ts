@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EventDetail } from '@castore/core';
 
-import { CounterError } from '../shared/counterError.js';
+import { CounterError } from '../shared/index.js';
 import { MARSHALL_OPTIONS } from './constants.js';
 import { fromPartitionKey, toPartitionKey } from './keys.js';
 

@@ -1,6 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 
-import { CounterError } from '../shared/counterError.js';
+import { CounterError } from '../shared/index.js';
 import { EVENT_TABLE_PK, EVENT_TABLE_SK, MAX_TRANSACTION_ACTIONS } from './constants.js';
 import { toPartitionKey } from './keys.js';
 import type { ParsedGroupEvent } from './parseEventGroup.js';

@@ -1,8 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
-import { CounterError } from '../shared/counterError.js';
-import { itemSize } from '../shared/itemSize.js';
-import { isAwsError } from '../shared/retry.js';
+import { CounterError } from '../shared/index.js';
+import { itemSize } from '../shared/index.js';
+import { isAwsError } from '../shared/index.js';
 
 const MAX_ITEM_BYTES = 400 * 1024;
 

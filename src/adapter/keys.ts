@@ -1,5 +1,5 @@
-import { CounterError } from '../shared/counterError.js';
-import { isWellFormed } from '../shared/strings.js';
+import { CounterError } from '../shared/index.js';
+import { isWellFormed } from '../shared/index.js';
 import { MAX_PARTITION_KEY_BYTES } from './constants.js';
 
 const SEPARATOR = '#';

@@ -7,7 +7,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ListAggregateIdsOptions, ListAggregateIdsOutput } from '@castore/core';
 
-import { CounterError } from '../shared/counterError.js';
+import { CounterError } from '../shared/index.js';
 import {
   EVENT_TABLE_EVENT_STORE_ID_KEY,
   EVENT_TABLE_INITIAL_EVENT_INDEX_NAME,

@@ -1,10 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
-import { CounterError } from '../shared/counterError.js';
-import {
-  decodePageToken as decodeToken,
-  encodePageToken as encodeToken,
-} from '../shared/pageToken.js';
+import { CounterError } from '../shared/index.js';
+import { decodePageToken as decodeToken, encodePageToken as encodeToken } from '../shared/index.js';
 
 /** What a page token carries: the options of the listing and where the last page ended. */
 export interface PageTokenContent {

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventDetail, EventStorageAdapter, GroupedEvent } from '@castore/core';
 
-import { CounterError } from '../shared/counterError.js';
+import { CounterError } from '../shared/index.js';
 import { MAX_TRANSACTION_ACTIONS } from './constants.js';
 import { assertValidTimestamp } from './eventItem.js';
 

@@ -1,7 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { EventDetail, OptionalTimestamp, PushEventOptions } from '@castore/core';
 
-import { isAwsError } from '../shared/retry.js';
+import { isAwsError } from '../shared/index.js';
 import { DynamoDBEventAlreadyExistsError } from './errors.js';
 import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
 import type { EventGroupTarget } from './parseEventGroup.js';

@@ -7,14 +7,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { EventDetail } from '@castore/core';
 
-import { CounterError } from '../shared/counterError.js';
+import { CounterError } from '../shared/index.js';
 import {
   backoffDelay,
   DEFAULT_RETRY_OPTIONS,
   isAwsError,
   isRetryable,
   sleep,
-} from '../shared/retry.js';
+} from '../shared/index.js';
 import { DynamoDBEventAlreadyExistsError } from './errors.js';
 import { buildGroupTransaction, type GroupAction } from './groupTransaction.js';
 import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';

@@ -1,6 +1,6 @@
 import type { AttributeValue, QueryCommandInput } from '@aws-sdk/client-dynamodb';
 
-import { CounterError } from '../shared/counterError.js';
+import { CounterError } from '../shared/index.js';
 
 /*
  * What getEvents and listAggregateIds share: checking their query options and turning

@@ -1,6 +1,6 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
-import { tableCreator } from '../shared/createTableAndWait.js';
+import { tableCreator } from '../shared/index.js';
 import {
   EVENT_TABLE_EVENT_STORE_ID_KEY,
   EVENT_TABLE_INITIAL_EVENT_INDEX_NAME,

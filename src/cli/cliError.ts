@@ -1,6 +1,6 @@
-import { isCounterError } from '../shared/counterError.js';
-import { isAwsError, networkErrorCode } from '../shared/retry.js';
-import { hasErrorCode, TypedError } from '../shared/typedError.js';
+import { isCounterError } from '../shared/index.js';
+import { isAwsError, networkErrorCode } from '../shared/index.js';
+import { hasErrorCode, TypedError } from '../shared/index.js';
 
 export const cliErrorCode = 'CliUsage';
 /** A mistake the user can fix (a flag, a module, a missing package), said in one line. */

@@ -1,9 +1,5 @@
-import { EVENT_TABLE_PK, EVENT_TABLE_SK } from '../adapter/constants.js';
-import {
-  oldestRecordAgeMs,
-  readRecordFields,
-  type StreamRecord,
-} from '../imageParser/streamRecord.js';
+import { EVENT_TABLE_PK, EVENT_TABLE_SK } from '../adapter/index.js';
+import { oldestRecordAgeMs, readRecordFields, type StreamRecord } from '../imageParser/index.js';
 import type { ProcessRecordsResult } from './processRecords.js';
 import { errorCodeOf, RECORD_SKIP_REASONS } from './recordFates.js';
 

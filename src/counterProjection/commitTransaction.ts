@@ -6,7 +6,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 
-import { CounterError } from '../shared/counterError.js';
+import { CounterError } from '../shared/index.js';
 import {
   backoffDelay,
   isAwsError,
@@ -14,7 +14,7 @@ import {
   isTransientError,
   type RetryOptions,
   sleep,
-} from '../shared/retry.js';
+} from '../shared/index.js';
 import { buildTransaction, type TransactionUnit } from './buildTransaction.js';
 import type { PlannedIncrement } from './planIncrements.js';
 import type { PackedTransaction } from './transactionActions.js';

@@ -6,7 +6,7 @@ import {
   type CreateTableOptions,
   stringKeysTableDefinition,
   tableCreator,
-} from '../shared/createTableAndWait.js';
+} from '../shared/index.js';
 import type { CounterWindow } from './windows.js';
 
 export const COUNTS_TABLE_PK = 'pk';

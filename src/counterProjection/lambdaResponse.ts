@@ -1,4 +1,4 @@
-import { CounterError } from '../shared/counterError.js';
+import { CounterError } from '../shared/index.js';
 /** The environment variable by which a deployment declares ReportBatchItemFailures on its mapping. */
 export const REPORT_BATCH_ITEM_FAILURES_ENV = 'CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES';
 

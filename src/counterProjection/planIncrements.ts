@@ -1,8 +1,8 @@
 import type { EventDetail } from '@castore/core';
 
-import { CounterError } from '../shared/counterError.js';
-import type { IncrementField } from '../shared/errorCatalogue.js';
-import { isWellFormed, utf8Bytes } from '../shared/strings.js';
+import type { IncrementField } from '../shared/index.js';
+import { CounterError } from '../shared/index.js';
+import { isWellFormed, utf8Bytes } from '../shared/index.js';
 import type { Counter } from './counter.js';
 
 /** One event counted by one counter: what one ref item and its share of the increment stand for. */

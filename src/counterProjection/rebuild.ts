@@ -1,8 +1,8 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
-import { integerOption } from '../shared/options.js';
+import { mapWithConcurrency } from '../shared/index.js';
+import { integerOption } from '../shared/index.js';
 import {
   addStats,
   noStats,

@@ -1,6 +1,6 @@
 import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 
-import { CounterError } from '../shared/counterError.js';
+import { CounterError } from '../shared/index.js';
 import type { Counter } from './counter.js';
 import { toKeyAttributes, totalKey } from './countsTable.js';
 import { isBoundedString, MAX_KEY_BYTES } from './planIncrements.js';

@@ -1,10 +1,10 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
-import type { Counter } from '../counterProjection/counter.js';
-import { lambdaResponse } from '../counterProjection/lambdaResponse.js';
-import { errorCodeOf } from '../counterProjection/recordFates.js';
-import type { StreamRecord } from '../imageParser/streamRecord.js';
-import { integerOption } from '../shared/options.js';
+import type { Counter } from '../counterProjection/index.js';
+import { lambdaResponse } from '../counterProjection/index.js';
+import { errorCodeOf } from '../counterProjection/index.js';
+import type { StreamRecord } from '../imageParser/index.js';
+import { integerOption } from '../shared/index.js';
 import type { CrossingLimits } from './crossings.js';
 import { processReactions, type ProcessReactionsResult } from './processReactions.js';
 import type { Reaction } from './reaction.js';

@@ -1,6 +1,6 @@
-import { COUNTS_TABLE_PK, COUNTS_TABLE_SK } from '../counterProjection/countsTable.js';
-import { recordCreatedAtMs, type StreamRecord } from '../imageParser/streamRecord.js';
-import { CounterError } from '../shared/counterError.js';
+import { COUNTS_TABLE_PK, COUNTS_TABLE_SK } from '../counterProjection/index.js';
+import { recordCreatedAtMs, type StreamRecord } from '../imageParser/index.js';
+import { CounterError } from '../shared/index.js';
 import type { TotalState } from './crossings.js';
 
 /** A write of a counter key's total item, as its stream record shows it. */

@@ -1,10 +1,6 @@
-import {
-  readRecordFields,
-  recordCreatedAtMs,
-  type StreamRecord,
-} from '../imageParser/streamRecord.js';
-import { CounterError } from '../shared/counterError.js';
-import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
+import { readRecordFields, recordCreatedAtMs, type StreamRecord } from '../imageParser/index.js';
+import { CounterError } from '../shared/index.js';
+import { mapWithConcurrency } from '../shared/index.js';
 import { readTotalWrite, type TotalWrite } from './countsRecord.js';
 import {
   crossedValues,

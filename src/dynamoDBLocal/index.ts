@@ -1,2 +1,3 @@
+export { dropTables } from './dropTables.js';
 export { findFreePort } from './findFreePort.js';
 export * from './startDynamoDBLocal.js';

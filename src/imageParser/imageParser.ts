@@ -2,9 +2,9 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
 import type { EventStore, EventStoreNotificationMessage } from '@castore/core';
 
-import { isIsoTimestamp } from '../adapter/eventItem.js';
-import { assertValidEventStoreId, splitPartitionKey } from '../adapter/keys.js';
-import { CounterError } from '../shared/counterError.js';
+import { isIsoTimestamp } from '../adapter/index.js';
+import { assertValidEventStoreId, splitPartitionKey } from '../adapter/index.js';
+import { CounterError } from '../shared/index.js';
 import { assertKeyAttributes, type Fail, readVersion, unmarshallImage } from './imageAttributes.js';
 import { readRecordFields, type StreamRecord } from './streamRecord.js';
 

@@ -6,8 +6,8 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 
-import { stringKeysTableDefinition, tableCreator } from '../shared/createTableAndWait.js';
-import { isAwsError } from '../shared/retry.js';
+import { stringKeysTableDefinition, tableCreator } from '../shared/index.js';
+import { isAwsError } from '../shared/index.js';
 
 /** What the runner remembers of a shard: the last record handled, never an iterator alone (they expire). */
 export interface ShardCheckpoint {

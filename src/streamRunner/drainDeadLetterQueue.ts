@@ -1,7 +1,7 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 
-import { isCounterError } from '../shared/counterError.js';
+import { isCounterError } from '../shared/index.js';
 import type { StreamFilterPattern } from './filterPattern.js';
 import type { StreamHandler } from './invokeBatch.js';
 import { replayDeadLetter, type ReplayResult } from './replay.js';

@@ -1,4 +1,4 @@
-import { CounterError } from '../shared/counterError.js';
+import { CounterError } from '../shared/index.js';
 /**
  * A Lambda event filter pattern (the `Pattern` of an event source mapping's FilterCriteria,
  * as CDK's `FilterCriteria.filter` takes it), in the subset of exact values: each leaf is

@@ -13,6 +13,7 @@ export type { FateTotals } from './progress.js';
 export type { ReplayDeadLetterOptions, ReplayResult } from './replay.js';
 export { replayDeadLetter } from './replay.js';
 export type { StreamRunnerOptions, StreamRunnerProgress } from './runnerSettings.js';
+export { resolveStreamArn } from './shardDiscovery.js';
 export type { RetentionGap } from './shardIterators.js';
 export { StreamRunner } from './streamRunner.js';
 export type { ConsumerStatus, ShardStatus, StreamStatusOptions } from './streamStatus.js';

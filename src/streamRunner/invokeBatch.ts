@@ -1,7 +1,7 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
 import type { RecordFates } from '../counterProjection/index.js';
-import { backoffDelay, type BackoffOptions, sleep } from '../shared/retry.js';
+import { backoffDelay, type BackoffOptions, sleep } from '../shared/index.js';
 
 /** What the runner calls, as Lambda would: it may report the first record it did not commit. */
 export type StreamHandler = (records: StreamsApiRecord[]) => Promise<

@@ -1,7 +1,7 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
 import type { RecordFates } from '../counterProjection/index.js';
-import { oldestRecordAgeMs, recordCreatedAtMs } from '../imageParser/streamRecord.js';
+import { oldestRecordAgeMs, recordCreatedAtMs } from '../imageParser/index.js';
 import type { StreamHandler } from './invokeBatch.js';
 
 /**

@@ -5,7 +5,7 @@ import {
   type GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
 
-import { isAwsError } from '../shared/retry.js';
+import { isAwsError } from '../shared/index.js';
 import type { ShardCheckpoint } from './checkpointStore.js';
 import { getIterator, type ShardStart, startAfterFailure } from './shardIterators.js';
 import { skipOlderThanStart } from './shardReader.js';

@@ -1,5 +1,5 @@
-import { CounterError } from '../shared/counterError.js';
-import { isTransientError } from '../shared/retry.js';
+import { CounterError } from '../shared/index.js';
+import { isTransientError } from '../shared/index.js';
 
 /**
  * Whether the runner is stopping, and the waits that a stop cuts short: between shard

@@ -5,7 +5,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 
-import { CounterError } from '../shared/counterError.js';
+import { CounterError } from '../shared/index.js';
 
 export const resolveStreamArn = async (
   dynamoDBClient: DynamoDBClient,

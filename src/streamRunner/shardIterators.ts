@@ -3,7 +3,7 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 
-import { isAwsError } from '../shared/retry.js';
+import { isAwsError } from '../shared/index.js';
 
 /** Where a shard's reading resumes: after a handled record, from LATEST's saved iterator, or from the oldest record kept. */
 export type ShardStart =

@@ -5,7 +5,7 @@ import {
   type GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
 
-import { backoffDelay, isAwsError, sleep } from '../shared/retry.js';
+import { backoffDelay, isAwsError, sleep } from '../shared/index.js';
 import type { CheckpointStore, ShardCheckpoint } from './checkpointStore.js';
 import { matchesFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import {

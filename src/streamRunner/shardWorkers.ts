@@ -1,6 +1,6 @@
 import type { Shard } from '@aws-sdk/client-dynamodb-streams';
 
-import { isAwsError, isTransientError, sleep } from '../shared/retry.js';
+import { isAwsError, isTransientError, sleep } from '../shared/index.js';
 import { isReadyToRead } from './shardDiscovery.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { recordCreatedAtMs } from '../imageParser/streamRecord.js';
-import { CounterError } from '../shared/counterError.js';
+import { recordCreatedAtMs } from '../imageParser/index.js';
+import { CounterError } from '../shared/index.js';
 import { CheckpointStore } from './checkpointStore.js';
 import { invokeBatch } from './invokeBatch.js';
 import {

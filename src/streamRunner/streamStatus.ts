@@ -1,8 +1,8 @@
 import { type DynamoDBClient, paginateQuery, paginateScan } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient, Shard } from '@aws-sdk/client-dynamodb-streams';
 
-import { recordCreatedAtMs } from '../imageParser/streamRecord.js';
-import { isAwsError } from '../shared/retry.js';
+import { recordCreatedAtMs } from '../imageParser/index.js';
+import { isAwsError } from '../shared/index.js';
 import {
   checkpointPartitionKey,
   CONSUMER_SORT_KEY,

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 
 import { crossedValues, type TotalState } from '../../src/counterReactions/crossings.js';
 import { processReactions } from '../../src/counterReactions/processReactions.js';
+import { CounterReactions, type Crossing } from '../../src/entries/reactions.js';
 import { counter } from '../../src/index.js';
-import { CounterReactions, type Crossing } from '../../src/reactions.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 
 const state = (count: number, target?: number): TotalState => ({

@@ -3,8 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expectTypeOf, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { CounterReactions, type Crossing, pushEventReaction } from '../../src/entries/reactions.js';
 import { counter } from '../../src/index.js';
-import { CounterReactions, type Crossing, pushEventReaction } from '../../src/reactions.js';
 import { makeCountReachedStore, makeOrdersStore } from '../support/eventStores.js';
 
 const adapter = new DynamoDBSingleTableEventStorageAdapter({

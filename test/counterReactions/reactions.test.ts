@@ -6,9 +6,9 @@ import type {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { CounterReactions, type Crossing, pushEventReaction } from '../../src/entries/reactions.js';
 import { makeCountReachedStore } from '../../src/example/eventStores.js';
 import { counter, CounterProjection, createCountsTable } from '../../src/index.js';
-import { CounterReactions, type Crossing, pushEventReaction } from '../../src/reactions.js';
 import {
   createTestEventTable,
   makeDynamoDBClient,

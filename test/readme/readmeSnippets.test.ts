@@ -96,8 +96,8 @@ const tsconfig = (folder: string) => ({
     // The package's own entry points, resolved to its sources.
     paths: {
       'castore-dynamodb-counter': [join(root, 'src', 'index.ts')],
-      'castore-dynamodb-counter/reactions': [join(root, 'src', 'reactions.ts')],
-      'castore-dynamodb-counter/stream-runner': [join(root, 'src', 'streamRunner', 'index.ts')],
+      'castore-dynamodb-counter/reactions': [join(root, 'src', 'entries', 'reactions.ts')],
+      'castore-dynamodb-counter/stream-runner': [join(root, 'src', 'entries', 'streamRunner.ts')],
       'castore-dynamodb-counter/infra': [join(root, 'infra', 'index.ts')],
     },
   },

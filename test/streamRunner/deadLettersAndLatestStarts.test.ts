@@ -5,8 +5,8 @@ import type {
 } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { reactionsStreamFilter } from '../../src/entries/reactions.js';
 import { countingStreamFilter } from '../../src/index.js';
-import { reactionsStreamFilter } from '../../src/reactions.js';
 import {
   createCheckpointTable,
   replayDeadLetter,

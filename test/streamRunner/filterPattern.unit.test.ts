@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { reactionsStreamFilter } from '../../src/entries/reactions.js';
 import { countingStreamFilter } from '../../src/index.js';
-import { reactionsStreamFilter } from '../../src/reactions.js';
 import { checkFilterPattern, matchesFilterPattern } from '../../src/streamRunner/filterPattern.js';
 
 const total = (eventName: string, sk: string) => ({

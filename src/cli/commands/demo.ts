@@ -1,10 +1,10 @@
 import { DynamoDBSingleTableEventStorageAdapter } from '../../adapter/index.js';
 import { CounterProjection } from '../../counterProjection/index.js';
-import { counters } from '../../example/counters.js';
-import { makeOrdersStore, makeUsersStore } from '../../example/eventStores.js';
-import { expectedCounts } from '../../example/expectedCounts.js';
-import { type PushedEvent, pushWorkload } from '../../example/pushWorkload.js';
-import { planWorkload } from '../../example/workloadPlan.js';
+import { counters } from '../../example/index.js';
+import { makeOrdersStore, makeUsersStore } from '../../example/index.js';
+import { expectedCounts } from '../../example/index.js';
+import { type PushedEvent, pushWorkload } from '../../example/index.js';
+import { planWorkload } from '../../example/index.js';
 import { StreamRunner } from '../../streamRunner/index.js';
 import { type Connection, withConnection } from '../connection.js';
 import { renderTable, showProgress } from '../render.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { createEventTable } from '../../adapter/index.js';
-import { dropTables } from '../../dynamoDBLocal/dropTables.js';
+import { dropTables } from '../../dynamoDBLocal/index.js';
 import type { Connection } from '../connection.js';
 import type { DemoOptions } from './demo.js';
 import { createTables } from './tables.js';

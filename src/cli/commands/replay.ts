@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 
 import { countingStreamFilter } from '../../counterProjection/index.js';
-import { isCounterError } from '../../shared/counterError.js';
+import { isCounterError } from '../../shared/index.js';
 import { replayDeadLetter } from '../../streamRunner/index.js';
 import { CliError } from '../cliError.js';
 import { replayedLine, verdict } from '../replayLines.js';

@@ -1,4 +1,4 @@
-import { resolveStreamArn } from '../../streamRunner/shardDiscovery.js';
+import { resolveStreamArn } from '../../streamRunner/index.js';
 import type { Connection } from '../connection.js';
 
 export interface ReplayStreamOptions {

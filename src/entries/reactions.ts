@@ -11,4 +11,4 @@ export {
   type ReactionEventType,
   reactionsStreamFilter,
   type ReactionStats,
-} from './counterReactions/index.js';
+} from '../counterReactions/index.js';

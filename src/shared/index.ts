@@ -1,0 +1,33 @@
+export {
+  CounterError,
+  type CounterErrorCode,
+  type CounterErrorFields,
+  type CounterErrorOf,
+  isCounterError,
+} from './counterError.js';
+export {
+  type CreateTableOptions,
+  stringKeysTableDefinition,
+  tableCreator,
+} from './createTableAndWait.js';
+export { describeValue } from './describeValue.js';
+export { type IncrementField } from './errorCatalogue.js';
+export { itemSize } from './itemSize.js';
+export { mapWithConcurrency } from './mapWithConcurrency.js';
+export { integerOption, oneOfOption, retryAttemptsOption } from './options.js';
+export { decodePageToken, encodePageToken } from './pageToken.js';
+export {
+  backoffDelay,
+  type BackoffOptions,
+  DEFAULT_RETRY_OPTIONS,
+  isAwsError,
+  isRetryable,
+  isTransientError,
+  networkErrorCode,
+  type RetryOptions,
+  retryOptions,
+  sleep,
+  withRetry,
+} from './retry.js';
+export { isWellFormed, utf8Bytes } from './strings.js';
+export { hasErrorCode, TypedError } from './typedError.js';

@@ -1,0 +1,45 @@
+import { Linter } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+// @ts-expect-error: a plain JavaScript config module, without types.
+import { boundaries } from '../../eslint.boundaries.js';
+
+const lint = (filename: string, source: string): string[] =>
+  new Linter({ configType: 'flat' })
+    .verify(source, boundaries as Linter.Config[], { filename })
+    .map(({ message }) => message);
+
+describe("the modules' boundaries (unit: ESLint's own Linter on eslint.boundaries.js)", () => {
+  it('lets a module import a lower one through its entry', () => {
+    expect(
+      lint('src/adapter/pushEvent.ts', "import { withRetry } from '../shared/index.js';"),
+    ).toEqual([]);
+    expect(
+      lint(
+        'src/cli/commands/run.ts',
+        "import { StreamRunner } from '../../streamRunner/index.js';",
+      ),
+    ).toEqual([]);
+    expect(lint('src/cli/commands/run.ts', "import { CliError } from '../cliError.js';")).toEqual(
+      [],
+    );
+  });
+
+  it("refuses a deep import into another module's files", () => {
+    expect(
+      lint('src/adapter/pushEvent.ts', "import { withRetry } from '../shared/retry.js';"),
+    ).toEqual([expect.stringMatching(/through its entry/)]);
+    expect(
+      lint('src/cli/commands/replay.ts', "import { x } from '../../streamRunner/replay.js';"),
+    ).toEqual([expect.stringMatching(/through its entry/)]);
+  });
+
+  it('refuses an import of a higher layer, and of the CLI from anywhere', () => {
+    expect(
+      lint('src/adapter/pushEvent.ts', "import { counter } from '../counterProjection/index.js';"),
+    ).toEqual([expect.stringMatching(/src\/adapter may not import src\/counterProjection/)]);
+    expect(lint('src/streamRunner/replay.ts', "import { main } from '../cli/index.js';")).toEqual([
+      expect.stringMatching(/may not import src\/cli/),
+    ]);
+  });
+});
