@@ -1,6 +1,8 @@
 import { type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import {
+  type _Record as StreamsApiRecord,
+  DynamoDBStreamsClient,
+} from '@aws-sdk/client-dynamodb-streams';
 
 import { createEventTable, DynamoDBSingleTableEventStorageAdapter } from '../src/adapter/index.js';
 import { counter, CounterProjection } from '../src/counterProjection/index.js';

@@ -1,7 +1,6 @@
 import { CONTIGUOUS_PUSH, CONTIGUOUS_PUSH_NAME, PLAIN_PUSH } from './contiguousPushSuite.js';
 import { goalsTable } from './goals.js';
-import type { Comparison } from './harness.js';
-import { ratioBetween, ratioToBaseline } from './harness.js';
+import { type Comparison, ratioBetween, ratioToBaseline } from './harness.js';
 import type { ProjectionFindings } from './projectionSuite.js';
 import { COUNTING_ALONE, COUNTING_AND_REACTING, COUNTING_WITH_STREAM } from './reactionsSuite.js';
 import type { ScalePoint } from './scaleSuite.js';

@@ -1,8 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import { CounterReactions, pushEventReaction } from '../../src/entries/reactions.js';
-import { counters } from '../../src/example/index.js';
-import { makeCountReachedStore } from '../../src/example/index.js';
+import { counters, makeCountReachedStore } from '../../src/example/index.js';
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/index.js';
 
 // In your project: import these from 'castore-dynamodb-counter' and

@@ -1,5 +1,4 @@
-import { CounterError } from '../shared/index.js';
-import { isWellFormed } from '../shared/index.js';
+import { CounterError, isWellFormed } from '../shared/index.js';
 import { MAX_PARTITION_KEY_BYTES } from './constants.js';
 
 const SEPARATOR = '#';

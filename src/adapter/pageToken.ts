@@ -1,7 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
-import { CounterError } from '../shared/index.js';
-import { decodePageToken as decodeToken, encodePageToken as encodeToken } from '../shared/index.js';
+import {
+  CounterError,
+  decodePageToken as decodeToken,
+  encodePageToken as encodeToken,
+} from '../shared/index.js';
 
 /** What a page token carries: the options of the listing and where the last page ended. */
 export interface PageTokenContent {

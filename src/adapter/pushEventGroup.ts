@@ -7,13 +7,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { EventDetail } from '@castore/core';
 
-import { CounterError } from '../shared/index.js';
 import {
-  backoffDelay,
+  CounterError,
   DEFAULT_RETRY_OPTIONS,
   isAwsError,
   isRetryable,
-  sleep,
+  withRetry,
 } from '../shared/index.js';
 import { DynamoDBEventAlreadyExistsError } from './errors.js';
 import { buildGroupTransaction, type GroupAction } from './groupTransaction.js';
@@ -60,16 +59,10 @@ const sendTransaction = async (
   items: TransactWriteItem[],
   { retryConflicts }: { retryConflicts: boolean },
 ): Promise<void> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
-      return;
-    } catch (error) {
-      const retryable = retryConflicts && isConflictOnly(error);
-      if (!retryable || attempt >= DEFAULT_RETRY_OPTIONS.maxAttempts) throw error;
-      await sleep(backoffDelay(attempt, DEFAULT_RETRY_OPTIONS));
-    }
-  }
+  await withRetry(() => client.send(new TransactWriteItemsCommand({ TransactItems: items })), {
+    ...DEFAULT_RETRY_OPTIONS,
+    isRetryable: (error) => retryConflicts && isConflictOnly(error),
+  });
 };
 
 /** Cancelled only by conflicts or throttling, no condition failed: another attempt may pass. */

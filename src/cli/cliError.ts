@@ -1,6 +1,10 @@
-import { isCounterError } from '../shared/index.js';
-import { isAwsError, networkErrorCode } from '../shared/index.js';
-import { hasErrorCode, TypedError } from '../shared/index.js';
+import {
+  hasErrorCode,
+  isAwsError,
+  isCounterError,
+  networkErrorCode,
+  TypedError,
+} from '../shared/index.js';
 
 export const cliErrorCode = 'CliUsage';
 /** A mistake the user can fix (a flag, a module, a missing package), said in one line. */

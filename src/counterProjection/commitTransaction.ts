@@ -6,9 +6,9 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 
-import { CounterError } from '../shared/index.js';
 import {
   backoffDelay,
+  CounterError,
   isAwsError,
   isRetryable,
   isTransientError,

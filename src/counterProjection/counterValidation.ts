@@ -1,7 +1,6 @@
 import type { EventStore } from '@castore/core';
 
-import { CounterError } from '../shared/index.js';
-import { isWellFormed, utf8Bytes } from '../shared/index.js';
+import { CounterError, isWellFormed, utf8Bytes } from '../shared/index.js';
 import { isCounterWindow } from './windows.js';
 
 /** With a key of at most 1,024 bytes, every partition key the projection writes fits DynamoDB's 2,048. */

@@ -1,7 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 
-import { CounterError } from '../shared/index.js';
-import { decodePageToken, encodePageToken } from '../shared/index.js';
+import { CounterError, decodePageToken, encodePageToken } from '../shared/index.js';
 import type { Counter } from './counter.js';
 import { refKey, toKeyAttributes } from './countsTable.js';
 

@@ -1,8 +1,6 @@
 import type { EventDetail } from '@castore/core';
 
-import type { IncrementField } from '../shared/index.js';
-import { CounterError } from '../shared/index.js';
-import { isWellFormed, utf8Bytes } from '../shared/index.js';
+import { CounterError, type IncrementField, isWellFormed, utf8Bytes } from '../shared/index.js';
 import type { Counter } from './counter.js';
 
 /** One event counted by one counter: what one ref item and its share of the increment stand for. */

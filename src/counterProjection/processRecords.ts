@@ -1,8 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventStore } from '@castore/core';
 
-import type { ImageParser, SkipReason } from '../imageParser/index.js';
-import type { StreamRecord } from '../imageParser/index.js';
+import type { ImageParser, SkipReason, StreamRecord } from '../imageParser/index.js';
 import type { RetryOptions } from '../shared/index.js';
 import { failedRecordLog, type ProjectionLogger } from './batchReport.js';
 import { commitTransaction } from './commitTransaction.js';

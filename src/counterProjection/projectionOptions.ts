@@ -2,9 +2,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventStore, EventStoreId } from '@castore/core';
 
 import type { ImageParser } from '../imageParser/index.js';
-import { CounterError } from '../shared/index.js';
-import { integerOption, oneOfOption } from '../shared/index.js';
-import { type RetryOptions, retryOptions } from '../shared/index.js';
+import {
+  CounterError,
+  integerOption,
+  oneOfOption,
+  type RetryOptions,
+  retryOptions,
+} from '../shared/index.js';
 import type { ProjectionLogger, ProjectionMetrics } from './batchReport.js';
 import type { Counter } from './counter.js';
 

@@ -8,9 +8,13 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 
-import { CounterError } from '../shared/index.js';
-import { describeValue } from '../shared/index.js';
-import { backoffDelay, type RetryOptions, sleep } from '../shared/index.js';
+import {
+  backoffDelay,
+  CounterError,
+  describeValue,
+  type RetryOptions,
+  sleep,
+} from '../shared/index.js';
 import type { Counter } from './counter.js';
 import { toKeyAttributes, totalKey, windowKey } from './countsTable.js';
 import { type CounterWindow, isCounterWindow, toBucket } from './windows.js';

@@ -1,8 +1,7 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { mapWithConcurrency } from '../shared/index.js';
-import { integerOption } from '../shared/index.js';
+import { integerOption,mapWithConcurrency } from '../shared/index.js';
 import {
   addStats,
   noStats,

@@ -1,6 +1,5 @@
 import { readRecordFields, recordCreatedAtMs, type StreamRecord } from '../imageParser/index.js';
-import { CounterError } from '../shared/index.js';
-import { mapWithConcurrency } from '../shared/index.js';
+import { CounterError, mapWithConcurrency } from '../shared/index.js';
 import { readTotalWrite, type TotalWrite } from './countsRecord.js';
 import {
   crossedValues,

@@ -2,8 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
 import type { EventStore, EventStoreNotificationMessage } from '@castore/core';
 
-import { isIsoTimestamp } from '../adapter/index.js';
-import { assertValidEventStoreId, splitPartitionKey } from '../adapter/index.js';
+import { assertValidEventStoreId, isIsoTimestamp, splitPartitionKey } from '../adapter/index.js';
 import { CounterError } from '../shared/index.js';
 import { assertKeyAttributes, type Fail, readVersion, unmarshallImage } from './imageAttributes.js';
 import { readRecordFields, type StreamRecord } from './streamRecord.js';

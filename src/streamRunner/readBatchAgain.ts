@@ -4,9 +4,13 @@ import {
   GetRecordsCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 
-import { CounterError } from '../shared/index.js';
-import { integerOption } from '../shared/index.js';
-import { isAwsError, retryOptions, withRetry } from '../shared/index.js';
+import {
+  CounterError,
+  integerOption,
+  isAwsError,
+  retryOptions,
+  withRetry,
+} from '../shared/index.js';
 import { type DeadLetter } from './deadLetter.js';
 import { matchesFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import { getIterator } from './shardIterators.js';

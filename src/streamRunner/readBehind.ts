@@ -7,8 +7,12 @@ import {
 
 import { isAwsError } from '../shared/index.js';
 import type { ShardCheckpoint } from './checkpointStore.js';
-import { getIterator, type ShardStart, startAfterFailure } from './shardIterators.js';
-import { skipOlderThanStart } from './shardReader.js';
+import {
+  getIterator,
+  type ShardStart,
+  skipOlderThanStart,
+  startAfterFailure,
+} from './shardIterators.js';
 
 // Open shards may answer empty pages before data (AWS): a few are read past before concluding.
 // A closed shard is read to its end (no NextShardIterator), within MAX_READS pages.

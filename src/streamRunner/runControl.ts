@@ -1,5 +1,4 @@
-import { CounterError } from '../shared/index.js';
-import { isTransientError } from '../shared/index.js';
+import { CounterError, isTransientError } from '../shared/index.js';
 
 /**
  * Whether the runner is stopping, and the waits that a stop cuts short: between shard

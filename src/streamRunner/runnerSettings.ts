@@ -1,8 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 
-import { CounterError } from '../shared/index.js';
-import { integerOption, oneOfOption, retryAttemptsOption } from '../shared/index.js';
+import { CounterError, integerOption, oneOfOption, retryAttemptsOption } from '../shared/index.js';
 import { checkFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import type { FailedRecords, StreamHandler } from './invokeBatch.js';
 import type { StreamRunnerProgress } from './progress.js';

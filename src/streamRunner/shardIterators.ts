@@ -1,4 +1,5 @@
 import {
+  type _Record as StreamsApiRecord,
   type DynamoDBStreamsClient,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -115,4 +116,16 @@ export const startAfterFailure = (
 export const latestStartMayBeTrimmed = (takenAt: string, now: Date): boolean => {
   const taken = Date.parse(takenAt);
   return Number.isNaN(taken) || now.getTime() - taken >= STREAM_RETENTION_MS - LATEST_CLOCK_SKEW_MS;
+};
+
+/** Drops the records a TRIM_HORIZON resumption of a LATEST start skips (startAfterFailure). */
+export const skipOlderThanStart = (
+  records: StreamsApiRecord[],
+  start: ShardStart,
+): StreamsApiRecord[] => {
+  if (start.kind !== 'trimHorizon' || start.skipCreatedBefore === undefined) return records;
+  const limit = start.skipCreatedBefore.getTime();
+  return records.filter(
+    (record) => (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? limit) >= limit,
+  );
 };

@@ -5,7 +5,7 @@ import {
   type GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
 
-import { backoffDelay, isAwsError, sleep } from '../shared/index.js';
+import { isAwsError, sleep, withRetry } from '../shared/index.js';
 import type { CheckpointStore, ShardCheckpoint } from './checkpointStore.js';
 import { matchesFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import {
@@ -13,6 +13,7 @@ import {
   latestStartMayBeTrimmed,
   type RetentionGap,
   type ShardStart,
+  skipOlderThanStart,
   startAfterFailure,
 } from './shardIterators.js';
 
@@ -40,6 +41,12 @@ export interface ShardReaderOptions {
   onRetentionGap: (gap: RetentionGap) => void;
 }
 
+const THROTTLED_READ_RETRY = {
+  maxAttempts: Number.POSITIVE_INFINITY,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+};
+
 /** Iterator errors that a fresh iterator (from the checkpoint) gets past. */
 const ITERATOR_LOST = ['ExpiredIteratorException', 'TrimmedDataAccessException'];
 
@@ -66,7 +73,6 @@ class ShardReading {
   private buffer: StreamsApiRecord[] = [];
   private bufferSince = Date.now();
   private emptyReads = 0;
-  private throttled = 0;
   /** Stopped while a batch kept failing: it was neither handled nor checkpointed. */
   private abandoned = false;
 
@@ -84,21 +90,25 @@ class ShardReading {
 
   /** The next page, or undefined when the read must be tried again (throttled, or a new iterator taken). */
   readPage = async (): Promise<GetRecordsCommandOutput | undefined> => {
+    const throttled = (error: unknown) => isAwsError(error, 'LimitExceededException');
     try {
-      const page = await this.options.streamsClient.send(
-        new GetRecordsCommand({
-          ShardIterator: this.iterator,
-          Limit: Math.min(1000, this.options.batchSize),
-        }),
+      // Over ~5 reads a second on the shard: the iterator stays good, read again later,
+      // for as long as it takes (unless the runner stops).
+      return await withRetry(
+        () =>
+          this.options.streamsClient.send(
+            new GetRecordsCommand({
+              ShardIterator: this.iterator,
+              Limit: Math.min(1000, this.options.batchSize),
+            }),
+          ),
+        {
+          ...THROTTLED_READ_RETRY,
+          isRetryable: (error) => throttled(error) && !this.options.isStopping(),
+        },
       );
-      this.throttled = 0;
-      return page;
     } catch (error) {
-      if (isAwsError(error, 'LimitExceededException')) {
-        // Over ~5 reads a second on the shard: the iterator stays good, read again later.
-        await sleep(backoffDelay(++this.throttled, { baseDelayMs: 200, maxDelayMs: 5_000 }));
-        return undefined;
-      }
+      if (throttled(error)) return undefined;
       if (!ITERATOR_LOST.some((name) => isAwsError(error, name))) throw error;
       await this.replaceIterator();
       return undefined;
@@ -181,16 +191,4 @@ const startOf = (checkpoint: ShardCheckpoint | undefined): ShardStart => {
     return { kind: 'after', sequenceNumber: checkpoint.sequenceNumber };
   if (checkpoint?.latest !== undefined) return { kind: 'iterator', ...checkpoint.latest };
   return { kind: 'trimHorizon' };
-};
-
-/** Drops the records a TRIM_HORIZON resumption of a LATEST start skips (startAfterFailure). */
-export const skipOlderThanStart = (
-  records: StreamsApiRecord[],
-  start: ShardStart,
-): StreamsApiRecord[] => {
-  if (start.kind !== 'trimHorizon' || start.skipCreatedBefore === undefined) return records;
-  const limit = start.skipCreatedBefore.getTime();
-  return records.filter(
-    (record) => (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? limit) >= limit,
-  );
 };

@@ -1,10 +1,14 @@
 import { DynamoDBSingleTableEventStorageAdapter } from '../../adapter/index.js';
 import { CounterProjection } from '../../counterProjection/index.js';
-import { counters } from '../../example/index.js';
-import { makeOrdersStore, makeUsersStore } from '../../example/index.js';
-import { expectedCounts } from '../../example/index.js';
-import { type PushedEvent, pushWorkload } from '../../example/index.js';
-import { planWorkload } from '../../example/index.js';
+import {
+  counters,
+  expectedCounts,
+  makeOrdersStore,
+  makeUsersStore,
+  planWorkload,
+  type PushedEvent,
+  pushWorkload,
+} from '../../example/index.js';
 import { StreamRunner } from '../../streamRunner/index.js';
 import { type Connection, withConnection } from '../connection.js';
 import { renderTable, showProgress } from '../render.js';

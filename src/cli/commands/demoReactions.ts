@@ -1,8 +1,11 @@
 import { DynamoDBSingleTableEventStorageAdapter } from '../../adapter/index.js';
 import { CounterReactions, pushEventReaction } from '../../counterReactions/index.js';
-import { counters } from '../../example/index.js';
-import { makeCountReachedStore } from '../../example/index.js';
-import { type ExpectedCount, expectedThresholdCrossings } from '../../example/index.js';
+import {
+  counters,
+  type ExpectedCount,
+  expectedThresholdCrossings,
+  makeCountReachedStore,
+} from '../../example/index.js';
 import { StreamRunner } from '../../streamRunner/index.js';
 import type { Connection } from '../connection.js';
 
