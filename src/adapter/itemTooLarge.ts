@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
-import { CounterError, isAwsError,itemSize } from '../shared/index.js';
+import { CounterError, isAwsError, itemSize } from '../shared/index.js';
 
 const MAX_ITEM_BYTES = 400 * 1024;
 

@@ -2,8 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventStore, EventStoreId } from '@castore/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
-import { ImageParser,type StreamRecord } from '../imageParser/index.js';
-import { CounterError,type RetryOptions } from '../shared/index.js';
+import { ImageParser, type StreamRecord } from '../imageParser/index.js';
+import { CounterError, type RetryOptions } from '../shared/index.js';
 import { reportBatch } from './batchReport.js';
 import type { Counter } from './counter.js';
 import { type DirectIncrement, incrementOnce } from './increment.js';

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import { isIsoTimestamp } from '../adapter/index.js';
-import { CounterError,type RetryOptions } from '../shared/index.js';
+import { CounterError, type RetryOptions } from '../shared/index.js';
 import { commitTransaction } from './commitTransaction.js';
 import type { Counter } from './counter.js';
 import { packTransactions } from './packTransactions.js';

@@ -1,7 +1,7 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { integerOption,mapWithConcurrency } from '../shared/index.js';
+import { integerOption, mapWithConcurrency } from '../shared/index.js';
 import {
   addStats,
   noStats,

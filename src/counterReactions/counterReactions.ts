@@ -1,6 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
-import { type Counter, errorCodeOf,lambdaResponse } from '../counterProjection/index.js';
+import { type Counter, errorCodeOf, lambdaResponse } from '../counterProjection/index.js';
 import type { StreamRecord } from '../imageParser/index.js';
 import { integerOption } from '../shared/index.js';
 import type { CrossingLimits } from './crossings.js';

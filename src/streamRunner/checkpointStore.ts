@@ -6,7 +6,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 
-import { isAwsError,stringKeysTableDefinition, tableCreator } from '../shared/index.js';
+import { isAwsError, stringKeysTableDefinition, tableCreator } from '../shared/index.js';
 
 /** What the runner remembers of a shard: the last record handled, never an iterator alone (they expire). */
 export interface ShardCheckpoint {

@@ -1,6 +1,6 @@
 import type { EventStore } from '@castore/core';
 
-import { bucketOf,type Counter, CounterProjection } from '../../counterProjection/index.js';
+import { bucketOf, type Counter, CounterProjection } from '../../counterProjection/index.js';
 import { type Connection, type ConnectionOptions, withConnection } from '../connection.js';
 import { failureLog } from '../failureLog.js';
 import { type CountersModule, loadCountersModule } from '../loadCountersModule.js';
