@@ -1,3 +1,4 @@
+export { checkpointTableDefinition, createCheckpointTable } from './checkpointTable.js';
 export {
   CounterError,
   type CounterErrorCode,

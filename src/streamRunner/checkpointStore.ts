@@ -1,12 +1,11 @@
 import {
   type AttributeValue,
-  type CreateTableCommandInput,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 
-import { isAwsError, stringKeysTableDefinition, tableCreator } from '../shared/index.js';
+import { isAwsError } from '../shared/index.js';
 
 /** What the runner remembers of a shard: the last record handled, never an iterator alone (they expire). */
 export interface ShardCheckpoint {
@@ -150,10 +149,3 @@ export const toCheckpoint = (item: Record<string, AttributeValue>): ShardCheckpo
     : {}),
   finished: item.finished?.BOOL === true,
 });
-
-/** The CreateTable input of a checkpoint table: string keys pk/sk, on-demand billing. */
-export const checkpointTableDefinition = (tableName: string): CreateTableCommandInput =>
-  stringKeysTableDefinition(tableName, { partitionKey: 'pk', sortKey: 'sk' });
-
-/** Creates the checkpoint table and waits until it is ACTIVE. */
-export const createCheckpointTable = tableCreator(checkpointTableDefinition);

@@ -1,4 +1,4 @@
-export { checkpointTableDefinition, createCheckpointTable } from './checkpointStore.js';
+export { checkpointTableDefinition, createCheckpointTable } from '../shared/index.js';
 export type { DeadLetter, LambdaStreamFailureMessage } from './deadLetter.js';
 export { lambdaFailureMessage, parseDeadLetter } from './deadLetter.js';
 export type {

@@ -2,9 +2,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import { createEventTable } from '../../adapter/index.js';
 import { createCountsTable } from '../../counterProjection/index.js';
-import type { CreateTableOptions } from '../../shared/index.js';
-// Not the runner's index: that loads @aws-sdk/client-dynamodb-streams, which tables create does not need.
-import { createCheckpointTable } from '../../streamRunner/index.js';
+// The checkpoint table from the kernel, not the runner's entry: that loads
+// @aws-sdk/client-dynamodb-streams, which tables create does not need.
+import { createCheckpointTable, type CreateTableOptions } from '../../shared/index.js';
 import { type ConnectionOptions, withConnection } from '../connection.js';
 
 export interface TableNames {
