@@ -31,7 +31,12 @@ program
   .addOption(endpointOption())
   .option('--keep', 'with --endpoint: keep the tables of the run (dropped by default)')
   .action(async (options) => {
-    const { demoCommand } = await loadForCommand('demo', () => import('./commands/demo.js'));
+    // The example's stores first, then the runner: each missing peer is named in that order,
+    // whichever the module loader would have reached first.
+    const { demoCommand } = await loadForCommand('demo', async () => {
+      await import('../example/index.js');
+      return import('./commands/demo.js');
+    });
     process.exitCode = await demoCommand(options);
   });
 

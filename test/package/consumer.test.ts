@@ -309,6 +309,7 @@ const pushPlacedEvent = async (tableName: string) => {
 
 const COUNTERS_MODULE = `
 import { EventStore, EventType } from '@castore/core';
+import { counter } from 'castore-dynamodb-counter';
 
 const placedType = new EventType({ type: 'PLACED' });
 const store = new EventStore({
