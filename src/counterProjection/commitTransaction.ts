@@ -7,13 +7,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 
 import {
-  backoffDelay,
   CounterError,
   isAwsError,
+  isCounterError,
   isRetryable,
   isTransientError,
   type RetryOptions,
-  sleep,
+  withRetry,
 } from '../shared/index.js';
 import { buildTransaction, type TransactionUnit } from './buildTransaction.js';
 import type { PlannedIncrement } from './planIncrements.js';
@@ -55,43 +55,55 @@ export const commitTransaction = async ({
   const chunks = packedChunks.map((chunk) => ({ ...chunk, increments: [...chunk.increments] }));
   const duplicates: PlannedIncrement[] = [];
   const countedAt = new Date().toISOString();
-  let failedAttempts = 0;
-  let retrying = false;
   let clientRequestToken = randomUUID();
-  for (;;) {
-    const units = buildTransaction({ tableName, chunks, countedAt });
-    if (units.length === 0) return { counted: [], duplicates };
-    tally.transactions += 1;
-    if (retrying) tally.retries += 1;
-    try {
-      await dynamoDBClient.send(
-        new TransactWriteItemsCommand({
-          TransactItems: units.map(({ item }) => item),
-          ClientRequestToken: clientRequestToken,
-        }),
-      );
-      return { counted: chunks.flatMap(({ increments }) => increments), duplicates };
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      // A cancellation is a definite answer (nothing was written): the next attempt is a new
-      // request. Any other error leaves the outcome unknown: the token is kept.
-      if (reasons !== undefined) clientRequestToken = randomUUID();
-      const dropped = reasons === undefined ? [] : dropExistingRefs(reasons, units);
-      retrying = dropped.length === 0;
-      if (dropped.length > 0) {
+  let failedAttempts = 0;
+  // One attempt sends until DynamoDB gives an answer other than "these refs exist":
+  // dropping duplicates is progress, not a failure, and spends no attempt.
+  const attempt = async (attemptNumber: number): Promise<CommitResult> => {
+    for (let first = true; ; first = false) {
+      const units = buildTransaction({ tableName, chunks, countedAt });
+      if (units.length === 0) return { counted: [], duplicates };
+      tally.transactions += 1;
+      if (first && attemptNumber > 1) tally.retries += 1;
+      try {
+        await dynamoDBClient.send(
+          new TransactWriteItemsCommand({
+            TransactItems: units.map(({ item }) => item),
+            ClientRequestToken: clientRequestToken,
+          }),
+        );
+        return { counted: chunks.flatMap(({ increments }) => increments), duplicates };
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        // A cancellation is a definite answer (nothing was written): the next attempt is a
+        // new request. Any other error leaves the outcome unknown: the token is kept.
+        if (reasons !== undefined) clientRequestToken = randomUUID();
+        const dropped = reasons === undefined ? [] : dropExistingRefs(reasons, units);
+        if (dropped.length === 0) {
+          failedAttempts = attemptNumber;
+          throw error;
+        }
         duplicates.push(...dropped);
-        continue; // Not a failure: the next attempt is smaller by the duplicates.
       }
-      // Cancelled: the reasons say whether a later attempt can pass (a conflict, throttling)
-      // or not (a validation error). Not cancelled: the error itself says (5xx, network).
-      failedAttempts += 1;
-      const code = reasons?.find(({ Code }) => Code !== undefined && Code !== 'None')?.Code;
-      const retryable = reasons === undefined ? isTransientError(error) : isRetryable(code);
-      if (!retryable || failedAttempts >= retry.maxAttempts)
-        throw new CounterError('CountWriteFailed', { attempts: failedAttempts, cause: error });
-      await sleep(backoffDelay(failedAttempts, retry));
     }
+  };
+  try {
+    return await withRetry(attempt, { ...retry, isRetryable: isRetryableCommitError });
+  } catch (error) {
+    if (isCounterError(error)) throw error; // CounterShardsChanged: not a write failure.
+    throw new CounterError('CountWriteFailed', { attempts: failedAttempts, cause: error });
   }
+};
+
+/**
+ * Cancelled: the reasons say whether a later attempt can pass (a conflict, throttling) or
+ * not (a validation error). Not cancelled: the error itself says (5xx, network).
+ */
+const isRetryableCommitError = (error: unknown): boolean => {
+  if (isCounterError(error)) return false;
+  const reasons = cancellationReasons(error);
+  if (reasons === undefined) return isTransientError(error);
+  return isRetryable(reasons.find(({ Code }) => Code !== undefined && Code !== 'None')?.Code);
 };
 
 const cancellationReasons = (error: unknown): CancellationReason[] | undefined =>

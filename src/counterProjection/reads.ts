@@ -8,13 +8,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 
-import {
-  backoffDelay,
-  CounterError,
-  describeValue,
-  type RetryOptions,
-  sleep,
-} from '../shared/index.js';
+import { CounterError, describeValue, type RetryOptions, withRetry } from '../shared/index.js';
 import type { Counter } from './counter.js';
 import { toKeyAttributes, totalKey, windowKey } from './countsTable.js';
 import { type CounterWindow, isCounterWindow, toBucket } from './windows.js';
@@ -111,6 +105,9 @@ export const getExactCount = async (
   target: CountTarget,
 ): Promise<bigint> => exactCountOf(await readItem(context, target));
 
+/** Internal: an attempt of getCounts left keys unprocessed. */
+class KeysUnprocessed extends Error {}
+
 /** Counts of many targets, in their order, by BatchGetItem (retrying unprocessed keys). */
 export const getCounts = async (
   context: ReadContext & { retry: RetryOptions },
@@ -120,25 +117,32 @@ export const getCounts = async (
   const counts = new Map<string, number>();
   const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
   for (let start = 0; start < unique.length; start += 100) {
-    let request: Record<string, KeysAndAttributes> | undefined = {
+    let request: Record<string, KeysAndAttributes> = {
       [context.tableName]: { Keys: unique.slice(start, start + 100).map(toKeyAttributes) },
     };
-    for (let attempt = 0; request !== undefined && Object.keys(request).length > 0; attempt++) {
-      if (attempt >= context.retry.maxAttempts)
-        throw new CounterError('CountReadFailed', {
-          attempts: attempt,
-          unprocessedKeys: Object.values(request).reduce(
-            (n, { Keys }) => n + (Keys?.length ?? 0),
-            0,
-          ),
-        });
-      if (attempt > 0) await sleep(backoffDelay(attempt, context.retry));
+    // DynamoDB may leave keys unprocessed (throttling, size): each attempt asks for those.
+    let attempts = 0;
+    const readOnce = async (attemptNumber: number): Promise<void> => {
+      attempts = attemptNumber;
       const result: BatchGetItemCommandOutput = await context.dynamoDBClient.send(
         new BatchGetItemCommand({ RequestItems: request }),
       );
       for (const item of result.Responses?.[context.tableName] ?? [])
         counts.set(`${item.pk?.S}\u0000${item.sk?.S}`, countOf(item));
-      request = result.UnprocessedKeys;
+      request = result.UnprocessedKeys ?? {};
+      if (Object.keys(request).length > 0) throw new KeysUnprocessed();
+    };
+    try {
+      await withRetry(readOnce, {
+        ...context.retry,
+        isRetryable: (error) => error instanceof KeysUnprocessed,
+      });
+    } catch (error) {
+      if (!(error instanceof KeysUnprocessed)) throw error;
+      throw new CounterError('CountReadFailed', {
+        attempts,
+        unprocessedKeys: Object.values(request).reduce((n, { Keys }) => n + (Keys?.length ?? 0), 0),
+      });
     }
   }
   return keys.map((key) => counts.get(`${key.pk}\u0000${key.sk}`) ?? 0);

@@ -18,7 +18,6 @@ export { mapWithConcurrency } from './mapWithConcurrency.js';
 export { integerOption, oneOfOption, retryAttemptsOption } from './options.js';
 export { decodePageToken, encodePageToken } from './pageToken.js';
 export {
-  backoffDelay,
   type BackoffOptions,
   DEFAULT_RETRY_OPTIONS,
   isAwsError,

@@ -108,24 +108,42 @@ export const isTransientError = (error: unknown): boolean => {
   );
 };
 
+export interface RetryPolicy extends Partial<BackoffOptions> {
+  /** Attempts, the first included (the one attempt convention); Infinity: until it succeeds. */
+  maxAttempts: number;
+  /**
+   * Whether another attempt may pass where this one failed (default: isTransientError).
+   * It may throw instead, to end with an error of its own (an outage that lasted too long).
+   */
+  isRetryable?: (error: unknown, attemptNumber: number) => boolean;
+  /** The wait after failed attempt n (default: full-jitter backoff from baseDelayMs, maxDelayMs). */
+  delayMs?: (attemptNumber: number) => number;
+  /** How to wait (default: sleep); a runner passes a wait that a stop cuts short. */
+  wait?: (ms: number) => Promise<void>;
+}
+
 /**
- * The retry primitive: calls `attempt` until it succeeds, an error is not retryable, or
- * `maxAttempts` attempts (the first included) have failed; waits a full-jitter backoff
- * between attempts. The last error is thrown as it came.
+ * The retry primitive, the only backoff loop in the library: calls `attempt` until it
+ * succeeds, an error is not retryable, or `maxAttempts` attempts (the first included) have
+ * failed; waits between attempts. The last error is thrown as it came.
  */
 export const withRetry = async <T>(
   attempt: (attemptNumber: number) => Promise<T>,
   {
+    maxAttempts,
     isRetryable: retryable = isTransientError,
-    ...options
-  }: RetryOptions & { isRetryable?: (error: unknown) => boolean },
+    baseDelayMs = DEFAULT_RETRY_OPTIONS.baseDelayMs,
+    maxDelayMs = DEFAULT_RETRY_OPTIONS.maxDelayMs,
+    delayMs = (attemptNumber) => backoffDelay(attemptNumber, { baseDelayMs, maxDelayMs }),
+    wait = sleep,
+  }: RetryPolicy,
 ): Promise<T> => {
   for (let attemptNumber = 1; ; attemptNumber += 1) {
     try {
       return await attempt(attemptNumber);
     } catch (error) {
-      if (attemptNumber >= options.maxAttempts || !retryable(error)) throw error;
-      await sleep(backoffDelay(attemptNumber, options));
+      if (attemptNumber >= maxAttempts || !retryable(error, attemptNumber)) throw error;
+      await wait(delayMs(attemptNumber));
     }
   }
 };

@@ -1,7 +1,7 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
 import type { RecordFates } from '../counterProjection/index.js';
-import { backoffDelay, type BackoffOptions, sleep } from '../shared/index.js';
+import { type BackoffOptions, withRetry } from '../shared/index.js';
 
 /** What the runner calls, as Lambda would: it may report the first record it did not commit. */
 export type StreamHandler = (records: StreamsApiRecord[]) => Promise<
@@ -45,59 +45,58 @@ export interface InvokeOptions {
  * Hands a batch to the handler with the semantics of a Lambda event source mapping:
  * what comes before a reported failure is committed; the rest is retried (bisected if
  * asked) a bounded number of times, then given to onFailure, and the runner goes on.
+ * Returns false when a stop request ended the retries: nothing more is checkpointed, so
+ * the next run starts again from the first record not handled.
  */
 export const invokeBatch = async (
   batch: StreamsApiRecord[],
   options: InvokeOptions,
 ): Promise<boolean> => {
-  const pending: { records: StreamsApiRecord[]; attempts: number }[] = [
-    { records: batch, attempts: 0 },
-  ];
-  let failed = false;
-  while (pending.length > 0) {
-    // After a failure, a stop request ends the retries: nothing more is checkpointed, so
-    // the next run starts again from the first record not handled. Returns false then.
-    if (failed && options.isStopping()) return false;
-    const current = pending.shift() as { records: StreamsApiRecord[]; attempts: number };
-    const { failedIndex, error } = await callHandler(options.handler, current.records);
-    if (failedIndex === undefined) {
-      await options.onHandled(current.records[current.records.length - 1] as StreamsApiRecord, {
-        committed: current.records.length,
-        failed: 0,
-      });
-      continue;
-    }
-    if (failedIndex > 0) {
-      await options.onHandled(current.records[failedIndex - 1] as StreamsApiRecord, {
-        committed: failedIndex,
-        failed: 0,
-      });
-    }
-    failed = true;
-    const remaining = current.records.slice(failedIndex);
-    const attempts = current.attempts + 1;
-    if (options.bisectBatchOnFunctionError && remaining.length > 1) {
-      // Splitting spends no retry: the failing record, once isolated, gets all of them.
-      const half = Math.ceil(remaining.length / 2);
-      pending.unshift(
-        { records: remaining.slice(0, half), attempts: 0 },
-        { records: remaining.slice(half), attempts: 0 },
-      );
-      continue;
-    }
-    if (options.maximumRetryAttempts >= 0 && attempts > options.maximumRetryAttempts) {
-      await options.onFailure({ shardId: options.shardId, records: remaining, error });
-      await options.onHandled(remaining[remaining.length - 1] as StreamsApiRecord, {
-        committed: 0,
-        failed: remaining.length,
-      });
-      continue;
-    }
-    await sleep(backoffDelay(attempts, options.retryDelay));
-    pending.unshift({ records: remaining, attempts });
+  let pending = batch;
+  let lastError: unknown;
+  const attempt = async (attemptNumber: number): Promise<void> => {
+    if (attemptNumber > 1 && options.isStopping()) throw STOPPED;
+    const { failedIndex, error } = await callHandler(options.handler, pending);
+    const committed = failedIndex ?? pending.length;
+    if (committed > 0)
+      await options.onHandled(pending[committed - 1] as StreamsApiRecord, { committed, failed: 0 });
+    pending = pending.slice(committed);
+    if (failedIndex === undefined) return;
+    lastError = error;
+    throw FAILED;
+  };
+  try {
+    await withRetry(attempt, {
+      // Lambda counts retries after the first attempt, and -1 means no limit.
+      maxAttempts: options.maximumRetryAttempts < 0 ? Infinity : options.maximumRetryAttempts + 1,
+      ...options.retryDelay,
+      // Bisecting ends this chunk's retries: each half gets all of them.
+      isRetryable: (error) =>
+        error === FAILED && !(options.bisectBatchOnFunctionError && pending.length > 1),
+    });
+    return true;
+  } catch (error) {
+    if (error === STOPPED) return false;
+    if (error !== FAILED) throw error; // onHandled's, e.g. a checkpoint that could not be saved.
   }
+  if (options.bisectBatchOnFunctionError && pending.length > 1) {
+    const half = Math.ceil(pending.length / 2);
+    for (const records of [pending.slice(0, half), pending.slice(half)]) {
+      if (options.isStopping() || !(await invokeBatch(records, options))) return false;
+    }
+    return true;
+  }
+  await options.onFailure({ shardId: options.shardId, records: pending, error: lastError });
+  await options.onHandled(pending[pending.length - 1] as StreamsApiRecord, {
+    committed: 0,
+    failed: pending.length,
+  });
   return true;
 };
+
+// Internal signals of an attempt: the handler failed a record; a stop was asked meanwhile.
+const FAILED = new Error('the handler failed a record');
+const STOPPED = new Error('stopped');
 
 /** The index of the first record not committed, or undefined when all were. A throw fails the whole batch. */
 const callHandler = async (

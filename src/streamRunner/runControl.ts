@@ -1,4 +1,7 @@
-import { CounterError, isTransientError } from '../shared/index.js';
+import { CounterError, isTransientError, withRetry } from '../shared/index.js';
+
+// Internal: a stop was asked between two attempts.
+const STOPPED = new Error('stopped');
 
 /**
  * Whether the runner is stopping, and the waits that a stop cuts short: between shard
@@ -27,16 +30,25 @@ export class RunControl {
 
   /** Calls until it succeeds, waiting out transient errors; undefined when stopped meanwhile. */
   rideOutOutages = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
-    for (let outages = 1; !this.stopping; outages++) {
-      try {
-        const result = await call();
-        this.outageOver();
-        return result;
-      } catch (error) {
-        await this.waitOutOutage(error, outages);
-      }
+    try {
+      const result = await withRetry(
+        async () => {
+          if (this.stopping) throw STOPPED;
+          return call();
+        },
+        {
+          maxAttempts: Infinity,
+          isRetryable: (error) => error !== STOPPED && this.outageGoesOn(error),
+          delayMs: outageDelay,
+          wait: this.sleepUnlessWoken,
+        },
+      );
+      this.outageOver();
+      return result;
+    } catch (error) {
+      if (error === STOPPED) return undefined;
+      throw error;
     }
-    return undefined;
   };
 
   /** Set by run(): how long an outage may last, and who hears of it (undefined: it is over). */
@@ -48,12 +60,12 @@ export class RunControl {
   private outageSince: number | undefined;
 
   /**
-   * After a failed call: rethrows what is not transient, reports the outage, waits, and
-   * fails once it has lasted longer than the policy allows (a run that should end must
-   * not hang on an endpoint that never answers).
+   * After a failed call: false for what is not transient (it is thrown), else reports the
+   * outage, and fails once it has lasted longer than the policy allows (a run that should
+   * end must not hang on an endpoint that never answers).
    */
-  waitOutOutage = async (error: unknown, outages: number): Promise<void> => {
-    if (!isTransientError(error)) throw error;
+  private outageGoesOn = (error: unknown): boolean => {
+    if (!isTransientError(error)) return false;
     this.outageSince ??= Date.now();
     const lasted = Date.now() - this.outageSince;
     const { maximumMs } = this.outagePolicy;
@@ -63,7 +75,7 @@ export class RunControl {
     }
     const since = new Date(this.outageSince).toISOString();
     this.outagePolicy.report({ since, error: String(error) });
-    await this.sleepUnlessWoken(outageDelay(outages));
+    return true;
   };
 
   outageOver = (): void => {

@@ -95,16 +95,12 @@ export class StreamRunner {
       onEnded: () => this.control.wakeUp(),
       outageDelayMs: outageDelay(1),
     });
-    for (let outages = 0; !this.control.stopping;) {
-      let listed: Set<string>;
-      try {
-        listed = shards.startReady(await listShards(this.options.streamsClient, streamArn));
-        outages = 0;
-        this.control.outageOver();
-      } catch (error) {
-        await this.control.waitOutOutage(error, ++outages);
-        continue;
-      }
+    while (!this.control.stopping) {
+      const shardList = await this.control.rideOutOutages(() =>
+        listShards(this.options.streamsClient, streamArn),
+      );
+      if (shardList === undefined) break;
+      const listed = shards.startReady(shardList);
       this.progress.activeShards = shards.active;
       this.progress.finishedShards = shards.finished.size;
       forgetFinishedShards(this.progress, shards.finished);
