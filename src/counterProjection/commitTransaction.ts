@@ -55,43 +55,62 @@ export const commitTransaction = async ({
   const chunks = packedChunks.map((chunk) => ({ ...chunk, increments: [...chunk.increments] }));
   const duplicates: PlannedIncrement[] = [];
   const countedAt = new Date().toISOString();
-  let clientRequestToken = randomUUID();
-  let failedAttempts = 0;
+  const request = { clientRequestToken: randomUUID() };
+  let attempts = 0;
   // One attempt sends until DynamoDB gives an answer other than "these refs exist":
   // dropping duplicates is progress, not a failure, and spends no attempt.
   const attempt = async (attemptNumber: number): Promise<CommitResult> => {
+    attempts = attemptNumber;
     for (let first = true; ; first = false) {
       const units = buildTransaction({ tableName, chunks, countedAt });
       if (units.length === 0) return { counted: [], duplicates };
       tally.transactions += 1;
       if (first && attemptNumber > 1) tally.retries += 1;
-      try {
-        await dynamoDBClient.send(
-          new TransactWriteItemsCommand({
-            TransactItems: units.map(({ item }) => item),
-            ClientRequestToken: clientRequestToken,
-          }),
-        );
+      const dropped = await sendUnits({ dynamoDBClient, units, request });
+      if (dropped.length === 0)
         return { counted: chunks.flatMap(({ increments }) => increments), duplicates };
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        // A cancellation is a definite answer (nothing was written): the next attempt is a
-        // new request. Any other error leaves the outcome unknown: the token is kept.
-        if (reasons !== undefined) clientRequestToken = randomUUID();
-        const dropped = reasons === undefined ? [] : dropExistingRefs(reasons, units);
-        if (dropped.length === 0) {
-          failedAttempts = attemptNumber;
-          throw error;
-        }
-        duplicates.push(...dropped);
-      }
+      duplicates.push(...dropped);
     }
   };
   try {
     return await withRetry(attempt, { ...retry, isRetryable: isRetryableCommitError });
   } catch (error) {
     if (isCounterError(error)) throw error; // CounterShardsChanged: not a write failure.
-    throw new CounterError('CountWriteFailed', { attempts: failedAttempts, cause: error });
+    throw new CounterError('CountWriteFailed', { attempts, cause: error });
+  }
+};
+
+/**
+ * Sends one transaction; [] when it was written. When DynamoDB cancelled it because some
+ * refs exist, those increments are dropped from their chunks and returned; any other
+ * error is thrown as it came.
+ */
+const sendUnits = async ({
+  dynamoDBClient,
+  units,
+  request,
+}: {
+  dynamoDBClient: DynamoDBClient;
+  units: TransactionUnit[];
+  request: { clientRequestToken: string };
+}): Promise<PlannedIncrement[]> => {
+  try {
+    await dynamoDBClient.send(
+      new TransactWriteItemsCommand({
+        TransactItems: units.map(({ item }) => item),
+        ClientRequestToken: request.clientRequestToken,
+      }),
+    );
+    return [];
+  } catch (error) {
+    const reasons = cancellationReasons(error);
+    if (reasons === undefined) throw error;
+    // A cancellation is a definite answer (nothing was written): the next request is a new
+    // one. Any other error leaves the outcome unknown: the token is kept for the retry.
+    request.clientRequestToken = randomUUID();
+    const dropped = dropExistingRefs(reasons, units);
+    if (dropped.length === 0) throw error;
+    return dropped;
   }
 };
 
