@@ -1,21 +1,24 @@
 // The modules of src and what each may import: another module only through its entry
-// (index.ts), and only a module below it. Data flows adapter -> imageParser ->
-// counterProjection -> counterReactions; the stream runner, the example, the CLI and the
-// package's entries sit on top; nothing imports the CLI. shared is the kernel under all.
+// (index.ts), and only a module below it. Data flows adapter -> imageParser -> streamBatch
+// (the shell any batch handler shares) -> counterProjection -> counterReactions; the
+// stream runner, the example, the CLI and the package's entries sit on top; nothing
+// imports the CLI. shared is the kernel under all.
 const MAY_IMPORT = {
   shared: [],
   adapter: ['shared'],
   imageParser: ['shared', 'adapter'],
-  counterProjection: ['shared', 'adapter', 'imageParser'],
-  counterReactions: ['shared', 'adapter', 'imageParser', 'counterProjection'],
-  // To do: the runner should not need the projection (its fates in the progress report).
-  streamRunner: ['shared', 'imageParser', 'counterProjection'],
+  streamBatch: ['shared', 'imageParser'],
+  counterProjection: ['shared', 'adapter', 'imageParser', 'streamBatch'],
+  counterReactions: ['shared', 'adapter', 'imageParser', 'streamBatch', 'counterProjection'],
+  // A generic event source mapping: it knows the batch contract, not what a handler does.
+  streamRunner: ['shared', 'imageParser', 'streamBatch'],
   dynamoDBLocal: ['shared'],
   example: ['shared', 'adapter', 'counterProjection', 'counterReactions'],
   cli: [
     'shared',
     'adapter',
     'imageParser',
+    'streamBatch',
     'counterProjection',
     'counterReactions',
     'streamRunner',
@@ -26,6 +29,7 @@ const MAY_IMPORT = {
     'shared',
     'adapter',
     'imageParser',
+    'streamBatch',
     'counterProjection',
     'counterReactions',
     'streamRunner',

@@ -77,7 +77,7 @@ const functionSpecs = (
     metric: fn.metricErrors({ period: fiveMinutes }),
     threshold: settings.functionErrors ?? 0,
     evaluationPeriods: 1,
-    description: `The ${consumer.name} function failed (a crash, a timeout, RecordsNotCounted). Read its log's error lines; Lambda retries the batch.`,
+    description: `The ${consumer.name} function failed (a crash, a timeout, RecordsNotHandled). Read its log's error lines; Lambda retries the batch.`,
   },
   settings.throttles !== false && {
     id: 'ThrottlesAlarm',

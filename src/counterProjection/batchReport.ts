@@ -1,7 +1,8 @@
 import { EVENT_TABLE_PK, EVENT_TABLE_SK } from '../adapter/index.js';
 import { oldestRecordAgeMs, readRecordFields, type StreamRecord } from '../imageParser/index.js';
+import { errorCodeOf } from '../streamBatch/index.js';
 import type { ProcessRecordsResult } from './processRecords.js';
-import { errorCodeOf, RECORD_SKIP_REASONS } from './recordFates.js';
+import { RECORD_SKIP_REASONS } from './recordFates.js';
 
 /**
  * Where the projection logs. Powertools' Logger (`@aws-lambda-powertools/logger`) fits as
@@ -50,9 +51,8 @@ export type BatchLog = ProcessRecordsResult['fates'] &
 
 const keyOf = (record: StreamRecord, attribute: string, type: 'S' | 'N') => {
   // A hostile record may be anything, null included: nothing here may throw.
-  const keys = (
-    record as { dynamodb?: { Keys?: Record<string, Record<string, unknown> | null> } } | null
-  )?.dynamodb?.Keys;
+  const keys = readRecordFields(record).keys as
+    Record<string, Record<string, unknown> | null> | null | undefined;
   const value = keys?.[attribute]?.[type];
   return typeof value === 'string' ? value : undefined;
 };

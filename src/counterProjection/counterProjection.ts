@@ -4,10 +4,10 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
 import { ImageParser, type StreamRecord } from '../imageParser/index.js';
 import { CounterError, type RetryOptions } from '../shared/index.js';
+import { answerLambda } from '../streamBatch/index.js';
 import { reportBatch } from './batchReport.js';
 import type { Counter } from './counter.js';
 import { type DirectIncrement, incrementOnce } from './increment.js';
-import { lambdaResponse } from './lambdaResponse.js';
 import { type CountedRef, listCountedRefs } from './listCountedRefs.js';
 import {
   processRecords,
@@ -84,11 +84,11 @@ export class CounterProjection<
 
   /**
    * The Lambda handler for the event table's stream. With reportBatchItemFailures it
-   * returns the first record not counted; otherwise it throws RecordsNotCountedError, so
+   * returns the first record not counted; otherwise it throws RecordsNotHandledError, so
    * that a mapping without ReportBatchItemFailures retries instead of dropping records.
    */
   handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
-    lambdaResponse(await this.processRecords(event.Records), {
+    answerLambda(await this.processRecords(event.Records), {
       records: event.Records.length,
       reportBatchItemFailures: this.options.reportBatchItemFailures,
     });

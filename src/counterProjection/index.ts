@@ -15,15 +15,12 @@ export {
   createCountsTable,
 } from './countsTable.js';
 export type { DirectIncrement } from './increment.js';
-export { REPORT_BATCH_ITEM_FAILURES_ENV } from './lambdaResponse.js';
-export { lambdaResponse } from './lambdaResponse.js';
 export type { CountedRef } from './listCountedRefs.js';
 export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
 export type { CounterProjectionOptions } from './projectionOptions.js';
 export { bucketOf } from './reads.js';
 export type { RebuildOptions } from './rebuild.js';
 export type { RecordFates, RecordSkipReason } from './recordFates.js';
-export { errorCodeOf } from './recordFates.js';
 export { countingStreamFilter } from './streamFilter.js';
 export type { CounterWindow, CountTargetOf, WindowOptions, WindowsOf } from './windows.js';
 export { COUNTER_WINDOWS, toBucket } from './windows.js';

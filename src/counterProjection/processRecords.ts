@@ -3,6 +3,7 @@ import type { EventStore } from '@castore/core';
 
 import type { ImageParser, SkipReason, StreamRecord } from '../imageParser/index.js';
 import type { RetryOptions } from '../shared/index.js';
+import { failedFrom } from '../streamBatch/index.js';
 import { failedRecordLog, type ProjectionLogger } from './batchReport.js';
 import { commitTransaction } from './commitTransaction.js';
 import type { Counter } from './counter.js';
@@ -118,9 +119,8 @@ export const processRecords = async (
     `castore-dynamodb-counter: record ${log.sequenceNumber ?? `#${failure.position}`} not counted`,
     log,
   );
-  // No sequence number (never the case from Lambda): an empty identifier fails the whole batch, the safe side.
   return {
-    batchItemFailures: [{ itemIdentifier: log.sequenceNumber ?? '' }],
+    batchItemFailures: failedFrom(records, failure.position),
     stats,
     error: failure.error,
     fates,

@@ -1,4 +1,5 @@
 import type { SkipReason } from '../imageParser/index.js';
+import { type BatchFates, errorCodeOf } from '../streamBatch/index.js';
 
 /** Why a record changed no count: the parser's reasons, or an event that no counter counts. */
 export type RecordSkipReason = SkipReason | 'NoCounter';
@@ -13,16 +14,13 @@ export const RECORD_SKIP_REASONS: readonly RecordSkipReason[] = [
  * What became of each record of a batch; the four fates add up to the batch's records.
  * These are the figures the handler reports as metrics and logs.
  */
-export type RecordFates = {
+// A type, not an interface: a log's attributes must be indexable (Powertools' Logger).
+export type RecordFates = BatchFates & {
   /** Records at least one of whose increments was applied now. */
   counted: number;
   /** Records whose every increment had been applied before (a redelivery, a replay). */
   duplicate: number;
   skipped: Record<RecordSkipReason, number>;
-  /** The failing record and every record after it: reported, to be delivered again. */
-  failed: number;
-  /** The failing record's error code; `Unknown` for an error that has none. */
-  failedCode?: string;
 };
 
 /** What processRecords learnt of each position of the batch. */
@@ -33,11 +31,6 @@ export interface BatchOutcome {
   duplicateAt: ReadonlySet<number>;
   failure?: { position: number; error: unknown };
 }
-
-export const errorCodeOf = (error: unknown): string => {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code !== '' ? code : 'Unknown';
-};
 
 /**
  * Each record's fate. Records from the failing one on are failed, whatever part of them

@@ -1,8 +1,9 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
-import { type Counter, errorCodeOf, lambdaResponse } from '../counterProjection/index.js';
+import type { Counter } from '../counterProjection/index.js';
 import type { StreamRecord } from '../imageParser/index.js';
 import { integerOption } from '../shared/index.js';
+import { answerLambda, errorCodeOf } from '../streamBatch/index.js';
 import type { CrossingLimits } from './crossings.js';
 import { processReactions, type ProcessReactionsResult } from './processReactions.js';
 import type { Reaction } from './reaction.js';
@@ -43,7 +44,7 @@ export class CounterReactions<COUNTERS extends Counter> {
 
   /** The Lambda handler for the counts table's stream (as the projection's: see reportBatchItemFailures). */
   handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
-    lambdaResponse(await this.processRecords(event.Records), {
+    answerLambda(await this.processRecords(event.Records), {
       records: event.Records.length,
       reportBatchItemFailures: this.options.reportBatchItemFailures,
       handled: 'reacted to',

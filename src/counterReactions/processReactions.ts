@@ -1,5 +1,6 @@
-import { readRecordFields, recordCreatedAtMs, type StreamRecord } from '../imageParser/index.js';
-import { CounterError, mapWithConcurrency } from '../shared/index.js';
+import { recordCreatedAtMs, type StreamRecord } from '../imageParser/index.js';
+import { CounterError } from '../shared/index.js';
+import { failedFrom, processItemsInOrder } from '../streamBatch/index.js';
 import { readTotalWrite, type TotalWrite } from './countsRecord.js';
 import {
   crossedValues,
@@ -40,9 +41,7 @@ export interface ReactionsContext {
 }
 
 type Outcome =
-  | { skipped: true }
-  | { skipped: false; fired: number; alreadyFired: number; crossings: number }
-  | { error: unknown };
+  { skipped: true } | { skipped: false; fired: number; alreadyFired: number; crossings: number };
 
 /**
  * Reacts to a batch of the counts table's stream. Records of one item are handled in
@@ -62,46 +61,21 @@ export const processReactions = async (
     alreadyFired: 0,
     failed: 0,
   };
-  const outcomes = new Array<Outcome | undefined>(records.length);
-  await mapWithConcurrency(
-    [...byItem(records).values()],
-    context.concurrency,
-    async (positions) => {
-      for (const position of positions) {
-        const outcome = await reactTo(records[position] as StreamRecord, context);
-        outcomes[position] = outcome;
-        if ('error' in outcome) return;
-      }
-    },
-  );
-  const failedAt = outcomes.findIndex((outcome) => outcome === undefined || 'error' in outcome);
-  for (const outcome of failedAt === -1 ? outcomes : outcomes.slice(0, failedAt))
-    addOutcome(stats, outcome);
-  if (failedAt === -1) return { batchItemFailures: [], stats };
-  stats.failed = records.length - failedAt;
-  const failed = outcomes[failedAt];
+  const { outcomes, failure } = await processItemsInOrder(records, {
+    concurrency: context.concurrency,
+    handle: (record) => reactTo(record, context),
+  });
+  for (const outcome of outcomes) addOutcome(stats, outcome);
+  if (failure === undefined) return { batchItemFailures: [], stats };
+  stats.failed = records.length - failure.position;
   return {
-    batchItemFailures: [
-      { itemIdentifier: readRecordFields(records[failedAt] as StreamRecord).sequenceNumber ?? '' },
-    ],
+    batchItemFailures: failedFrom(records, failure.position),
     stats,
-    error: failed !== undefined && 'error' in failed ? failed.error : undefined,
+    error: failure.error,
   };
 };
 
-/** Record positions per item (its partition key), in stream order. */
-const byItem = (records: readonly StreamRecord[]): Map<string, number[]> => {
-  const items = new Map<string, number[]>();
-  records.forEach((record, position) => {
-    const keys = (record as { dynamodb?: { Keys?: unknown } } | null)?.dynamodb?.Keys;
-    const item = JSON.stringify(keys ?? position);
-    items.set(item, [...(items.get(item) ?? []), position]);
-  });
-  return items;
-};
-
-const addOutcome = (stats: ReactionStats, outcome: Outcome | undefined) => {
-  if (outcome === undefined || 'error' in outcome) return;
+const addOutcome = (stats: ReactionStats, outcome: Outcome) => {
   if (outcome.skipped) {
     stats.skipped += 1;
     return;
@@ -112,13 +86,9 @@ const addOutcome = (stats: ReactionStats, outcome: Outcome | undefined) => {
   stats.alreadyFired += outcome.alreadyFired;
 };
 
+/** A record's outcome; throws InvalidCountsRecord or ReactionFailed (which fail the record). */
 const reactTo = async (record: StreamRecord, context: ReactionsContext): Promise<Outcome> => {
-  let write: ReturnType<typeof readTotalWrite>;
-  try {
-    write = readTotalWrite(record);
-  } catch (error) {
-    return { error };
-  }
+  const write = readTotalWrite(record);
   const limits =
     typeof write === 'string' ? undefined : context.limitsByCounter.get(write.counterName);
   if (typeof write === 'string' || limits === undefined) return { skipped: true };
@@ -130,12 +100,7 @@ const reactTo = async (record: StreamRecord, context: ReactionsContext): Promise
       if (result === 'alreadyFired') outcome.alreadyFired += 1;
       else outcome.fired += 1;
     } catch (cause) {
-      return {
-        error: new CounterError('ReactionFailed', {
-          idempotencyKey: crossing.idempotencyKey,
-          cause,
-        }),
-      };
+      throw new CounterError('ReactionFailed', { idempotencyKey: crossing.idempotencyKey, cause });
     }
   }
   return outcome;

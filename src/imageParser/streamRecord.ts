@@ -10,17 +10,20 @@ export interface StreamRecordFields {
   eventName: unknown;
   sequenceNumber: string | undefined;
   newImage: unknown;
+  /** The item's key attributes (`dynamodb.Keys`), as they came. */
+  keys: unknown;
 }
 
 export const readRecordFields = (record: StreamRecord): StreamRecordFields => {
   const dynamodb = (
-    record as { dynamodb?: { SequenceNumber?: unknown; NewImage?: unknown } } | null
+    record as { dynamodb?: { SequenceNumber?: unknown; NewImage?: unknown; Keys?: unknown } } | null
   )?.dynamodb;
   const sequenceNumber = dynamodb?.SequenceNumber;
   return {
     eventName: (record as { eventName?: unknown } | null)?.eventName,
     sequenceNumber: typeof sequenceNumber === 'string' ? sequenceNumber : undefined,
     newImage: dynamodb?.NewImage,
+    keys: dynamodb?.Keys,
   };
 };
 

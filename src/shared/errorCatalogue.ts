@@ -85,7 +85,7 @@ export interface CounterErrorFields {
   // Gave up: retries, outages, a record that keeps failing.
   CountWriteFailed: { attempts: number };
   CountReadFailed: { attempts: number; unprocessedKeys: number };
-  RecordsNotCounted: {
+  RecordsNotHandled: {
     sequenceNumber: string;
     /** How many records the batch held. */
     records: number;
@@ -167,7 +167,7 @@ export const errorMessages: Messages = {
     'Nothing of it was written: records of a stream are reported as failed and delivered again; a direct increment() can simply be called again.',
   CountReadFailed: ({ attempts, unprocessedKeys }) =>
     `DynamoDB left ${unprocessedKeys} key(s) unprocessed after ${attempts} attempts (throttling): retry the read later, or raise the retry budget.`,
-  RecordsNotCounted: ({ sequenceNumber, records, handled = 'counted' }, cause) =>
+  RecordsNotHandled: ({ sequenceNumber, records, handled = 'counted' }, cause) =>
     `Record ${sequenceNumber} (of a batch of ${records}) was not ${handled}: ${causeMessage(cause)} ` +
     'The batch is failed as a whole so that Lambda retries it. With ReportBatchItemFailures on the event source mapping, ' +
     'set reportBatchItemFailures: true (or CASTORE_COUNTER_REPORT_BATCH_ITEM_FAILURES=true) to retry from this record only.',
@@ -190,5 +190,5 @@ export const errorMessages: Messages = {
 /** Fields a code's error always has, when its thrower leaves them out. */
 export const errorDefaults: { [CODE in CounterErrorCode]?: Partial<CounterErrorFields[CODE]> } = {
   InvalidEventGroup: { eventIndexes: [] },
-  RecordsNotCounted: { handled: 'counted' },
+  RecordsNotHandled: { handled: 'counted' },
 };

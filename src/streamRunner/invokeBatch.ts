@@ -1,14 +1,14 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import type { RecordFates } from '../counterProjection/index.js';
 import { type BackoffOptions, withRetry } from '../shared/index.js';
+import type { BatchFates } from '../streamBatch/index.js';
 
 /** What the runner calls, as Lambda would: it may report the first record it did not commit. */
 export type StreamHandler = (records: StreamsApiRecord[]) => Promise<
   | {
       batchItemFailures?: { itemIdentifier: string }[];
       /** What became of each record (processRecords gives it): added up in the runner's progress. */
-      fates?: RecordFates;
+      fates?: BatchFates;
       /** The transactions sent and retried (processRecords gives them): added up in the progress. */
       stats?: { transactions?: number; retries?: number };
     }

@@ -1,7 +1,7 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import type { RecordFates } from '../counterProjection/index.js';
 import { oldestRecordAgeMs, recordCreatedAtMs } from '../imageParser/index.js';
+import type { BatchFates } from '../streamBatch/index.js';
 import type { StreamHandler } from './invokeBatch.js';
 
 /**
@@ -18,7 +18,7 @@ export interface FateTotals {
 export const noFates = (): FateTotals => ({ counted: 0, duplicate: 0, skipped: 0, failed: 0 });
 
 /** The totals with a batch's fates added: a new object, so that earlier progress copies stay as they were. */
-export const addFates = (totals: FateTotals, fates: RecordFates): FateTotals => ({
+export const addFates = (totals: FateTotals, fates: BatchFates): FateTotals => ({
   counted: totals.counted + fates.counted,
   duplicate: totals.duplicate + fates.duplicate,
   skipped: totals.skipped + Object.values(fates.skipped).reduce((sum, n) => sum + n, 0),

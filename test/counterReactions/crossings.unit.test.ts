@@ -272,7 +272,7 @@ describe("the reactions' Lambda handler", () => {
     throw new Error('the reactions table is unreachable');
   };
 
-  it('throws RecordsNotCounted (so that Lambda retries the batch) unless the mapping reports batch item failures', async () => {
+  it('throws RecordsNotHandled (so that Lambda retries the batch) unless the mapping reports batch item failures', async () => {
     const logged: unknown[] = [];
     const reactions = new CounterReactions({
       counters,
@@ -280,7 +280,7 @@ describe("the reactions' Lambda handler", () => {
       logger: { error: (_, attributes) => logged.push(attributes) },
     });
     await expect(reactions.handler(event)).rejects.toMatchObject({
-      code: 'RecordsNotCounted',
+      code: 'RecordsNotHandled',
       message: expect.stringMatching(
         /^Record 1001 \(of a batch of 1\) was not reacted to: The reaction to orders#FR#threshold#25 failed/,
       ),

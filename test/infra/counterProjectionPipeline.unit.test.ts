@@ -15,7 +15,7 @@ import {
   CounterProjectionPipeline,
   type CounterProjectionPipelineProps,
 } from '../../infra/index.js';
-import { REPORT_BATCH_ITEM_FAILURES_ENV } from '../../src/counterProjection/index.js';
+import { REPORT_BATCH_ITEM_FAILURES_ENV } from '../../src/streamBatch/index.js';
 
 const handlerEntry = fileURLToPath(new URL('../../infra/example/handler.ts', import.meta.url));
 

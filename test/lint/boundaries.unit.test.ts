@@ -42,4 +42,25 @@ describe("the modules' boundaries (unit: ESLint's own Linter on eslint.boundarie
       expect.stringMatching(/may not import src\/cli/),
     ]);
   });
+
+  it('keeps the stream runner generic and the batch shell below every handler', () => {
+    expect(
+      lint(
+        'src/streamRunner/progress.ts',
+        "import { recordFates } from '../counterProjection/index.js';",
+      ),
+    ).toEqual([expect.stringMatching(/src\/streamRunner may not import src\/counterProjection/)]);
+    expect(
+      lint(
+        'src/streamBatch/answerLambda.ts',
+        "import { counter } from '../counterProjection/index.js';",
+      ),
+    ).toEqual([expect.stringMatching(/src\/streamBatch may not import src\/counterProjection/)]);
+    expect(
+      lint(
+        'src/counterReactions/counterReactions.ts',
+        "import { answerLambda } from '../streamBatch/index.js';",
+      ),
+    ).toEqual([]);
+  });
 });
