@@ -22,7 +22,7 @@ import {
   createStreamEventSource,
   type EventSourceSettings,
 } from './streamConsumer.js';
-import { createCountsTable, createEventTable, type TableSettings } from './tables.js';
+import { asITable, createCountsTable, createEventTable, type TableSettings } from './tables.js';
 
 export interface CounterProjectionPipelineProps {
   /** The module whose export is the projection's handler (`export const handler = projection.handler`). */
@@ -77,7 +77,7 @@ export class CounterProjectionPipeline extends Construct {
     );
     this.projectionFunction = this.createFunction(props);
     this.projectionFunction.addEventSource(
-      createStreamEventSource(this.eventTable, props.eventSource ?? {}, {
+      createStreamEventSource(asITable(this.eventTable), props.eventSource ?? {}, {
         filter: FilterCriteria.filter(countingStreamFilter),
         deadLetterQueue: this.deadLetterQueue,
       }),
@@ -97,7 +97,7 @@ export class CounterProjectionPipeline extends Construct {
         : new PipelineReactions(this, 'Reactions', {
             settings: props.reactions,
             countsTable: this.countsTable,
-            targetTable: props.reactions.targetTable ?? this.eventTable,
+            targetTable: props.reactions.targetTable ?? asITable(this.eventTable),
             alarms: props.alarms,
             serviceName: `${this.metricsSettings.serviceName}-reactions`,
             deadLetterRetention: props.deadLetterRetention,

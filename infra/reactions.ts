@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 
 import { reactionsStreamFilter } from '../src/counterReactions/index.js';
 import { createAlarms, type PipelineAlarmSettings } from './alarms.js';
+import { asITable } from './tables.js';
 import {
   acknowledgeConsumerFindings,
   type ConsumerFunctionSettings,
@@ -70,7 +71,7 @@ export class PipelineReactions extends Construct {
       },
     });
     this.function.addEventSource(
-      createStreamEventSource(props.countsTable, settings.eventSource ?? {}, {
+      createStreamEventSource(asITable(props.countsTable), settings.eventSource ?? {}, {
         // A window's or a ref's record reaches nothing: the function is not even invoked.
         filter: FilterCriteria.filter(reactionsStreamFilter),
         deadLetterQueue: this.deadLetterQueue,

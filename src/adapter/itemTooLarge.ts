@@ -7,7 +7,7 @@ const MAX_ITEM_BYTES = 400 * 1024;
 /** DynamoDB refuses items over 400 KB with a ValidationException (or a transaction's ValidationError). */
 export const isItemTooLarge = (
   error: unknown,
-  reasons: { Code?: string; Message?: string }[] = [],
+  reasons: { Code?: string | undefined; Message?: string | undefined }[] = [],
 ): boolean =>
   (isAwsError(error, 'ValidationException') && /item size/i.test(error.message)) ||
   reasons.some(({ Code, Message }) => Code === 'ValidationError' && /size/i.test(Message ?? ''));

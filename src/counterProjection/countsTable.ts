@@ -86,7 +86,7 @@ const utf8Prefix = (value: string, maxBytes: number): string => {
  */
 export const countsTableDefinition = (
   tableName: string,
-  { stream = false }: { stream?: boolean } = {},
+  { stream = false }: { stream?: boolean | undefined } = {},
 ): CreateTableCommandInput => ({
   ...stringKeysTableDefinition(tableName, {
     partitionKey: COUNTS_TABLE_PK,
@@ -101,5 +101,5 @@ export const countsTableDefinition = (
 export const createCountsTable = ({
   stream,
   ...options
-}: CreateTableOptions & { stream?: boolean }): Promise<'created' | 'found'> =>
+}: CreateTableOptions & { stream?: boolean | undefined }): Promise<'created' | 'found'> =>
   tableCreator((tableName) => countsTableDefinition(tableName, { stream }))(options);

@@ -15,8 +15,8 @@ export const isCounterWindow = (value: unknown): value is CounterWindow =>
 
 /** A read's window: none for the all-time count; a bucket is any time inside it (now by default). */
 export interface WindowOptions<WINDOW extends CounterWindow = CounterWindow> {
-  window?: WINDOW;
-  bucket?: string | Date;
+  window?: WINDOW | undefined;
+  bucket?: string | Date | undefined;
 }
 
 /** The windows the counter named NAME counts: reading another one is a type error. */

@@ -98,7 +98,7 @@ describe('a Castore EventStore with JSON-schema event types on the adapter', () 
     const orders = await ordersStore.listAggregateIds({ limit: 1 });
     expect(users.aggregateIds.map((a) => a.aggregateId)).toEqual(['user-1']);
     expect(orders.aggregateIds.map((a) => a.aggregateId)).toEqual(['order-1']);
-    const next = await ordersStore.listAggregateIds({ pageToken: orders.nextPageToken });
+    const next = await ordersStore.listAggregateIds({ pageToken: String(orders.nextPageToken) });
     expect(next).toEqual({ aggregateIds: [expect.objectContaining({ aggregateId: 'order-2' })] });
   });
 });

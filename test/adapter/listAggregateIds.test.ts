@@ -121,7 +121,7 @@ describe('listAggregateIds', () => {
   it('lets options given with a page token override the token’s (as the reference does)', async () => {
     const first = await adapter.listAggregateIds(listed, { limit: 5 });
     const second = await adapter.listAggregateIds(listed, {
-      pageToken: first.nextPageToken,
+      pageToken: String(first.nextPageToken),
       limit: 20,
     });
     expect(second.aggregateIds).toHaveLength(20);
@@ -133,7 +133,7 @@ describe('listAggregateIds', () => {
   it('refuses a token issued for another event store', async () => {
     const { nextPageToken } = await adapter.listAggregateIds(listed, { limit: 1 });
     const error = await adapter
-      .listAggregateIds(other, { pageToken: nextPageToken })
+      .listAggregateIds(other, { pageToken: String(nextPageToken) })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'InvalidPageToken', pageToken: nextPageToken });
     expect((error as Error).message).toContain('issued for event store "listed"');

@@ -13,6 +13,7 @@ import {
   CounterProjectionPipeline,
   type CounterProjectionPipelineProps,
 } from '../../infra/index.js';
+import { asITable } from '../../infra/tables.js';
 
 const entry = (file: string) =>
   fileURLToPath(new URL(`../../infra/example/${file}`, import.meta.url));
@@ -51,7 +52,7 @@ describe('CounterProjectionPipeline with reactions', () => {
       ],
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
     });
-    const plain = synth({ reactions: undefined });
+    const plain = synth();
     plain.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -136,7 +137,7 @@ describe('CounterProjectionPipeline with reactions', () => {
     });
     const other = new CounterProjectionPipeline(stack, 'Counters', {
       handlerEntry: entry('handler.ts'),
-      reactions: { handlerEntry: entry('reactionsHandler.ts'), targetTable: target },
+      reactions: { handlerEntry: entry('reactionsHandler.ts'), targetTable: asITable(target) },
     });
     const otherTemplate = Template.fromStack(stack);
     const otherRole = stack.getLogicalId(

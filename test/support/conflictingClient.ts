@@ -17,8 +17,8 @@ export const withTransactionConflicts = (
   const inFlight = new Map<string, number>();
   let conflicts = 0;
   const keyOf = (item: {
-    Put?: { TableName?: string; Item?: object };
-    Update?: { TableName?: string; Key?: object };
+    Put?: { TableName?: string | undefined; Item?: object | undefined } | undefined;
+    Update?: { TableName?: string | undefined; Key?: object | undefined } | undefined;
   }) => {
     const key = item.Update?.Key ?? item.Put?.Item ?? {};
     const { pk, sk } = key as { pk?: { S?: string }; sk?: { S?: string } };

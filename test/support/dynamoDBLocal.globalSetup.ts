@@ -10,7 +10,9 @@ declare module 'vitest' {
 
 // The tiers that need a server (integration, end to end) each run this setup, in the one
 // main process: they share one DynamoDB Local, stopped when the last of them ends.
-const shared = globalThis as { dynamoDBLocal?: { server: Promise<DynamoDBLocal>; users: number } };
+const shared = globalThis as {
+  dynamoDBLocal?: { server: Promise<DynamoDBLocal>; users: number } | undefined;
+};
 
 /**
  * Starts one DynamoDB Local for the run (each test file makes its own tables), or uses

@@ -243,9 +243,9 @@ export class SimulatedStream {
     ShardIteratorType,
     SequenceNumber,
   }: {
-    ShardId?: string;
-    ShardIteratorType?: string;
-    SequenceNumber?: string;
+    ShardId?: string | undefined;
+    ShardIteratorType?: string | undefined;
+    SequenceNumber?: string | undefined;
   }) => {
     this.calls.push(
       `GetShardIterator ${ShardId} ${ShardIteratorType}${SequenceNumber !== undefined ? ` ${SequenceNumber}` : ''}`,
