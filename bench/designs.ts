@@ -14,6 +14,7 @@ import { packTransactions } from '../src/counterProjection/packTransactions.js';
 import { planIncrements } from '../src/counterProjection/planIncrements.js';
 import { makeOrdersStore } from '../src/example/eventStores.js';
 import { ImageParser } from '../src/imageParser/index.js';
+import { errorMessageOf } from '../src/shared/index.js';
 import { itemSize } from '../src/shared/itemSize.js';
 import { mapWithConcurrency } from '../src/shared/mapWithConcurrency.js';
 import { DEFAULT_RETRY_OPTIONS } from '../src/shared/retry.js';
@@ -74,7 +75,10 @@ export const ours = (client: DynamoDBClient, tableName: string): CountingDesign 
     name: 'castore-dynamodb-counter (coalesced)',
     countBatch: async (records) => {
       const { stats, error } = await projection.processRecords(records);
-      return { failed: stats.failed, ...(error !== undefined ? { error: String(error) } : {}) };
+      return {
+        failed: stats.failed,
+        ...(error !== undefined ? { error: errorMessageOf(error) } : {}),
+      };
     },
     read: readPlaced(client, tableName),
   };

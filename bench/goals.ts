@@ -94,7 +94,7 @@ export const goalRows = (
     },
     {
       goal: "Projection: a hot key's chunks one after another, on a client that conflicts as AWS does",
-      measured: `${two(ratioBetween(chunks, OURS_DESIGN, chunks?.baseline ?? ''))}× the events/s of sending them in parallel${chunks?.results.find((r) => r.notes !== undefined)?.notes !== undefined ? ` (in parallel: ${chunks?.results.find((r) => r.notes !== undefined)?.notes})` : ''}`,
+      measured: `${two(ratioBetween(chunks, OURS_DESIGN, chunks?.baseline ?? ''))}× the events/s of sending them in parallel${chunks?.results.find((r) => r.notes !== undefined)?.notes !== undefined ? ` (in parallel: ${chunks.results.find((r) => r.notes !== undefined)?.notes})` : ''}`,
     },
     {
       goal: 'Projection: close to a plain ADD (no threshold)',

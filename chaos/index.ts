@@ -63,7 +63,7 @@ const main = async () => {
   );
   const failed = [
     ...verdicts.filter((verdict) => differences(verdict) > 0),
-    ...(simulated?.failedSchedules === 0 ? [] : [simulated]),
+    ...(simulated.failedSchedules === 0 ? [] : [simulated]),
   ];
   console.log(
     `\n${failed.length === 0 ? 'All differences are zero.' : `${failed.length} scenario(s) with differences.`} Wrote RELIABILITY.md.`,

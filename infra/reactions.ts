@@ -9,7 +9,6 @@ import { Construct } from 'constructs';
 
 import { reactionsStreamFilter } from '../src/counterReactions/index.js';
 import { createAlarms, type PipelineAlarmSettings } from './alarms.js';
-import { asITable } from './tables.js';
 import {
   acknowledgeConsumerFindings,
   type ConsumerFunctionSettings,
@@ -18,6 +17,7 @@ import {
   createStreamEventSource,
   type EventSourceSettings,
 } from './streamConsumer.js';
+import { asITable } from './tables.js';
 
 export interface ReactionsSettings {
   /** The module whose export is the reactions' handler (`export const handler = reactions.handler`). */

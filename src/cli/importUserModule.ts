@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { errorMessageOf } from '../shared/index.js';
 import { CliError } from './cliError.js';
 import { loadForCommand } from './loadForCommand.js';
 
@@ -34,7 +35,7 @@ export const importUserModule = async (path: string): Promise<Record<string, unk
 
 /** The reason in one line, with the file and line of a syntax error when one can be found. */
 const describeLoadError = (error: unknown, file: string): string => {
-  const lines = String((error as Error).message).split('\n');
+  const lines = errorMessageOf(error).split('\n');
   // tsx (esbuild) names the place on a line of its own: "/path/x.ts:3:12: ERROR: …".
   const located = lines.find((line) => line.includes(file) && /:\d+:\d+/.test(line));
   if (located !== undefined) return located.trim();

@@ -27,14 +27,20 @@ export const loadCountersModule = async (path: string): Promise<CountersModule> 
   }
   if (
     !Array.isArray(sourceEventStores) ||
-    !sourceEventStores.every((store) => typeof (store as EventStore)?.eventStoreId === 'string')
+    !sourceEventStores.every(
+      (store) => typeof (store as EventStore | null | undefined)?.eventStoreId === 'string',
+    )
   ) {
     throw new CliError({
       explanation: `The module ${path} does not export \`sourceEventStores\`: an array of the Castore EventStores its counters read.`,
     });
   }
   const reactions = readReactions(exports.reactions, path);
-  return { counters, sourceEventStores, ...(reactions !== undefined ? { reactions } : {}) };
+  return {
+    counters,
+    sourceEventStores: sourceEventStores as EventStore[],
+    ...(reactions !== undefined ? { reactions } : {}),
+  };
 };
 
 const readReactions = (value: unknown, path: string): CountersModule['reactions'] => {
@@ -43,7 +49,9 @@ const readReactions = (value: unknown, path: string): CountersModule['reactions'
     eventStore?: EventStore;
     eventType?: unknown;
   };
-  const types = eventStore?.eventTypes?.map(({ type }) => type) ?? [];
+  // A module's export may be anything: eventTypes too.
+  const eventTypes = (eventStore as { eventTypes?: { type: string }[] } | undefined)?.eventTypes;
+  const types = eventTypes?.map(({ type }) => type) ?? [];
   if (eventStore === undefined || typeof eventType !== 'string' || !types.includes(eventType))
     throw new CliError({
       explanation: `The module ${path} exports \`reactions\` that are not { eventStore, eventType }: an EventStore and one of its event types, whose payload can hold a crossing.`,

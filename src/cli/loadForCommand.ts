@@ -1,3 +1,4 @@
+import { errorMessageOf } from '../shared/index.js';
 import { CliError } from './cliError.js';
 
 /** What a missing package is needed for, when npm's name alone would not say. */
@@ -12,7 +13,7 @@ const NEEDED_FOR: Record<string, string> = {
 /** The package an import could not find, from Node's ERR_MODULE_NOT_FOUND; undefined for any other error. */
 export const missingPackageOf = (error: unknown): string | undefined => {
   if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') return undefined;
-  return /Cannot find package '((?:@[^/']+\/)?[^/']+)/.exec(String((error as Error).message))?.[1];
+  return /Cannot find package '((?:@[^/']+\/)?[^/']+)/.exec(errorMessageOf(error))?.[1];
 };
 
 /**

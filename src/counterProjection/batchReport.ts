@@ -1,5 +1,6 @@
 import { EVENT_TABLE_PK, EVENT_TABLE_SK } from '../adapter/index.js';
 import { oldestRecordAgeMs, readRecordFields, type StreamRecord } from '../imageParser/index.js';
+import { errorMessageOf } from '../shared/index.js';
 import { errorCodeOf } from '../streamBatch/index.js';
 import type { ProcessRecordsResult } from './processRecords.js';
 import { RECORD_SKIP_REASONS } from './recordFates.js';
@@ -67,7 +68,7 @@ export const failedRecordLog = (
     aggregateKey: keyOf(record, EVENT_TABLE_PK, 'S'),
     version: keyOf(record, EVENT_TABLE_SK, 'N'),
     errorCode: errorCodeOf(error),
-    errorMessage: error instanceof Error ? error.message : String(error),
+    errorMessage: errorMessageOf(error),
     recordsFailed: failed,
   };
 };

@@ -2,7 +2,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
 import type { Counter } from '../counterProjection/index.js';
 import type { StreamRecord } from '../imageParser/index.js';
-import { integerOption } from '../shared/index.js';
+import { errorMessageOf, integerOption } from '../shared/index.js';
 import { answerLambda, errorCodeOf } from '../streamBatch/index.js';
 import type { CrossingLimits } from './crossings.js';
 import { processReactions, type ProcessReactionsResult } from './processReactions.js';
@@ -63,7 +63,7 @@ export class CounterReactions<COUNTERS extends Counter> {
         sequenceNumber: result.batchItemFailures[0]?.itemIdentifier,
         recordsFailed: result.stats.failed,
         errorCode: errorCodeOf(result.error),
-        errorMessage: result.error instanceof Error ? result.error.message : String(result.error),
+        errorMessage: errorMessageOf(result.error),
       });
     }
     return result;

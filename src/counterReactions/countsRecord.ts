@@ -24,10 +24,13 @@ const NUMBER = /^-?\d{1,38}$/;
  * total whose images are not what the projection writes is refused: reacting to a
  * misread count could fire what was not reached.
  */
-export const readTotalWrite = (record: StreamRecord): TotalWrite | CountsRecordSkip => {
+export const readTotalWrite = (
+  record: StreamRecord | null | undefined,
+): TotalWrite | CountsRecordSkip => {
+  // A hostile record may be anything, null included.
   const { eventName, dynamodb } = (record ?? {}) as {
     eventName?: unknown;
-    dynamodb?: { Keys?: Image; OldImage?: Image; NewImage?: Image };
+    dynamodb?: { Keys?: Image | null; OldImage?: Image; NewImage?: Image };
   };
   const fail = (reason: string): never => {
     throw new CounterError('InvalidCountsRecord', { value: record, reason });
@@ -41,7 +44,7 @@ export const readTotalWrite = (record: StreamRecord): TotalWrite | CountsRecordS
     .ApproximateCreationDateTime;
   if (createdAt !== undefined && recordCreatedAtMs(record) === undefined)
     fail('ApproximateCreationDateTime not a time');
-  const { OldImage: before, NewImage: after } = dynamodb ?? {};
+  const { OldImage: before, NewImage: after } = dynamodb;
   if (eventName !== 'INSERT' && eventName !== 'MODIFY') return fail('eventName');
   if (after === undefined || (eventName === 'MODIFY' && before === undefined))
     return fail('no NewImage or OldImage: the stream must be NEW_AND_OLD_IMAGES');

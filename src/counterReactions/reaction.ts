@@ -12,9 +12,12 @@ import type { Crossing } from './crossings.js';
  * callback may be called again for the same crossing (the stream redelivers, a count goes
  * down and up again): its idempotencyKey is the same every time.
  */
+// void: a callback that returns nothing is a reaction that fired.
+/* eslint-disable @typescript-eslint/no-invalid-void-type */
 export type Reaction<COUNTER_NAME extends string = string> = (
   crossing: Crossing<COUNTER_NAME>,
 ) => Promise<'fired' | 'alreadyFired' | void> | void;
+/* eslint-enable @typescript-eslint/no-invalid-void-type */
 
 /** What the pushed event's payload holds: the crossing itself. */
 export type CountReachedPayload = Omit<Crossing, 'counterName'> & { counterName: string };
@@ -41,12 +44,12 @@ export type ReactionEventType<EVENT_STORE extends EventStore> = {
  * crossing, whatever the streams redeliver. Its timestamp is when the count got there.
  */
 export const pushEventReaction =
-  <EVENT_STORE extends EventStore, TYPE extends ReactionEventType<EVENT_STORE>>({
+  <EVENT_STORE extends EventStore>({
     eventStore,
     eventType,
   }: {
     eventStore: EVENT_STORE;
-    eventType: TYPE;
+    eventType: ReactionEventType<EVENT_STORE>;
   }): Reaction =>
   async (crossing) => {
     try {

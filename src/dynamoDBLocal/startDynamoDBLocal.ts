@@ -97,7 +97,7 @@ const spawnWithQuietEnvironment = ({
 };
 
 const restoreEnv = (name: string, value: string | undefined) => {
-  if (value === undefined) delete process.env[name];
+  if (value === undefined) Reflect.deleteProperty(process.env, name);
   else process.env[name] = value;
 };
 
@@ -186,7 +186,10 @@ const probeUntilAnswered = async ({
 
 const stopProcess = (child: ChildProcess): Promise<void> =>
   new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+      return;
+    }
     const forceKill = setTimeout(() => child.kill('SIGKILL'), 5_000);
     child.once('exit', () => {
       clearTimeout(forceKill);

@@ -37,7 +37,7 @@ export const pushWorkload = async ({
     if (signal.aborted) break;
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
     const keys = operation.map(({ store, aggregateId }) => `${store}#${aggregateId}`);
-    const previous = keys.map((key) => lastOnAggregate.get(key));
+    const previous = keys.flatMap((key) => lastOnAggregate.get(key) ?? []);
     const push = Promise.all(previous).then(async () => {
       try {
         const events = await pushOperation(operation, stores);

@@ -57,14 +57,14 @@ export const parseDeadLetter = (
     records,
     shardId,
   } = value as {
-    DDBStreamBatchInfo?: Record<string, unknown>;
+    DDBStreamBatchInfo?: unknown;
     records?: unknown;
     shardId?: unknown;
   };
   if (Array.isArray(records) && typeof shardId === 'string')
     return { kind: 'runner', shardId, records: records as StreamsApiRecord[] };
   if (typeof info !== 'object' || info === null) return fail('no DDBStreamBatchInfo');
-  return lambdaDeadLetter(info, fail);
+  return lambdaDeadLetter(info as Record<string, unknown>, fail);
 };
 
 /** Lambda's DDBStreamBatchInfo, each field checked: a replay must read the right records. */

@@ -4,6 +4,8 @@ import { type BackoffOptions, withRetry } from '../shared/index.js';
 import type { BatchFates } from '../streamBatch/index.js';
 
 /** What the runner calls, as Lambda would: it may report the first record it did not commit. */
+// void: a handler that returns nothing handled every record, as a Lambda function may.
+/* eslint-disable @typescript-eslint/no-invalid-void-type */
 export type StreamHandler = (records: StreamsApiRecord[]) => Promise<
   | {
       batchItemFailures?: { itemIdentifier: string }[];
@@ -15,6 +17,7 @@ export type StreamHandler = (records: StreamsApiRecord[]) => Promise<
   | void
   | undefined
 >;
+/* eslint-enable @typescript-eslint/no-invalid-void-type */
 
 export interface FailedRecords {
   shardId: string;

@@ -34,7 +34,7 @@ describe('the packed package in a consumer project', () => {
       env: { ...process.env, DEBUG: undefined },
     }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
+      (error: unknown) => error as { code: number; stdout: string; stderr: string },
     );
 
   /** An optional peer, as README's Install section says to add it (from npm's cache). */
@@ -115,7 +115,7 @@ describe('the packed package in a consumer project', () => {
       { cwd: consumer },
     ).then(
       () => '',
-      (error: { stdout: string }) => error.stdout,
+      (error: unknown) => (error as { stdout: string }).stdout,
     );
     expect(compiled).toBe('');
   });

@@ -65,7 +65,7 @@ describe('the manual (README.md and docs/)', () => {
       const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
       const errors = await exec(process.execPath, [tsc, '-p', folder], { cwd: root }).then(
         () => '',
-        (error: { stdout: string }) => error.stdout,
+        (error: unknown) => (error as { stdout: string }).stdout,
       );
       // "docs_errors_md_line40.ts(12,3): error …" is docs/errors.md line 40 + 12.
       const where = new Map(blocks.map((block) => [fileOf(block), block]));

@@ -63,15 +63,17 @@ export class FakeSqsQueue {
       response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
       response.end(JSON.stringify(body));
     };
-    if (input.QueueUrl !== this.url)
-      return reply(400, {
+    if (input.QueueUrl !== this.url) {
+      reply(400, {
         __type: 'com.amazonaws.sqs#QueueDoesNotExist',
         message: 'The specified queue does not exist.',
       });
+      return;
+    }
     const outcome = this.act(action, input);
-    return 'error' in outcome
-      ? reply(400, { __type: `com.amazonaws.sqs#${outcome.error}`, message: outcome.error })
-      : reply(200, outcome.body);
+    if ('error' in outcome)
+      reply(400, { __type: `com.amazonaws.sqs#${outcome.error}`, message: outcome.error });
+    else reply(200, outcome.body);
   }
 
   private act(

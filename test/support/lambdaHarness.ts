@@ -12,7 +12,7 @@ export const deliverLikeLambda = async ({
   reportBatchItemFailures,
   maximumRetryAttempts = 3,
 }: {
-  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
   records: DynamoDBRecord[];
   reportBatchItemFailures: boolean;
   maximumRetryAttempts?: number;
