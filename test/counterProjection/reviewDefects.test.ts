@@ -125,7 +125,6 @@ describe('defects found by review, each counted or refused as it must be', () =>
       eventStoreId: 'toString',
       eventTypes: ordersStore.eventTypes,
       reducer: ordersStore.reducer,
-      eventStorageAdapter: ordersStore.getEventStorageAdapter(),
     });
     const wrong = () =>
       new CounterProjection({
