@@ -13,6 +13,8 @@ const MAY_IMPORT = {
   // A generic event source mapping: it knows the batch contract, not what a handler does.
   streamRunner: ['shared', 'imageParser', 'streamBatch'],
   dynamoDBLocal: ['shared'],
+  // Helpers for users' tests: on top of what they test.
+  testing: ['shared', 'adapter', 'imageParser', 'counterProjection', 'dynamoDBLocal'],
   example: ['shared', 'adapter', 'counterProjection', 'counterReactions'],
   cli: [
     'shared',
@@ -33,6 +35,7 @@ const MAY_IMPORT = {
     'counterProjection',
     'counterReactions',
     'streamRunner',
+    'testing',
   ],
 };
 const MODULES = Object.keys(MAY_IMPORT);

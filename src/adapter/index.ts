@@ -10,6 +10,6 @@ export {
   MAX_TRANSACTION_ACTIONS,
 } from './constants.js';
 export { DynamoDBEventAlreadyExistsError } from './errors.js';
-export { isIsoTimestamp } from './eventItem.js';
+export { isIsoTimestamp, toEventItem } from './eventItem.js';
 export { assertValidEventStoreId, splitPartitionKey } from './keys.js';
 export { createEventTable, eventTableDefinition } from './tableDefinition.js';

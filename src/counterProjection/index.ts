@@ -17,6 +17,7 @@ export {
 export type { DirectIncrement } from './increment.js';
 export type { CountedRef } from './listCountedRefs.js';
 export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
+export { addStats, noStats } from './processRecords.js';
 export type { CounterProjectionOptions } from './projectionOptions.js';
 export { bucketOf } from './reads.js';
 export type { RebuildOptions } from './rebuild.js';

@@ -34,7 +34,8 @@ export interface EventGroupCancellationReason {
 }
 
 export type IncrementField = 'key' | 'by' | 'targetRef' | 'timestamp' | 'filter' | 'target';
-export type DynamoDBLocalStartFailure = 'JavaMissing' | 'PortTaken' | 'ExitedEarly' | 'NotReady';
+export type DynamoDBLocalStartFailure =
+  'JavaMissing' | 'PackageMissing' | 'PortTaken' | 'ExitedEarly' | 'NotReady';
 
 /** What each code's error carries (its fields, `cause` apart). */
 export interface CounterErrorFields {

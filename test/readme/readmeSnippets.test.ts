@@ -98,6 +98,7 @@ const tsconfig = (folder: string) => ({
       'castore-dynamodb-counter': [join(root, 'src', 'index.ts')],
       'castore-dynamodb-counter/reactions': [join(root, 'src', 'entries', 'reactions.ts')],
       'castore-dynamodb-counter/stream-runner': [join(root, 'src', 'entries', 'streamRunner.ts')],
+      'castore-dynamodb-counter/testing': [join(root, 'src', 'entries', 'testing.ts')],
       'castore-dynamodb-counter/infra': [join(root, 'infra', 'index.ts')],
     },
   },

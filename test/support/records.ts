@@ -1,35 +1,16 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 import type { EventDetail } from '@castore/core';
 
-import { toEventItem } from '../../src/adapter/eventItem.js';
+import { eventRecord, sequenceNumberOf } from '../../src/testing/index.js';
 
 /** An INSERT record exactly as the event table's stream carries an event pushed by the adapter. */
 export const insertRecord = (
   eventStoreId: string,
   event: EventDetail,
   sequenceNumber: string,
-): StreamsApiRecord => {
-  const item = toEventItem(event, eventStoreId);
-  return {
-    eventID: `id-${sequenceNumber}`,
-    eventName: 'INSERT',
-    eventSource: 'aws:dynamodb',
-    dynamodb: {
-      // The item's key attributes (the two clients' AttributeValue types are distinct, alike).
-      Keys: { aggregateId: item.aggregateId as never, version: item.version as never },
-      SequenceNumber: sequenceNumber,
-      NewImage: item,
-      StreamViewType: 'NEW_IMAGE',
-    },
-  };
-};
+): StreamsApiRecord => eventRecord({ eventStoreId, event, sequenceNumber });
 
-/**
- * Distinct, ordered, 21-digit sequence numbers like DynamoDB's (with gaps). Computed as
- * bigints: `1e20 + i * 10` in numbers gives the same value for every i below about 800.
- */
-export const sequenceNumberOf = (index: number): string =>
-  String(100_000_000_000_000_000_000n + BigInt(index) * 10n + BigInt(index % 3));
+export { sequenceNumberOf };
 
 /**
  * The orders store's ORDER_PLACED event of aggregate `o${index}` at sequence number

@@ -6,7 +6,6 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBRecord } from 'aws-lambda';
 
 /**
  * Reads every record a table's stream holds now, through the Streams API (tests only:
@@ -54,23 +53,4 @@ const readShard = async (client: DynamoDBStreamsClient, streamArn: string, shard
 };
 
 /** The same record as Lambda's event source mapping would hand it to a function. */
-export const toLambdaRecord = (record: StreamsApiRecord): DynamoDBRecord =>
-  JSON.parse(
-    JSON.stringify({
-      ...record,
-      eventSourceARN: 'arn:aws:dynamodb:local:000000000000:table/events/stream/1',
-      dynamodb: {
-        ...record.dynamodb,
-        ApproximateCreationDateTime:
-          record.dynamodb?.ApproximateCreationDateTime !== undefined
-            ? Math.floor(record.dynamodb.ApproximateCreationDateTime.getTime() / 1000)
-            : undefined,
-      },
-    }),
-    // Lambda sends binary attributes base64-encoded.
-    (_, value: unknown) =>
-      isSerializedBuffer(value) ? Buffer.from(value.data).toString('base64') : value,
-  ) as DynamoDBRecord;
-
-const isSerializedBuffer = (value: unknown): value is { type: 'Buffer'; data: number[] } =>
-  typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'Buffer';
+export { toLambdaRecord } from '../../src/testing/index.js';

@@ -1,0 +1,13 @@
+// Helpers for testing an application's counters: its projection specified as
+// given(records).when(projection).thenCounts(counts), stream records as the adapter's
+// table emits them, and a DynamoDB Local to run them against. The `/testing` entry.
+export { eventRecord, eventRecords, sequenceNumberOf, toLambdaRecord } from './eventRecord.js';
+export { type LocalDynamoDB, startLocalDynamoDB } from './localServer.js';
+export {
+  asOneLambdaBatch,
+  type Delivery,
+  type ExpectedCounts,
+  given,
+  inBatchesOf,
+  type ProjectionUnderTest,
+} from './projectionSpec.js';
