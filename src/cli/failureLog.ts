@@ -1,4 +1,5 @@
 import type { FailedRecordLog } from '../counterProjection/index.js';
+import { err } from './io.js';
 
 /**
  * The projection's logger for `run`: a record that keeps failing (a counter whose key
@@ -6,7 +7,7 @@ import type { FailedRecordLog } from '../counterProjection/index.js';
  * reason, then only how often it failed again, at doubling counts, instead of a stack
  * trace every retry.
  */
-export const failureLog = (print: (line: string) => void = console.error) => {
+export const failureLog = (print: (line: string) => void = err) => {
   let last: { line: string; repeats: number } | undefined;
   return {
     error: (message: string, { errorCode, errorMessage }: FailedRecordLog): void => {

@@ -1,4 +1,5 @@
 import type { StreamRunnerProgress } from '../streamRunner/index.js';
+import { out } from './io.js';
 
 /** A duration as the CLI prints it: whole seconds, `-` when unknown. */
 export const seconds = (ms: number | undefined): string =>
@@ -43,7 +44,7 @@ export const progressLine = ({
  * gone quiet still shows where it stopped.
  */
 export const liveProgress = ({
-  print = console.log,
+  print = out,
   clock = Date.now,
   later = (run: () => void, ms: number) => void setTimeout(run, ms).unref(),
 }: {

@@ -1,6 +1,8 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 
+import { out } from './io.js';
+
 export interface ProgressView {
   update: (values: Record<string, number>) => void;
   stop: () => void;
@@ -28,7 +30,7 @@ export const showProgress = (bars: { name: string; total: number }[]): ProgressV
   }
   const latest: Record<string, number> = {};
   const print = () =>
-    console.log(bars.map(({ name, total }) => `${name} ${latest[name] ?? 0}/${total}`).join(', '));
+    out(bars.map(({ name, total }) => `${name} ${latest[name] ?? 0}/${total}`).join(', '));
   const timer = setInterval(print, 1_000);
   return {
     update: (values) => Object.assign(latest, values),

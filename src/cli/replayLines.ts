@@ -1,4 +1,5 @@
 import type { ReplayResult } from '../streamRunner/index.js';
+import { out } from './io.js';
 
 /** What `replay` says of one dead-lettered batch, as one message or from the queue. */
 export const replayedLine = (result: ReplayResult): string =>
@@ -7,13 +8,11 @@ export const replayedLine = (result: ReplayResult): string =>
 /** The exit code of a replay, after saying what to do when it is not 0. */
 export const verdict = (result: ReplayResult, retry: string): number => {
   if (result.failedAt !== undefined) {
-    console.log(
-      `Record ${result.failedAt} still fails (see the error above): fix it and ${retry}.`,
-    );
+    out(`Record ${result.failedAt} still fails (see the error above): fix it and ${retry}.`);
     return 1;
   }
   if (result.lost > 0) {
-    console.log(
+    out(
       `${result.lost} records were past the stream's 24-hour retention: count them with \`rebuild\` (it counts only what was not counted).`,
     );
     return 2;

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 
 import { loadForCommand } from './loadForCommand.js';
 import { countersOption, endpointOption, positiveInteger } from './options.js';
+import type { CommandOutcome } from './program.js';
 
 const addRunCommand = (program: Command): void => {
   program
@@ -41,7 +42,7 @@ const addRunCommand = (program: Command): void => {
 };
 
 /** `status` and `replay`: what an operator runs when the projection lags or dead-letters. */
-const addOperateCommands = (program: Command): void => {
+const addOperateCommands = (program: Command, outcome: CommandOutcome): void => {
   program
     .command('status')
     .description(
@@ -61,7 +62,7 @@ const addOperateCommands = (program: Command): void => {
         'status',
         () => import('./commands/status.js'),
       );
-      process.exitCode = await statusCommand(options);
+      outcome.exitCode = await statusCommand(options);
     });
 
   program
@@ -87,12 +88,12 @@ const addOperateCommands = (program: Command): void => {
         'replay',
         () => import('./commands/replay.js'),
       );
-      process.exitCode = await replayCommand(options);
+      outcome.exitCode = await replayCommand(options);
     });
 };
 
 /** The commands that read the event table's stream (each loads the optional streams client when it runs). */
-export const addStreamCommands = (program: Command): void => {
+export const addStreamCommands = (program: Command, outcome: CommandOutcome): void => {
   addRunCommand(program);
-  addOperateCommands(program);
+  addOperateCommands(program, outcome);
 };

@@ -11,6 +11,7 @@ import {
 } from '../../example/index.js';
 import { StreamRunner } from '../../streamRunner/index.js';
 import { type Connection, withConnection } from '../connection.js';
+import { out } from '../io.js';
 import { renderTable, showProgress } from '../render.js';
 import { demoReactions, reportReactions } from './demoReactions.js';
 import { cleanUpTables, createDemoTables } from './demoTables.js';
@@ -36,7 +37,7 @@ export const demoCommand = async (options: DemoOptions): Promise<number> => {
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  console.log(
+  out(
     options.endpoint === undefined
       ? 'Starting DynamoDB Local…'
       : `Using DynamoDB at ${options.endpoint}`,
@@ -54,7 +55,7 @@ export const demoCommand = async (options: DemoOptions): Promise<number> => {
             signal: abort.signal,
           });
           if (abort.signal.aborted) {
-            console.log('Interrupted.');
+            out('Interrupted.');
             return 130;
           }
           const code = await reportCounts({ projection, pushed, seconds });
@@ -181,15 +182,15 @@ const reportCounts = async ({
     count,
     actual[index] === count ? 'ok' : 'MISMATCH',
   ]);
-  console.log(renderTable(['counter', 'key', 'counted', 'expected', 'check'], rows));
+  out(renderTable(['counter', 'key', 'counted', 'expected', 'check'], rows));
   const mismatches = rows.filter((row) => row[4] !== 'ok').length;
-  console.log(
+  out(
     `${pushed.length} events pushed and counted in ${seconds.toFixed(1)} s: ${Math.round(pushed.length / seconds)} events/s end to end.`,
   );
   if (mismatches > 0) {
-    console.log(`FAILED: ${mismatches} of ${rows.length} counts differ from what was pushed.`);
+    out(`FAILED: ${mismatches} of ${rows.length} counts differ from what was pushed.`);
     return 1;
   }
-  console.log(`All ${rows.length} counts equal what was pushed.`);
+  out(`All ${rows.length} counts equal what was pushed.`);
   return 0;
 };

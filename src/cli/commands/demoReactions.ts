@@ -8,6 +8,7 @@ import {
 } from '../../example/index.js';
 import { StreamRunner } from '../../streamRunner/index.js';
 import type { Connection } from '../connection.js';
+import { out } from '../io.js';
 
 /**
  * The demo's second consumer: the counts table's stream, firing COUNT_REACHED into a
@@ -66,11 +67,11 @@ export const reportReactions = async ({
   const shown = fired
     .slice(0, 3)
     .map((id) => id.split('#').slice(0, 2).join(' ') + ` reached ${id.split('#').pop()}`);
-  console.log(
+  out(
     `Reactions: ${fired.length} thresholds reached, one COUNT_REACHED event each (${shown.join(', ')}${fired.length > 3 ? ', …' : ''}).`,
   );
   if (!exact)
-    console.log(
+    out(
       `FAILED: the reactions fired ${fired.length} crossings (${once ? 'once each' : 'some more than once'}); the counts reached ${want.length}.`,
     );
   return exact;

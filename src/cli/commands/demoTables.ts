@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createEventTable } from '../../adapter/index.js';
 import { dropTables } from '../../dynamoDBLocal/index.js';
 import type { Connection } from '../connection.js';
+import { out } from '../io.js';
 import type { DemoOptions } from './demo.js';
 import { createTables } from './tables.js';
 
@@ -22,11 +23,11 @@ export const cleanUpTables = async ({
   if (options.endpoint === undefined) return;
   const tables = Object.values(names);
   if (options.keep === true) {
-    console.log(`Kept the tables ${tables.join(', ')} (--keep).`);
+    out(`Kept the tables ${tables.join(', ')} (--keep).`);
     return;
   }
   await dropTables(connection.dynamoDBClient, tables);
-  console.log(`Dropped the demo's tables from ${options.endpoint} (pass --keep to keep them).`);
+  out(`Dropped the demo's tables from ${options.endpoint} (pass --keep to keep them).`);
 };
 
 /** Tables of their own for each run, so that runs against one --endpoint never mix. */
@@ -43,8 +44,6 @@ export const createDemoTables = async (connection: Connection) => {
     dynamoDBClient: connection.dynamoDBClient,
     tableName: names.reactionsTable,
   });
-  console.log(
-    `Tables ${Object.values(names).join(', ')} created on ${connection.endpoint ?? 'AWS'}.`,
-  );
+  out(`Tables ${Object.values(names).join(', ')} created on ${connection.endpoint ?? 'AWS'}.`);
   return names;
 };

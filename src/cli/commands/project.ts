@@ -3,6 +3,7 @@ import type { EventStore } from '@castore/core';
 import { bucketOf, type Counter, CounterProjection } from '../../counterProjection/index.js';
 import { type Connection, type ConnectionOptions, withConnection } from '../connection.js';
 import { failureLog } from '../failureLog.js';
+import { out } from '../io.js';
 import { type CountersModule, loadCountersModule } from '../loadCountersModule.js';
 import { renderTable } from '../render.js';
 
@@ -46,7 +47,7 @@ export const rebuildCommand = async (
       eventTableName: options.eventTable,
       segments: options.segments,
     });
-    console.log(
+    out(
       `Rebuilt from ${stats.events} events: ${stats.counted} counter increments applied (one per counter that counts an event), ${stats.duplicates} increments already counted, ${stats.skipped} items skipped (not events of the source stores).`,
     );
   });
@@ -73,7 +74,7 @@ export const countsGetCommand = async (
     const counts = await projection.getCounts(
       options.key.map((key) => ({ counterName: options.counter, key, ...window })),
     );
-    console.log(
+    out(
       renderTable(
         ['counter', 'key', ...(window !== undefined ? ['bucket'] : []), 'count'],
         options.key.map((key, index) => [
@@ -107,7 +108,7 @@ export const countsListCommand = async (
         from,
         to,
       });
-      console.log(
+      out(
         renderTable(
           ['bucket', 'count'],
           buckets.map(({ bucket, count }) => [bucket, count]),
@@ -118,13 +119,12 @@ export const countsListCommand = async (
     const { refs, nextPageToken } = await projection.listCountedRefs(options.counter, options.key, {
       limit: options.limit,
     });
-    console.log(
+    out(
       renderTable(
         ['targetRef', 'by', 'counted at'],
         refs.map(({ targetRef, by, countedAt }) => [targetRef, by, countedAt]),
       ),
     );
-    if (nextPageToken !== undefined)
-      console.log(`(first ${refs.length} refs; raise --limit for more)`);
+    if (nextPageToken !== undefined) out(`(first ${refs.length} refs; raise --limit for more)`);
   });
 };

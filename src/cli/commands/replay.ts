@@ -5,6 +5,7 @@ import { countingStreamFilter } from '../../counterProjection/index.js';
 import { isCounterError } from '../../shared/index.js';
 import { replayDeadLetter } from '../../streamRunner/index.js';
 import { CliError } from '../cliError.js';
+import { out } from '../io.js';
 import { replayedLine, verdict } from '../replayLines.js';
 import { type ProjectionOptions, withProjection } from './project.js';
 import { drainQueue } from './replayQueue.js';
@@ -47,7 +48,7 @@ export const replayCommand = async (options: ReplayOptions): Promise<number> => 
       if (!isCounterError(error, 'ReplayIncomplete')) throw error;
       throw new CliError({ explanation: error.message });
     });
-    console.log(replayedLine(result));
+    out(replayedLine(result));
     return verdict(result, 'replay again');
   });
 };

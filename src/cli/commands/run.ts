@@ -1,6 +1,7 @@
 // In a file of its own: the stream runner loads @aws-sdk/client-dynamodb-streams (an
 // optional peer), which rebuild and the counts commands do not need.
 import { StreamRunner } from '../../streamRunner/index.js';
+import { out } from '../io.js';
 import { liveProgress } from '../progressLine.js';
 import { type ProjectionOptions, withProjection } from './project.js';
 import { reactionsRunner } from './runReactions.js';
@@ -34,18 +35,17 @@ export const runCommand = async (
       handler: (records) => projection.processRecords(records),
       onProgress: liveProgress(),
     });
-    console.log(
+    out(
       `Projecting the stream of ${options.eventTable} into ${options.countsTable}${reactions === undefined ? '' : `, and reacting to the stream of ${options.countsTable} into ${options.reactionsTable}`}; Ctrl-C stops after the batch in flight.`,
     );
     // The runner stops on the first signal; say so at once, since the batch in flight (or
     // a failing one's retry wait) may take a moment. A second signal, unhandled, quits.
-    const onSignal = () =>
-      console.log('Stopping after the batch in flight; Ctrl-C again quits at once.');
+    const onSignal = () => out('Stopping after the batch in flight; Ctrl-C again quits at once.');
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
       const [{ committed }] = await Promise.all([runner.run(), reactions?.run()]);
-      console.log(`Stopped after committing ${committed} records.`);
+      out(`Stopped after committing ${committed} records.`);
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -7,6 +7,7 @@ import {
 } from '../../counterReactions/index.js';
 import { StreamRunner } from '../../streamRunner/index.js';
 import type { Connection } from '../connection.js';
+import { out } from '../io.js';
 import type { CountersModule } from '../loadCountersModule.js';
 
 export interface ReactionsRunOptions {
@@ -35,7 +36,7 @@ export const reactionsRunner = async ({
   if (reactions === undefined) return undefined;
   if (options.reactionsTable === undefined) {
     // Opt-in per run: several `run`s may share a module, one of them reacting.
-    console.log(
+    out(
       'The counters module exports `reactions`: pass --reactions-table (the event table their COUNT_REACHED events go to) to react as well; counting only.',
     );
     return undefined;
@@ -53,7 +54,7 @@ export const reactionsRunner = async ({
     react: async (crossing) => {
       const outcome = await push(crossing);
       if (outcome === 'fired')
-        console.log(
+        out(
           `Reached: ${crossing.counterName} ${crossing.key} ${crossing.kind} ${crossing.value} (count ${crossing.count}).`,
         );
       return outcome;

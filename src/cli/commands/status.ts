@@ -1,6 +1,7 @@
 // In a file of its own, as `run`: it reads the stream (the optional streams client).
 import { type ConsumerStatus, streamStatus } from '../../streamRunner/index.js';
 import { type ConnectionOptions, withConnection } from '../connection.js';
+import { out } from '../io.js';
 import { statusLines } from '../statusLines.js';
 
 /**
@@ -26,6 +27,6 @@ export const statusCommand = async (
     });
     const maxLagMs = options.maxLag === undefined ? undefined : options.maxLag * 1000;
     const { lines, healthy } = statusLines(consumers, { maxLagMs });
-    for (const line of lines) console.log(line);
+    for (const line of lines) out(line);
     return healthy ? 0 : 2;
   });

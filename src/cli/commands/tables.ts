@@ -6,6 +6,7 @@ import { createCountsTable } from '../../counterProjection/index.js';
 // @aws-sdk/client-dynamodb-streams, which tables create does not need.
 import { createCheckpointTable, type CreateTableOptions } from '../../shared/index.js';
 import { type ConnectionOptions, withConnection } from '../connection.js';
+import { out } from '../io.js';
 
 export interface TableNames {
   eventTable: string;
@@ -51,6 +52,6 @@ export const tablesCreateCommand = async (
   options: TableNames & ConnectionOptions,
 ): Promise<void> => {
   await withConnection(options, async ({ dynamoDBClient }) => {
-    for (const line of await createTables(dynamoDBClient, options)) console.log(line);
+    for (const line of await createTables(dynamoDBClient, options)) out(line);
   });
 };

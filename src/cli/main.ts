@@ -1,0 +1,41 @@
+import { CommanderError } from 'commander';
+
+import { describeCliError } from './cliError.js';
+import { currentEndpoint } from './connection.js';
+import { type CliIo, consoleIo, runWithIo } from './io.js';
+import { buildProgram, type CommandOutcome } from './program.js';
+
+/**
+ * Runs the CLI on `argv` (the arguments after the command's name) and resolves to its
+ * exit code; what it prints goes to `io` (the console by default). A failure is one line
+ * on io.err (DEBUG=1 adds the error itself), never a thrown error.
+ */
+export const main = (argv: readonly string[], io: CliIo = consoleIo): Promise<number> =>
+  runWithIo(io, async () => {
+    const outcome: CommandOutcome = { exitCode: 0 };
+    const program = buildProgram(outcome, io);
+    const ran = recordWhatRuns(program);
+    try {
+      await program.parseAsync([...argv], { from: 'user' });
+      return outcome.exitCode;
+    } catch (error) {
+      // commander has printed its own message (a usage error, --help, --version).
+      if (error instanceof CommanderError) return error.exitCode;
+      io.err(describeCliError(error, { endpoint: currentEndpoint(), ...ran }));
+      if (process.env.DEBUG !== undefined) io.err(String(error));
+      return outcome.exitCode === 0 ? 1 : outcome.exitCode;
+    }
+  });
+
+/** What the error line may name: the command that ran and the tables it was given. */
+const recordWhatRuns = (program: ReturnType<typeof buildProgram>) => {
+  const ran: { command?: string; tables?: string[] } = {};
+  program.hook('preAction', (_, actionCommand) => {
+    ran.command = actionCommand.name();
+    const options = actionCommand.opts<Record<string, unknown>>();
+    ran.tables = ['eventTable', 'countsTable', 'checkpointTable'].flatMap((name) =>
+      typeof options[name] === 'string' ? [options[name]] : [],
+    );
+  });
+  return ran;
+};
