@@ -8,10 +8,10 @@ import {
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
-import { commitTransaction } from '../src/counterProjection/commitTransaction.js';
 import { counter, CounterProjection, createCountsTable } from '../src/counterProjection/index.js';
-import { packTransactions } from '../src/counterProjection/packTransactions.js';
-import { planIncrements } from '../src/counterProjection/planIncrements.js';
+import { commitTransaction } from '../src/counterProjection/writePath/commitTransaction.js';
+import { packTransactions } from '../src/counterProjection/writePath/packTransactions.js';
+import { planIncrements } from '../src/counterProjection/writePath/planIncrements.js';
 import { makeOrdersStore } from '../src/example/eventStores.js';
 import { ImageParser } from '../src/imageParser/index.js';
 import { errorMessageOf } from '../src/shared/index.js';

@@ -2,10 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import { isIsoTimestamp } from '../adapter/index.js';
 import { CounterError, type RetryOptions } from '../shared/index.js';
-import { commitTransaction } from './commitTransaction.js';
 import type { Counter } from './counter.js';
-import { packTransactions } from './packTransactions.js';
-import { toIncrement } from './planIncrements.js';
+import { commitTransaction, packTransactions, toIncrement } from './writePath/index.js';
 
 /** An increment made by a direct call rather than read from the stream. */
 export interface DirectIncrement {

@@ -5,12 +5,15 @@ import type { ImageParser, SkipReason, StreamRecord } from '../imageParser/index
 import type { RetryOptions } from '../shared/index.js';
 import { failedFrom } from '../streamBatch/index.js';
 import { failedRecordLog, type ProjectionLogger } from './batchReport.js';
-import { commitTransaction } from './commitTransaction.js';
 import type { Counter } from './counter.js';
-import { packTransactions } from './packTransactions.js';
-import { planIncrements, type PlannedIncrement } from './planIncrements.js';
 import { type RecordFates, recordFates } from './recordFates.js';
-import { runTransactions } from './scheduleTransactions.js';
+import {
+  commitTransaction,
+  packTransactions,
+  planIncrements,
+  type PlannedIncrement,
+  runTransactions,
+} from './writePath/index.js';
 
 export interface ProcessRecordsStats {
   records: number;

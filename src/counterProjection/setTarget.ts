@@ -3,7 +3,7 @@ import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb
 import { CounterError } from '../shared/index.js';
 import type { Counter } from './counter.js';
 import { toKeyAttributes, totalKey } from './countsTable.js';
-import { isBoundedString, MAX_KEY_BYTES } from './planIncrements.js';
+import { isBoundedString, MAX_KEY_BYTES } from './writePath/index.js';
 
 /** A per-key target (e.g. the 5 items an order expects): stored on the key's total item. */
 export interface TargetInput {

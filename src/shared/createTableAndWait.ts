@@ -5,7 +5,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 
-import { isAwsError } from './retry.js';
+import { isAwsError } from './awsErrors.js';
 import { verifyTable } from './verifyTable.js';
 
 export interface CreateTableOptions {

@@ -1,3 +1,4 @@
+export { isAwsError, isRetryable, isTransientError, networkErrorCode } from './awsErrors.js';
 export { checkpointTableDefinition, createCheckpointTable } from './checkpointTable.js';
 export {
   CounterError,
@@ -20,10 +21,6 @@ export { decodePageToken, encodePageToken } from './pageToken.js';
 export {
   type BackoffOptions,
   DEFAULT_RETRY_OPTIONS,
-  isAwsError,
-  isRetryable,
-  isTransientError,
-  networkErrorCode,
   type RetryOptions,
   retryOptions,
   sleep,

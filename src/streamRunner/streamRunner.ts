@@ -3,6 +3,7 @@ import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-strea
 import { recordCreatedAtMs } from '../imageParser/index.js';
 import { CounterError } from '../shared/index.js';
 import { CheckpointStore } from './checkpointStore.js';
+import { initializeConsumer } from './initializeConsumer.js';
 import { invokeBatch } from './invokeBatch.js';
 import {
   forgetFinishedShards,
@@ -16,7 +17,6 @@ import { type RunnerSettings, runnerSettings, type StreamRunnerOptions } from '.
 import { listShards, resolveStreamArn } from './shardDiscovery.js';
 import { readShard } from './shardReader.js';
 import { ShardWorkers } from './shardWorkers.js';
-import { initializeConsumer } from './startingPositions.js';
 
 /**
  * Runs a handler on a DynamoDB stream through the Streams API, with the semantics of a

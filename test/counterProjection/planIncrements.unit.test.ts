@@ -2,7 +2,7 @@ import type { EventDetail } from '@castore/core';
 import { describe, expect, it } from 'vitest';
 
 import { counter } from '../../src/counterProjection/index.js';
-import { planIncrements } from '../../src/counterProjection/planIncrements.js';
+import { planIncrements } from '../../src/counterProjection/writePath/planIncrements.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 
 const ordersStore = makeOrdersStore();

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 
-import { buildTransaction } from '../../src/counterProjection/buildTransaction.js';
 import { isHashedRefSortKey, refSortKey } from '../../src/counterProjection/countsTable.js';
 import { counter } from '../../src/counterProjection/index.js';
-import { packTransactions } from '../../src/counterProjection/packTransactions.js';
-import { toIncrement } from '../../src/counterProjection/planIncrements.js';
+import { buildTransaction } from '../../src/counterProjection/writePath/buildTransaction.js';
+import { packTransactions } from '../../src/counterProjection/writePath/packTransactions.js';
+import { toIncrement } from '../../src/counterProjection/writePath/planIncrements.js';
 import {
   runTransactions,
   sharedItemsOf,
-} from '../../src/counterProjection/scheduleTransactions.js';
-import type { PackedTransaction } from '../../src/counterProjection/transactionActions.js';
+} from '../../src/counterProjection/writePath/runTransactions.js';
+import type { PackedTransaction } from '../../src/counterProjection/writePath/transactionActions.js';
 import { decodePageToken, encodePageToken } from '../../src/shared/pageToken.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 

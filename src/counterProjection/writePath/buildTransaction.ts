@@ -1,6 +1,12 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 
-import { isHashedRefSortKey, refKey, toKeyAttributes, totalKey, windowKey } from './countsTable.js';
+import {
+  isHashedRefSortKey,
+  refKey,
+  toKeyAttributes,
+  totalKey,
+  windowKey,
+} from '../countsTable.js';
 import { refShardOf } from './refShard.js';
 import { chunkActions, type CounterChunk, type TransactionAction } from './transactionActions.js';
 

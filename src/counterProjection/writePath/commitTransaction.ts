@@ -14,7 +14,7 @@ import {
   isTransientError,
   type RetryOptions,
   withRetry,
-} from '../shared/index.js';
+} from '../../shared/index.js';
 import { buildTransaction, type TransactionUnit } from './buildTransaction.js';
 import type { PlannedIncrement } from './planIncrements.js';
 import type { PackedTransaction } from './transactionActions.js';

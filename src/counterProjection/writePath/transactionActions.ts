@@ -1,6 +1,6 @@
-import type { Counter } from './counter.js';
+import type { Counter } from '../counter.js';
+import { type CounterWindow, toBucket } from '../windows.js';
 import type { PlannedIncrement } from './planIncrements.js';
-import { type CounterWindow, toBucket } from './windows.js';
 
 /** Increments of one counter key that go into one transaction: one total update for all of them. */
 export interface CounterChunk {

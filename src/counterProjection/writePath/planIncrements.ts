@@ -1,7 +1,7 @@
 import type { EventDetail } from '@castore/core';
 
-import { CounterError, type IncrementField, isWellFormed, utf8Bytes } from '../shared/index.js';
-import type { Counter } from './counter.js';
+import { CounterError, type IncrementField, isWellFormed, utf8Bytes } from '../../shared/index.js';
+import type { Counter } from '../counter.js';
 
 /** One event counted by one counter: what one ref item and its share of the increment stand for. */
 export interface PlannedIncrement {

@@ -1,4 +1,4 @@
-import { MAX_TRANSACTION_ACTIONS } from '../adapter/index.js';
+import { MAX_TRANSACTION_ACTIONS } from '../../adapter/index.js';
 import type { PlannedIncrement } from './planIncrements.js';
 import { chunkActions, type CounterChunk, type PackedTransaction } from './transactionActions.js';
 
