@@ -29,7 +29,12 @@ export default defineConfig({
           name: 'unit',
           include: unit,
           globalSetup: [tempFolders],
-          typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+          // Only the type tests and what they import: the whole project is `npm run typecheck`.
+          typecheck: {
+            enabled: true,
+            include: ['test/**/*.test-d.ts'],
+            tsconfig: 'tsconfig.typecheck.json',
+          },
         },
       },
       {
