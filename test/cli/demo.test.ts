@@ -1,9 +1,12 @@
+import type { Readable } from 'node:stream';
+
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 
 import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
 import { runCli } from '../support/cli.js';
 import { makeDynamoDBClient } from '../support/dynamoDB.js';
+import { outputIncludes } from '../support/waitFor.js';
 
 describe('castore-dynamodb-counter demo', () => {
   it('runs the whole pipeline on its own DynamoDB Local and every count matches what was pushed', async () => {
@@ -46,8 +49,7 @@ describe('castore-dynamodb-counter demo, interrupted', () => {
     let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     // Interrupt once it pushes.
-    for (let waited = 0; !stdout.includes('pushed') && waited < 60_000; waited += 100)
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    await outputIncludes(child.stdout as Readable, 'pushed');
     const javaPid = Number(
       (await import('node:child_process'))
         .execFileSync('pgrep', ['-P', String(child.pid), '-f', 'DynamoDBLocal.jar'], {
@@ -79,8 +81,7 @@ describe('castore-dynamodb-counter demo, interrupted', () => {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    for (let waited = 0; !stdout.includes('pushed') && waited < 60_000; waited += 100)
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    await outputIncludes(child.stdout, 'pushed');
     const javaPid = Number(
       execFileSync('pgrep', ['-P', String(child.pid), '-f', 'DynamoDBLocal.jar'], {
         encoding: 'utf8',

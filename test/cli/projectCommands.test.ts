@@ -16,6 +16,7 @@ import { planWorkload } from '../../src/example/workloadPlan.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { expectOneLine, runCli, startCli } from '../support/cli.js';
 import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { waitUntil } from '../support/waitFor.js';
 
 let client: DynamoDBClient;
 let eventTable: string;
@@ -134,13 +135,15 @@ describe('run', () => {
     let firstOutput = '';
     first.stdout?.on('data', (chunk: Buffer) => (firstOutput += chunk.toString()));
     // Kill it as soon as it has checkpointed its first batch: mid-run, whatever the machine's speed.
-    for (let waited = 0; waited < 60_000; waited += 10) {
-      const { Count = 0 } = await client.send(
-        new ScanCommand({ TableName: checkpointTable, Select: 'COUNT' }),
-      );
-      if (Count > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitUntil(
+      async () => {
+        const { Count = 0 } = await client.send(
+          new ScanCommand({ TableName: checkpointTable, Select: 'COUNT' }),
+        );
+        return Count > 0;
+      },
+      { what: 'the first checkpoint', intervalMs: 10 },
+    );
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('close', resolve));
     expect(firstOutput).toContain('Projecting the stream');
@@ -149,13 +152,10 @@ describe('run', () => {
     const second = startCli(args);
     let secondOutput = '';
     second.stdout?.on('data', (chunk: Buffer) => (secondOutput += chunk.toString()));
-    for (
-      let waited = 0;
-      waited < 60_000 && (await mismatches(countsTable)).length > 0;
-      waited += 100
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitUntil(async () => (await mismatches(countsTable)).length === 0, {
+      what: 'the second run to count every event',
+      intervalMs: 100,
+    });
     expect(await mismatches(countsTable)).toEqual([]);
     // SIGTERM: stops after the batch in flight, and exits 0.
     second.kill('SIGTERM');

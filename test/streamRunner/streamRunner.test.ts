@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type {
-  _Record as StreamsApiRecord,
-  DynamoDBStreamsClient,
+import {
+  type _Record as StreamsApiRecord,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,6 +18,8 @@ import {
   makeStreamsClient,
   uniqueTableName,
 } from '../support/dynamoDB.js';
+import { interceptSend } from '../support/interceptSend.js';
+import { waitUntil } from '../support/waitFor.js';
 
 let dynamoDBClient: DynamoDBClient;
 let streamsClient: DynamoDBStreamsClient;
@@ -120,14 +123,27 @@ describe('StreamRunner on DynamoDB Local', () => {
   it('does not lose the records written after it started on an empty stream (DynamoDB Local’s empty-shard iterator fault)', async () => {
     const { tableName, adapter } = await newEventTable();
     const handled: StreamsApiRecord[] = [];
+    // The signal that the runner reads the empty shard: its first GetRecords answered.
+    let emptyShardRead!: () => void;
+    const readingEmptyShard = new Promise<void>((resolve) => (emptyShardRead = resolve));
+    const watchedStreamsClient = interceptSend(
+      streamsClient as unknown as DynamoDBClient,
+      async (command, send) => {
+        const answer = await send(command);
+        if (command instanceof GetRecordsCommand) emptyShardRead();
+        return answer;
+      },
+    ) as unknown as DynamoDBStreamsClient;
     const streamRunner = runner(tableName, {
+      streamsClient: watchedStreamsClient,
       handler: async (records) => void handled.push(...records),
     });
     const running = streamRunner.run();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await readingEmptyShard;
     await pushEvents(adapter, { aggregates: 20, versions: 5 });
-    for (let waited = 0; handled.length < 100 && waited < 20_000; waited += 50)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(() => handled.length >= 100, {
+      what: 'the 100 records pushed after the start',
+    });
     streamRunner.stop();
     await running;
     expect(
