@@ -1,6 +1,6 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { recordCreatedAtMs } from '../imageParser/index.js';
+import { readRecordFields, recordCreatedAtMs } from '../imageParser/index.js';
 import { CounterError } from '../shared/index.js';
 import type { FailedRecords } from './invokeBatch.js';
 
@@ -112,11 +112,16 @@ export const lambdaFailureMessage = ({
   requestContext: { condition: 'RetryAttemptsExhausted' },
   DDBStreamBatchInfo: {
     shardId,
-    startSequenceNumber: records[0]?.dynamodb?.SequenceNumber ?? '',
-    endSequenceNumber: records[records.length - 1]?.dynamodb?.SequenceNumber ?? '',
+    startSequenceNumber: sequenceNumberAt(records, 0),
+    endSequenceNumber: sequenceNumberAt(records, records.length - 1),
     approximateArrivalOfFirstRecord: arrivalOf(records[0]),
     approximateArrivalOfLastRecord: arrivalOf(records[records.length - 1]),
     batchSize: records.length,
     streamArn,
   },
 });
+
+const sequenceNumberAt = (records: readonly StreamsApiRecord[], index: number): string => {
+  const record = records[index];
+  return (record !== undefined ? readRecordFields(record).sequenceNumber : undefined) ?? '';
+};

@@ -1,5 +1,6 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
+import { readRecordFields } from '../imageParser/index.js';
 import { type BackoffOptions, withRetry } from '../shared/index.js';
 import type { BatchFates } from '../streamBatch/index.js';
 
@@ -111,7 +112,7 @@ const callHandler = async (
     const failures = result?.batchItemFailures ?? [];
     if (failures.length === 0) return {};
     const indexes = failures.map(({ itemIdentifier }) =>
-      records.findIndex((r) => r.dynamodb?.SequenceNumber === itemIdentifier),
+      records.findIndex((r) => readRecordFields(r).sequenceNumber === itemIdentifier),
     );
     // An identifier that names no record of the batch fails the whole batch, as Lambda does.
     const failedIndex = indexes.includes(-1) ? 0 : Math.min(...indexes);

@@ -4,6 +4,7 @@ import {
   GetRecordsCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 
+import { readRecordFields } from '../imageParser/index.js';
 import {
   CounterError,
   integerOption,
@@ -25,7 +26,7 @@ export interface ReadAgainOptions {
 type LambdaDeadLetter = Extract<DeadLetter, { kind: 'lambda' }>;
 
 const sequenceOf = (record: StreamsApiRecord): bigint =>
-  BigInt(record.dynamodb?.SequenceNumber ?? '-1');
+  BigInt(readRecordFields(record).sequenceNumber ?? '-1');
 
 /**
  * The batch's records, read from its first sequence number until its last is passed, and

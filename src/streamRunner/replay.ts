@@ -1,5 +1,6 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
+import { readRecordFields } from '../imageParser/index.js';
 import { type LambdaStreamFailureMessage, parseDeadLetter } from './deadLetter.js';
 import { checkFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import type { FailedRecords, StreamHandler } from './invokeBatch.js';
@@ -71,7 +72,7 @@ const handOver = async (
     return {
       ...base,
       replayed: records.length,
-      failedAt: records[0]?.dynamodb?.SequenceNumber,
+      failedAt: records[0] !== undefined ? readRecordFields(records[0]).sequenceNumber : undefined,
       error,
     };
   }

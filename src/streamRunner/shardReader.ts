@@ -5,6 +5,7 @@ import {
   type GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
 
+import { readRecordFields } from '../imageParser/index.js';
 import { isAwsError, sleep, withRetry } from '../shared/index.js';
 import type { CheckpointStore, ShardCheckpoint } from './checkpointStore.js';
 import { matchesFilterPattern, type StreamFilterPattern } from './filterPattern.js';
@@ -165,7 +166,9 @@ class ShardReading {
       this.buffer = [];
       return;
     }
-    this.lastHandled = batch[batch.length - 1]?.dynamodb?.SequenceNumber ?? this.lastHandled;
+    const last = batch[batch.length - 1];
+    this.lastHandled =
+      (last !== undefined ? readRecordFields(last).sequenceNumber : undefined) ?? this.lastHandled;
   };
 
   /** True when the shard is closed and every record of it handled: then checkpointed as finished. */

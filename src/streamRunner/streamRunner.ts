@@ -1,6 +1,6 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { recordCreatedAtMs } from '../imageParser/index.js';
+import { readRecordFields, recordCreatedAtMs } from '../imageParser/index.js';
 import { CounterError } from '../shared/index.js';
 import { CheckpointStore } from './checkpointStore.js';
 import { initializeConsumer } from './initializeConsumer.js';
@@ -171,7 +171,7 @@ export class StreamRunner {
         // Only after the handler succeeded (or the records went to the dead letter).
         const createdAt = recordCreatedAtMs(lastRecord);
         await checkpoints.save(shardId, {
-          sequenceNumber: lastRecord.dynamodb?.SequenceNumber as string,
+          sequenceNumber: readRecordFields(lastRecord).sequenceNumber ?? '',
           finished: false,
           ...(createdAt !== undefined
             ? { recordCreatedAt: new Date(createdAt).toISOString() }
@@ -184,7 +184,7 @@ export class StreamRunner {
         if (this.options.onFailure === undefined) {
           throw new CounterError('UndeliverableRecords', {
             shardId,
-            sequenceNumbers: failed.records.map((r) => r.dynamodb?.SequenceNumber ?? '?'),
+            sequenceNumbers: failed.records.map((r) => readRecordFields(r).sequenceNumber ?? '?'),
             cause: failed.error,
           });
         }
