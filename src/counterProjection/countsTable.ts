@@ -21,10 +21,40 @@ export const COUNTS_TABLE_SK = 'sk';
  *   window  pk W#<counter>#<window>#<key>     sk <bucket>   count
  *   ref     pk R#<counter>#<shard>#<key>      sk <targetRef> by, at (and ref, when sk is hashed)
  */
+export const TOTAL_SORT_KEY = 'total';
+
+/** The attributes of the counts items beside their keys: every reader and writer names them here. */
+export const COUNTS_ATTRIBUTES = {
+  count: 'count',
+  counter: 'counter',
+  key: 'key',
+  window: 'window',
+  refShards: 'refShards',
+  target: 'target',
+  by: 'by',
+  at: 'at',
+  ref: 'ref',
+} as const;
+
+type CountsAttribute = keyof typeof COUNTS_ATTRIBUTES;
+
+/** ExpressionAttributeNames for `#name` placeholders of counts attributes. */
+export const countsAttributeNames = (
+  ...names: CountsAttribute[]
+): Record<`#${CountsAttribute}`, string> =>
+  Object.fromEntries(names.map((name) => [`#${name}`, COUNTS_ATTRIBUTES[name]])) as Record<
+    `#${CountsAttribute}`,
+    string
+  >;
+
 export const totalKey = (counterName: string, key: string) => ({
   pk: `T#${counterName}#${key}`,
-  sk: 'total',
+  sk: TOTAL_SORT_KEY,
 });
+
+/** Whether an item's keys are a total's (`T#…`, sort key `total`): what reactions watch. */
+export const isTotalKey = (pk: unknown, sk: unknown): pk is string =>
+  typeof pk === 'string' && pk.startsWith('T#') && sk === TOTAL_SORT_KEY;
 
 export const windowKey = (
   counterName: string,

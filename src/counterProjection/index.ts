@@ -9,10 +9,13 @@ export type { Counter, CounterOptions } from './counter.js';
 export { counter, DEFAULT_REF_SHARDS, defaultTargetRef } from './counter.js';
 export { CounterProjection } from './counterProjection.js';
 export {
+  COUNTS_ATTRIBUTES,
   COUNTS_TABLE_PK,
   COUNTS_TABLE_SK,
   countsTableDefinition,
   createCountsTable,
+  isTotalKey,
+  totalKey,
 } from './countsTable.js';
 export type { DirectIncrement } from './increment.js';
 export type { CountedRef } from './listCountedRefs.js';

@@ -2,7 +2,7 @@ import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk
 
 import { CounterError, decodePageToken, encodePageToken } from '../shared/index.js';
 import type { Counter } from './counter.js';
-import { refKey, toKeyAttributes } from './countsTable.js';
+import { COUNTS_ATTRIBUTES, COUNTS_TABLE_SK, refKey, toKeyAttributes } from './countsTable.js';
 
 export interface CountedRef {
   targetRef: string;
@@ -136,9 +136,9 @@ const takeRefs = ({
 
 const toCountedRef = (item: Record<string, AttributeValue>): CountedRef => ({
   // A targetRef too long for a sort key is stored whole in `ref`.
-  targetRef: item.ref?.S ?? item.sk?.S ?? '',
-  by: Number(item.by?.N),
-  countedAt: item.at?.S ?? '',
+  targetRef: item[COUNTS_ATTRIBUTES.ref]?.S ?? item[COUNTS_TABLE_SK]?.S ?? '',
+  by: Number(item[COUNTS_ATTRIBUTES.by]?.N),
+  countedAt: item[COUNTS_ATTRIBUTES.at]?.S ?? '',
 });
 
 const decodeRefsToken = (pageToken: string | undefined, counter: Counter, key: string): Cursor => {

@@ -10,7 +10,7 @@ import {
 
 import { CounterError, describeValue, type RetryOptions, withRetry } from '../shared/index.js';
 import type { Counter } from './counter.js';
-import { toKeyAttributes, totalKey, windowKey } from './countsTable.js';
+import { COUNTS_ATTRIBUTES, toKeyAttributes, totalKey, windowKey } from './countsTable.js';
 import { type CounterWindow, isCounterWindow, toBucket } from './windows.js';
 
 export interface CountTarget {
@@ -67,7 +67,7 @@ export const itemKeyOf = ({ counter, key, window, bucket }: CountTarget) => {
 
 /** The stored count, exactly: DynamoDB numbers hold 38 digits. */
 export const exactCountOf = (item: Record<string, AttributeValue> | undefined): bigint =>
-  BigInt(item?.count?.N ?? '0');
+  BigInt(item?.[COUNTS_ATTRIBUTES.count]?.N ?? '0');
 
 /** The stored count as a number, refused rather than rounded past 2^53. */
 const countOf = (item: Record<string, AttributeValue> | undefined): number => {

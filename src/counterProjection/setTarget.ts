@@ -2,7 +2,7 @@ import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb
 
 import { CounterError } from '../shared/index.js';
 import type { Counter } from './counter.js';
-import { toKeyAttributes, totalKey } from './countsTable.js';
+import { countsAttributeNames, toKeyAttributes, totalKey } from './countsTable.js';
 import { isBoundedString, MAX_KEY_BYTES } from './writePath/index.js';
 
 /** A per-key target (e.g. the 5 items an order expects): stored on the key's total item. */
@@ -38,7 +38,7 @@ export const setTarget = async (
       Key: toKeyAttributes(totalKey(counter.name, key)),
       // counter and key as the projection writes them: reactions read a total's identity there.
       UpdateExpression: 'SET #target = :target, #counter = :counter, #key = :key',
-      ExpressionAttributeNames: { '#target': 'target', '#counter': 'counter', '#key': 'key' },
+      ExpressionAttributeNames: countsAttributeNames('target', 'counter', 'key'),
       ExpressionAttributeValues: {
         ':target': { N: String(target) },
         ':counter': { S: counter.name },

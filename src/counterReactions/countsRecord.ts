@@ -1,4 +1,10 @@
-import { COUNTS_TABLE_PK, COUNTS_TABLE_SK } from '../counterProjection/index.js';
+import {
+  COUNTS_ATTRIBUTES,
+  COUNTS_TABLE_PK,
+  COUNTS_TABLE_SK,
+  isTotalKey,
+  totalKey,
+} from '../counterProjection/index.js';
 import { recordCreatedAtMs, type StreamRecord } from '../imageParser/index.js';
 import { CounterError } from '../shared/index.js';
 import type { TotalState } from './crossings.js';
@@ -55,22 +61,21 @@ export const readTotalWrite = (
 /** The partition key of a counter key's total item (`T#…`, sort key `total`); undefined for any other item. */
 const totalPartitionKey = (keys: Image): string | undefined => {
   const partitionKey = keys?.[COUNTS_TABLE_PK]?.S;
-  if (keys?.[COUNTS_TABLE_SK]?.S !== 'total' || typeof partitionKey !== 'string') return undefined;
-  return partitionKey.startsWith('T#') ? partitionKey : undefined;
+  return isTotalKey(partitionKey, keys?.[COUNTS_TABLE_SK]?.S) ? partitionKey : undefined;
 };
 
 /** The counter and key a total item names, which its partition key must agree with. */
 const identityOf = (image: Image, partitionKey: string, fail: (reason: string) => never) => {
-  const counterName = image?.counter?.S;
-  const key = image?.key?.S;
+  const counterName = image?.[COUNTS_ATTRIBUTES.counter]?.S;
+  const key = image?.[COUNTS_ATTRIBUTES.key]?.S;
   if (typeof counterName !== 'string' || typeof key !== 'string') return fail('no counter or key');
-  if (partitionKey !== `T#${counterName}#${key}`) fail('counter and key unlike the item key');
+  if (partitionKey !== totalKey(counterName, key).pk) fail('counter and key unlike the item key');
   return { counterName, key };
 };
 
 const totalState = (image: Image, fail: (reason: string) => never): TotalState => ({
-  count: numberAttribute(image?.count, 'count', fail) ?? 0n,
-  target: numberAttribute(image?.target, 'target', fail),
+  count: numberAttribute(image?.[COUNTS_ATTRIBUTES.count], 'count', fail) ?? 0n,
+  target: numberAttribute(image?.[COUNTS_ATTRIBUTES.target], 'target', fail),
 });
 
 const numberAttribute = (

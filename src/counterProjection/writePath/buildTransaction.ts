@@ -1,6 +1,8 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 
 import {
+  COUNTS_ATTRIBUTES,
+  countsAttributeNames,
   isHashedRefSortKey,
   refKey,
   toKeyAttributes,
@@ -53,12 +55,7 @@ const totalItem = (tableName: string, chunk: CounterChunk): TransactWriteItem =>
       UpdateExpression:
         'ADD #count :delta SET #counter = :counter, #key = :key, #refShards = if_not_exists(#refShards, :refShards)',
       ConditionExpression: 'attribute_not_exists(#refShards) OR #refShards = :refShards',
-      ExpressionAttributeNames: {
-        '#count': 'count',
-        '#counter': 'counter',
-        '#key': 'key',
-        '#refShards': 'refShards',
-      },
+      ExpressionAttributeNames: countsAttributeNames('count', 'counter', 'key', 'refShards'),
       ExpressionAttributeValues: {
         ':delta': { N: String(delta) },
         ':counter': { S: counter.name },
@@ -77,12 +74,7 @@ const windowItem = (
     TableName: tableName,
     Key: toKeyAttributes(windowKey(chunk.counter.name, window, chunk.key, bucket)),
     UpdateExpression: 'ADD #count :delta SET #counter = :counter, #key = :key, #window = :window',
-    ExpressionAttributeNames: {
-      '#count': 'count',
-      '#counter': 'counter',
-      '#key': 'key',
-      '#window': 'window',
-    },
+    ExpressionAttributeNames: countsAttributeNames('count', 'counter', 'key', 'window'),
     ExpressionAttributeValues: {
       ':delta': { N: String(by) },
       ':counter': { S: chunk.counter.name },
@@ -108,9 +100,11 @@ const refItem = (
       TableName: tableName,
       Item: {
         ...toKeyAttributes(itemKey),
-        by: { N: String(increment.by) },
-        at: { S: countedAt },
-        ...(isHashedRefSortKey(itemKey.sk) ? { ref: { S: increment.targetRef } } : {}),
+        [COUNTS_ATTRIBUTES.by]: { N: String(increment.by) },
+        [COUNTS_ATTRIBUTES.at]: { S: countedAt },
+        ...(isHashedRefSortKey(itemKey.sk)
+          ? { [COUNTS_ATTRIBUTES.ref]: { S: increment.targetRef } }
+          : {}),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
