@@ -11,6 +11,7 @@ import {
   type PushEventOptions,
 } from '@castore/core';
 
+import { CounterError } from '../shared/index.js';
 import { getEvents } from './getEvents.js';
 import { assertValidEventStoreId } from './keys.js';
 import { listAggregateIds } from './listAggregateIds.js';
@@ -46,13 +47,18 @@ export class DynamoDBSingleTableEventStorageAdapter implements EventStorageAdapt
     dynamoDBClient,
     requireContiguousVersions = false,
   }: DynamoDBSingleTableEventStorageAdapterOptions) {
+    // Checked now: an unset environment variable would otherwise fail every call later,
+    // with "this.tableName is not a function".
+    if (typeof tableName !== 'function') assertTableName('tableName', tableName);
     this.tableName = tableName;
     this.dynamoDBClient = dynamoDBClient;
     this.requireContiguousVersions = requireContiguousVersions;
   }
 
   getTableName = (): string =>
-    typeof this.tableName === 'string' ? this.tableName : this.tableName();
+    typeof this.tableName === 'string'
+      ? this.tableName
+      : assertTableName('tableName()', this.tableName());
 
   getEvents = (
     aggregateId: string,
@@ -103,3 +109,13 @@ export class DynamoDBSingleTableEventStorageAdapter implements EventStorageAdapt
 
 const toGroupTarget = (adapter: EventStorageAdapter): EventGroupTarget | undefined =>
   adapter instanceof DynamoDBSingleTableEventStorageAdapter ? adapter.groupTarget() : undefined;
+
+const assertTableName = (option: string, value: unknown): string => {
+  if (typeof value === 'string' && value !== '') return value;
+  throw new CounterError('InvalidOption', {
+    option,
+    value,
+    expected:
+      "the event table's name, or a function that returns it (is the environment variable that holds it set?)",
+  });
+};

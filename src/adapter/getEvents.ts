@@ -10,6 +10,7 @@ import { EVENT_TABLE_PK, EVENT_TABLE_SK } from './constants.js';
 import { fromEventItem } from './eventItem.js';
 import { toPartitionKey } from './keys.js';
 import { assertOptionalBoolean, assertOptionalInteger, keyConditionQuery } from './queryOptions.js';
+import { withTableName } from './tableErrors.js';
 
 export interface GetEventsInput {
   dynamoDBClient: DynamoDBClient;
@@ -34,9 +35,9 @@ export const getEvents = async (input: GetEventsInput): Promise<{ events: EventD
   let exclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
     const remaining = limit === undefined ? undefined : limit - items.length;
-    const page = await input.dynamoDBClient.send(
-      new QueryCommand({ ...query, ExclusiveStartKey: exclusiveStartKey, Limit: remaining }),
-    );
+    const page = await input.dynamoDBClient
+      .send(new QueryCommand({ ...query, ExclusiveStartKey: exclusiveStartKey, Limit: remaining }))
+      .catch(withTableName(String(query.TableName)));
     items.push(...(page.Items ?? []));
     exclusiveStartKey = page.LastEvaluatedKey;
   } while (exclusiveStartKey !== undefined && (limit === undefined || items.length < limit));

@@ -22,6 +22,7 @@ import {
   toExclusiveStartKey,
 } from './pageToken.js';
 import { assertOptionalBoolean, assertOptionalInteger, keyConditionQuery } from './queryOptions.js';
+import { withIndexExplained } from './tableErrors.js';
 
 type ListingOptions = Omit<PageTokenContent, 'lastKey'>;
 type InitialEventItem = { aggregateId: string; version: number; timestamp: string };
@@ -113,9 +114,9 @@ const queryItems = async ({
   let exclusiveStartKey = startKey;
   do {
     const wanted = limit === undefined ? undefined : limit + 1 - items.length;
-    const page = await dynamoDBClient.send(
-      new QueryCommand({ ...query, ExclusiveStartKey: exclusiveStartKey, Limit: wanted }),
-    );
+    const page = await dynamoDBClient
+      .send(new QueryCommand({ ...query, ExclusiveStartKey: exclusiveStartKey, Limit: wanted }))
+      .catch(withIndexExplained(String(query.TableName)));
     items.push(...(page.Items ?? []).map((item) => unmarshall(item) as InitialEventItem));
     exclusiveStartKey = page.LastEvaluatedKey;
     if (limit === undefined && items.length > 0)

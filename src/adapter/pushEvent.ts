@@ -7,6 +7,7 @@ import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
 import type { EventGroupTarget } from './parseEventGroup.js';
 import { pushEventGroup } from './pushEventGroup.js';
 import { toPutEventInput } from './putEventInput.js';
+import { withTableName } from './tableErrors.js';
 
 const isConditionalCheckFailed = (error: unknown): boolean =>
   isAwsError(error, 'ConditionalCheckFailedException');
@@ -53,7 +54,7 @@ export const pushEvent = async ({
           label: `${eventStoreId} aggregate ${event.aggregateId} version ${event.version}`,
         },
       ]);
-    throw error;
+    return withTableName(tableName)(error);
   }
   return { event };
 };

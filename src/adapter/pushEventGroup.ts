@@ -18,6 +18,7 @@ import { DynamoDBEventAlreadyExistsError } from './errors.js';
 import { buildGroupTransaction, type GroupAction } from './groupTransaction.js';
 import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
 import type { ParsedGroupEvent } from './parseEventGroup.js';
+import { withTableName } from './tableErrors.js';
 
 /**
  * Writes a parsed group in one transaction: all events or none. `single`: a lone event
@@ -42,6 +43,8 @@ export const pushEventGroup = async (
         })),
       );
     }
+    if (isAwsError(error, 'ResourceNotFoundException'))
+      withTableName([...new Set(events.map(({ tableName }) => tableName))].join(' or '))(error);
     throw toGroupError({ error, events, actions, single });
   }
   return { eventGroup: events.map(({ event }) => ({ event })) };

@@ -69,8 +69,14 @@ export interface CounterErrorFields {
   };
   InvalidCountsRecord: { value: unknown; reason: string };
   InvalidDeadLetter: { value: unknown; reason: string };
-  TableMismatch: { tableName: string; differences: string[] };
+  TableMismatch: {
+    tableName: string;
+    differences: string[];
+    /** What fixes each difference, data kept: UpdateTable in place, or another table for other keys. */
+    fixes: string[];
+  };
   StreamNotFound: { tableName: string };
+  TableNotFound: { tableName: string };
   CountTooLarge: { itemKey: string; count: string };
   CounterShardsChanged: { counterName: string; key: string; refShards: number };
   // Conflicts.
@@ -148,9 +154,12 @@ export const errorMessages: Messages = {
   InvalidDeadLetter: ({ value, reason }) =>
     `Not a dead-lettered batch (${reason}): ${describeValue(value)}. Give the body of a message of the ` +
     "mapping's on-failure queue (its DDBStreamBatchInfo), or what the stream runner gave onFailure.",
-  TableMismatch: ({ tableName, differences }) =>
-    `Table ${tableName} exists but ${differences.join('; ')}: it is not a table this library can use. ` +
-    'Choose another name, or delete the table (its data with it) and create it again.',
+  TableMismatch: ({ tableName, differences, fixes }) =>
+    `Table ${tableName} exists but ${differences.join('; ')}: it is not a table this library can use as it is. ` +
+    `To fix: ${fixes.join('; ')}.`,
+  TableNotFound: ({ tableName }) =>
+    `Table ${describeValue(tableName)} was not found: check the name (an environment variable that was not set?), ` +
+    "the client's region and endpoint, and that the table was created (createEventTable, or the CDK construct).",
   StreamNotFound: ({ tableName }) =>
     `Table ${tableName} has no stream: enable one with a NEW_IMAGE view (eventTableDefinition does).`,
   CountTooLarge: ({ itemKey, count }) =>
