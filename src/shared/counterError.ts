@@ -1,9 +1,5 @@
-import {
-  type CounterErrorCode,
-  type CounterErrorFields,
-  errorDefaults,
-  errorMessages,
-} from './errorCatalogue.js';
+import type { CounterErrorCode, CounterErrorFields } from './errorCatalogue.js';
+import { errorDefaults, errorMessages } from './errorMessages.js';
 
 export type { CounterErrorCode, CounterErrorFields } from './errorCatalogue.js';
 

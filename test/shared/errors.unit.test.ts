@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import * as core from '../../src/index.js';
-import { errorMessages } from '../../src/shared/errorCatalogue.js';
+import { errorMessages } from '../../src/shared/errorMessages.js';
 
 const { CounterError, isCounterError } = core;
 
