@@ -5,6 +5,7 @@ import {
   networkErrorCode,
   TypedError,
 } from '../shared/index.js';
+import { DEFAULT_ENDPOINT_REGION } from './region.js';
 
 export const cliErrorCode = 'CliUsage';
 /** A mistake the user can fix (a flag, a module, a missing package), said in one line. */
@@ -28,26 +29,61 @@ export const describeCliError = (error: unknown, context: CliErrorContext): stri
   if (hasErrorCode(error, cliErrorCode) || hasErrorCode(error, 'DynamoDBLocalStart'))
     return error.message;
   if (!(error instanceof Error)) return `Unexpected error: ${String(error)}`;
-  const code = networkErrorCode(error);
-  if (isAwsError(error, 'ResourceNotFoundException')) {
-    const names = context.tables?.length ? ` (this command uses ${context.tables.join(', ')})` : '';
-    return `${error.message.replace(/\.$/, '')}${names}: is the table name right? Create the tables with \`castore-dynamodb-counter tables create\`.`;
-  }
-  if (code !== undefined) {
-    const embedded =
-      context.command === 'demo' ? ', or leave it out to start an embedded DynamoDB Local' : '';
-    return `Cannot reach DynamoDB at ${context.endpoint ?? 'the default AWS endpoint'} (${code}): check --endpoint${embedded}.`;
-  }
-  if (/Region is missing/i.test(error.message)) {
-    return 'No AWS region was found: set AWS_REGION, or a region in the profile of AWS_PROFILE (~/.aws/config), or pass --endpoint to use DynamoDB Local.';
-  }
-  if (error.name === 'CredentialsProviderError') {
-    return 'No AWS credentials were found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or pass --endpoint to use DynamoDB Local.';
-  }
-  if (error.name === 'UnrecognizedClientException') {
-    return `DynamoDB refused the credentials (${error.name}): check AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`;
+  for (const describe of DESCRIBERS) {
+    const line = describe(error, context);
+    if (line !== undefined) return line;
   }
   if (error instanceof TypedError || isCounterError(error))
     return `${error.code}: ${error.message}`;
   return `Unexpected error: ${error.name}: ${error.message}`;
+};
+
+type Describer = (error: Error, context: CliErrorContext) => string | undefined;
+
+const tableNotFound: Describer = (error, context) => {
+  if (!isAwsError(error, 'ResourceNotFoundException')) return undefined;
+  const names = context.tables?.length ? ` (this command uses ${context.tables.join(', ')})` : '';
+  return `${error.message.replace(/\.$/, '')}${names}: is the table name right? Create the tables with \`castore-dynamodb-counter tables create\`.`;
+};
+
+const unreachable: Describer = (error, context) => {
+  const code = networkErrorCode(error);
+  if (code === undefined) return undefined;
+  const embedded =
+    context.command === 'demo' ? ', or leave it out to start an embedded DynamoDB Local' : '';
+  return `Cannot reach DynamoDB at ${context.endpoint ?? 'the default AWS endpoint'} (${code}): check --endpoint${embedded}.`;
+};
+
+const notDynamoDB: Describer = (error, context) => {
+  const answer = nonJsonAnswer(error);
+  if (answer === undefined) return undefined;
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const signed =
+    region === undefined
+      ? `requests were signed for ${DEFAULT_ENDPOINT_REGION}, since AWS_REGION is not set`
+      : `requests were signed for ${region} (AWS_REGION)`;
+  return `The server at ${context.endpoint ?? 'the default AWS endpoint'} answered HTTP ${answer.status}, not with DynamoDB's JSON (its answer begins ${answer.begins}): is --endpoint a DynamoDB? A server that checks regions refuses one it does not serve: ${signed}.`;
+};
+
+const awsSetUp: Describer = (error) => {
+  if (/Region is missing/i.test(error.message))
+    return 'No AWS region was found: set AWS_REGION, or a region in the profile of AWS_PROFILE (~/.aws/config), or pass --endpoint to use DynamoDB Local.';
+  if (error.name === 'CredentialsProviderError')
+    return 'No AWS credentials were found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or pass --endpoint to use DynamoDB Local.';
+  if (error.name === 'UnrecognizedClientException')
+    return `DynamoDB refused the credentials (${error.name}): check AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`;
+  return undefined;
+};
+
+const DESCRIBERS: Describer[] = [tableNotFound, unreachable, notDynamoDB, awsSetUp];
+
+/**
+ * An answer that is not JSON (an HTML error page of a proxy or of a server that is not
+ * DynamoDB): the SDK throws the parser's SyntaxError, with the status in $metadata.
+ */
+const nonJsonAnswer = (error: Error): { status: number; begins: string } | undefined => {
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+  if (error.name !== 'SyntaxError' || typeof status !== 'number') return undefined;
+  const begins = /"([^"]*)"\.\.\./.exec(error.message)?.[1];
+  return { status, begins: begins !== undefined ? `"${begins}"` : 'with something else' };
 };

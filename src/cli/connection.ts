@@ -6,6 +6,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 import { CliError } from './cliError.js';
 import { loadForCommand, missingPackageOf } from './loadForCommand.js';
+import { endpointRegion } from './region.js';
 
 let lastEndpoint: string | undefined;
 /** The endpoint of the latest connection, for error messages. */
@@ -49,8 +50,8 @@ export const connect = async ({
   const config = {
     ...(url !== undefined ? { endpoint: url } : {}),
     // AWS itself: the SDK's own resolution (environment, AWS_PROFILE, ~/.aws/config). A
-    // given endpoint (DynamoDB Local) needs some region, not a real one.
-    ...(url !== undefined ? { region: regionOrLocal() } : {}),
+    // given endpoint needs a region too: the environment's, else a real one.
+    ...(url !== undefined ? { region: endpointRegion() } : {}),
     ...(url !== undefined && !hasAwsCredentials()
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
@@ -98,10 +99,6 @@ export const withConnection = async <T>(
 
 export const hasAwsCredentials = () =>
   process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
-
-/** A server that is not AWS needs some region, not a real one: the environment's or "local". */
-export const regionOrLocal = () =>
-  process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'local';
 
 const assertUrl = (endpoint: string) => {
   let url: URL;

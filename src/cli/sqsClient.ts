@@ -1,8 +1,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 
 import { CliError } from './cliError.js';
-import { hasAwsCredentials, regionOrLocal } from './connection.js';
+import { hasAwsCredentials } from './connection.js';
 import { loadForCommand } from './loadForCommand.js';
+import { endpointRegion } from './region.js';
 
 // sqs.<region>.amazonaws.com, and the legacy <region>.queue.amazonaws.com.
 const AWS_QUEUE_HOST = /^(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com(?:\.cn)?$/;
@@ -29,7 +30,7 @@ export const sqsClientFor = async (queueUrl: string): Promise<SQSClient> => {
   const region = match?.[1] ?? match?.[2];
   return new SQSClient({
     endpoint: url.origin,
-    region: region ?? regionOrLocal(),
+    region: region ?? endpointRegion(),
     ...(match === null && !hasAwsCredentials()
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),

@@ -51,13 +51,13 @@ describe('the CLI’s connection to AWS', () => {
     }
   });
 
-  it('gives a placeholder region to a local endpoint when none is set', async () => {
+  it('signs for a real region (us-east-1) at a given endpoint when none is set: a server that checks regions refuses a made-up one', async () => {
     delete process.env.AWS_REGION;
     delete process.env.AWS_DEFAULT_REGION;
     process.env.AWS_CONFIG_FILE = '/nonexistent';
     const connection = await connect({ endpoint: 'http://127.0.0.1:9' });
     try {
-      expect(await connection.dynamoDBClient.config.region()).toBe('local');
+      expect(await connection.dynamoDBClient.config.region()).toBe('us-east-1');
     } finally {
       await connection.close();
     }

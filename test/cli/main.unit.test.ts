@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import { describe, expect, it } from 'vitest';
 
@@ -58,5 +60,42 @@ describe('main(argv, io)', () => {
     expect(version.stderr).toBe('');
     expect(unknown.stdout).toBe('');
     expect(unknown.stderr).toMatch(/unknown command 'dmeo'/);
+  });
+
+  it('signs for a real region when none is set, and shows an answer that is not JSON as what it is', async () => {
+    const authorizations: string[] = [];
+    const server = createServer((request, response) => {
+      authorizations.push(String(request.headers.authorization));
+      response.writeHead(403, { 'content-type': 'text/html' });
+      response.end('<html><body>Forbidden</body></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const saved = { region: process.env.AWS_REGION, fallback: process.env.AWS_DEFAULT_REGION };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { code, stderr } = await run([
+        'tables',
+        'create',
+        '--event-table',
+        'e',
+        '--counts-table',
+        'c',
+        '--checkpoint-table',
+        'k',
+        '--endpoint',
+        endpoint,
+      ]);
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        `The server at ${endpoint} answered HTTP 403, not with DynamoDB's JSON (its answer begins "<html><bod"): is --endpoint a DynamoDB? A server that checks regions refuses one it does not serve: requests were signed for us-east-1, since AWS_REGION is not set.`,
+      );
+      expect(authorizations[0]).toMatch(/Credential=[^/]+\/\d{8}\/us-east-1\/dynamodb\//);
+    } finally {
+      if (saved.region !== undefined) process.env.AWS_REGION = saved.region;
+      if (saved.fallback !== undefined) process.env.AWS_DEFAULT_REGION = saved.fallback;
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

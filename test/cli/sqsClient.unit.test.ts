@@ -35,13 +35,13 @@ describe("replay --queue-url's client", () => {
     });
   });
 
-  it('talks to a local SQS-compatible server with placeholder credentials when none are set', async () => {
+  it('talks to a local SQS-compatible server with placeholder credentials and a real region when none are set', async () => {
     vi.stubEnv('AWS_REGION', undefined);
     vi.stubEnv('AWS_DEFAULT_REGION', undefined);
     vi.stubEnv('AWS_ACCESS_KEY_ID', undefined);
     vi.stubEnv('AWS_PROFILE', undefined);
     expect(await configOf('http://127.0.0.1:9324/000000000000/dlq')).toEqual({
-      region: 'local',
+      region: 'us-east-1',
       endpoint: 'http://127.0.0.1:9324',
       accessKeyId: 'local',
     });
