@@ -23,6 +23,8 @@ export interface CliErrorContext {
   command?: string | undefined;
   /** The tables the command was given, to name the missing one. */
   tables?: string[] | undefined;
+  /** run's --max-retries. */
+  maxRetries?: number | undefined;
 }
 
 export const describeCliError = (error: unknown, context: CliErrorContext): string => {
@@ -75,7 +77,14 @@ const awsSetUp: Describer = (error) => {
   return undefined;
 };
 
-const DESCRIBERS: Describer[] = [tableNotFound, unreachable, notDynamoDB, awsSetUp];
+/** run without a dead letter: past its retries a failing batch stops it, and how to go on. */
+const runGaveUp: Describer = (error, { command, maxRetries }) => {
+  if (command !== 'run' || maxRetries === undefined) return undefined;
+  if (!isCounterError(error, 'UndeliverableRecords')) return undefined;
+  return `UndeliverableRecords: Records ${error.sequenceNumbers.join(', ')} of shard ${error.shardId} still fail after ${maxRetries + 1} attempts (--max-retries ${maxRetries}): the run stopped rather than skip them. Fix the cause (said above), then run again: it starts from its checkpoint; --max-retries -1 retries until it succeeds.`;
+};
+
+const DESCRIBERS: Describer[] = [tableNotFound, unreachable, notDynamoDB, awsSetUp, runGaveUp];
 
 /**
  * An answer that is not JSON (an HTML error page of a proxy or of a server that is not

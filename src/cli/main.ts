@@ -29,13 +29,14 @@ export const main = (argv: readonly string[], io: CliIo = consoleIo): Promise<nu
 
 /** What the error line may name: the command that ran and the tables it was given. */
 const recordWhatRuns = (program: ReturnType<typeof buildProgram>) => {
-  const ran: { command?: string; tables?: string[] } = {};
+  const ran: { command?: string; tables?: string[]; maxRetries?: number } = {};
   program.hook('preAction', (_, actionCommand) => {
     ran.command = actionCommand.name();
     const options = actionCommand.opts<Record<string, unknown>>();
     ran.tables = ['eventTable', 'countsTable', 'checkpointTable'].flatMap((name) =>
       typeof options[name] === 'string' ? [options[name]] : [],
     );
+    if (typeof options.maxRetries === 'number') ran.maxRetries = options.maxRetries;
   });
   return ran;
 };

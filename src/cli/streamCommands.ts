@@ -4,7 +4,7 @@ import { loadForCommand } from './loadForCommand.js';
 import { countersOption, endpointOption, positiveInteger } from './options.js';
 import type { CommandOutcome } from './program.js';
 
-const addRunCommand = (program: Command): void => {
+const addRunCommand = (program: Command, outcome: CommandOutcome): void => {
   program
     .command('run')
     .description('project the live stream of the event table with your counters, until stopped')
@@ -21,9 +21,9 @@ const addRunCommand = (program: Command): void => {
     .option('--batch-size <n>', 'records per handler call', positiveInteger, 500)
     .option(
       '--max-retries <n>',
-      'retries of a failing batch before the run stops (-1: until it succeeds)',
+      'retries of a failing batch (with backoff, up to 5 s apart) before the run stops, nothing skipped (-1: until it succeeds)',
       (v) => (v === '-1' ? -1 : positiveInteger(v)),
-      -1,
+      10,
     )
     .option(
       '--batching-window <ms>',
@@ -36,9 +36,10 @@ const addRunCommand = (program: Command): void => {
       'when the module exports `reactions`, react as well: the event table their COUNT_REACHED events go to (the counts table needs its stream: tables create --reactions)',
     )
     .addOption(endpointOption())
-    .action(async (options) =>
-      (await loadForCommand('run', () => import('./commands/run.js'))).runCommand(options),
-    );
+    .action(async (options) => {
+      const { runCommand } = await loadForCommand('run', () => import('./commands/run.js'));
+      outcome.exitCode = await runCommand(options);
+    });
 };
 
 /** `status` and `replay`: what an operator runs when the projection lags or dead-letters. */
@@ -94,6 +95,6 @@ const addOperateCommands = (program: Command, outcome: CommandOutcome): void => 
 
 /** The commands that read the event table's stream (each loads the optional streams client when it runs). */
 export const addStreamCommands = (program: Command, outcome: CommandOutcome): void => {
-  addRunCommand(program);
+  addRunCommand(program, outcome);
   addOperateCommands(program, outcome);
 };

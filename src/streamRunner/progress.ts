@@ -55,6 +55,8 @@ export interface StreamRunnerProgress {
   caughtUp: boolean;
   /** Times a shard resumed from TRIM_HORIZON because its checkpoint had been trimmed: records may be lost there. */
   retentionGaps: number;
+  /** Batches a stop ended while they were still failing: not checkpointed, read again by the next run. */
+  abandonedBatches: number;
   /** While DynamoDB or its stream cannot be reached: since when, and the last error. */
   outage: { since: string; error: string } | undefined;
   /** What became of the records, when the handler's results say (`fates`). */
@@ -76,6 +78,7 @@ export const initialProgress = (): StreamRunnerProgress => ({
   finishedShards: 0,
   caughtUp: false,
   retentionGaps: 0,
+  abandonedBatches: 0,
   outage: undefined,
   fates: noFates(),
   transactions: 0,

@@ -155,11 +155,11 @@ export class StreamRunner {
       handleBatch: (records) => this.handleBatch(shardId, checkpoints, records),
     });
 
-  private handleBatch = (
+  private handleBatch = async (
     shardId: string,
     checkpoints: CheckpointStore,
     records: StreamsApiRecord[],
-  ) =>
+  ): Promise<boolean> =>
     invokeBatch(records, {
       shardId,
       handler: withHandlerTotals(this.options.handler, this.progress),
@@ -190,6 +190,9 @@ export class StreamRunner {
         }
         await this.options.onFailure(failed);
       },
+    }).then((handled) => {
+      if (!handled) this.progress.abandonedBatches += 1;
+      return handled;
     });
 
   private now = (): Date => this.options.clock?.() ?? new Date();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { createCountsTable } from '../../src/counterProjection/index.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
-import { startCli } from '../support/cli.js';
+import { runCli, startCli } from '../support/cli.js';
 import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 
@@ -39,7 +39,7 @@ afterAll(() => {
 });
 
 describe('run with a counter that throws on every event', () => {
-  it('says the failure once in one line, then how often it repeats, and stops at the first Ctrl-C', async () => {
+  const setUp = async () => {
     const eventTable = await createTestEventTable(client);
     const store = makeOrdersStore(
       new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: client }),
@@ -54,8 +54,7 @@ describe('run with a counter that throws on every event', () => {
     const checkpointTable = uniqueTableName('checkpoints');
     await createCountsTable({ dynamoDBClient: client, tableName: countsTable });
     await createCheckpointTable({ dynamoDBClient: client, tableName: checkpointTable });
-
-    const child = startCli([
+    return [
       'run',
       '--counters',
       join(folder, 'typo.mjs'),
@@ -67,7 +66,11 @@ describe('run with a counter that throws on every event', () => {
       checkpointTable,
       '--endpoint',
       inject('dynamoDBEndpoint'),
-    ]);
+    ];
+  };
+
+  it('says the failure once in one line, then how often it repeats, and at the first Ctrl-C stops and exits 1 (a batch still failing)', async () => {
+    const child = startCli(await setUp());
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -81,7 +84,7 @@ describe('run with a counter that throws on every event', () => {
     child.kill('SIGINT');
     const code = await new Promise((resolve) => child.once('close', resolve));
 
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(stdout).toContain('Stopping after the batch in flight');
     expect(stdout).toContain('Stopped after committing 0 records.');
     expect(stderr).not.toMatch(/\n\s+at /);
@@ -93,6 +96,17 @@ describe('run with a counter that throws on every event', () => {
       '  … the same failure again (1 repeat(s) so far)',
       '  … the same failure again (2 repeat(s) so far)',
       '  … the same failure again (4 repeat(s) so far)',
+      'Stopped while a batch was still failing: it was not checkpointed, and the next run starts from it (the failure is said above).',
     ]);
+  });
+
+  it('stops by itself after --max-retries, exits 1 and says how to go on, skipping nothing', async () => {
+    const { code, stderr } = await runCli([...(await setUp()), '--max-retries', '2']);
+    expect(code).toBe(1);
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/record \d+ not counted: InvalidIncrement/);
+    expect(lines[lines.length - 1]).toMatch(
+      /^UndeliverableRecords: Records \d+ of shard .* still fail after 3 attempts \(--max-retries 2\): the run stopped rather than skip them\. Fix the cause \(said above\), then run again: it starts from its checkpoint; --max-retries -1 retries until it succeeds\.$/,
+    );
   });
 });

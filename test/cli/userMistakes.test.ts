@@ -45,8 +45,41 @@ describe('the CLI, as a new user meets it', () => {
         '--endpoint',
         endpoint(),
       ],
-      /non-existent table \(this command uses no-such-events, no-such-counts\).*tables create/i,
+      /^Tables no-such-events \(--event-table\), no-such-counts \(--counts-table\) not found: .*tables create/,
     ));
+
+  it('run stops at once on a counts table that does not exist, naming it, instead of retrying every batch', async () => {
+    const suffix = Date.now().toString(36);
+    const created = await runCli([
+      'tables',
+      'create',
+      '--event-table',
+      `e-${suffix}`,
+      '--counts-table',
+      `c-${suffix}`,
+      '--checkpoint-table',
+      `k-${suffix}`,
+      '--endpoint',
+      endpoint(),
+    ]);
+    expect(created.code).toBe(0);
+    await expectOneLine(
+      [
+        'run',
+        '--counters',
+        countersModule,
+        '--event-table',
+        `e-${suffix}`,
+        '--counts-table',
+        `typo-${suffix}`,
+        '--checkpoint-table',
+        `k-${suffix}`,
+        '--endpoint',
+        endpoint(),
+      ],
+      new RegExp(`^Table typo-${suffix} \\(--counts-table\\) not found: check the name`),
+    );
+  });
 
   it('does not offer an embedded DynamoDB Local where the command starts none', async () => {
     const stderr = await expectOneLine(

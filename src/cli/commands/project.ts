@@ -6,6 +6,7 @@ import { failureLog } from '../failureLog.js';
 import { out } from '../io.js';
 import { type CountersModule, loadCountersModule } from '../loadCountersModule.js';
 import { renderTable } from '../render.js';
+import { assertTablesExist } from '../tablesExist.js';
 
 export interface ProjectionOptions extends ConnectionOptions {
   counters: string;
@@ -22,6 +23,7 @@ export const withProjection = <T>(
 ): Promise<T> =>
   withConnection(options, async (connection) => {
     const module = await loadCountersModule(options.counters);
+    await assertTablesExist(connection.dynamoDBClient, options);
     const { counters, sourceEventStores, reactions } = module;
     // Reactions may push into the event table itself: their events are then read, not refused.
     const reactionStore = reactions?.eventStore;

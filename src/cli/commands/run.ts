@@ -1,12 +1,15 @@
 // In a file of its own: the stream runner loads @aws-sdk/client-dynamodb-streams (an
 // optional peer), which rebuild and the counts commands do not need.
 import { StreamRunner } from '../../streamRunner/index.js';
-import { out } from '../io.js';
+import { err, out } from '../io.js';
 import { liveProgress } from '../progressLine.js';
 import { type ProjectionOptions, withProjection } from './project.js';
 import { reactionsRunner } from './runReactions.js';
 
-/** `run`: projects the live stream with the module's counters until stopped (Ctrl-C). */
+/**
+ * `run`: projects the live stream with the module's counters until stopped (Ctrl-C);
+ * resolves to the exit code: 1 when stopped while a batch was still failing.
+ */
 export const runCommand = async (
   options: ProjectionOptions & {
     eventTable: string;
@@ -18,8 +21,8 @@ export const runCommand = async (
     maxRetries: number;
     reactionsTable?: string;
   },
-): Promise<void> => {
-  await withProjection(options, async (projection, connection, module) => {
+): Promise<number> =>
+  withProjection(options, async (projection, connection, module) => {
     const reactions = await reactionsRunner({ module, connection, options });
     const runner = new StreamRunner({
       dynamoDBClient: connection.dynamoDBClient,
@@ -30,7 +33,8 @@ export const runCommand = async (
       startingPosition: options.from,
       batchSize: options.batchSize,
       maximumBatchingWindowMs: options.batchingWindow,
-      // No dead letter here: retry (Lambda's default) rather than stop or skip.
+      // No dead letter here: past its retries a failing batch stops the run
+      // (UndeliverableRecords), nothing skipped; the next run starts from its checkpoint.
       maximumRetryAttempts: options.maxRetries,
       handler: (records) => projection.processRecords(records),
       onProgress: liveProgress(),
@@ -44,11 +48,15 @@ export const runCommand = async (
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      const [{ committed }] = await Promise.all([runner.run(), reactions?.run()]);
+      const [{ committed, abandonedBatches }] = await Promise.all([runner.run(), reactions?.run()]);
       out(`Stopped after committing ${committed} records.`);
+      if (abandonedBatches === 0) return 0;
+      err(
+        'Stopped while a batch was still failing: it was not checkpointed, and the next run starts from it (the failure is said above).',
+      );
+      return 1;
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
   });
-};

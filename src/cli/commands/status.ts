@@ -3,6 +3,7 @@ import { type ConsumerStatus, streamStatus } from '../../streamRunner/index.js';
 import { type ConnectionOptions, withConnection } from '../connection.js';
 import { out } from '../io.js';
 import { statusLines } from '../statusLines.js';
+import { assertTablesExist } from '../tablesExist.js';
 
 /**
  * `status`: where each consumer of the event table's stream stands, per shard. With
@@ -18,6 +19,7 @@ export const statusCommand = async (
   },
 ): Promise<number> =>
   withConnection(options, async (connection) => {
+    await assertTablesExist(connection.dynamoDBClient, options);
     const consumers: ConsumerStatus[] = await streamStatus({
       dynamoDBClient: connection.dynamoDBClient,
       streamsClient: await connection.streamsClient('status'),
