@@ -1,4 +1,5 @@
 export { CounterReactions, type CounterReactionsOptions } from './counterReactions.js';
+export { countReachedEventType } from './countReachedEventType.js';
 export type { Crossing, CrossingKind } from './crossings.js';
 export type { ProcessReactionsResult, ReactionStats } from './processReactions.js';
 export {

@@ -2,6 +2,7 @@
 export {
   CounterReactions,
   type CounterReactionsOptions,
+  countReachedEventType,
   type CountReachedPayload,
   type Crossing,
   type CrossingKind,

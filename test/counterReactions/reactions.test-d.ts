@@ -1,9 +1,15 @@
 // Each `prettier-ignore` keeps a type error on the line right after its @ts-expect-error.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventStore } from '@castore/core';
 import { describe, expectTypeOf, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { CounterReactions, type Crossing, pushEventReaction } from '../../src/entries/reactions.js';
+import {
+  CounterReactions,
+  countReachedEventType,
+  type Crossing,
+  pushEventReaction,
+} from '../../src/entries/reactions.js';
 import { counter } from '../../src/index.js';
 import { makeCountReachedStore, makeOrdersStore } from '../support/eventStores.js';
 
@@ -26,6 +32,22 @@ describe('reactions are typed from the counters and the store they push to', () 
         expectTypeOf(crossing.counterName).toEqualTypeOf<'byCountry' | 'stock'>();
         expectTypeOf(crossing).toExtend<Crossing>();
       },
+    });
+  });
+
+  it('gives the COUNT_REACHED event type ready to list in a store, which a reaction can push', () => {
+    const reactionsStore = new EventStore({
+      eventStoreId: 'reached',
+      eventTypes: [countReachedEventType(), countReachedEventType('TARGET_MET')],
+      reducer: (_, event) => ({ aggregateId: event.aggregateId, version: event.version }),
+      eventStorageAdapter: adapter,
+    });
+    pushEventReaction({ eventStore: reactionsStore, eventType: 'COUNT_REACHED' });
+    pushEventReaction({ eventStore: reactionsStore, eventType: 'TARGET_MET' });
+    void (() => {
+      // prettier-ignore
+      // @ts-expect-error not an event type of the store
+      pushEventReaction({ eventStore: reactionsStore, eventType: 'COUNT_MISSED' });
     });
   });
 

@@ -3,11 +3,16 @@ import type {
   _Record as StreamsApiRecord,
   DynamoDBStreamsClient,
 } from '@aws-sdk/client-dynamodb-streams';
+import { EventStore } from '@castore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { CounterReactions, type Crossing, pushEventReaction } from '../../src/entries/reactions.js';
-import { makeCountReachedStore } from '../../src/example/eventStores.js';
+import {
+  CounterReactions,
+  countReachedEventType,
+  type Crossing,
+  pushEventReaction,
+} from '../../src/entries/reactions.js';
 import { counter, CounterProjection, createCountsTable } from '../../src/index.js';
 import {
   createTestEventTable,
@@ -39,12 +44,16 @@ const setUp = async () => {
   const ordersStore = makeOrdersStore(
     new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient }),
   );
-  const countReachedStore = makeCountReachedStore(
-    new DynamoDBSingleTableEventStorageAdapter({
+  // The store a user writes: the published COUNT_REACHED event type, nothing copied.
+  const countReachedStore = new EventStore({
+    eventStoreId: 'counterEvents',
+    eventTypes: [countReachedEventType()],
+    reducer: (_, event) => ({ aggregateId: event.aggregateId, version: event.version }),
+    eventStorageAdapter: new DynamoDBSingleTableEventStorageAdapter({
       tableName: await createTestEventTable(dynamoDBClient),
       dynamoDBClient,
     }),
-  );
+  });
   const countsTableName = uniqueTableName('counts');
   await createCountsTable({ dynamoDBClient, tableName: countsTableName, stream: true });
   const counters = [
