@@ -133,7 +133,8 @@ export class ImageParser<EVENT_STORES extends EventStore> {
       return fail(
         'eventStoreId',
         split.eventStoreId,
-        `one of the source event stores (${[...this.storesById.keys()].join(', ')})`,
+        `one of the source event stores (${[...this.storesById.keys()].join(', ')}): add its store to sourceEventStores, ` +
+          "or pass unknownEventStores: 'skip' to skip the events of stores the projection does not read (e.g. reactions' COUNT_REACHED events pushed into this table)",
       );
     }
     return split;

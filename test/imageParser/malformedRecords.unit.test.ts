@@ -153,6 +153,10 @@ describe('ImageParser on malformed records (unit)', () => {
     expect(() => new ImageParser({ sourceEventStores: [ordersStore] }).parseRecord(other)).toThrow(
       expect.objectContaining({ code: 'InvalidStreamRecord' }),
     );
+    // The refusal says both ways out, the reactions' case among them.
+    expect(() => new ImageParser({ sourceEventStores: [ordersStore] }).parseRecord(other)).toThrow(
+      /add its store to sourceEventStores, or pass unknownEventStores: 'skip'.*COUNT_REACHED/,
+    );
   });
 
   it('refuses source event stores whose id contains #', () => {
