@@ -7,7 +7,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-import { countingStreamFilter } from '../src/counterProjection/index.js';
+import { countingStreamFilter, UNKNOWN_EVENT_STORES_ENV } from '../src/counterProjection/index.js';
 import {
   createAlarms,
   type PipelineAlarmSettings,
@@ -117,6 +117,11 @@ export class CounterProjectionPipeline extends Construct {
         // Read by Powertools' Metrics and Logger when the handler makes them without these.
         POWERTOOLS_METRICS_NAMESPACE: this.metricsSettings.namespace,
         POWERTOOLS_SERVICE_NAME: this.metricsSettings.serviceName,
+        // Reactions push COUNT_REACHED into the event table by default: the projection
+        // skips the events of stores it does not read instead of failing on every one.
+        ...(props.reactions !== undefined && props.reactions.targetTable === undefined
+          ? { [UNKNOWN_EVENT_STORES_ENV]: 'skip' }
+          : {}),
       },
     });
     // Exactly what CounterProjection does: reads (GetItem, BatchGetItem, Query) and

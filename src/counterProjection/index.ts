@@ -22,6 +22,7 @@ export type { CountedRef } from './listCountedRefs.js';
 export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
 export { addStats, noStats } from './processRecords.js';
 export type { CounterProjectionOptions } from './projectionOptions.js';
+export { UNKNOWN_EVENT_STORES_ENV } from './projectionOptions.js';
 export { bucketOf } from './reads.js';
 export type { RebuildOptions } from './rebuild.js';
 export type { RecordFates, RecordSkipReason } from './recordFates.js';

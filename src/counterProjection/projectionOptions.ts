@@ -72,6 +72,13 @@ export const indexCounters = <COUNTER extends Counter>(
   return byName;
 };
 
+/**
+ * The environment variable by which a deployment makes unknownEventStores default to
+ * 'skip': the CDK construct sets it when reactions push their COUNT_REACHED events into
+ * the event table the projection reads. An option given in code wins.
+ */
+export const UNKNOWN_EVENT_STORES_ENV = 'CASTORE_COUNTER_UNKNOWN_EVENT_STORES';
+
 /** The projection's options with their defaults, each checked (InvalidOption): 0 concurrency would count nothing. */
 export const projectionSettings = (options: {
   retry?: Partial<RetryOptions> | undefined;
@@ -88,6 +95,6 @@ export const projectionSettings = (options: {
     'unknownEventStores',
     options.unknownEventStores,
     ['fail', 'skip'],
-    'fail',
+    process.env[UNKNOWN_EVENT_STORES_ENV] === 'skip' ? 'skip' : 'fail',
   ),
 });

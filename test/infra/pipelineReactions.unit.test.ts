@@ -14,6 +14,7 @@ import {
   type CounterProjectionPipelineProps,
 } from '../../infra/index.js';
 import { asITable } from '../../infra/tables.js';
+import { UNKNOWN_EVENT_STORES_ENV } from '../../src/counterProjection/index.js';
 
 const entry = (file: string) =>
   fileURLToPath(new URL(`../../infra/example/${file}`, import.meta.url));
@@ -150,6 +151,24 @@ describe('CounterProjectionPipeline with reactions', () => {
       Actions: ['dynamodb:PutItem'],
       Resource: { 'Fn::GetAtt': [stack.getLogicalId(target.node.defaultChild as never), 'Arn'] },
     });
+  });
+
+  it("makes the projection skip the reactions' COUNT_REACHED events when they go to the event table, and only then", () => {
+    const variablesOf = (built: ReturnType<typeof synth>) =>
+      built.template.toJSON().Resources[
+        built.id(built.pipeline.projectionFunction as unknown as IConstruct)
+      ].Properties.Environment.Variables as Record<string, unknown>;
+    expect(variablesOf(synth())).toMatchObject({ [UNKNOWN_EVENT_STORES_ENV]: 'skip' });
+    expect(variablesOf(synth({ withReactions: false }))).not.toHaveProperty(
+      UNKNOWN_EVENT_STORES_ENV,
+    );
+    const elsewhere = synth({
+      reactions: {
+        handlerEntry: entry('reactionsHandler.ts'),
+        targetTable: Table.fromTableName(new Stack(new App(), 'Elsewhere'), 'Reached', 'reached'),
+      },
+    });
+    expect(variablesOf(elsewhere)).not.toHaveProperty(UNKNOWN_EVENT_STORES_ENV);
   });
 
   it('alarms on the reactions’ lag, errors, throttles and dead letters, each saying what to do', () => {
