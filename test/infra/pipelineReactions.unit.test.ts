@@ -165,7 +165,12 @@ describe('CounterProjectionPipeline with reactions', () => {
     const elsewhere = synth({
       reactions: {
         handlerEntry: entry('reactionsHandler.ts'),
-        targetTable: Table.fromTableName(new Stack(new App(), 'Elsewhere'), 'Reached', 'reached'),
+        // An App of its own writes its assembly where the others do, not in the OS's tmp.
+        targetTable: Table.fromTableName(
+          new Stack(new App({ outdir: join(assemblies, 'elsewhere') }), 'Elsewhere'),
+          'Reached',
+          'reached',
+        ),
       },
     });
     expect(variablesOf(elsewhere)).not.toHaveProperty(UNKNOWN_EVENT_STORES_ENV);
