@@ -1,6 +1,6 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-import { isAwsError } from '../shared/index.js';
+import { isAwsError, isTransientError, withRetry } from '../shared/index.js';
 import { CliError } from './cliError.js';
 
 // The table options of the commands, and the flag that gives each.
@@ -13,11 +13,14 @@ const TABLE_FLAGS = {
 
 /**
  * Checks at start that every table a command was given exists, and names the missing ones
- * with their flag: a wrong name must not become an error repeated at every batch.
+ * with their flag: a wrong name must not become an error repeated at every batch. With
+ * `rideOutOutages` (run, which rides out a DynamoDB restart at start as later), an
+ * unreachable DynamoDB is waited for, as the runner would; otherwise it fails the command.
  */
 export const assertTablesExist = async (
   dynamoDBClient: DynamoDBClient,
   options: Partial<Record<keyof typeof TABLE_FLAGS, unknown>>,
+  { rideOutOutages = false }: { rideOutOutages?: boolean } = {},
 ): Promise<void> => {
   const given = Object.entries(TABLE_FLAGS).flatMap(([option, flag]) => {
     const tableName = options[option as keyof typeof TABLE_FLAGS];
@@ -26,7 +29,15 @@ export const assertTablesExist = async (
   const missing: string[] = [];
   for (const { tableName, flag } of given) {
     try {
-      await dynamoDBClient.send(new DescribeTableCommand({ TableName: tableName }));
+      await withRetry(
+        () => dynamoDBClient.send(new DescribeTableCommand({ TableName: tableName })),
+        {
+          maxAttempts: rideOutOutages ? Infinity : 1,
+          isRetryable: isTransientError,
+          baseDelayMs: 100,
+          maxDelayMs: 5_000,
+        },
+      );
     } catch (error) {
       if (!isAwsError(error, 'ResourceNotFoundException')) throw error;
       missing.push(`${tableName} (${flag})`);

@@ -1,17 +1,22 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
+import { TcpProxy } from '../../chaos/tcpProxy.js';
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { createCountsTable } from '../../src/counterProjection/index.js';
+import { findFreePort } from '../../src/dynamoDBLocal/index.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { runCli, startCli } from '../support/cli.js';
 import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
+import { outputIncludes, waitUntil } from '../support/waitFor.js';
 
 const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
 
@@ -108,5 +113,41 @@ describe('run with a counter that throws on every event', () => {
     expect(lines[lines.length - 1]).toMatch(
       /^UndeliverableRecords: Records \d+ of shard .* still fail after 3 attempts \(--max-retries 2\): the run stopped rather than skip them\. Fix the cause \(said above\), then run again: it starts from its checkpoint; --max-retries -1 retries until it succeeds\.$/,
     );
+  });
+
+  it('rides out a DynamoDB that resets every connection while run starts, then projects (outage forced by a proxy)', async () => {
+    const args = await setUp();
+    const endpointAt = args.indexOf('--endpoint') + 1;
+    const target = Number(new URL(args[endpointAt] as string).port);
+    const port = await findFreePort();
+    // First a server that resets every connection, as a DynamoDB being restarted does.
+    let resets = 0;
+    const resetting = createServer((socket) => {
+      resets += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => resetting.listen(port, '127.0.0.1', resolve));
+    args[endpointAt] = `http://127.0.0.1:${port}`;
+    const child = startCli(args);
+    const projecting = outputIncludes(child.stdout as Readable, 'Projecting the stream', 120_000);
+    // The typo counter's first failure: the run reads and handles the stream.
+    const handling = outputIncludes(child.stderr as Readable, 'not counted', 120_000);
+    try {
+      // More than the SDK's own 3 attempts of one call: run itself must try again.
+      await waitUntil(() => resets >= 6, { what: 'run to try DynamoDB six times' });
+    } finally {
+      await new Promise((resolve) => resetting.close(resolve));
+    }
+    const proxy = new TcpProxy(port, target);
+    await proxy.open();
+    try {
+      await projecting;
+      const stderr = await handling;
+      expect(stderr).not.toMatch(/Cannot reach DynamoDB/);
+      child.kill('SIGINT');
+      expect(await new Promise((resolve) => child.once('close', resolve))).toBe(1);
+    } finally {
+      await proxy.cut();
+    }
   });
 });

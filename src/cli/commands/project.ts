@@ -20,10 +20,11 @@ type ModuleProjection = CounterProjection<EventStore, Counter>;
 export const withProjection = <T>(
   options: ProjectionOptions,
   use: (projection: ModuleProjection, connection: Connection, module: CountersModule) => Promise<T>,
+  { rideOutOutages = false }: { rideOutOutages?: boolean } = {},
 ): Promise<T> =>
   withConnection(options, async (connection) => {
     const module = await loadCountersModule(options.counters);
-    await assertTablesExist(connection.dynamoDBClient, options);
+    await assertTablesExist(connection.dynamoDBClient, options, { rideOutOutages });
     const { counters, sourceEventStores, reactions } = module;
     // Reactions may push into the event table itself: their events are then read, not refused.
     const reactionStore = reactions?.eventStore;

@@ -22,41 +22,54 @@ export const runCommand = async (
     reactionsTable?: string;
   },
 ): Promise<number> =>
-  withProjection(options, async (projection, connection, module) => {
-    const reactions = await reactionsRunner({ module, connection, options });
-    const runner = new StreamRunner({
-      dynamoDBClient: connection.dynamoDBClient,
-      streamsClient: await connection.streamsClient('run'),
-      tableName: options.eventTable,
-      checkpointTableName: options.checkpointTable,
-      consumerName: options.consumer,
-      startingPosition: options.from,
-      batchSize: options.batchSize,
-      maximumBatchingWindowMs: options.batchingWindow,
-      // No dead letter here: past its retries a failing batch stops the run
-      // (UndeliverableRecords), nothing skipped; the next run starts from its checkpoint.
-      maximumRetryAttempts: options.maxRetries,
-      handler: (records) => projection.processRecords(records),
-      onProgress: liveProgress(),
-    });
-    out(
-      `Projecting the stream of ${options.eventTable} into ${options.countsTable}${reactions === undefined ? '' : `, and reacting to the stream of ${options.countsTable} into ${options.reactionsTable}`}; Ctrl-C stops after the batch in flight.`,
-    );
-    // The runner stops on the first signal; say so at once, since the batch in flight (or
-    // a failing one's retry wait) may take a moment. A second signal, unhandled, quits.
-    const onSignal = () => out('Stopping after the batch in flight; Ctrl-C again quits at once.');
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    try {
-      const [{ committed, abandonedBatches }] = await Promise.all([runner.run(), reactions?.run()]);
-      out(`Stopped after committing ${committed} records.`);
-      if (abandonedBatches === 0) return 0;
-      err(
-        'Stopped while a batch was still failing: it was not checkpointed, and the next run starts from it (the failure is said above).',
+  withProjection(
+    options,
+    async (projection, connection, module) => {
+      const reactions = await reactionsRunner({ module, connection, options });
+      const runner = new StreamRunner({
+        dynamoDBClient: connection.dynamoDBClient,
+        streamsClient: await connection.streamsClient('run'),
+        tableName: options.eventTable,
+        checkpointTableName: options.checkpointTable,
+        consumerName: options.consumer,
+        startingPosition: options.from,
+        batchSize: options.batchSize,
+        maximumBatchingWindowMs: options.batchingWindow,
+        // No dead letter here: past its retries a failing batch stops the run
+        // (UndeliverableRecords), nothing skipped; the next run starts from its checkpoint.
+        maximumRetryAttempts: options.maxRetries,
+        handler: (records) => projection.processRecords(records),
+        onProgress: liveProgress(),
+      });
+      out(
+        `Projecting the stream of ${options.eventTable} into ${options.countsTable}${reactions === undefined ? '' : `, and reacting to the stream of ${options.countsTable} into ${options.reactionsTable}`}; Ctrl-C stops after the batch in flight.`,
       );
-      return 1;
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-  });
+      return untilStopped(runner, reactions);
+    },
+    // Like the runner, run rides out a DynamoDB that is restarting while it starts.
+    { rideOutOutages: true },
+  );
+
+/** Runs the projection (and the reactions) until stopped; 1 when a batch was still failing. */
+const untilStopped = async (
+  runner: StreamRunner,
+  reactions: { run: () => Promise<unknown> } | undefined,
+): Promise<number> => {
+  // The runner stops on the first signal; say so at once, since the batch in flight (or
+  // a failing one's retry wait) may take a moment. A second signal, unhandled, quits.
+  const onSignal = () => out('Stopping after the batch in flight; Ctrl-C again quits at once.');
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const [{ committed, abandonedBatches }] = await Promise.all([runner.run(), reactions?.run()]);
+    out(`Stopped after committing ${committed} records.`);
+    if (abandonedBatches === 0) return 0;
+    err(
+      'Stopped while a batch was still failing: it was not checkpointed, and the next run starts from it (the failure is said above).',
+    );
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+};
