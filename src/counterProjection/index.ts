@@ -9,21 +9,21 @@ export type { Counter, CounterOptions } from './counter.js';
 export { counter, DEFAULT_REF_SHARDS, defaultTargetRef } from './counter.js';
 export { CounterProjection } from './counterProjection.js';
 export {
-  COUNTS_ATTRIBUTES,
   COUNTS_TABLE_PK,
   COUNTS_TABLE_SK,
-  countsTableDefinition,
-  createCountsTable,
-  isTotalKey,
-  totalKey,
-} from './countsTable.js';
+  type CountsImage,
+  type DecodeFail,
+  totalItem,
+  type TotalState,
+} from './countsItems/index.js';
+export { countsTableDefinition, createCountsTable } from './countsTable.js';
+export { bucketOf } from './countTarget.js';
 export type { DirectIncrement } from './increment.js';
 export type { CountedRef } from './listCountedRefs.js';
 export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecords.js';
 export { addStats, noStats } from './processRecords.js';
 export type { CounterProjectionOptions } from './projectionOptions.js';
 export { UNKNOWN_EVENT_STORES_ENV } from './projectionOptions.js';
-export { bucketOf } from './reads.js';
 export type { RebuildOptions } from './rebuild.js';
 export type { RecordFates, RecordSkipReason } from './recordFates.js';
 export { countingStreamFilter } from './streamFilter.js';

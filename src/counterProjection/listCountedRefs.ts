@@ -2,14 +2,9 @@ import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk
 
 import { CounterError, decodePageToken, encodePageToken } from '../shared/index.js';
 import type { Counter } from './counter.js';
-import { COUNTS_ATTRIBUTES, COUNTS_TABLE_SK, refKey, toKeyAttributes } from './countsTable.js';
+import { type CountedRef, refItem, toKeyAttributes } from './countsItems/index.js';
 
-export interface CountedRef {
-  targetRef: string;
-  by: number;
-  /** When it was counted (ISO). */
-  countedAt: string;
-}
+export type { CountedRef } from './countsItems/index.js';
 
 interface ShardPage {
   shard: number;
@@ -90,7 +85,7 @@ const queryRefShard = async (
     limit,
   }: { counter: Counter; key: string; index: number; start: string | undefined; limit: number },
 ): Promise<ShardPage> => {
-  const { pk } = refKey(counter.name, index, key, '');
+  const pk = refItem.partitionKey({ counterName: counter.name, shard: index, key });
   const page = await context.dynamoDBClient.send(
     new QueryCommand({
       TableName: context.tableName,
@@ -124,7 +119,7 @@ const takeRefs = ({
   let next = cursor;
   for (const page of pages) {
     const taken = page.items.slice(0, limit - refs.length);
-    refs.push(...taken.map(toCountedRef));
+    refs.push(...taken.map(refItem.decode));
     if (taken.length < page.items.length)
       return { shard: page.shard, after: taken[taken.length - 1]?.sk?.S };
     if (page.lastSortKey !== undefined) return { shard: page.shard, after: page.lastSortKey };
@@ -133,13 +128,6 @@ const takeRefs = ({
   }
   return next;
 };
-
-const toCountedRef = (item: Record<string, AttributeValue>): CountedRef => ({
-  // A targetRef too long for a sort key is stored whole in `ref`.
-  targetRef: item[COUNTS_ATTRIBUTES.ref]?.S ?? item[COUNTS_TABLE_SK]?.S ?? '',
-  by: Number(item[COUNTS_ATTRIBUTES.by]?.N),
-  countedAt: item[COUNTS_ATTRIBUTES.at]?.S ?? '',
-});
 
 const decodeRefsToken = (pageToken: string | undefined, counter: Counter, key: string): Cursor => {
   if (pageToken === undefined) return { shard: 0, after: undefined };

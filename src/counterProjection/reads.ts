@@ -10,68 +10,33 @@ import {
 
 import { CounterError, describeValue, type RetryOptions, withRetry } from '../shared/index.js';
 import type { Counter } from './counter.js';
-import { COUNTS_ATTRIBUTES, toKeyAttributes, totalKey, windowKey } from './countsTable.js';
-import { type CounterWindow, isCounterWindow, toBucket } from './windows.js';
-
-export interface CountTarget {
-  counter: Counter;
-  key: string;
-  /** A window and the time whose bucket to read (or the bucket itself, e.g. "2024-01-31T12"). */
-  window?: CounterWindow;
-  bucket?: string | Date;
-}
+import {
+  type CountsImage,
+  decodeInteger,
+  toKeyAttributes,
+  windowItem,
+} from './countsItems/index.js';
+import { type CountTarget, itemKeyOf } from './countTarget.js';
+import type { CounterWindow } from './windows.js';
 
 interface ReadContext {
   dynamoDBClient: DynamoDBClient;
   tableName: string;
 }
 
-const BUCKET_PATTERN: Record<CounterWindow, RegExp> = {
-  minute: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/,
-  hour: /^\d{4}-\d{2}-\d{2}T\d{2}$/,
-  day: /^\d{4}-\d{2}-\d{2}$/,
-};
+/** Refuses an item the projection did not write as it does: a misread count is worse than none. */
+const failRead =
+  (item: CountsImage | undefined) =>
+  (reason: string): never => {
+    throw new CounterError('InvalidCountsRecord', { value: item, reason });
+  };
 
-/** The bucket a time (or a bucket already) falls in; InvalidCountQuery if it is neither.
- * A bucket of the window's precision is taken as is; any other time is bucketed. */
-export const bucketOf = (window: CounterWindow, bucket: string | Date): string => {
-  if (typeof bucket === 'string' && BUCKET_PATTERN[window].test(bucket)) return bucket;
-  const time = typeof bucket === 'string' ? new Date(bucket) : bucket;
-  if (Number.isNaN(time.getTime())) {
-    throw new CounterError('InvalidCountQuery', {
-      option: 'bucket',
-      value: bucket,
-      expected: `a Date, an ISO timestamp or a ${window} bucket such as ${toBucket(window, new Date(0))}`,
-    });
-  }
-  return toBucket(window, time);
-};
+/** The stored count, exactly (DynamoDB numbers hold 38 digits); an item never written counts 0. */
+const exactCountOf = (item: CountsImage | undefined): bigint =>
+  decodeInteger(item, 'count', failRead(item)) ?? 0n;
 
-export const itemKeyOf = ({ counter, key, window, bucket }: CountTarget) => {
-  if (window === undefined && bucket === undefined) return totalKey(counter.name, key);
-  if (!isCounterWindow(window) || !counter.windows.includes(window)) {
-    throw new CounterError('InvalidCountQuery', {
-      option: 'window',
-      value: window,
-      expected: `one of the windows of counter ${counter.name}: ${counter.windows.join(', ') || 'none'}`,
-    });
-  }
-  if (bucket === undefined)
-    throw new CounterError('InvalidCountQuery', {
-      option: 'bucket',
-      value: bucket,
-      expected: 'a time or bucket, with window',
-    });
-  return windowKey(counter.name, window, key, bucketOf(window, bucket));
-};
-
-/** The stored count, exactly: DynamoDB numbers hold 38 digits. */
-export const exactCountOf = (item: Record<string, AttributeValue> | undefined): bigint =>
-  BigInt(item?.[COUNTS_ATTRIBUTES.count]?.N ?? '0');
-
-/** The stored count as a number, refused rather than rounded past 2^53. */
-const countOf = (item: Record<string, AttributeValue> | undefined): number => {
-  const exact = exactCountOf(item);
+/** A count as a number, refused rather than rounded past 2^53. */
+const asNumber = (exact: bigint, item: CountsImage | undefined): number => {
   if (exact > BigInt(Number.MAX_SAFE_INTEGER) || exact < BigInt(Number.MIN_SAFE_INTEGER)) {
     throw new CounterError('CountTooLarge', {
       itemKey: String(item?.pk?.S),
@@ -80,6 +45,8 @@ const countOf = (item: Record<string, AttributeValue> | undefined): number => {
   }
   return Number(exact);
 };
+
+const countOf = (item: CountsImage | undefined): number => asNumber(exactCountOf(item), item);
 
 const readItem = async (
   context: ReadContext & { consistentRead?: boolean },
@@ -189,9 +156,10 @@ export const getWindowedCounts = async (
         ExclusiveStartKey: startKey,
       }),
     );
-    buckets.push(
-      ...(page.Items ?? []).map((item) => ({ bucket: item.sk?.S ?? '', count: countOf(item) })),
-    );
+    for (const item of page.Items ?? []) {
+      const { bucket, count } = windowItem.decode(item, failRead(item));
+      buckets.push({ bucket, count: asNumber(count, item) });
+    }
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
   return buckets;

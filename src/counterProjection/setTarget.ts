@@ -2,7 +2,7 @@ import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb
 
 import { CounterError } from '../shared/index.js';
 import type { Counter } from './counter.js';
-import { countsAttributeNames, toKeyAttributes, totalKey } from './countsTable.js';
+import { totalItem } from './countsItems/index.js';
 import { isBoundedString, MAX_KEY_BYTES } from './writePath/index.js';
 
 /** A per-key target (e.g. the 5 items an order expects): stored on the key's total item. */
@@ -33,17 +33,8 @@ export const setTarget = async (
     fail('key', key, `a non-empty, well-formed string of at most ${MAX_KEY_BYTES} UTF-8 bytes`);
   if (!Number.isSafeInteger(target)) fail('target', target, 'a safe integer');
   await context.dynamoDBClient.send(
-    new UpdateItemCommand({
-      TableName: context.tableName,
-      Key: toKeyAttributes(totalKey(counter.name, key)),
-      // counter and key as the projection writes them: reactions read a total's identity there.
-      UpdateExpression: 'SET #target = :target, #counter = :counter, #key = :key',
-      ExpressionAttributeNames: countsAttributeNames('target', 'counter', 'key'),
-      ExpressionAttributeValues: {
-        ':target': { N: String(target) },
-        ':counter': { S: counter.name },
-        ':key': { S: key },
-      },
-    }),
+    new UpdateItemCommand(
+      totalItem.setTarget({ tableName: context.tableName, counterName: counter.name, key, target }),
+    ),
   );
 };

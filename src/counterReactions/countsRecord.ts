@@ -1,13 +1,12 @@
 import {
-  COUNTS_ATTRIBUTES,
   COUNTS_TABLE_PK,
   COUNTS_TABLE_SK,
-  isTotalKey,
-  totalKey,
+  type CountsImage,
+  totalItem,
+  type TotalState,
 } from '../counterProjection/index.js';
 import { recordCreatedAtMs, type StreamRecord } from '../imageParser/index.js';
 import { CounterError } from '../shared/index.js';
-import type { TotalState } from './crossings.js';
 
 /** A write of a counter key's total item, as its stream record shows it. */
 export interface TotalWrite {
@@ -20,9 +19,7 @@ export interface TotalWrite {
 /** Why a record of the counts table's stream has nothing to react to. */
 export type CountsRecordSkip = 'NotATotal' | 'Removed';
 
-type Image = Record<string, { S?: unknown; N?: unknown } | undefined> | undefined;
-
-const NUMBER = /^-?\d{1,38}$/;
+type Image = CountsImage | undefined;
 
 /**
  * Reads a counts table stream record (NEW_AND_OLD_IMAGES; Lambda's or the Streams API's
@@ -54,38 +51,12 @@ export const readTotalWrite = (
   if (eventName !== 'INSERT' && eventName !== 'MODIFY') return fail('eventName');
   if (after === undefined || (eventName === 'MODIFY' && before === undefined))
     return fail('no NewImage or OldImage: the stream must be NEW_AND_OLD_IMAGES');
-  const { counterName, key } = identityOf(after, partitionKey, fail);
-  return { counterName, key, before: totalState(before, fail), after: totalState(after, fail) };
+  const { counterName, key, ...afterState } = totalItem.decode(after, partitionKey, fail);
+  return { counterName, key, before: totalItem.decodeState(before, fail), after: afterState };
 };
 
 /** The partition key of a counter key's total item (`T#…`, sort key `total`); undefined for any other item. */
 const totalPartitionKey = (keys: Image): string | undefined => {
   const partitionKey = keys?.[COUNTS_TABLE_PK]?.S;
-  return isTotalKey(partitionKey, keys?.[COUNTS_TABLE_SK]?.S) ? partitionKey : undefined;
-};
-
-/** The counter and key a total item names, which its partition key must agree with. */
-const identityOf = (image: Image, partitionKey: string, fail: (reason: string) => never) => {
-  const counterName = image?.[COUNTS_ATTRIBUTES.counter]?.S;
-  const key = image?.[COUNTS_ATTRIBUTES.key]?.S;
-  if (typeof counterName !== 'string' || typeof key !== 'string') return fail('no counter or key');
-  if (partitionKey !== totalKey(counterName, key).pk) fail('counter and key unlike the item key');
-  return { counterName, key };
-};
-
-const totalState = (image: Image, fail: (reason: string) => never): TotalState => ({
-  count: numberAttribute(image?.[COUNTS_ATTRIBUTES.count], 'count', fail) ?? 0n,
-  target: numberAttribute(image?.[COUNTS_ATTRIBUTES.target], 'target', fail),
-});
-
-const numberAttribute = (
-  attribute: { N?: unknown } | undefined,
-  name: string,
-  fail: (reason: string) => never,
-): bigint | undefined => {
-  if (attribute === undefined) return undefined;
-  const { N: value } = attribute;
-  return typeof value === 'string' && NUMBER.test(value)
-    ? BigInt(value)
-    : fail(`${name} not an integer`);
+  return totalItem.isKey(partitionKey, keys?.[COUNTS_TABLE_SK]?.S) ? partitionKey : undefined;
 };

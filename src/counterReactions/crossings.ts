@@ -4,11 +4,10 @@
  * it added), so the crossings of that write are exact whatever was coalesced.
  */
 
-/** A total item as an image shows it: a key never counted has count 0 and no target. */
-export interface TotalState {
-  count: bigint;
-  target: bigint | undefined;
-}
+import type { TotalState } from '../counterProjection/index.js';
+
+/** A total item as an image shows it (a key never counted has count 0 and no target). */
+export type { TotalState };
 
 export type CrossingKind = 'threshold' | 'floor' | 'target';
 

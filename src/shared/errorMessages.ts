@@ -45,8 +45,9 @@ export const errorMessages: Messages = {
     'Only INSERT images of events written by the Castore DynamoDB adapter can be parsed; ' +
     'check that the table, its stream (NEW_IMAGE or NEW_AND_OLD_IMAGES) and sourceEventStores match.',
   InvalidCountsRecord: ({ value, reason }) =>
-    `Not a counts table record reactions can read (${reason}): ${describeValue(value)}. ` +
-    "Give the reactions handler the counts table's stream, with NEW_AND_OLD_IMAGES.",
+    `Not a counts item as the projection writes it (${reason}): ${describeValue(value)}. ` +
+    "Give the reactions handler the counts table's stream, with NEW_AND_OLD_IMAGES; counts items " +
+    'are written only by the projection and setTarget: check what else writes to the counts table.',
   InvalidDeadLetter: ({ value, reason }) =>
     `Not a dead-lettered batch (${reason}): ${describeValue(value)}. Give the body of a message of the ` +
     "mapping's on-failure queue (its DDBStreamBatchInfo), or what the stream runner gave onFailure.",

@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -6,10 +6,12 @@ import {
   CounterProjection,
   createCountsTable,
 } from '../../src/counterProjection/index.js';
+import { isCounterError } from '../../src/shared/index.js';
 import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
 import { makeOrdersStore, makeUsersStore } from '../support/eventStores.js';
 
 let client: DynamoDBClient;
+let countsTableName: string;
 const ordersStore = makeOrdersStore();
 const usersStore = makeUsersStore();
 let projection: CounterProjection<typeof ordersStore, ReturnType<typeof makeCounters>[number]>;
@@ -26,7 +28,7 @@ const makeCounters = () => [
 
 beforeAll(async () => {
   client = makeDynamoDBClient();
-  const countsTableName = uniqueTableName('counts');
+  countsTableName = uniqueTableName('counts');
   await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
   projection = new CounterProjection({
     dynamoDBClient: client,
@@ -170,6 +172,18 @@ describe('windowed counts', () => {
       .getCount('payments', 'eur', options as never)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'InvalidCountQuery', option });
+  });
+
+  it('refuses a count that is not an integer (an item written by something else) with InvalidCountsRecord, rather than misread it', async () => {
+    await client.send(
+      new PutItemCommand({
+        TableName: countsTableName,
+        Item: { pk: { S: 'T#plain#corrupt' }, sk: { S: 'total' }, count: { N: '1.5' } },
+      }),
+    );
+    const read = projection.getCount('plain', 'corrupt');
+    await expect(read).rejects.toSatisfy((error) => isCounterError(error, 'InvalidCountsRecord'));
+    await expect(read).rejects.toThrow('count not an integer');
   });
 
   it('refuses a window the counter does not keep (a type error too; this is for JavaScript callers)', async () => {

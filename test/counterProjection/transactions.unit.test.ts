@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { isHashedRefSortKey, refSortKey } from '../../src/counterProjection/countsTable.js';
+import { isHashedRefSortKey, refSortKey } from '../../src/counterProjection/countsItems/index.js';
 import { counter } from '../../src/counterProjection/index.js';
 import { buildTransaction } from '../../src/counterProjection/writePath/buildTransaction.js';
 import { packTransactions } from '../../src/counterProjection/writePath/packTransactions.js';

@@ -1,14 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 
-import {
-  COUNTS_ATTRIBUTES,
-  countsAttributeNames,
-  isHashedRefSortKey,
-  refKey,
-  toKeyAttributes,
-  totalKey,
-  windowKey,
-} from '../countsTable.js';
+import { refItem, totalItem, windowItem } from '../countsItems/index.js';
 import { refShardOf } from './refShard.js';
 import { chunkActions, type CounterChunk, type TransactionAction } from './transactionActions.js';
 
@@ -35,78 +27,52 @@ export const buildTransaction = ({
     .flatMap(chunkActions)
     .map((action) => ({ action, item: toItem(action, tableName, countedAt) }));
 
-const toItem = (action: TransactionAction, tableName: string, countedAt: string) => {
-  if (action.kind === 'total') return totalItem(tableName, action.chunk);
-  if (action.kind === 'window') return windowItem(tableName, action);
-  return refItem(tableName, action, countedAt);
-};
-
-const totalItem = (tableName: string, chunk: CounterChunk): TransactWriteItem => {
-  const { counter, key } = chunk;
-  // Summed as bigints: 99 increments near 2^53 would lose units as numbers, and
-  // DynamoDB numbers hold 38 digits.
-  const delta = chunk.increments.reduce((sum, { by }) => sum + BigInt(by), 0n);
-  return {
-    Update: {
-      TableName: tableName,
-      Key: toKeyAttributes(totalKey(counter.name, key)),
-      // refShards is recorded on first count and checked after: another value would
-      // look for refs in other partitions and count replays twice.
-      UpdateExpression:
-        'ADD #count :delta SET #counter = :counter, #key = :key, #refShards = if_not_exists(#refShards, :refShards)',
-      ConditionExpression: 'attribute_not_exists(#refShards) OR #refShards = :refShards',
-      ExpressionAttributeNames: countsAttributeNames('count', 'counter', 'key', 'refShards'),
-      ExpressionAttributeValues: {
-        ':delta': { N: String(delta) },
-        ':counter': { S: counter.name },
-        ':key': { S: key },
-        ':refShards': { N: String(counter.refShards) },
-      },
-    },
-  };
-};
-
-const windowItem = (
+const toItem = (
+  action: TransactionAction,
   tableName: string,
-  { chunk, window, bucket, by }: TransactionAction & { kind: 'window' },
-): TransactWriteItem => ({
-  Update: {
-    TableName: tableName,
-    Key: toKeyAttributes(windowKey(chunk.counter.name, window, chunk.key, bucket)),
-    UpdateExpression: 'ADD #count :delta SET #counter = :counter, #key = :key, #window = :window',
-    ExpressionAttributeNames: countsAttributeNames('count', 'counter', 'key', 'window'),
-    ExpressionAttributeValues: {
-      ':delta': { N: String(by) },
-      ':counter': { S: chunk.counter.name },
-      ':key': { S: chunk.key },
-      ':window': { S: window },
-    },
-  },
-});
-
-const refItem = (
-  tableName: string,
-  { chunk: { counter, key }, increment }: TransactionAction & { kind: 'ref' },
   countedAt: string,
 ): TransactWriteItem => {
-  const itemKey = refKey(
-    counter.name,
-    refShardOf(increment.targetRef, counter.refShards),
-    key,
-    increment.targetRef,
-  );
-  return {
-    Put: {
-      TableName: tableName,
-      Item: {
-        ...toKeyAttributes(itemKey),
-        [COUNTS_ATTRIBUTES.by]: { N: String(increment.by) },
-        [COUNTS_ATTRIBUTES.at]: { S: countedAt },
-        ...(isHashedRefSortKey(itemKey.sk)
-          ? { [COUNTS_ATTRIBUTES.ref]: { S: increment.targetRef } }
-          : {}),
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
+  if (action.kind === 'total') return totalUpdate(tableName, action.chunk);
+  if (action.kind === 'window') return windowUpdate(tableName, action);
+  return refPut(tableName, action, countedAt);
 };
+
+const totalUpdate = (tableName: string, { counter, key, increments }: CounterChunk) => ({
+  Update: totalItem.increment({
+    tableName,
+    counterName: counter.name,
+    key,
+    delta: increments.reduce((sum, { by }) => sum + BigInt(by), 0n),
+    refShards: counter.refShards,
+  }),
+});
+
+const windowUpdate = (
+  tableName: string,
+  { chunk, window, bucket, by }: TransactionAction & { kind: 'window' },
+) => ({
+  Update: windowItem.increment({
+    tableName,
+    counterName: chunk.counter.name,
+    window,
+    key: chunk.key,
+    bucket,
+    delta: by,
+  }),
+});
+
+const refPut = (
+  tableName: string,
+  { chunk: { counter, key }, increment: { targetRef, by } }: TransactionAction & { kind: 'ref' },
+  countedAt: string,
+) => ({
+  Put: refItem.put({
+    tableName,
+    counterName: counter.name,
+    shard: refShardOf(targetRef, counter.refShards),
+    key,
+    targetRef,
+    by,
+    countedAt,
+  }),
+});

@@ -1,0 +1,58 @@
+import { CounterError } from '../shared/index.js';
+import type { Counter } from './counter.js';
+import { type CountsItemKey, totalItem, windowItem } from './countsItems/index.js';
+import { type CounterWindow, isCounterWindow, toBucket } from './windows.js';
+
+/** What a read names: a counter key's total, or one bucket of one of its windows. */
+export interface CountTarget {
+  counter: Counter;
+  key: string;
+  /** A window and the time whose bucket to read (or the bucket itself, e.g. "2024-01-31T12"). */
+  window?: CounterWindow;
+  bucket?: string | Date;
+}
+
+const BUCKET_PATTERN: Record<CounterWindow, RegExp> = {
+  minute: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/,
+  hour: /^\d{4}-\d{2}-\d{2}T\d{2}$/,
+  day: /^\d{4}-\d{2}-\d{2}$/,
+};
+
+/** The bucket a time (or a bucket already) falls in; InvalidCountQuery if it is neither.
+ * A bucket of the window's precision is taken as is; any other time is bucketed. */
+export const bucketOf = (window: CounterWindow, bucket: string | Date): string => {
+  if (typeof bucket === 'string' && BUCKET_PATTERN[window].test(bucket)) return bucket;
+  const time = typeof bucket === 'string' ? new Date(bucket) : bucket;
+  if (Number.isNaN(time.getTime())) {
+    throw new CounterError('InvalidCountQuery', {
+      option: 'bucket',
+      value: bucket,
+      expected: `a Date, an ISO timestamp or a ${window} bucket such as ${toBucket(window, new Date(0))}`,
+    });
+  }
+  return toBucket(window, time);
+};
+
+/** The key of the item a read names; InvalidCountQuery for a window the counter lacks. */
+export const itemKeyOf = ({ counter, key, window, bucket }: CountTarget): CountsItemKey => {
+  if (window === undefined && bucket === undefined) return totalItem.key(counter.name, key);
+  if (!isCounterWindow(window) || !counter.windows.includes(window)) {
+    throw new CounterError('InvalidCountQuery', {
+      option: 'window',
+      value: window,
+      expected: `one of the windows of counter ${counter.name}: ${counter.windows.join(', ') || 'none'}`,
+    });
+  }
+  if (bucket === undefined)
+    throw new CounterError('InvalidCountQuery', {
+      option: 'bucket',
+      value: bucket,
+      expected: 'a time or bucket, with window',
+    });
+  return windowItem.key({
+    counterName: counter.name,
+    window,
+    key,
+    bucket: bucketOf(window, bucket),
+  });
+};

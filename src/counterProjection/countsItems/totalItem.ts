@@ -1,0 +1,113 @@
+import type { Update } from '@aws-sdk/client-dynamodb';
+
+import {
+  countsAttributeNames,
+  type CountsImage,
+  type CountsItemKey,
+  type DecodeFail,
+  decodeInteger,
+  decodeString,
+  toKeyAttributes,
+} from './countsAttributes.js';
+
+export const TOTAL_SORT_KEY = 'total';
+
+/** What a counter key's total item holds: its count, and the target reactions compare it with. */
+export interface TotalState {
+  count: bigint;
+  target: bigint | undefined;
+}
+
+/** A total item read back whole: whose it is, and its state. */
+export interface TotalItem extends TotalState {
+  counterName: string;
+  key: string;
+}
+
+const keyOf = (counterName: string, key: string): CountsItemKey => ({
+  pk: `T#${counterName}#${key}`,
+  sk: TOTAL_SORT_KEY,
+});
+
+/** The state in a total's image; an absent image (before the first write) is a count of 0. */
+const decodeState = (image: CountsImage | undefined, fail: DecodeFail): TotalState => ({
+  count: decodeInteger(image, 'count', fail) ?? 0n,
+  target: decodeInteger(image, 'target', fail),
+});
+
+/**
+ * A counter key's total:  pk T#<counter>#<key>  sk "total"  count, refShards, counter, key
+ * (and target, when one is set). `counter` and `key` are written by every writer: reactions
+ * read a total's identity there.
+ */
+export const totalItem = {
+  key: keyOf,
+
+  /** Whether an item's keys are a total's (`T#…`, sort key `total`): what reactions watch. */
+  isKey: (pk: unknown, sk: unknown): pk is string =>
+    typeof pk === 'string' && pk.startsWith('T#') && sk === TOTAL_SORT_KEY,
+
+  /** Adds a delta (a bigint: 99 increments near 2^53 would lose units as numbers). */
+  increment: ({
+    tableName,
+    counterName,
+    key,
+    delta,
+    refShards,
+  }: {
+    tableName: string;
+    counterName: string;
+    key: string;
+    delta: bigint;
+    refShards: number;
+  }): Update => ({
+    TableName: tableName,
+    Key: toKeyAttributes(keyOf(counterName, key)),
+    // refShards is recorded on first count and checked after: another value would
+    // look for refs in other partitions and count replays twice.
+    UpdateExpression:
+      'ADD #count :delta SET #counter = :counter, #key = :key, #refShards = if_not_exists(#refShards, :refShards)',
+    ConditionExpression: 'attribute_not_exists(#refShards) OR #refShards = :refShards',
+    ExpressionAttributeNames: countsAttributeNames('count', 'counter', 'key', 'refShards'),
+    ExpressionAttributeValues: {
+      ':delta': { N: String(delta) },
+      ':counter': { S: counterName },
+      ':key': { S: key },
+      ':refShards': { N: String(refShards) },
+    },
+  }),
+
+  /** Sets the target beside the count, so that one stream image shows both. */
+  setTarget: ({
+    tableName,
+    counterName,
+    key,
+    target,
+  }: {
+    tableName: string;
+    counterName: string;
+    key: string;
+    target: number;
+  }): Update => ({
+    TableName: tableName,
+    Key: toKeyAttributes(keyOf(counterName, key)),
+    UpdateExpression: 'SET #target = :target, #counter = :counter, #key = :key',
+    ExpressionAttributeNames: countsAttributeNames('target', 'counter', 'key'),
+    ExpressionAttributeValues: {
+      ':target': { N: String(target) },
+      ':counter': { S: counterName },
+      ':key': { S: key },
+    },
+  }),
+
+  decodeState,
+
+  /** A whole total whose partition key is `partitionKey`; its counter and key must name it. */
+  decode: (image: CountsImage | undefined, partitionKey: string, fail: DecodeFail): TotalItem => {
+    const counterName = decodeString(image, 'counter');
+    const key = decodeString(image, 'key');
+    if (counterName === undefined || key === undefined) return fail('no counter or key');
+    if (partitionKey !== keyOf(counterName, key).pk) fail('counter and key unlike the item key');
+    return { counterName, key, ...decodeState(image, fail) };
+  },
+};
