@@ -1,12 +1,12 @@
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { EventStore, isEventAlreadyExistsError } from '@castore/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
   DynamoDBSingleTableEventStorageAdapter,
   eventTableDefinition,
 } from '../../src/adapter/index.js';
-import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import {
   makeOrdersStore,
   makeUsersStore,
@@ -14,19 +14,17 @@ import {
   type UsersStore,
 } from '../support/eventStores.js';
 
-let client: DynamoDBClient;
+const { client, createTestEventTable } = useDynamoDB();
 let tableName: string;
 let ordersStore: OrdersStore;
 let usersStore: UsersStore;
 
 beforeAll(async () => {
-  client = makeDynamoDBClient();
-  tableName = await createTestEventTable(client);
+  tableName = await createTestEventTable();
   const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: client });
   ordersStore = makeOrdersStore(adapter);
   usersStore = makeUsersStore(adapter);
 });
-afterAll(() => client.destroy());
 
 describe('a Castore EventStore with JSON-schema event types on the adapter', () => {
   it('pushes events and rebuilds the aggregate', async () => {

@@ -1,22 +1,17 @@
-import {
-  type DynamoDBClient,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { EventStore, type GroupedEvent, isEventAlreadyExistsError } from '@castore/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { interceptSend } from '../support/interceptSend.js';
 
-let client: DynamoDBClient;
+const { client, createTestEventTable } = useDynamoDB();
 let strict: DynamoDBSingleTableEventStorageAdapter;
 let lenient: DynamoDBSingleTableEventStorageAdapter;
 
 beforeAll(async () => {
-  client = makeDynamoDBClient();
-  const tableName = await createTestEventTable(client);
+  const tableName = await createTestEventTable();
   strict = new DynamoDBSingleTableEventStorageAdapter({
     tableName,
     dynamoDBClient: client,
@@ -24,7 +19,6 @@ beforeAll(async () => {
   });
   lenient = new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: client });
 });
-afterAll(() => client.destroy());
 
 const context = { eventStoreId: 'orders' };
 const event = (aggregateId: string, version: number, payload: unknown = { n: version }) => ({

@@ -1,12 +1,11 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ListAggregateIdsOptions } from '@castore/core';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 
-let client: DynamoDBClient;
+const { client, createTestEventTable } = useDynamoDB();
 let adapter: DynamoDBSingleTableEventStorageAdapter;
 const listed = { eventStoreId: 'listed' };
 const other = { eventStoreId: 'other' };
@@ -20,8 +19,7 @@ const created = Array.from({ length: 40 }, (_, index) => ({
 }));
 
 beforeAll(async () => {
-  client = makeDynamoDBClient();
-  const tableName = await createTestEventTable(client);
+  const tableName = await createTestEventTable();
   adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: client });
   await Promise.all(
     created.map(async ({ aggregateId, timestamp }) => {
@@ -39,7 +37,6 @@ beforeAll(async () => {
     other,
   );
 });
-afterAll(() => client.destroy());
 
 const listAll = async (options: ListAggregateIdsOptions) => {
   const pages: { aggregateId: string; initialEventTimestamp: string }[][] = [];

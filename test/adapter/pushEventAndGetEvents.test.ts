@@ -1,24 +1,22 @@
-import { type DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { type EventDetail, isEventAlreadyExistsError } from '@castore/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 
-let client: DynamoDBClient;
+const { client, createTestEventTable } = useDynamoDB();
 let tableName: string;
 let adapter: DynamoDBSingleTableEventStorageAdapter;
 const context = { eventStoreId: 'orders' };
 
 beforeAll(async () => {
-  client = makeDynamoDBClient();
-  tableName = await createTestEventTable(client);
+  tableName = await createTestEventTable();
   adapter = new DynamoDBSingleTableEventStorageAdapter({
     tableName: () => tableName,
     dynamoDBClient: client,
   });
 });
-afterAll(() => client.destroy());
 
 const pushVersions = async (
   aggregateId: string,

@@ -5,22 +5,20 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { EventStore, type GroupedEvent, isEventAlreadyExistsError } from '@castore/core';
 import { DynamoDBSingleTableEventStorageAdapter as ReferenceAdapter } from '@castore/event-storage-adapter-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import type { CounterErrorOf } from '../../src/index.js';
-import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
+import { makeDynamoDBClient, useDynamoDB } from '../support/dynamoDB.js';
 
-let client: DynamoDBClient;
+const { client, createTestEventTable } = useDynamoDB();
 let tableName: string;
 let adapter: DynamoDBSingleTableEventStorageAdapter;
 
 beforeAll(async () => {
-  client = makeDynamoDBClient();
-  tableName = await createTestEventTable(client);
+  tableName = await createTestEventTable();
   adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: client });
 });
-afterAll(() => client.destroy());
 
 const groupOf = (
   eventStoreId: string,

@@ -1,17 +1,12 @@
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { EventStorageAdapter, GroupedEvent } from '@castore/core';
 import * as reference from '@castore/event-storage-adapter-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import * as ours from '../../src/adapter/index.js';
-import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 
-let client: DynamoDBClient;
-
-beforeAll(() => {
-  client = makeDynamoDBClient();
-});
-afterAll(() => client.destroy());
+const { client, createTestEventTable } = useDynamoDB();
 
 const timestamp = '2024-03-01T08:00:00.000Z';
 
@@ -74,8 +69,8 @@ describe('compatibility with @castore/event-storage-adapter-dynamodb 2.4.2', () 
   });
 
   it('writes the very same items as the reference, item for item', async () => {
-    const oursTable = await createTestEventTable(client, 'ours');
-    const referenceTable = await createTestEventTable(client, 'reference');
+    const oursTable = await createTestEventTable('ours');
+    const referenceTable = await createTestEventTable('reference');
     await writeSample(
       new ours.DynamoDBSingleTableEventStorageAdapter({
         tableName: oursTable,
@@ -94,7 +89,7 @@ describe('compatibility with @castore/event-storage-adapter-dynamodb 2.4.2', () 
   });
 
   it('reads what the reference wrote, and the reference reads what we wrote', async () => {
-    const tableName = await createTestEventTable(client, 'shared');
+    const tableName = await createTestEventTable('shared');
     const oursAdapter = new ours.DynamoDBSingleTableEventStorageAdapter({
       tableName,
       dynamoDBClient: client,
@@ -128,7 +123,7 @@ describe('compatibility with @castore/event-storage-adapter-dynamodb 2.4.2', () 
   });
 
   it('refuses the eventStoreId whose keys collide in the reference', async () => {
-    const tableName = await createTestEventTable(client, 'collide');
+    const tableName = await createTestEventTable('collide');
     const referenceAdapter = new reference.DynamoDBSingleTableEventStorageAdapter({
       tableName,
       dynamoDBClient: client,

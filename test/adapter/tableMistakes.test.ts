@@ -1,20 +1,16 @@
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { EventStore } from '@castore/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   DynamoDBSingleTableEventStorageAdapter,
   eventTableDefinition,
 } from '../../src/adapter/index.js';
 import { isCounterError } from '../../src/shared/index.js';
-import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 
 // What application code meets with a table that is not there or not as Castore needs it.
-let dynamoDBClient: DynamoDBClient;
-beforeAll(() => {
-  dynamoDBClient = makeDynamoDBClient();
-});
-afterAll(() => dynamoDBClient.destroy());
+const { client: dynamoDBClient, uniqueTableName } = useDynamoDB();
 
 const event = { aggregateId: 'a1', version: 1, type: 'T', timestamp: '2024-01-01T00:00:00.000Z' };
 

@@ -3,11 +3,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { CounterProjection, createCountsTable } from '../../src/counterProjection/index.js';
+import { CounterProjection } from '../../src/counterProjection/index.js';
 import { counters } from '../../src/example/counters.js';
 import { makeOrdersStore, makeUsersStore } from '../../src/example/eventStores.js';
 import { expectedCounts } from '../../src/example/expectedCounts.js';
@@ -15,18 +15,17 @@ import { type PushedEvent, pushWorkload } from '../../src/example/pushWorkload.j
 import { planWorkload } from '../../src/example/workloadPlan.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { expectOneLine, runCli, startCli } from '../support/cli.js';
-import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { waitUntil } from '../support/waitFor.js';
 
-let client: DynamoDBClient;
+const { client, uniqueTableName, createTestEventTable, createTestCountsTable } = useDynamoDB();
 let eventTable: string;
 let pushed: PushedEvent[];
 const endpoint = () => inject('dynamoDBEndpoint');
 const countersModule = 'src/example/counters.ts';
 
 beforeAll(async () => {
-  client = makeDynamoDBClient();
-  eventTable = await createTestEventTable(client);
+  eventTable = await createTestEventTable();
   const adapter = new DynamoDBSingleTableEventStorageAdapter({
     tableName: eventTable,
     dynamoDBClient: client,
@@ -39,11 +38,9 @@ beforeAll(async () => {
     onPushed: () => undefined,
   });
 });
-afterAll(() => client.destroy());
 
 const newCountsTable = async () => {
-  const tableName = uniqueTableName('counts');
-  await createCountsTable({ dynamoDBClient: client, tableName });
+  const tableName = await createTestCountsTable();
   return tableName;
 };
 

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { TcpProxy } from '../../chaos/tcpProxy.js';
@@ -14,7 +13,7 @@ import { createCountsTable } from '../../src/counterProjection/index.js';
 import { findFreePort } from '../../src/dynamoDBLocal/index.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { runCli, startCli } from '../support/cli.js';
-import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { outputIncludes, waitUntil } from '../support/waitFor.js';
 
@@ -31,21 +30,19 @@ export const counters = [
 ];
 `;
 
-let client: DynamoDBClient;
+const { client, uniqueTableName, createTestEventTable } = useDynamoDB();
 let folder: string;
 beforeAll(() => {
-  client = makeDynamoDBClient();
   folder = mkdtempSync(join(tmpdir(), 'counters-'));
   writeFileSync(join(folder, 'typo.mjs'), typoModule);
 });
 afterAll(() => {
-  client.destroy();
   rmSync(folder, { recursive: true, force: true });
 });
 
 describe('run with a counter that throws on every event', () => {
   const setUp = async () => {
-    const eventTable = await createTestEventTable(client);
+    const eventTable = await createTestEventTable();
     const store = makeOrdersStore(
       new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: client }),
     );

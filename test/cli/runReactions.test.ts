@@ -1,16 +1,11 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { makeCountReachedStore, makeOrdersStore } from '../../src/example/eventStores.js';
 import { runCli, startCli } from '../support/cli.js';
-import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 
-let client: DynamoDBClient;
-beforeAll(() => {
-  client = makeDynamoDBClient();
-});
-afterAll(() => client.destroy());
+const { client, uniqueTableName } = useDynamoDB();
 
 /** Runs `run` until its output shows `until`, then Ctrl-C; resolves to its output and exit code. */
 const runUntil = async (args: string[], until: (output: string) => boolean) => {

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 
 import { describe, expect, inject, it } from 'vitest';
 
-import { createCountsTable } from '../../src/counterProjection/index.js';
 import { expectOneLine, runCli } from '../support/cli.js';
-import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 
 const endpoint = () => inject('dynamoDBEndpoint');
 const countersModule = 'src/example/counters.ts';
+const { createTestCountsTable } = useDynamoDB();
 
 describe('the CLI, as a new user meets it', () => {
   it('shows its help, not a 40-second demo, when given no command', async () => {
@@ -204,10 +204,7 @@ describe('the CLI, as a new user meets it', () => {
   });
 
   it('counts get shows the bucket it read; counts list refuses --from after --to in one line', async () => {
-    const client = makeDynamoDBClient();
-    const countsTable = uniqueTableName('counts');
-    await createCountsTable({ dynamoDBClient: client, tableName: countsTable });
-    client.destroy();
+    const countsTable = await createTestCountsTable();
     const common = [
       '--counters',
       countersModule,

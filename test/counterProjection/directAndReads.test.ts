@@ -1,16 +1,12 @@
-import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  counter,
-  CounterProjection,
-  createCountsTable,
-} from '../../src/counterProjection/index.js';
+import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { isCounterError } from '../../src/shared/index.js';
-import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore, makeUsersStore } from '../support/eventStores.js';
 
-let client: DynamoDBClient;
+const { client, createTestCountsTable } = useDynamoDB();
 let countsTableName: string;
 const ordersStore = makeOrdersStore();
 const usersStore = makeUsersStore();
@@ -27,9 +23,7 @@ const makeCounters = () => [
 ];
 
 beforeAll(async () => {
-  client = makeDynamoDBClient();
-  countsTableName = uniqueTableName('counts');
-  await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+  countsTableName = await createTestCountsTable();
   projection = new CounterProjection({
     dynamoDBClient: client,
     countsTableName: () => countsTableName,
@@ -37,7 +31,6 @@ beforeAll(async () => {
     counters: makeCounters(),
   });
 });
-afterAll(() => client.destroy());
 
 describe('increment (without a stream)', () => {
   it('counts a targetRef once however often it is called, negative increments included', async () => {

@@ -1,31 +1,24 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventStore } from '@castore/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import {
-  counter,
-  CounterProjection,
-  createCountsTable,
-} from '../../src/counterProjection/index.js';
-import {
-  createTestEventTable,
-  makeDynamoDBClient,
-  makeStreamsClient,
-  uniqueTableName,
-} from '../support/dynamoDB.js';
+import { counter, CounterProjection } from '../../src/counterProjection/index.js';
+import { asOneLambdaBatch, given, inBatchesOf } from '../../src/entries/testing.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import {
   makeOrdersStore,
   makeUsersStore,
   type OrdersStore,
   type UsersStore,
 } from '../support/eventStores.js';
-import { asOneLambdaBatch, given, inBatchesOf } from '../support/projectionSpec.js';
 import { readStream } from '../support/streams.js';
 
-let dynamoDBClient: DynamoDBClient;
-let streamsClient: DynamoDBStreamsClient;
+const {
+  client: dynamoDBClient,
+  streamsClient,
+  createTestEventTable,
+  createTestCountsTable,
+} = useDynamoDB();
 let eventTableName: string;
 let ordersStore: OrdersStore;
 let usersStore: UsersStore;
@@ -69,9 +62,7 @@ const makeProjection = (countsTableName: string) =>
   });
 
 beforeAll(async () => {
-  dynamoDBClient = makeDynamoDBClient();
-  streamsClient = makeStreamsClient();
-  eventTableName = await createTestEventTable(dynamoDBClient);
+  eventTableName = await createTestEventTable();
   const adapter = new DynamoDBSingleTableEventStorageAdapter({
     tableName: eventTableName,
     dynamoDBClient,
@@ -132,10 +123,6 @@ beforeAll(async () => {
       { eventStoreId: 'orders', force: true },
     );
 });
-afterAll(() => {
-  dynamoDBClient.destroy();
-  streamsClient.destroy();
-});
 
 // FR orders were placed at 00:15, 02:15 and 01:15; 7 orders placed in all, one cancelled.
 const countsOfThePushedEvents = {
@@ -155,8 +142,7 @@ const countsOfThePushedEvents = {
 };
 
 const projectionOnNewCountsTable = async () => {
-  const countsTableName = uniqueTableName('counts');
-  await createCountsTable({ dynamoDBClient, tableName: countsTableName });
+  const countsTableName = await createTestCountsTable();
   return makeProjection(countsTableName);
 };
 

@@ -1,42 +1,20 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type {
-  _Record as StreamsApiRecord,
-  DynamoDBStreamsClient,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 import type { EventDetail } from '@castore/core';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import {
-  counter,
-  CounterProjection,
-  createCountsTable,
-  toBucket,
-} from '../../src/counterProjection/index.js';
+import { counter, CounterProjection, toBucket } from '../../src/counterProjection/index.js';
 import { CounterReactions, pushEventReaction } from '../../src/counterReactions/index.js';
 import { makeCountReachedStore } from '../../src/example/eventStores.js';
-import {
-  createTestEventTable,
-  makeDynamoDBClient,
-  makeStreamsClient,
-  uniqueTableName,
-} from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore, makeUsersStore } from '../support/eventStores.js';
 import { withTransactionFaults } from '../support/faultyClient.js';
 import { insertRecord, sequenceNumberOf } from '../support/records.js';
 import { readStream } from '../support/streams.js';
 
-let client: DynamoDBClient;
-let streamsClient: DynamoDBStreamsClient;
-beforeAll(() => {
-  client = makeDynamoDBClient();
-  streamsClient = makeStreamsClient();
-});
-afterAll(() => {
-  client.destroy();
-  streamsClient.destroy();
-});
+const { client, streamsClient, createTestEventTable, createTestCountsTable } = useDynamoDB();
 
 // Stores only lend their event types here: records are built in the adapter's layout.
 const ordersStore = makeOrdersStore();
@@ -317,7 +295,7 @@ const modelCrossings = (countsRecords: StreamsApiRecord[]): string[] => {
 
 /** The counts table's stream delivered as the event table's was: stretches redelivered and shuffled, then in order. */
 const react = async (countsRecords: StreamsApiRecord[], deliveries: Delivery[]) => {
-  const eventTable = await createTestEventTable(client);
+  const eventTable = await createTestEventTable();
   const reachedStore = makeCountReachedStore(
     new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient: client }),
   );
@@ -358,8 +336,7 @@ describe('exactly once, whatever the stream does (property)', () => {
           after: fc.uniqueArray(fc.nat({ max: 20 }), { maxLength: 4 }),
         }),
         async (generated, deliveries, finalBatchSize, finalFaults) => {
-          const tableName = uniqueTableName('counts');
-          await createCountsTable({ dynamoDBClient: client, tableName, stream: true });
+          const tableName = await createTestCountsTable({ stream: true });
           const { records, messages } = toStream(generated);
           for (const delivery of deliveries) await chaoticDelivery(records, delivery, tableName);
           await deliverInOrder(records, finalBatchSize, tableName, finalFaults);

@@ -4,22 +4,18 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   counter,
   CounterProjection,
   createCountsTable,
 } from '../../src/counterProjection/index.js';
-import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { orderPlacedRecord, sequenceNumberOf } from '../support/records.js';
 
-let client: DynamoDBClient;
-beforeAll(() => {
-  client = makeDynamoDBClient();
-});
-afterAll(() => client.destroy());
+const { client, uniqueTableName, createTestCountsTable } = useDynamoDB();
 
 const ordersStore = makeOrdersStore();
 const placed = orderPlacedRecord;
@@ -137,8 +133,7 @@ describe('DynamoDB refusing transactions (injected: DynamoDB Local cannot produc
   });
 
   it('reports the batch past the retry budget, writes nothing, and counts it all on redelivery', async () => {
-    const countsTableName = uniqueTableName('counts');
-    await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+    const countsTableName = await createTestCountsTable();
     const failing = await setUp({
       dynamoDBClient: refusing(['TransactionConflict'], 3),
       countsTableName,
@@ -157,8 +152,7 @@ describe('DynamoDB refusing transactions (injected: DynamoDB Local cannot produc
 
 describe('refShards', () => {
   it('cannot change once a counter has counted: replays would land in other partitions', async () => {
-    const countsTableName = uniqueTableName('counts');
-    await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+    const countsTableName = await createTestCountsTable();
     const before = await setUp({ countsTableName, refShards: 8 });
     await before.projection.processRecords([placed(0)]);
 

@@ -1,23 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import {
-  counter,
-  CounterProjection,
-  createCountsTable,
-} from '../../src/counterProjection/index.js';
-import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { counter, CounterProjection } from '../../src/counterProjection/index.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { orderPlacedRecord, sequenceNumberOf } from '../support/records.js';
 
-let client: DynamoDBClient;
-beforeAll(() => {
-  client = makeDynamoDBClient();
-});
-afterAll(() => client.destroy());
+const { client, createTestCountsTable } = useDynamoDB();
 afterEach(() => vi.restoreAllMocks());
 
 const ordersStore = makeOrdersStore();
@@ -58,8 +49,7 @@ const captureOutput = async (run: () => Promise<unknown>): Promise<Record<string
 
 describe('the handler reports every record of a batch (Powertools Logger and Metrics)', () => {
   it('logs one JSON line per batch and one per failure, and publishes the same figures as EMF metrics', async () => {
-    const countsTableName = uniqueTableName('counts');
-    await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+    const countsTableName = await createTestCountsTable();
     const projection = new CounterProjection({
       dynamoDBClient: client,
       countsTableName,

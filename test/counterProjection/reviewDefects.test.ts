@@ -1,28 +1,22 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type EventDetail, EventStore } from '@castore/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   type Counter,
   counter,
   CounterProjection,
   type CounterProjectionOptions,
-  createCountsTable,
 } from '../../src/counterProjection/index.js';
 import { ImageParser } from '../../src/imageParser/index.js';
 import { withTransactionConflicts } from '../support/conflictingClient.js';
-import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { withTransactionFaults } from '../support/faultyClient.js';
 import { deliverLikeLambda } from '../support/lambdaHarness.js';
 import { insertRecord, sequenceNumberOf } from '../support/records.js';
 import { toLambdaRecord } from '../support/streams.js';
 
-let client: DynamoDBClient;
-beforeAll(() => {
-  client = makeDynamoDBClient();
-});
-afterAll(() => client.destroy());
+const { client, createTestCountsTable } = useDynamoDB();
 
 const ordersStore = makeOrdersStore();
 const placed = (index: number, { aggregateId = `o${index}`, country = 'FR' } = {}) =>
@@ -50,8 +44,7 @@ const projectionOf = async <COUNTER extends Counter<'orders'>>(
   counters: COUNTER[],
   options: Partial<CounterProjectionOptions<typeof ordersStore, COUNTER>> = {},
 ) => {
-  const countsTableName = uniqueTableName('counts');
-  await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+  const countsTableName = await createTestCountsTable();
   return new CounterProjection({
     dynamoDBClient: client,
     countsTableName,

@@ -1,22 +1,14 @@
-import { type DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { EventDetail } from '@castore/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import {
-  counter,
-  CounterProjection,
-  createCountsTable,
-} from '../../src/counterProjection/index.js';
+import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { itemSize } from '../../src/shared/itemSize.js';
-import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { insertRecord, sequenceNumberOf } from '../support/records.js';
 
-let client: DynamoDBClient;
-beforeAll(() => {
-  client = makeDynamoDBClient();
-});
-afterAll(() => client.destroy());
+const { client, createTestCountsTable } = useDynamoDB();
 
 const ordersStore = makeOrdersStore();
 const hotCounter = counter({
@@ -40,8 +32,7 @@ const placedRecords = (from: number, count: number, country = 'FR') =>
   });
 
 const makeProjection = async () => {
-  const countsTableName = uniqueTableName('counts');
-  await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+  const countsTableName = await createTestCountsTable();
   return {
     countsTableName,
     projection: new CounterProjection({

@@ -1,25 +1,18 @@
 import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  counter,
-  CounterProjection,
-  createCountsTable,
-} from '../../src/counterProjection/index.js';
-import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { counter, CounterProjection } from '../../src/counterProjection/index.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 
-let client: DynamoDBClient;
+const { client, createTestCountsTable } = useDynamoDB();
 let countsTableName: string;
 const ordersStore = makeOrdersStore();
 const counters = [counter({ name: 'placed', eventStore: ordersStore, key: () => 'k' })];
 
 beforeAll(async () => {
-  client = makeDynamoDBClient();
-  countsTableName = uniqueTableName('counts');
-  await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+  countsTableName = await createTestCountsTable();
 });
-afterAll(() => client.destroy());
 
 /**
  * Real DynamoDB Local behind a wrapper that answers only the first key of each

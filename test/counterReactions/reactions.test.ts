@@ -1,10 +1,6 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type {
-  _Record as StreamsApiRecord,
-  DynamoDBStreamsClient,
-} from '@aws-sdk/client-dynamodb-streams';
+import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 import { EventStore } from '@castore/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import {
@@ -13,26 +9,17 @@ import {
   type Crossing,
   pushEventReaction,
 } from '../../src/entries/reactions.js';
-import { counter, CounterProjection, createCountsTable } from '../../src/index.js';
-import {
-  createTestEventTable,
-  makeDynamoDBClient,
-  makeStreamsClient,
-  uniqueTableName,
-} from '../support/dynamoDB.js';
+import { counter, CounterProjection } from '../../src/index.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { readStream, toLambdaRecord } from '../support/streams.js';
 
-let dynamoDBClient: DynamoDBClient;
-let streamsClient: DynamoDBStreamsClient;
-beforeAll(() => {
-  dynamoDBClient = makeDynamoDBClient();
-  streamsClient = makeStreamsClient();
-});
-afterAll(() => {
-  dynamoDBClient.destroy();
-  streamsClient.destroy();
-});
+const {
+  client: dynamoDBClient,
+  streamsClient,
+  createTestEventTable,
+  createTestCountsTable,
+} = useDynamoDB();
 
 /**
  * The whole chain on DynamoDB Local: orders pushed to an event table, counted from its
@@ -40,7 +27,7 @@ afterAll(() => {
  * a store of their own.
  */
 const setUp = async () => {
-  const eventTable = await createTestEventTable(dynamoDBClient);
+  const eventTable = await createTestEventTable();
   const ordersStore = makeOrdersStore(
     new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient }),
   );
@@ -50,12 +37,11 @@ const setUp = async () => {
     eventTypes: [countReachedEventType()],
     reducer: (_, event) => ({ aggregateId: event.aggregateId, version: event.version }),
     eventStorageAdapter: new DynamoDBSingleTableEventStorageAdapter({
-      tableName: await createTestEventTable(dynamoDBClient),
+      tableName: await createTestEventTable(),
       dynamoDBClient,
     }),
   });
-  const countsTableName = uniqueTableName('counts');
-  await createCountsTable({ dynamoDBClient, tableName: countsTableName, stream: true });
+  const countsTableName = await createTestCountsTable({ stream: true });
   const counters = [
     counter({
       name: 'ordersByCountry',

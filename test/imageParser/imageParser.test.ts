@@ -1,19 +1,10 @@
-import {
-  type AttributeValue,
-  DeleteItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { type AttributeValue, DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { ImageParser as ReferenceImageParser } from '@castore/event-storage-adapter-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { ImageParser } from '../../src/imageParser/index.js';
-import {
-  createTestEventTable,
-  makeDynamoDBClient,
-  makeStreamsClient,
-} from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import {
   makeOrdersStore,
   makeUsersStore,
@@ -22,25 +13,18 @@ import {
 } from '../support/eventStores.js';
 import { readStream, toLambdaRecord } from '../support/streams.js';
 
-let dynamoDBClient: DynamoDBClient;
-let streamsClient: DynamoDBStreamsClient;
+const { client: dynamoDBClient, streamsClient, createTestEventTable } = useDynamoDB();
 let tableName: string;
 let ordersStore: OrdersStore;
 let usersStore: UsersStore;
 let parser: ImageParser<OrdersStore | UsersStore>;
 
 beforeAll(async () => {
-  dynamoDBClient = makeDynamoDBClient();
-  streamsClient = makeStreamsClient();
-  tableName = await createTestEventTable(dynamoDBClient);
+  tableName = await createTestEventTable();
   const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient });
   ordersStore = makeOrdersStore(adapter);
   usersStore = makeUsersStore(adapter);
   parser = new ImageParser({ sourceEventStores: [ordersStore, usersStore] });
-});
-afterAll(() => {
-  dynamoDBClient.destroy();
-  streamsClient.destroy();
 });
 
 describe('ImageParser on the real stream of the event table', () => {

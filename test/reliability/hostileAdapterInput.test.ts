@@ -1,25 +1,19 @@
-import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { EventStore, type GroupedEvent } from '@castore/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import {
-  counter,
-  CounterProjection,
-  createCountsTable,
-} from '../../src/counterProjection/index.js';
-import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { counter, CounterProjection } from '../../src/counterProjection/index.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 
-let client: DynamoDBClient;
+const { client, createTestEventTable, createTestCountsTable } = useDynamoDB();
 let tableName: string;
 let adapter: DynamoDBSingleTableEventStorageAdapter;
 
 beforeAll(async () => {
-  client = makeDynamoDBClient();
-  tableName = await createTestEventTable(client);
+  tableName = await createTestEventTable();
   adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: client });
 });
-afterAll(() => client.destroy());
 
 const itemsOf = async (prefix: string) => {
   const { Items = [] } = await client.send(
@@ -126,8 +120,7 @@ describe('values that look like DynamoDB expression syntax stay data', () => {
       eventTypes: [],
       reducer: () => ({ aggregateId: 'x', version: 1 }),
     }) as unknown as EventStore;
-    const countsTableName = uniqueTableName('counts');
-    await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+    const countsTableName = await createTestCountsTable();
     const projection = new CounterProjection({
       dynamoDBClient: client,
       countsTableName,

@@ -1,20 +1,16 @@
-import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { EventDetail } from '@castore/core';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  counter,
-  CounterProjection,
-  createCountsTable,
-} from '../../src/counterProjection/index.js';
+import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { ImageParser } from '../../src/imageParser/index.js';
 import { CounterError } from '../../src/index.js';
-import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore, makeUsersStore } from '../support/eventStores.js';
 import { insertRecord } from '../support/records.js';
 
-let client: DynamoDBClient;
+const { client, createTestCountsTable } = useDynamoDB();
 let countsTableName: string;
 const ordersStore = makeOrdersStore();
 const usersStore = makeUsersStore();
@@ -46,11 +42,8 @@ const good = insertRecord(
 );
 
 beforeAll(async () => {
-  client = makeDynamoDBClient();
-  countsTableName = uniqueTableName('counts');
-  await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+  countsTableName = await createTestCountsTable();
 });
-afterAll(() => client.destroy());
 
 // ---- values that are wrong wherever they stand ----
 const garbage: fc.Arbitrary<unknown> = fc.letrec((tie) => ({

@@ -1,23 +1,18 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  type DynamoDBClient,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { createEventTable, eventTableDefinition } from '../../src/adapter/index.js';
 import { createCountsTable } from '../../src/counterProjection/index.js';
-import { deleteTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { deleteTable, useDynamoDB } from '../support/dynamoDB.js';
 
-let dynamoDBClient: DynamoDBClient;
+const { client: dynamoDBClient, uniqueTableName } = useDynamoDB();
 const made: string[] = [];
-beforeAll(() => {
-  dynamoDBClient = makeDynamoDBClient();
-});
 afterAll(async () => {
   for (const name of made) await deleteTable(dynamoDBClient, name);
-  dynamoDBClient.destroy();
 });
 const newName = (purpose: string) => {
   const name = uniqueTableName(purpose);

@@ -1,21 +1,19 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
-import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { interceptSend } from '../support/interceptSend.js';
 import { labelOf, recordOf, simulatedRunner } from '../support/simulatedRunner.js';
 import { SimulatedStream } from '../support/simulatedStreams.js';
 
-let dynamoDBClient: DynamoDBClient;
+const { client: dynamoDBClient, uniqueTableName, createTestEventTable } = useDynamoDB();
 let tableName: string;
 
 beforeAll(async () => {
-  dynamoDBClient = makeDynamoDBClient();
-  tableName = await createTestEventTable(dynamoDBClient); // the runner finds its stream ARN there
+  tableName = await createTestEventTable(); // the runner finds its stream ARN there
 });
-afterAll(() => dynamoDBClient.destroy());
 
 /** A fresh stream and checkpoint table, and a way to run a runner on them until caught up. */
 const setUp = async () => {

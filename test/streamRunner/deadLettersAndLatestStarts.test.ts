@@ -1,9 +1,9 @@
-import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type {
   _Record as StreamsApiRecord,
   DynamoDBStreamsClient,
 } from '@aws-sdk/client-dynamodb-streams';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { reactionsStreamFilter } from '../../src/entries/reactions.js';
 import { countingStreamFilter } from '../../src/index.js';
@@ -14,22 +14,15 @@ import {
   streamStatus,
 } from '../../src/streamRunner/index.js';
 import { asLambdaWritesIt } from '../support/deadLetters.js';
-import {
-  createTestEventTable,
-  makeDynamoDBClient,
-  makeStreamsClient,
-  uniqueTableName,
-} from '../support/dynamoDB.js';
+import { makeStreamsClient, useDynamoDB } from '../support/dynamoDB.js';
 import { labelOf, recordOf, simulatedRunner } from '../support/simulatedRunner.js';
 import { SimulatedStream } from '../support/simulatedStreams.js';
 
-let dynamoDBClient: DynamoDBClient;
+const { client: dynamoDBClient, uniqueTableName, createTestEventTable } = useDynamoDB();
 let tableName: string;
 beforeAll(async () => {
-  dynamoDBClient = makeDynamoDBClient();
-  tableName = await createTestEventTable(dynamoDBClient); // the runner finds its stream ARN there
+  tableName = await createTestEventTable(); // the runner finds its stream ARN there
 });
-afterAll(() => dynamoDBClient.destroy());
 
 const STREAM_ARN =
   'arn:aws:dynamodb:eu-west-1:123456789012:table/events/stream/2026-01-01T00:00:00.000';
@@ -236,7 +229,7 @@ describe('status of a LATEST consumer on DynamoDB Local', () => {
   it('reports nothing behind and no lag when nothing was written since its start', async () => {
     const streamsClient = makeStreamsClient();
     try {
-      const eventTable = await createTestEventTable(dynamoDBClient);
+      const eventTable = await createTestEventTable();
       const checkpointTableName = uniqueTableName('checkpoints');
       await createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName });
       for (const version of [1, 2, 3])

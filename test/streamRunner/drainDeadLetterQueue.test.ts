@@ -1,14 +1,9 @@
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import {
-  counter,
-  CounterProjection,
-  createCountsTable,
-} from '../../src/counterProjection/index.js';
+import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { counters, sourceEventStores } from '../../src/example/counters.js';
 import {
   createCheckpointTable,
@@ -19,29 +14,21 @@ import {
 } from '../../src/streamRunner/index.js';
 import { runCli } from '../support/cli.js';
 import { asLambdaWritesIt } from '../support/deadLetters.js';
-import {
-  createTestEventTable,
-  makeDynamoDBClient,
-  makeStreamsClient,
-  uniqueTableName,
-} from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { FakeSqsQueue } from '../support/fakeSqsQueue.js';
 import { labelOf, recordOf } from '../support/simulatedRunner.js';
 import { SimulatedStream } from '../support/simulatedStreams.js';
 
-let dynamoDBClient: DynamoDBClient;
-let streamsClient: DynamoDBStreamsClient;
+const {
+  client: dynamoDBClient,
+  streamsClient,
+  uniqueTableName,
+  createTestEventTable,
+  createTestCountsTable,
+} = useDynamoDB();
 let queue: FakeSqsQueue;
 let sqsClient: SQSClient;
-beforeAll(() => {
-  dynamoDBClient = makeDynamoDBClient();
-  streamsClient = makeStreamsClient();
-});
-afterAll(() => {
-  dynamoDBClient.destroy();
-  streamsClient.destroy();
-});
 const newQueue = async () => {
   queue = await FakeSqsQueue.start();
   sqsClient = new SQSClient({
@@ -59,8 +46,7 @@ const ordersStore = makeOrdersStore();
 const COUNTRIES = ['FR', 'FR', 'DE', 'FR', 'IT', 'DE'];
 
 const newProjection = async () => {
-  const countsTableName = uniqueTableName('counts');
-  await createCountsTable({ dynamoDBClient, tableName: countsTableName });
+  const countsTableName = await createTestCountsTable();
   return new CounterProjection({
     dynamoDBClient,
     countsTableName,
@@ -85,7 +71,7 @@ const countsOf = (projection: Projection) =>
  * ends in dead letters of 2 records each, kept as Lambda writes them to its on-failure queue.
  */
 const deadLetterMessages = async (): Promise<string[]> => {
-  const eventTable = await createTestEventTable(dynamoDBClient);
+  const eventTable = await createTestEventTable();
   const adapter = new DynamoDBSingleTableEventStorageAdapter({
     tableName: eventTable,
     dynamoDBClient,
@@ -215,8 +201,7 @@ describe('draining the on-failure queue (DynamoDB Local stream, fake SQS queue)'
     await newQueue();
     const messages = await deadLetterMessages();
     for (const body of messages) queue.send(body);
-    const countsTable = uniqueTableName('counts');
-    await createCountsTable({ dynamoDBClient, tableName: countsTable });
+    const countsTable = await createTestCountsTable();
     const replay = (...extra: string[]) =>
       runCli([
         'replay',

@@ -2,16 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import {
-  counter,
-  CounterProjection,
-  createCountsTable,
-} from '../../src/counterProjection/index.js';
+import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { counters, sourceEventStores } from '../../src/example/counters.js';
 import {
   createCheckpointTable,
@@ -24,32 +19,23 @@ import {
 } from '../../src/streamRunner/index.js';
 import { runCli } from '../support/cli.js';
 import { asLambdaWritesIt } from '../support/deadLetters.js';
-import {
-  createTestEventTable,
-  makeDynamoDBClient,
-  makeStreamsClient,
-  uniqueTableName,
-} from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { labelOf, recordOf } from '../support/simulatedRunner.js';
 import { SimulatedStream } from '../support/simulatedStreams.js';
 
-let dynamoDBClient: DynamoDBClient;
-let streamsClient: DynamoDBStreamsClient;
-beforeAll(() => {
-  dynamoDBClient = makeDynamoDBClient();
-  streamsClient = makeStreamsClient();
-});
-afterAll(() => {
-  dynamoDBClient.destroy();
-  streamsClient.destroy();
-});
+const {
+  client: dynamoDBClient,
+  streamsClient,
+  uniqueTableName,
+  createTestEventTable,
+  createTestCountsTable,
+} = useDynamoDB();
 
 const ordersStore = makeOrdersStore();
 
 const newProjection = async () => {
-  const countsTableName = uniqueTableName('counts');
-  await createCountsTable({ dynamoDBClient, tableName: countsTableName });
+  const countsTableName = await createTestCountsTable();
   return new CounterProjection({
     dynamoDBClient,
     countsTableName,
@@ -68,7 +54,7 @@ const newProjection = async () => {
 
 describe('replaying dead letters (DynamoDB Local)', () => {
   it("counts a dead-lettered batch exactly, from Lambda's on-failure message or the runner's payload, however often replayed", async () => {
-    const eventTable = await createTestEventTable(dynamoDBClient);
+    const eventTable = await createTestEventTable();
     const adapter = new DynamoDBSingleTableEventStorageAdapter({
       tableName: eventTable,
       dynamoDBClient,
@@ -159,8 +145,7 @@ describe('replaying dead letters (DynamoDB Local)', () => {
     try {
       const file = join(folder, 'message.json');
       writeFileSync(file, message);
-      const cliCounts = uniqueTableName('counts');
-      await createCountsTable({ dynamoDBClient, tableName: cliCounts });
+      const cliCounts = await createTestCountsTable();
       const { code, stdout, stderr } = await runCli([
         'replay',
         '--counters',

@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type _Record as StreamsApiRecord,
   DescribeStreamCommand,
@@ -6,22 +5,20 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createCheckpointTable, StreamRunner } from '../../src/streamRunner/index.js';
-import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 
-let dynamoDBClient: DynamoDBClient;
+const { client: dynamoDBClient, uniqueTableName, createTestEventTable } = useDynamoDB();
 let tableName: string;
 let checkpointTableName: string;
 
 beforeAll(async () => {
-  dynamoDBClient = makeDynamoDBClient();
-  tableName = await createTestEventTable(dynamoDBClient);
+  tableName = await createTestEventTable();
   checkpointTableName = uniqueTableName('checkpoints');
   await createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName });
 });
-afterAll(() => dynamoDBClient.destroy());
 
 const record = (shard: string, index: number): StreamsApiRecord => ({
   eventName: 'INSERT',

@@ -1,17 +1,14 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestEventTable, makeDynamoDBClient } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { checkSchedule, scheduleArbitrary } from '../support/runnerSchedule.js';
 
-let dynamoDBClient: DynamoDBClient;
+const { client: dynamoDBClient, createTestEventTable } = useDynamoDB();
 let eventTableName: string;
 beforeAll(async () => {
-  dynamoDBClient = makeDynamoDBClient();
-  eventTableName = await createTestEventTable(dynamoDBClient);
+  eventTableName = await createTestEventTable();
 });
-afterAll(() => dynamoDBClient.destroy());
 
 describe('the stream runner and the projection on AWS’s stream (property, simulated Streams API)', () => {
   it('handles every record written after the start, parents before children, nothing excluded, counts exact, and never stops', async () => {

@@ -4,7 +4,7 @@ import {
   type DynamoDBStreamsClient,
   GetRecordsCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import {
@@ -12,28 +12,21 @@ import {
   StreamRunner,
   type StreamRunnerOptions,
 } from '../../src/streamRunner/index.js';
-import {
-  createTestEventTable,
-  makeDynamoDBClient,
-  makeStreamsClient,
-  uniqueTableName,
-} from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { interceptSend } from '../support/interceptSend.js';
 import { waitUntil } from '../support/waitFor.js';
 
-let dynamoDBClient: DynamoDBClient;
-let streamsClient: DynamoDBStreamsClient;
+const {
+  client: dynamoDBClient,
+  streamsClient,
+  uniqueTableName,
+  createTestEventTable,
+} = useDynamoDB();
 let checkpointTableName: string;
 
 beforeAll(async () => {
-  dynamoDBClient = makeDynamoDBClient();
-  streamsClient = makeStreamsClient();
   checkpointTableName = uniqueTableName('checkpoints');
   await createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName });
-});
-afterAll(() => {
-  dynamoDBClient.destroy();
-  streamsClient.destroy();
 });
 
 const aggregateAndVersion = (record: StreamsApiRecord) => ({
@@ -42,7 +35,7 @@ const aggregateAndVersion = (record: StreamsApiRecord) => ({
 });
 
 const newEventTable = async () => {
-  const tableName = await createTestEventTable(dynamoDBClient);
+  const tableName = await createTestEventTable();
   return {
     tableName,
     adapter: new DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient }),

@@ -1,25 +1,18 @@
-import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { createCheckpointTable, StreamRunner, streamStatus } from '../../src/streamRunner/index.js';
 import { runCli } from '../support/cli.js';
-import {
-  createTestEventTable,
-  makeDynamoDBClient,
-  makeStreamsClient,
-  uniqueTableName,
-} from '../support/dynamoDB.js';
+import { makeStreamsClient, useDynamoDB } from '../support/dynamoDB.js';
 import { recordOf, simulatedRunner } from '../support/simulatedRunner.js';
 import { SimulatedStream } from '../support/simulatedStreams.js';
 
-let dynamoDBClient: DynamoDBClient;
+const { client: dynamoDBClient, uniqueTableName, createTestEventTable } = useDynamoDB();
 let tableName: string;
 beforeAll(async () => {
-  dynamoDBClient = makeDynamoDBClient();
-  tableName = await createTestEventTable(dynamoDBClient);
+  tableName = await createTestEventTable();
 });
-afterAll(() => dynamoDBClient.destroy());
 
 describe('status on closed and open shards (simulated Streams API: DynamoDB Local never closes a shard)', () => {
   it('reports a finished closed shard, and an open one with the records behind and how long they wait', async () => {
@@ -109,7 +102,7 @@ describe('status on closed and open shards (simulated Streams API: DynamoDB Loca
 describe('status on DynamoDB Local', () => {
   it('reports a consumer that lags, and `status --max-lag` fails as a health check until it catches up', async () => {
     const streamsClient = makeStreamsClient();
-    const eventTable = await createTestEventTable(dynamoDBClient);
+    const eventTable = await createTestEventTable();
     const checkpointTable = uniqueTableName('checkpoints');
     await createCheckpointTable({ dynamoDBClient, tableName: checkpointTable });
     const put = (version: number) =>

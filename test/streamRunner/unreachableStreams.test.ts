@@ -7,12 +7,13 @@ import {
   StreamRunner,
   type StreamRunnerProgress,
 } from '../../src/streamRunner/index.js';
-import { createTestEventTable, makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
+
+const { client: dynamoDBClient, createTestEventTable, uniqueTableName } = useDynamoDB();
 
 describe('a stream runner whose Streams client points nowhere', () => {
   it('reports the outage in onProgress, and run({ untilCaughtUp }) fails with a typed error instead of hanging', async () => {
-    const dynamoDBClient = makeDynamoDBClient();
-    const tableName = await createTestEventTable(dynamoDBClient);
+    const tableName = await createTestEventTable();
     const checkpointTableName = uniqueTableName('checkpoints');
     await createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName });
     // A port nothing listens on: every call is refused, as with a forgotten endpoint.
@@ -40,7 +41,6 @@ describe('a stream runner whose Streams client points nowhere', () => {
       expect(reported[0]?.outage?.error).toMatch(/ECONNREFUSED/);
     } finally {
       streamsClient.destroy();
-      dynamoDBClient.destroy();
     }
   });
 
@@ -48,7 +48,7 @@ describe('a stream runner whose Streams client points nowhere', () => {
     expect(
       () =>
         new StreamRunner({
-          dynamoDBClient: makeDynamoDBClient(),
+          dynamoDBClient,
           streamsClient: new DynamoDBStreamsClient({}),
           tableName: 't',
           checkpointTableName: 'c',

@@ -4,9 +4,11 @@ import { Agent } from 'node:http';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 
 import { createEventTable } from '../../src/adapter/index.js';
+import { createCountsTable } from '../../src/counterProjection/index.js';
+import { isAwsError } from '../../src/shared/index.js';
 
 const clientConfig = () => ({
   endpoint: inject('dynamoDBEndpoint'),
@@ -38,4 +40,61 @@ export const createTestEventTable = async (
 
 export const deleteTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
   await client.send(new DeleteTableCommand({ TableName: tableName }));
+};
+
+/** What a test file gets from useDynamoDB(). */
+export interface DynamoDBFixture {
+  client: DynamoDBClient;
+  streamsClient: DynamoDBStreamsClient;
+  /** A unique name for a table of this file, dropped after its tests (whether or not it was created). */
+  uniqueTableName: (purpose: string) => string;
+  /** A new event table of this file (Castore's layout, with its stream). */
+  createTestEventTable: (purpose?: string) => Promise<string>;
+  /** A new counts table of this file; `stream` for reactions. */
+  createTestCountsTable: (options?: { purpose?: string; stream?: boolean }) => Promise<string>;
+}
+
+/**
+ * A test file's DynamoDB Local clients and tables: call it once at the top of the file.
+ * After the file's tests, the tables named through it are dropped and the clients
+ * destroyed, so that a long run does not pile tables up on the shared server.
+ */
+export const useDynamoDB = (): DynamoDBFixture => {
+  const client = makeDynamoDBClient();
+  const streamsClient = makeStreamsClient();
+  const tables: string[] = [];
+  const tableName = (purpose: string) => {
+    const name = uniqueTableName(purpose);
+    tables.push(name);
+    return name;
+  };
+  afterAll(async () => {
+    await Promise.all(tables.map((name) => dropTable(client, name)));
+    client.destroy();
+    streamsClient.destroy();
+  });
+  return {
+    client,
+    streamsClient,
+    uniqueTableName: tableName,
+    createTestEventTable: async (purpose = 'events') => {
+      const name = tableName(purpose);
+      await createEventTable({ dynamoDBClient: client, tableName: name });
+      return name;
+    },
+    createTestCountsTable: async ({ purpose = 'counts', stream = false } = {}) => {
+      const name = tableName(purpose);
+      await createCountsTable({ dynamoDBClient: client, tableName: name, stream });
+      return name;
+    },
+  };
+};
+
+/** Drops a table, if it is there: a name may have been given and never created. */
+const dropTable = async (client: DynamoDBClient, name: string) => {
+  try {
+    await deleteTable(client, name);
+  } catch (error) {
+    if (!isAwsError(error, 'ResourceNotFoundException')) throw error;
+  }
 };

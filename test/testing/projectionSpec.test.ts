@@ -10,7 +10,7 @@ import {
   createCountsTable,
 } from '../../src/counterProjection/index.js';
 import { eventRecords, given, inBatchesOf, startLocalDynamoDB } from '../../src/testing/index.js';
-import { makeDynamoDBClient, uniqueTableName } from '../support/dynamoDB.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 
 // The published test helpers (`castore-dynamodb-counter/testing`), used as a user would.
@@ -25,6 +25,7 @@ const placed = (aggregateId: string, country: string) => ({
     payload: { customerId: 'c1', country, quantity: 2 },
   } as EventDetail,
 });
+const { client, uniqueTableName } = useDynamoDB();
 const records = eventRecords([placed('o1', 'FR'), placed('o2', 'FR'), placed('o3', 'DE')]);
 
 const projectionOn = async (dynamoDBClient: DynamoDBClient) => {
@@ -48,7 +49,7 @@ const projectionOn = async (dynamoDBClient: DynamoDBClient) => {
 
 describe('the projection spec: given(records).when(projection).thenCounts(counts)', () => {
   it('passes when the counts read back are the expected ones after every delivery, and reports each delivery', async () => {
-    const projection = await projectionOn(makeDynamoDBClient());
+    const projection = await projectionOn(client);
     const { stats } = await given(records)
       .when(projection, inBatchesOf(2), { times: 2 })
       .thenCounts({
@@ -66,7 +67,7 @@ describe('the projection spec: given(records).when(projection).thenCounts(counts
   });
 
   it('throws an AssertionError naming the delivery when a count differs', async () => {
-    const projection = await projectionOn(makeDynamoDBClient());
+    const projection = await projectionOn(client);
     const error: unknown = await given(records)
       .when(projection)
       .thenCounts({ 'ordersByCountry/FR': 3 })
