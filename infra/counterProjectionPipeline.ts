@@ -1,6 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -13,6 +13,7 @@ import {
   type PipelineAlarmSettings,
   type PipelineMetricsSettings,
 } from './alarms.js';
+import { pipelineTables, type TableInput } from './existingTables.js';
 import { PipelineReactions, type ReactionsSettings } from './reactions.js';
 import {
   acknowledgeConsumerFindings,
@@ -22,15 +23,25 @@ import {
   createStreamEventSource,
   type EventSourceSettings,
 } from './streamConsumer.js';
-import { asITable, createCountsTable, createEventTable, type TableSettings } from './tables.js';
+import { asITable, createCountsTable, createEventTable } from './tables.js';
 
 export interface CounterProjectionPipelineProps {
   /** The module whose export is the projection's handler (`export const handler = projection.handler`). */
   handlerEntry: string;
   /** Default "handler". */
   handlerExport?: string;
-  eventTable?: TableSettings;
-  countsTable?: TableSettings;
+  /**
+   * The event table: settings of the one to create (the default), or an existing table with
+   * its stream (NEW_IMAGE or NEW_AND_OLD_IMAGES), e.g. Table.fromTableAttributes with
+   * tableStreamArn. One pipeline per event table.
+   */
+  eventTable?: TableInput;
+  /**
+   * The counts table: settings of the one to create (the default), or an existing one, e.g.
+   * another pipeline's (pipelines may share one counts table); with reactions it needs a
+   * NEW_AND_OLD_IMAGES stream.
+   */
+  countsTable?: TableInput;
   projectionFunction?: ConsumerFunctionSettings;
   eventSource?: EventSourceSettings;
   /** How long the dead letter queue keeps records that failed every retry. Default 14 days. */
@@ -51,8 +62,10 @@ export interface CounterProjectionPipelineProps {
  * table, nothing else. Alarms on lag, errors, throttles, dead letters and failed records.
  */
 export class CounterProjectionPipeline extends Construct {
-  readonly eventTable: Table;
-  readonly countsTable: Table;
+  /** The event table, created or given. */
+  readonly eventTable: ITable;
+  /** The counts table, created or given. */
+  readonly countsTable: ITable;
   readonly projectionFunction: NodejsFunction;
   readonly deadLetterQueue: Queue;
   readonly alarms: Alarm[];
@@ -66,10 +79,17 @@ export class CounterProjectionPipeline extends Construct {
       namespace: props.metrics?.namespace ?? 'CastoreCounters',
       serviceName: props.metrics?.serviceName ?? id,
     };
-    this.eventTable = createEventTable(this, props.eventTable ?? {});
-    this.countsTable = createCountsTable(this, props.countsTable ?? {}, {
-      stream: props.reactions !== undefined,
-    });
+    const reactions = props.reactions !== undefined;
+    ({ eventTable: this.eventTable, countsTable: this.countsTable } = pipelineTables(this, {
+      eventTable: props.eventTable,
+      countsTable: props.countsTable,
+      reactions,
+      create: {
+        eventTable: (settings) => asITable(createEventTable(this, settings)),
+        countsTable: (settings) =>
+          asITable(createCountsTable(this, settings, { stream: reactions })),
+      },
+    }));
     this.deadLetterQueue = createDeadLetterQueue(
       this,
       'DeadLetterQueue',
@@ -77,7 +97,7 @@ export class CounterProjectionPipeline extends Construct {
     );
     this.projectionFunction = this.createFunction(props);
     this.projectionFunction.addEventSource(
-      createStreamEventSource(asITable(this.eventTable), props.eventSource ?? {}, {
+      createStreamEventSource(this.eventTable, props.eventSource ?? {}, {
         filter: FilterCriteria.filter(countingStreamFilter),
         deadLetterQueue: this.deadLetterQueue,
       }),
@@ -97,7 +117,7 @@ export class CounterProjectionPipeline extends Construct {
         : new PipelineReactions(this, 'Reactions', {
             settings: props.reactions,
             countsTable: this.countsTable,
-            targetTable: props.reactions.targetTable ?? asITable(this.eventTable),
+            targetTable: props.reactions.targetTable ?? this.eventTable,
             alarms: props.alarms,
             serviceName: `${this.metricsSettings.serviceName}-reactions`,
             deadLetterRetention: props.deadLetterRetention,

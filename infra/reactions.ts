@@ -1,6 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import type { ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -17,7 +17,6 @@ import {
   createStreamEventSource,
   type EventSourceSettings,
 } from './streamConsumer.js';
-import { asITable } from './tables.js';
 
 export interface ReactionsSettings {
   /** The module whose export is the reactions' handler (`export const handler = reactions.handler`). */
@@ -46,7 +45,7 @@ export class PipelineReactions extends Construct {
     id: string,
     props: {
       settings: ReactionsSettings;
-      countsTable: Table;
+      countsTable: ITable;
       targetTable: ITable;
       alarms: PipelineAlarmSettings | false | undefined;
       serviceName: string;
@@ -71,7 +70,7 @@ export class PipelineReactions extends Construct {
       },
     });
     this.function.addEventSource(
-      createStreamEventSource(asITable(props.countsTable), settings.eventSource ?? {}, {
+      createStreamEventSource(props.countsTable, settings.eventSource ?? {}, {
         // A window's or a ref's record reaches nothing: the function is not even invoked.
         filter: FilterCriteria.filter(reactionsStreamFilter),
         deadLetterQueue: this.deadLetterQueue,

@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { buildExampleApp } from '../../infra/example/app.js';
 import {
@@ -16,26 +16,15 @@ import {
   type CounterProjectionPipelineProps,
 } from '../../infra/index.js';
 import { REPORT_BATCH_ITEM_FAILURES_ENV } from '../../src/streamBatch/index.js';
+import { useCdkApps } from './cdkApps.js';
 
 const handlerEntry = fileURLToPath(new URL('../../infra/example/handler.ts', import.meta.url));
 
-// Synthesis writes a cloud assembly: into a folder of ours, removed at the end, rather
-// than the cdk.out* folders CDK would leave in the system's temp dir.
-mkdirSync(fileURLToPath(new URL('../../node_modules/.cache', import.meta.url)), {
-  recursive: true,
-});
-const assemblies = mkdtempSync(
-  join(fileURLToPath(new URL('../../node_modules/.cache', import.meta.url)), 'cdk-assemblies-'),
-);
-afterAll(() => rmSync(assemblies, { recursive: true, force: true }));
-let synthesized = 0;
+const newApp = useCdkApps('cdk-assemblies');
 
 /** Synthesized offline; bundling skipped (one test below bundles for real). */
 const synth = (props: Partial<CounterProjectionPipelineProps> = {}) => {
-  const app = new App({
-    outdir: join(assemblies, String(synthesized++)),
-    context: { 'aws:cdk:bundling-stacks': [] },
-  });
+  const app = newApp();
   const stack = new Stack(app, 'Test');
   const pipeline = new CounterProjectionPipeline(stack, 'Counters', { handlerEntry, ...props });
   return { app, stack, pipeline, template: Template.fromStack(stack) };
@@ -289,10 +278,7 @@ describe('CounterProjectionPipeline', () => {
   });
 
   it('lets each alarm be tuned or turned off, sends them to a topic, or makes none', () => {
-    const app = new App({
-      outdir: join(assemblies, String(synthesized++)),
-      context: { 'aws:cdk:bundling-stacks': [] },
-    });
+    const app = newApp();
     const stack = new Stack(app, 'Tuned');
     const topic = new Topic(stack, 'Alerts', { enforceSSL: true });
     new CounterProjectionPipeline(stack, 'Counters', {
@@ -348,11 +334,7 @@ describe('CounterProjectionPipeline', () => {
   });
 
   it('bundles the example handlers with esbuild (the example app, synthesized for real)', () => {
-    const { app } = buildExampleApp(
-      new App({
-        outdir: join(assemblies, 'example'),
-      }),
-    );
+    const { app } = buildExampleApp(newApp({ bundle: true }));
     const assembly = app.synth();
     const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
     expect(assets).toHaveLength(2); // the projection's handler and the reactions'

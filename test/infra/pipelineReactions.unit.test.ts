@@ -1,13 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   CounterProjectionPipeline,
@@ -15,24 +13,19 @@ import {
 } from '../../infra/index.js';
 import { asITable } from '../../infra/tables.js';
 import { UNKNOWN_EVENT_STORES_ENV } from '../../src/counterProjection/index.js';
+import { useCdkApps } from './cdkApps.js';
+import { grantsOf } from './grantsOf.js';
 
 const entry = (file: string) =>
   fileURLToPath(new URL(`../../infra/example/${file}`, import.meta.url));
-const cache = fileURLToPath(new URL('../../node_modules/.cache', import.meta.url));
-mkdirSync(cache, { recursive: true });
-const assemblies = mkdtempSync(join(cache, 'cdk-reactions-'));
-afterAll(() => rmSync(assemblies, { recursive: true, force: true }));
-let synthesized = 0;
+const newApp = useCdkApps('cdk-reactions');
 
 /** Synthesized offline; bundling skipped (the example app's test bundles for real). */
 const synth = ({
   withReactions = true,
   ...props
 }: Partial<CounterProjectionPipelineProps> & { withReactions?: boolean } = {}) => {
-  const app = new App({
-    outdir: join(assemblies, String(synthesized++)),
-    context: { 'aws:cdk:bundling-stacks': [] },
-  });
+  const app = newApp();
   const stack = new Stack(app, 'Test');
   const pipeline = new CounterProjectionPipeline(stack, 'Counters', {
     handlerEntry: entry('handler.ts'),
@@ -103,13 +96,6 @@ describe('CounterProjectionPipeline with reactions', () => {
   });
 
   it('lets the reactions function push to the target table and read its stream, nothing else', () => {
-    const grantsOf = (tpl: Template, roleId: string) =>
-      Object.values(tpl.findResources('AWS::IAM::Policy'))
-        .filter(({ Properties }) => JSON.stringify(Properties.Roles).includes(roleId))
-        .flatMap(
-          ({ Properties }) => Properties.PolicyDocument.Statement as Record<string, unknown>[],
-        )
-        .map(({ Action, Resource }) => ({ Actions: [Action].flat().sort(), Resource }));
     const roleId = id(reactions.function.role as never);
     expect(grantsOf(template, roleId)).toEqual(
       expect.arrayContaining([
@@ -131,10 +117,7 @@ describe('CounterProjectionPipeline with reactions', () => {
     expect(grantsOf(template, roleId)).toHaveLength(4);
 
     // Another target table: the PutItem goes there.
-    const app = new App({
-      outdir: join(assemblies, 'target'),
-      context: { 'aws:cdk:bundling-stacks': [] },
-    });
+    const app = newApp();
     const stack = new Stack(app, 'Other');
     const target = new Table(stack, 'Reached', {
       partitionKey: { name: 'aggregateId', type: AttributeType.STRING },
@@ -166,11 +149,7 @@ describe('CounterProjectionPipeline with reactions', () => {
       reactions: {
         handlerEntry: entry('reactionsHandler.ts'),
         // An App of its own writes its assembly where the others do, not in the OS's tmp.
-        targetTable: Table.fromTableName(
-          new Stack(new App({ outdir: join(assemblies, 'elsewhere') }), 'Elsewhere'),
-          'Reached',
-          'reached',
-        ),
+        targetTable: Table.fromTableName(new Stack(newApp(), 'Elsewhere'), 'Reached', 'reached'),
       },
     });
     expect(variablesOf(elsewhere)).not.toHaveProperty(UNKNOWN_EVENT_STORES_ENV);
