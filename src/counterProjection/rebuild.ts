@@ -1,6 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
+import type { StreamsApiRecord } from '../imageParser/index.js';
 import { integerOption, mapWithConcurrency } from '../shared/index.js';
 import {
   addStats,

@@ -1,9 +1,35 @@
-import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord as LambdaRecord } from 'aws-lambda';
+
+/**
+ * A record as the DynamoDB Streams API returns it: the shape of the SDK's `_Record`, written
+ * here so that a TypeScript user who does not install the optional
+ * `@aws-sdk/client-dynamodb-streams` can still compile against the package (the SDK's
+ * records are assignable to it and back; a type test checks both ways).
+ */
+export interface StreamsApiRecord {
+  eventID?: string | undefined;
+  eventName?: 'INSERT' | 'MODIFY' | 'REMOVE' | undefined;
+  eventVersion?: string | undefined;
+  eventSource?: string | undefined;
+  awsRegion?: string | undefined;
+  dynamodb?:
+    | {
+        ApproximateCreationDateTime?: Date | undefined;
+        Keys?: Record<string, AttributeValue> | undefined;
+        NewImage?: Record<string, AttributeValue> | undefined;
+        OldImage?: Record<string, AttributeValue> | undefined;
+        SequenceNumber?: string | undefined;
+        SizeBytes?: number | undefined;
+        StreamViewType?: 'KEYS_ONLY' | 'NEW_AND_OLD_IMAGES' | 'NEW_IMAGE' | 'OLD_IMAGE' | undefined;
+      }
+    | undefined;
+  userIdentity?: { PrincipalId?: string | undefined; Type?: string | undefined } | undefined;
+}
 
 /** A stream record as Lambda delivers it, or as the DynamoDB Streams API returns it. */
 export type StreamRecord = LambdaRecord | StreamsApiRecord;
-export type { LambdaRecord, StreamsApiRecord };
+export type { LambdaRecord };
 
 /** The fields both shapes share, which is all the parser reads. */
 export interface StreamRecordFields {

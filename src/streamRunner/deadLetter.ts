@@ -1,6 +1,8 @@
-import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-
-import { readRecordFields, recordCreatedAtMs } from '../imageParser/index.js';
+import {
+  readRecordFields,
+  recordCreatedAtMs,
+  type StreamsApiRecord,
+} from '../imageParser/index.js';
 import { CounterError } from '../shared/index.js';
 import type { FailedRecords } from './invokeBatch.js';
 

