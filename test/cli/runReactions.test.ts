@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import { describe, expect, inject, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
@@ -6,6 +11,7 @@ import { runCli, startCli } from '../support/cli.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
 
 const { client, uniqueTableName } = useDynamoDB();
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs `run` until its output shows `until`, then Ctrl-C; resolves to its output and exit code. */
 const runUntil = async (args: string[], until: (output: string) => boolean) => {
@@ -108,5 +114,69 @@ describe('run with a module that reacts (DynamoDB Local, the CLI as a child proc
     expect(countingOnly.output).toMatch(
       /exports `reactions`: pass --reactions-table .* counting only\./,
     );
+  });
+
+  it('says, when a counter has floors, that crossings depend on the batching, and how to avoid it', async () => {
+    const tables = {
+      event: uniqueTableName('events'),
+      counts: uniqueTableName('counts'),
+      checkpoints: uniqueTableName('checkpoints'),
+    };
+    const endpoint = ['--endpoint', inject('dynamoDBEndpoint')];
+    const tableArgs = ['--event-table', tables.event, '--counts-table', tables.counts];
+    const checkpoints = ['--checkpoint-table', tables.checkpoints];
+    await runCli(['tables', 'create', ...tableArgs, ...checkpoints, '--reactions', ...endpoint]);
+    await makeOrdersStore(
+      new DynamoDBSingleTableEventStorageAdapter({
+        tableName: tables.event,
+        dynamoDBClient: client,
+      }),
+    ).pushEvent({
+      aggregateId: 'order-1',
+      version: 1,
+      type: 'ORDER_PLACED',
+      payload: { customerId: 'c', country: 'FR', quantity: 1 },
+    });
+    // The example's module, with one more counter that has floors.
+    const folder = mkdtempSync(join(tmpdir(), 'floors-'));
+    try {
+      const example = join(root, 'src', 'example', 'counters.ts');
+      writeFileSync(
+        join(folder, 'floors.ts'),
+        [
+          `import { counter } from '${join(root, 'src', 'index.ts')}';`,
+          `import { counters as example, ordersStore } from '${example}';`,
+          `export { reactions, sourceEventStores } from '${example}';`,
+          "const stock = counter({ name: 'stock', eventStore: ordersStore, key: () => 'all', by: () => -1, floors: [0, -10] });",
+          'export const counters = [...example, stock];',
+        ].join('\n'),
+      );
+      const args = ['run', '--counters', join(folder, 'floors.ts'), ...tableArgs, ...checkpoints];
+      const { output, code } = await runUntil(
+        [...args, '--reactions-table', tables.event, ...endpoint],
+        (text) => text.includes('committed 1 '),
+      );
+      expect(code).toBe(0);
+      expect(output).toContain(
+        'Floors of stock (0, -10): reactions judge each write of a count, and a batch adds its increments in one write',
+      );
+      // The example's own module has no floors: no such line.
+      const plain = await runUntil(
+        [
+          ...args.slice(0, 2),
+          'src/example/counters.ts',
+          ...args.slice(3),
+          '--reactions-table',
+          tables.event,
+          '--consumer',
+          'plain',
+          ...endpoint,
+        ],
+        (text) => text.includes('committed 1 '),
+      );
+      expect(plain.output).not.toContain('Floors of');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { type App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -173,5 +174,20 @@ describe('CounterProjectionPipeline on tables that already exist', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ [UNKNOWN_EVENT_STORES_ENV]: 'skip' }) },
     });
+  });
+
+  it('passes cdk-nag’s AwsSolutions pack on imported event and counts tables, reactions on', () => {
+    const { app, stack, pipeline } = inApp();
+    const imported = (id: string, name: string) =>
+      Table.fromTableAttributes(stack, id, {
+        tableArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/${name}`,
+        tableStreamArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/${name}/stream/2026-01-01T00:00:00.000`,
+      });
+    pipeline('Counters', {
+      eventTable: imported('Events', 'orders-events'),
+      countsTable: imported('Counts', 'orders-counts'),
+      reactions,
+    });
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
   });
 });

@@ -41,6 +41,8 @@ export const reactionsRunner = async ({
     );
     return undefined;
   }
+  const note = batchingNote(module.counters);
+  if (note !== undefined) out(note);
   reactions.eventStore.eventStorageAdapter = new DynamoDBSingleTableEventStorageAdapter({
     tableName: options.reactionsTable,
     dynamoDBClient: connection.dynamoDBClient,
@@ -71,4 +73,20 @@ export const reactionsRunner = async ({
       batchItemFailures: (await counterReactions.processRecords(records)).batchItemFailures,
     }),
   });
+};
+
+/**
+ * What a user with floors must know before trusting them: crossings are judged per write of
+ * a count, and a batch adds its increments in one write. Undefined when no counter has floors.
+ */
+export const batchingNote = (counters: readonly Counter[]): string | undefined => {
+  const withFloors = counters.filter(({ floors }) => floors.length > 0);
+  if (withFloors.length === 0) return undefined;
+  const names = withFloors.map(({ name, floors }) => `${name} (${floors.join(', ')})`);
+  return (
+    `Floors of ${names.join(', ')}: reactions judge each write of a count, and a batch adds ` +
+    'its increments in one write, so with increments of both signs whether a floor is crossed ' +
+    'depends on the batching (a backfill from 0 to 20 in one write never crosses a floor of 25). ' +
+    'For event-by-event crossings within a shard, run with --batch-size 1 (one write per event).'
+  );
 };
