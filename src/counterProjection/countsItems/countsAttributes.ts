@@ -1,4 +1,4 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, Update } from '@aws-sdk/client-dynamodb';
 
 export const COUNTS_TABLE_PK = 'pk';
 export const COUNTS_TABLE_SK = 'sk';
@@ -39,6 +39,47 @@ export const toKeyAttributes = ({ pk, sk }: CountsItemKey): Record<string, Attri
   [COUNTS_TABLE_SK]: { S: sk },
 });
 
+/** Whose a counts item is, and in which table. */
+export interface CountsItemOwner {
+  tableName: string;
+  counterName: string;
+  key: string;
+}
+
+/**
+ * An update of a counts item that also SETs its `counter` and `key`, where readers and
+ * reactions read an item's identity: every writer of totals and windows goes through it.
+ */
+export const identifiedUpdate = (
+  { tableName, counterName, key }: CountsItemOwner,
+  update: {
+    itemKey: CountsItemKey;
+    /** `#count :delta`, ADDed. */
+    add?: string;
+    /** Further SET clauses. */
+    set?: string;
+    condition?: string;
+    names: CountsAttribute[];
+    values: Record<string, AttributeValue>;
+  },
+): Update => ({
+  TableName: tableName,
+  Key: toKeyAttributes(update.itemKey),
+  UpdateExpression: [
+    update.add === undefined ? [] : [`ADD ${update.add}`],
+    `SET #counter = :counter, #key = :key${update.set === undefined ? '' : `, ${update.set}`}`,
+  ]
+    .flat()
+    .join(' '),
+  ...(update.condition === undefined ? {} : { ConditionExpression: update.condition }),
+  ExpressionAttributeNames: countsAttributeNames('counter', 'key', ...update.names),
+  ExpressionAttributeValues: {
+    ':counter': { S: counterName },
+    ':key': { S: key },
+    ...update.values,
+  },
+});
+
 /**
  * A counts item as read back: from GetItem/Query (AttributeValues), or from a stream image,
  * which a hostile or foreign record may fill with anything.
@@ -50,6 +91,10 @@ export type DecodeFail = (reason: string) => never;
 
 // DynamoDB numbers hold 38 digits: counts are decoded as bigints, never rounded.
 const INTEGER = /^-?\d{1,38}$/;
+
+/** The count of a total or a window: 0 for an item never written. */
+export const decodeCount = (image: CountsImage | undefined, fail: DecodeFail): bigint =>
+  decodeInteger(image, 'count', fail) ?? 0n;
 
 /** An integer attribute (count, target): undefined when absent, refused when not an integer. */
 export const decodeInteger = (

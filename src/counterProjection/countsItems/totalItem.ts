@@ -1,13 +1,12 @@
-import type { Update } from '@aws-sdk/client-dynamodb';
-
 import {
-  countsAttributeNames,
   type CountsImage,
   type CountsItemKey,
+  type CountsItemOwner,
+  decodeCount,
   type DecodeFail,
   decodeInteger,
   decodeString,
-  toKeyAttributes,
+  identifiedUpdate,
 } from './countsAttributes.js';
 
 export const TOTAL_SORT_KEY = 'total';
@@ -31,7 +30,7 @@ const keyOf = (counterName: string, key: string): CountsItemKey => ({
 
 /** The state in a total's image; an absent image (before the first write) is a count of 0. */
 const decodeState = (image: CountsImage | undefined, fail: DecodeFail): TotalState => ({
-  count: decodeInteger(image, 'count', fail) ?? 0n,
+  count: decodeCount(image, fail),
   target: decodeInteger(image, 'target', fail),
 });
 
@@ -49,56 +48,29 @@ export const totalItem = {
 
   /** Adds a delta (a bigint: 99 increments near 2^53 would lose units as numbers). */
   increment: ({
-    tableName,
-    counterName,
-    key,
     delta,
     refShards,
-  }: {
-    tableName: string;
-    counterName: string;
-    key: string;
-    delta: bigint;
-    refShards: number;
-  }): Update => ({
-    TableName: tableName,
-    Key: toKeyAttributes(keyOf(counterName, key)),
-    // refShards is recorded on first count and checked after: another value would
-    // look for refs in other partitions and count replays twice.
-    UpdateExpression:
-      'ADD #count :delta SET #counter = :counter, #key = :key, #refShards = if_not_exists(#refShards, :refShards)',
-    ConditionExpression: 'attribute_not_exists(#refShards) OR #refShards = :refShards',
-    ExpressionAttributeNames: countsAttributeNames('count', 'counter', 'key', 'refShards'),
-    ExpressionAttributeValues: {
-      ':delta': { N: String(delta) },
-      ':counter': { S: counterName },
-      ':key': { S: key },
-      ':refShards': { N: String(refShards) },
-    },
-  }),
+    ...owner
+  }: CountsItemOwner & { delta: bigint; refShards: number }) =>
+    identifiedUpdate(owner, {
+      itemKey: keyOf(owner.counterName, owner.key),
+      add: '#count :delta',
+      // refShards is recorded on first count and checked after: another value would
+      // look for refs in other partitions and count replays twice.
+      set: '#refShards = if_not_exists(#refShards, :refShards)',
+      condition: 'attribute_not_exists(#refShards) OR #refShards = :refShards',
+      names: ['count', 'refShards'],
+      values: { ':delta': { N: String(delta) }, ':refShards': { N: String(refShards) } },
+    }),
 
   /** Sets the target beside the count, so that one stream image shows both. */
-  setTarget: ({
-    tableName,
-    counterName,
-    key,
-    target,
-  }: {
-    tableName: string;
-    counterName: string;
-    key: string;
-    target: number;
-  }): Update => ({
-    TableName: tableName,
-    Key: toKeyAttributes(keyOf(counterName, key)),
-    UpdateExpression: 'SET #target = :target, #counter = :counter, #key = :key',
-    ExpressionAttributeNames: countsAttributeNames('target', 'counter', 'key'),
-    ExpressionAttributeValues: {
-      ':target': { N: String(target) },
-      ':counter': { S: counterName },
-      ':key': { S: key },
-    },
-  }),
+  setTarget: ({ target, ...owner }: CountsItemOwner & { target: number }) =>
+    identifiedUpdate(owner, {
+      itemKey: keyOf(owner.counterName, owner.key),
+      set: '#target = :target',
+      names: ['target'],
+      values: { ':target': { N: String(target) } },
+    }),
 
   decodeState,
 

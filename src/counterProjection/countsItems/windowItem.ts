@@ -1,15 +1,6 @@
-import type { Update } from '@aws-sdk/client-dynamodb';
-
 import type { CounterWindow } from '../windows.js';
-import {
-  countsAttributeNames,
-  type CountsImage,
-  type CountsItemKey,
-  type DecodeFail,
-  decodeInteger,
-  decodeString,
-  toKeyAttributes,
-} from './countsAttributes.js';
+import type { CountsImage, CountsItemKey, DecodeFail } from './countsAttributes.js';
+import { decodeCount, decodeString, identifiedUpdate } from './countsAttributes.js';
 
 const keyOf = ({
   counterName,
@@ -30,23 +21,20 @@ const keyOf = ({
 export const windowItem = {
   key: keyOf,
 
-  increment: (
-    options: Parameters<typeof keyOf>[0] & { tableName: string; delta: bigint | number },
-  ): Update => ({
-    TableName: options.tableName,
-    Key: toKeyAttributes(keyOf(options)),
-    UpdateExpression: 'ADD #count :delta SET #counter = :counter, #key = :key, #window = :window',
-    ExpressionAttributeNames: countsAttributeNames('count', 'counter', 'key', 'window'),
-    ExpressionAttributeValues: {
-      ':delta': { N: String(options.delta) },
-      ':counter': { S: options.counterName },
-      ':key': { S: options.key },
-      ':window': { S: options.window },
-    },
-  }),
+  increment: ({
+    delta,
+    ...item
+  }: Parameters<typeof keyOf>[0] & { tableName: string; delta: bigint | number }) =>
+    identifiedUpdate(item, {
+      itemKey: keyOf(item),
+      add: '#count :delta',
+      set: '#window = :window',
+      names: ['count', 'window'],
+      values: { ':delta': { N: String(delta) }, ':window': { S: item.window } },
+    }),
 
   decode: (image: CountsImage, fail: DecodeFail): { bucket: string; count: bigint } => ({
     bucket: decodeString(image, 'sk') ?? fail('no sort key'),
-    count: decodeInteger(image, 'count', fail) ?? 0n,
+    count: decodeCount(image, fail),
   }),
 };
