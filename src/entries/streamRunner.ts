@@ -1,6 +1,7 @@
 // The `/stream-runner` entry: Lambda's event source mapping outside Lambda, and what an
 // operator runs on a stream (status, replaying dead letters).
 export {
+  type BatchContext,
   checkpointTableDefinition,
   type ConsumerStatus,
   createCheckpointTable,

@@ -8,7 +8,7 @@ export type {
 } from './drainDeadLetterQueue.js';
 export { drainDeadLetterQueue } from './drainDeadLetterQueue.js';
 export type { StreamFilterPattern } from './filterPattern.js';
-export type { FailedRecords, StreamHandler } from './invokeBatch.js';
+export type { BatchContext, FailedRecords, StreamHandler } from './invokeBatch.js';
 export type { FateTotals } from './progress.js';
 export type { ReplayDeadLetterOptions, ReplayResult } from './replay.js';
 export { replayDeadLetter } from './replay.js';

@@ -2,10 +2,21 @@ import { readRecordFields, type StreamsApiRecord } from '../imageParser/index.js
 import { type BackoffOptions, withRetry } from '../shared/index.js';
 import type { BatchFates } from '../streamBatch/index.js';
 
+/** Where a batch comes from: what the runner knows and Lambda's plain event does not say. */
+export interface BatchContext {
+  /** The shard the batch was read from: its records are a contiguous run of it, in order. */
+  shardId: string;
+  /** `stream`: read from the stream; `replay`: a dead-lettered batch handed over again, later. */
+  delivery: 'stream' | 'replay';
+}
+
 /** What the runner calls, as Lambda would: it may report the first record it did not commit. */
 // void: a handler that returns nothing handled every record, as a Lambda function may.
 /* eslint-disable @typescript-eslint/no-invalid-void-type */
-export type StreamHandler = (records: StreamsApiRecord[]) => Promise<
+export type StreamHandler = (
+  records: StreamsApiRecord[],
+  context: BatchContext,
+) => Promise<
   | {
       batchItemFailures?: { itemIdentifier: string }[];
       /** What became of each record (processRecords gives it): added up in the runner's progress. */
@@ -58,7 +69,10 @@ export const invokeBatch = async (
   let lastError: unknown;
   const attempt = async (attemptNumber: number): Promise<void> => {
     if (attemptNumber > 1 && options.isStopping()) throw STOPPED;
-    const { failedIndex, error } = await callHandler(options.handler, pending);
+    const { failedIndex, error } = await callHandler(options.handler, pending, {
+      shardId: options.shardId,
+      delivery: 'stream',
+    });
     const committed = failedIndex ?? pending.length;
     if (committed > 0)
       await options.onHandled(pending[committed - 1] as StreamsApiRecord, { committed, failed: 0 });
@@ -104,9 +118,10 @@ const STOPPED = new Error('stopped');
 const callHandler = async (
   handler: StreamHandler,
   records: StreamsApiRecord[],
+  context: BatchContext,
 ): Promise<{ failedIndex?: number; error?: unknown }> => {
   try {
-    const result = await handler(records);
+    const result = await handler(records, context);
     const failures = result?.batchItemFailures ?? [];
     if (failures.length === 0) return {};
     const indexes = failures.map(({ itemIdentifier }) =>

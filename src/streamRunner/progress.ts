@@ -33,9 +33,9 @@ export const addFates = (totals: FateTotals, fates: BatchFates): FateTotals => (
  */
 export const withHandlerTotals =
   (handler: StreamHandler, progress: StreamRunnerProgress): StreamHandler =>
-  async (records) => {
+  async (records, context) => {
     progress.oldestRecordAgeMs = oldestRecordAgeMs(records, new Date());
-    const result = await handler(records);
+    const result = await handler(records, context);
     if (result?.fates !== undefined) progress.fates = addFates(progress.fates, result.fates);
     progress.transactions += result?.stats?.transactions ?? 0;
     progress.transactionRetries += result?.stats?.retries ?? 0;

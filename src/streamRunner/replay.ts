@@ -63,7 +63,7 @@ const handOver = async (
   const { records } = batch;
   if (records.length === 0) return { ...base, replayed: 0, failedAt: undefined };
   try {
-    const result = await handler(records);
+    const result = await handler(records, { shardId: batch.shardId, delivery: 'replay' });
     const failedAt = result?.batchItemFailures?.[0]?.itemIdentifier;
     return { ...base, replayed: records.length, failedAt };
   } catch (error) {

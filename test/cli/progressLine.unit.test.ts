@@ -19,6 +19,8 @@ const batchFates = (counted: number, { failed = false } = {}) =>
     ...(failed ? { failure: { position: counted + 1, error: new Error('x') } } : {}),
   });
 
+const fromShard = { shardId: 'shard-1', delivery: 'stream' } as const;
+
 describe("the runner's record fates", () => {
   it("adds up the transactions and retries of the handler's results, and keeps the age of each batch's oldest record", async () => {
     const progress = initialProgress();
@@ -30,12 +32,12 @@ describe("the runner's record fates", () => {
       async () => ({ stats: { transactions: 3, retries: 2 } }),
       progress,
     );
-    await handler([record(40), record(90), record(10)]);
-    await handler([record(5)]);
+    await handler([record(40), record(90), record(10)], fromShard);
+    await handler([record(5)], fromShard);
     expect(progress).toMatchObject({ transactions: 6, transactionRetries: 4 });
     expect(progress.oldestRecordAgeMs).toBeGreaterThanOrEqual(5_000);
     expect(progress.oldestRecordAgeMs).toBeLessThan(60_000);
-    await handler([record(90), record(10)]);
+    await handler([record(90), record(10)], fromShard);
     expect(progress.oldestRecordAgeMs).toBeGreaterThanOrEqual(90_000);
   });
 
@@ -45,12 +47,12 @@ describe("the runner's record fates", () => {
       async () => ({ fates: batchFates(3, { failed: true }) }),
       progress,
     );
-    await handler([]);
+    await handler([], fromShard);
     const first = { ...progress };
-    await handler([]);
+    await handler([], fromShard);
     expect(first.fates).toEqual({ counted: 3, duplicate: 0, skipped: 1, failed: 1 });
     expect(progress.fates).toEqual({ counted: 6, duplicate: 0, skipped: 2, failed: 2 });
-    await withHandlerTotals(async () => undefined, progress)([]); // a handler that reports none
+    await withHandlerTotals(async () => undefined, progress)([], fromShard); // a handler that reports none
     expect(progress.fates).toEqual({ counted: 6, duplicate: 0, skipped: 2, failed: 2 });
   });
 });

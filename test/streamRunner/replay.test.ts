@@ -9,6 +9,7 @@ import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { counters, sourceEventStores } from '../../src/example/counters.js';
 import {
+  type BatchContext,
   createCheckpointTable,
   type FailedRecords,
   lambdaFailureMessage,
@@ -107,10 +108,14 @@ describe('replaying dead letters (DynamoDB Local)', () => {
       }).DDBStreamBatchInfo,
     ).toEqual((JSON.parse(message) as LambdaStreamFailureMessage).DDBStreamBatchInfo);
     const projection = await newProjection();
+    const contexts: BatchContext[] = [];
     const replay = () =>
       replayDeadLetter({
         streamsClient,
-        handler: (records) => projection.processRecords(records),
+        handler: (records, context) => {
+          contexts.push(context);
+          return projection.processRecords(records);
+        },
         deadLetter: message,
       });
     expect(await replay()).toEqual({
@@ -120,6 +125,8 @@ describe('replaying dead letters (DynamoDB Local)', () => {
       lost: 0,
       failedAt: undefined,
     });
+    // The handler is told it is a replay, and of which shard.
+    expect(contexts).toEqual([{ shardId: deadLetters[0]?.shardId, delivery: 'replay' }]);
     expect(
       await projection.getCounts([
         { counterName: 'orders', key: 'FR' },

@@ -238,9 +238,15 @@ export const checkSchedule = async (
         batchSize: 5,
         maximumRetryAttempts: -1,
         onRetentionGap: (gap) => gaps.push(gap),
-        handler: async (records) => {
+        handler: async (records, { shardId, delivery }) => {
           if (process.isDead()) throw new Killed('this runner was killed');
           checkLineage(records);
+          // The context names the shard every record of the batch was read from.
+          const strangers = records.filter(
+            (record) => shardOf.get(record.dynamodb?.SequenceNumber as string) !== shardId,
+          );
+          if (strangers.length > 0 || delivery !== 'stream')
+            problems.push(`a batch of ${records.length} handed over as ${delivery} of ${shardId}`);
           const { batchItemFailures, error } = await projection.processRecords(records);
           if (batchItemFailures.length > 0) throw error;
           for (const record of records) handled.add(record.dynamodb?.SequenceNumber as string);

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
 import {
+  type BatchContext,
   type RetentionGap,
   StreamRunner,
   type StreamRunnerOptions,
@@ -21,7 +22,7 @@ export const simulatedRunner = ({
   dynamoDBClient: DynamoDBClient;
   tableName: string;
   checkpointTableName: string;
-  handler: (records: StreamsApiRecord[]) => Promise<unknown>;
+  handler: (records: StreamsApiRecord[], context: BatchContext) => Promise<unknown>;
 } & Partial<StreamRunnerOptions>): { runner: StreamRunner; gaps: RetentionGap[] } => {
   const gaps: RetentionGap[] = [];
   const runner = new StreamRunner({
@@ -36,8 +37,8 @@ export const simulatedRunner = ({
     stopOnSignals: false,
     clock: stream.clock,
     onRetentionGap: (gap) => gaps.push(gap),
-    handler: async (records) => {
-      await handler(records);
+    handler: async (records, context) => {
+      await handler(records, context);
     },
     ...options,
   });
