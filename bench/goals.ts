@@ -1,6 +1,6 @@
+import type { BenchResults } from './benchResults.js';
 import { CONTIGUOUS_PUSH, CONTIGUOUS_PUSH_NAME, RAW_CHECKED_PUT } from './contiguousPushSuite.js';
 import { type Comparison, ratioBetween } from './harness.js';
-import type { BenchResults } from './report.js';
 
 const OURS = 'castore-dynamodb-counter';
 const REFERENCE = '@castore reference 2.4.2';

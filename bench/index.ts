@@ -6,9 +6,9 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 import { startDynamoDBLocal } from '../src/dynamoDBLocal/index.js';
 import { runAdapterSuite } from './adapterSuite.js';
+import type { BenchResults } from './benchResults.js';
 import { runProjectionSuite } from './projectionSuite.js';
 import { runReactionsCost } from './reactionsSuite.js';
-import type { BenchResults } from './report.js';
 import { runScaleSuite } from './scaleSuite.js';
 import { readBenchResults, writeBenchOutputs } from './writeOutputs.js';
 

@@ -1,21 +1,9 @@
+import type { BenchResults } from './benchResults.js';
 import { CONTIGUOUS_PUSH, CONTIGUOUS_PUSH_NAME, PLAIN_PUSH } from './contiguousPushSuite.js';
 import { goalsTable } from './goals.js';
 import { type Comparison, ratioBetween, ratioToBaseline } from './harness.js';
-import type { ProjectionFindings } from './projectionSuite.js';
 import { COUNTING_ALONE, COUNTING_AND_REACTING, COUNTING_WITH_STREAM } from './reactionsSuite.js';
 import type { ScalePoint } from './scaleSuite.js';
-
-export interface BenchResults {
-  date: string;
-  machine: { cpus: number; node: string; dynamoDBLocal: string; endpoint: string };
-  settings: { warmup: number; adapterRounds: number; projectionRounds: number; quick: boolean };
-  adapter: Comparison[];
-  projection: ProjectionFindings;
-  projectionSizes: number[];
-  scale: ScalePoint[];
-  /** When the reactions comparison was measured alone (`--reactions-only`), on another day than the rest. */
-  reactionsMeasured?: { date: string; quick: boolean };
-}
 
 const fmt = (value: number, digits = 0) =>
   value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });

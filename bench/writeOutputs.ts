@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
+import type { BenchResults } from './benchResults.js';
 import { throughputChart } from './chart.js';
-import { type BenchResults, headlines, renderMarkdown } from './report.js';
+import { headlines, renderMarkdown } from './report.js';
 
 const file = (name: string) => new URL(name, import.meta.url);
 

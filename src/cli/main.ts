@@ -1,9 +1,10 @@
 import { CommanderError } from 'commander';
 
 import { describeCliError } from './cliError.js';
+import type { CommandOutcome } from './commandOutcome.js';
 import { currentEndpoint } from './connection.js';
 import { type CliIo, consoleIo, runWithIo } from './io.js';
-import { buildProgram, type CommandOutcome } from './program.js';
+import { buildProgram } from './program.js';
 
 /**
  * Runs the CLI on `argv` (the arguments after the command's name) and resolves to its

@@ -1,15 +1,11 @@
 import { Command } from 'commander';
 
+import type { CommandOutcome } from './commandOutcome.js';
 import type { CliIo } from './io.js';
 import { loadForCommand } from './loadForCommand.js';
 import { countersOption, endpointOption, positiveInteger, windowOption } from './options.js';
 import { addStreamCommands } from './streamCommands.js';
 import { packageVersion } from './version.js';
-
-/** What a command's action leaves for main() to return: its exit code. */
-export interface CommandOutcome {
-  exitCode: number;
-}
 
 /**
  * The CLI's commands and options; actions load their command's module when they run.

@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
 
+import type { CommandOutcome } from './commandOutcome.js';
 import { loadForCommand } from './loadForCommand.js';
 import { countersOption, endpointOption, positiveInteger } from './options.js';
-import type { CommandOutcome } from './program.js';
 
 const addRunCommand = (program: Command, outcome: CommandOutcome): void => {
   program

@@ -2,7 +2,7 @@ import { EVENT_TABLE_PK, EVENT_TABLE_SK } from '../adapter/index.js';
 import { oldestRecordAgeMs, readRecordFields, type StreamRecord } from '../imageParser/index.js';
 import { errorMessageOf } from '../shared/index.js';
 import { errorCodeOf } from '../streamBatch/index.js';
-import type { ProcessRecordsResult } from './processRecords.js';
+import type { ProcessRecordsResult } from './processRecordsResult.js';
 import { RECORD_SKIP_REASONS } from './recordFates.js';
 
 /**

@@ -9,11 +9,8 @@ import { reportBatch } from './batchReport.js';
 import type { Counter } from './counter.js';
 import { type DirectIncrement, incrementOnce } from './increment.js';
 import { type CountedRef, listCountedRefs } from './listCountedRefs.js';
-import {
-  processRecords,
-  type ProcessRecordsResult,
-  type ProcessRecordsStats,
-} from './processRecords.js';
+import { processRecords } from './processRecords.js';
+import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecordsResult.js';
 import {
   type CounterProjectionOptions,
   indexCounters,

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
+import type { BenchResults } from '../../bench/benchResults.js';
 import { goalRows } from '../../bench/goals.js';
 import { pairedRatio } from '../../bench/harness.js';
-import { type BenchResults, renderMarkdown } from '../../bench/report.js';
+import { renderMarkdown } from '../../bench/report.js';
 import { readBenchResults, withHeadlines } from '../../bench/writeOutputs.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');

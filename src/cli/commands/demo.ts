@@ -13,18 +13,9 @@ import { StreamRunner } from '../../streamRunner/index.js';
 import { type Connection, withConnection } from '../connection.js';
 import { out } from '../io.js';
 import { renderTable, showProgress } from '../render.js';
+import type { DemoOptions } from './demoOptions.js';
 import { demoReactions, reportReactions } from './demoReactions.js';
 import { cleanUpTables, createDemoTables } from './demoTables.js';
-
-export interface DemoOptions {
-  events: number;
-  endpoint?: string | undefined;
-  port?: number | undefined;
-  concurrency: number;
-  seed: number;
-  /** With --endpoint: keep the run's tables instead of dropping them at the end. */
-  keep?: boolean | undefined;
-}
 
 /**
  * The whole pipeline on one machine: Castore pushes -> the table's stream -> the stream

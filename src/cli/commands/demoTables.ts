@@ -4,7 +4,7 @@ import { createEventTable } from '../../adapter/index.js';
 import { dropTables } from '../../dynamoDBLocal/index.js';
 import type { Connection } from '../connection.js';
 import { out } from '../io.js';
-import type { DemoOptions } from './demo.js';
+import type { DemoOptions } from './demoOptions.js';
 import { createTables } from './tables.js';
 
 /**
