@@ -4,7 +4,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
 import { ImageParser, type StreamRecord } from '../imageParser/index.js';
 import { CounterError, type RetryOptions } from '../shared/index.js';
-import { answerLambda } from '../streamBatch/index.js';
+import { answerLambda, type BatchContext } from '../streamBatch/index.js';
 import { reportBatch } from './batchReport.js';
 import type { Counter } from './counter.js';
 import { type DirectIncrement, incrementOnce } from './increment.js';
@@ -19,6 +19,7 @@ import {
 import { getCount, getCounts, getExactCount, getWindowedCounts } from './reads.js';
 import { rebuildCounts, type RebuildOptions } from './rebuild.js';
 import { setTarget, type TargetInput } from './setTarget.js';
+import { requireShard } from './watermarkBatch.js';
 import { type CountTargetOf, windowOf, type WindowOptions, type WindowsOf } from './windows.js';
 
 /**
@@ -94,39 +95,46 @@ export class CounterProjection<
    * The handler's work on records of either shape (Lambda's or the Streams API's); logs
    * the batch and publishes its metrics when a logger with `info` or metrics are given.
    */
-  processRecords = async (records: readonly StreamRecord[]): Promise<ProcessRecordsResult> => {
+  processRecords = async (
+    records: readonly StreamRecord[],
+    /** Where the batch comes from (the stream runner passes it): shardWatermark counters need it. */
+    batch?: BatchContext,
+  ): Promise<ProcessRecordsResult> => {
     const logger = this.options.logger ?? { error: console.error };
-    const result = await processRecords(records, {
-      ...this.table,
-      imageParser: this.imageParser as ImageParser<EventStore>,
-      counters: this.counters,
-      concurrency: this.concurrency,
-      logger,
-    });
+    const result = await processRecords(
+      records,
+      {
+        ...this.table,
+        imageParser: this.imageParser as ImageParser<EventStore>,
+        counters: this.counters,
+        concurrency: this.concurrency,
+        logger,
+      },
+      batch,
+    );
     reportBatch({ logger, metrics: this.options.metrics }, { records, result, now: new Date() });
     return result;
   };
 
-  /**
-   * Counts every event already in the event table (a new counter, a lost counts table).
-   * Safe to run while the live projection runs: each event is counted once either way.
-   */
-  rebuild = (
+  /** Counts every event already in the event table; safe beside the live projection (refs). */
+  rebuild = async (
     options: Omit<RebuildOptions, 'dynamoDBClient'> & { dynamoDBClient?: DynamoDBClient },
-  ): Promise<ProcessRecordsStats> =>
-    rebuildCounts({ dynamoDBClient: this.options.dynamoDBClient, ...options }, (records) =>
+  ): Promise<ProcessRecordsStats> => {
+    requireShard(this.counters, undefined, 'Rebuild');
+    return rebuildCounts({ dynamoDBClient: this.options.dynamoDBClient, ...options }, (records) =>
       this.processRecords(records),
     );
+  };
 
-  /**
-   * Counts `by` once for this targetRef, however often it is called. `counted` is false
-   * when the ref was already counted. `timestamp` places it in the window buckets (default now).
-   */
+  /** Counts `by` once per targetRef (`counted`: false when counted before); `timestamp` places it in windows. */
   increment = async ({
     counterName,
     ...increment
-  }: { counterName: COUNTERS['name'] } & DirectIncrement): Promise<{ counted: boolean }> =>
-    incrementOnce(this.table, { counter: this.counterNamed(counterName), ...increment });
+  }: { counterName: COUNTERS['name'] } & DirectIncrement): Promise<{ counted: boolean }> => {
+    const counter = this.counterNamed(counterName);
+    requireShard([counter], undefined, 'DirectIncrement');
+    return incrementOnce(this.table, { counter, ...increment });
+  };
 
   /**
    * Sets the target of a counter key (e.g. the items an order expects), stored with its
@@ -138,9 +146,7 @@ export class CounterProjection<
   }: { counterName: COUNTERS['name'] } & TargetInput): Promise<void> =>
     setTarget(this.table, { counter: this.counterNamed(counterName), ...target });
 
-  // The read methods below resolve (name, key, window) to a target alike; they stay separate,
-  // explicitly typed methods because each is public API with its own return type.
-
+  // The read methods below stay separate, explicitly typed: each is public API.
   /** The all-time count (or a window bucket's); 0 when never counted. */
   getCount = <NAME extends COUNTERS['name']>(
     counterName: NAME,

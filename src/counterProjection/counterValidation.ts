@@ -19,6 +19,7 @@ interface UncheckedOptions {
   refShards?: unknown;
   thresholds?: readonly unknown[] | undefined;
   floors?: readonly unknown[] | undefined;
+  idempotency?: unknown;
 }
 
 type Fail = (field: string, value: unknown, expected: string) => never;
@@ -43,6 +44,7 @@ export const validateCounterOptions = (checked: object) => {
   for (const field of ['thresholds', 'floors'] as const)
     for (const value of options[field] ?? [])
       if (!Number.isSafeInteger(value)) fail(field, value, 'safe integers');
+  validateIdempotency(options, fail);
   const { refShards } = options;
   const validShards =
     Number.isSafeInteger(refShards) &&
@@ -87,4 +89,23 @@ const validateFunctions = ({ key, filter, by, targetRef }: UncheckedOptions, fai
     fail('by', by, 'an integer or a function of the event');
   if (targetRef !== undefined && typeof targetRef !== 'function')
     fail('targetRef', targetRef, 'a function of the event');
+};
+
+const validateIdempotency = (
+  { idempotency, targetRef, refShards }: UncheckedOptions,
+  fail: Fail,
+) => {
+  if (idempotency === undefined || idempotency === 'refs') return;
+  if (idempotency !== 'shardWatermark')
+    fail('idempotency', idempotency, "'refs' or 'shardWatermark'");
+  // A watermark counts each stream record once: a targetRef (count once per something
+  // else) and refShards mean nothing to it, and silently ignoring them would mislead.
+  if (targetRef !== undefined)
+    fail(
+      'targetRef',
+      'a function',
+      "none with idempotency 'shardWatermark' (it counts each record once)",
+    );
+  if (refShards !== undefined)
+    fail('refShards', refShards, "none with idempotency 'shardWatermark' (it writes no refs)");
 };

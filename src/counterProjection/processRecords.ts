@@ -3,18 +3,13 @@ import type { EventStore } from '@castore/core';
 
 import type { ImageParser, SkipReason, StreamRecord } from '../imageParser/index.js';
 import type { RetryOptions } from '../shared/index.js';
-import { failedFrom } from '../streamBatch/index.js';
+import { type BatchContext, failedFrom } from '../streamBatch/index.js';
 import { failedRecordLog, type ProjectionLogger } from './batchReport.js';
 import type { Counter } from './counter.js';
 import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecordsResult.js';
 import { recordFates } from './recordFates.js';
-import {
-  commitTransaction,
-  packTransactions,
-  planIncrements,
-  type PlannedIncrement,
-  runTransactions,
-} from './writePath/index.js';
+import { markReplayNotExact, requireShard, stampWatermark } from './watermarkBatch.js';
+import { commitBatch, planIncrements, type PlannedIncrement } from './writePath/index.js';
 
 export interface ProcessRecordsContext {
   dynamoDBClient: DynamoDBClient;
@@ -52,33 +47,32 @@ export const addStats = (totals: ProcessRecordsStats, stats: ProcessRecordsStats
 export const processRecords = async (
   records: readonly StreamRecord[],
   context: ProcessRecordsContext,
+  /** Where the batch comes from: what shardWatermark counters need (the stream runner gives it). */
+  batch?: BatchContext,
 ): Promise<ProcessRecordsResult> => {
+  requireShard(context.counters, batch);
   const stats: ProcessRecordsStats = { ...noStats(), records: records.length };
-  const { increments, skipped, failure: parseFailure } = planBatch(records, context, stats);
-  const countedAt = new Set<number>();
-  const duplicateAt = new Set<number>();
-
-  let failure = parseFailure;
-  const transactions = packTransactions(increments);
-  await runTransactions(transactions, context.concurrency, async (chunks) => {
-    try {
-      const result = await commitTransaction({ ...context, chunks, tally: stats });
-      stats.counted += result.counted.length;
-      stats.duplicates += result.duplicates.length;
-      for (const { position } of result.counted) countedAt.add(position);
-      for (const { position } of result.duplicates) duplicateAt.add(position);
-    } catch (error) {
-      // Every record before the lowest position of a failed transaction is wholly counted
-      // (its increments are in transactions that committed), so that record is the one
-      // reported: Lambda retries from it, and the refs make re-sent increments duplicates.
-      const position = Math.min(
-        ...chunks.flatMap(({ increments: chunkIncrements }) =>
-          chunkIncrements.map((i) => i.position),
-        ),
-      );
-      if (failure === undefined || position < failure.position) failure = { position, error };
-    }
+  const planned = planBatch(records, { ...context, stamp: batch?.delivery === 'stream' }, stats);
+  const { skipped, failure: parseFailure } = planned;
+  const increments =
+    batch?.delivery === 'replay'
+      ? await markReplayNotExact(planned.increments, { ...context, shardId: batch.shardId })
+      : planned.increments;
+  const {
+    countedAt,
+    duplicateAt,
+    failure: commitFailure,
+  } = await commitBatch({
+    increments,
+    shardId: batch?.shardId,
+    context,
+    tally: stats,
   });
+  const failure =
+    parseFailure !== undefined &&
+    (commitFailure === undefined || parseFailure.position < commitFailure.position)
+      ? parseFailure
+      : commitFailure;
 
   const fates = recordFates({
     records: records.length,
@@ -105,11 +99,12 @@ export const processRecords = async (
 
 const planBatch = (
   records: readonly StreamRecord[],
-  context: ProcessRecordsContext,
+  context: ProcessRecordsContext & { stamp: boolean },
   stats: ProcessRecordsStats,
 ) => {
   const increments: PlannedIncrement[] = [];
   const skipped = new Map<number, SkipReason>();
+  const order: { last?: string } = {};
   for (const [position, record] of records.entries()) {
     try {
       const parsed = context.imageParser.parseRecord(record);
@@ -119,14 +114,14 @@ const planBatch = (
         continue;
       }
       stats.events += 1;
-      increments.push(
-        ...planIncrements({
-          counters: context.counters,
-          message: parsed.message,
-          position,
-          sequenceNumber: parsed.sequenceNumber,
-        }),
-      );
+      const recordIncrements = planIncrements({
+        counters: context.counters,
+        message: parsed.message,
+        position,
+        sequenceNumber: parsed.sequenceNumber,
+      });
+      if (context.stamp) stampWatermark(recordIncrements, parsed.sequenceNumber, order);
+      increments.push(...recordIncrements);
     } catch (error) {
       return { increments, skipped, failure: { position, error } };
     }

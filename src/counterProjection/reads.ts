@@ -17,6 +17,7 @@ import {
   windowItem,
 } from './countsItems/index.js';
 import { type CountTarget, itemKeyOf } from './countTarget.js';
+import { refuseIfNotExact } from './refuseIfNotExact.js';
 import type { CounterWindow } from './windows.js';
 
 interface ReadContext {
@@ -52,6 +53,7 @@ const readItem = async (
   context: ReadContext & { consistentRead?: boolean },
   target: CountTarget,
 ) => {
+  await refuseIfNotExact(context, [target.counter]);
   const { Item } = await context.dynamoDBClient.send(
     new GetItemCommand({
       TableName: context.tableName,
@@ -80,6 +82,10 @@ export const getCounts = async (
   context: ReadContext & { retry: RetryOptions },
   targets: CountTarget[],
 ): Promise<number[]> => {
+  await refuseIfNotExact(
+    context,
+    targets.map(({ counter }) => counter),
+  );
   const keys = targets.map((target) => itemKeyOf(target));
   const counts = new Map<string, number>();
   const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
@@ -141,6 +147,7 @@ export const getWindowedCounts = async (
       value: from,
       expected: `a time in or before the ${window} bucket of to (${describeValue(to)})`,
     });
+  await refuseIfNotExact(context, [counter]);
   const buckets: { bucket: string; count: number }[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {

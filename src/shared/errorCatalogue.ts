@@ -28,6 +28,9 @@ export interface EventGroupCancellationReason {
 }
 
 export type IncrementField = 'key' | 'by' | 'targetRef' | 'timestamp' | 'filter' | 'target';
+/** Where a shard watermark cannot be exact (docs/counters.md, "Idempotency"). */
+export type WatermarkRefusedSetting =
+  'NoShardId' | 'Rebuild' | 'DirectIncrement' | 'SequenceNumber';
 export type DynamoDBLocalStartFailure =
   'JavaMissing' | 'PackageMissing' | 'PortTaken' | 'ExitedEarly' | 'NotReady';
 
@@ -73,6 +76,10 @@ export interface CounterErrorFields {
   TableNotFound: { tableName: string };
   CountTooLarge: { itemKey: string; count: string };
   CounterShardsChanged: { counterName: string; key: string; refShards: number };
+  /** A shardWatermark counter asked to count where a watermark cannot stay exact. */
+  WatermarkRefused: { counterName: string; setting: WatermarkRefusedSetting; detail: string };
+  /** A shardWatermark counter that may have missed records: every read refuses until it is replaced. */
+  CounterNotExact: { counterName: string; reason: string; since: string };
   // Conflicts.
   PreviousVersionMissing: {
     eventStoreId: string;

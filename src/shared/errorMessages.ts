@@ -62,8 +62,14 @@ export const errorMessages: Messages = {
   CountTooLarge: ({ itemKey, count }) =>
     `The count of ${itemKey} is ${count}, beyond 2^53: as a number it would be rounded. Read it with getExactCount, which returns a bigint.`,
   CounterShardsChanged: ({ counterName, key, refShards }) =>
-    `Counter ${counterName} (key ${describeValue(key)}) was counted with another refShards than ${refShards}: ` +
-    'changing refShards would count replayed events twice. Restore the previous value or rebuild the counts table.',
+    `Counter ${counterName} (key ${describeValue(key)}) was counted with another refShards than ${refShards}, or another idempotency: ` +
+    'changing either would count replayed events twice. Restore the previous definition, or count under a new counter name.',
+  WatermarkRefused: ({ counterName, setting, detail }) =>
+    `Counter ${counterName} counts with idempotency 'shardWatermark', which cannot stay exact here (${setting}): ${detail} ` +
+    "Nothing was counted. Count it through the stream runner, or define the counter with idempotency 'refs' (the default), which is exact everywhere.",
+  CounterNotExact: ({ counterName, reason, since }) =>
+    `Counter ${counterName} may have missed records since ${since}: ${reason}. Its counts are refused rather than read wrong. ` +
+    "Define it again under a new name with idempotency 'refs' (the default) and rebuild it: refs count every event once, beside the live stream.",
   PreviousVersionMissing: ({ eventStoreId, aggregateId, version, missingVersion, eventIndex }) =>
     `Version ${version} of ${eventStoreId} aggregate ${aggregateId}${eventIndex === undefined ? '' : ` (group event #${eventIndex})`} was refused: version ${missingVersion} does not exist, ` +
     'and the adapter requires contiguous versions. Nothing was written: read the aggregate again and push the version after its last one.',

@@ -1,14 +1,8 @@
 import { readRecordFields, type StreamsApiRecord } from '../imageParser/index.js';
 import { type BackoffOptions, withRetry } from '../shared/index.js';
-import type { BatchFates } from '../streamBatch/index.js';
+import type { BatchContext, BatchFates } from '../streamBatch/index.js';
 
-/** Where a batch comes from: what the runner knows and Lambda's plain event does not say. */
-export interface BatchContext {
-  /** The shard the batch was read from: its records are a contiguous run of it, in order. */
-  shardId: string;
-  /** `stream`: read from the stream; `replay`: a dead-lettered batch handed over again, later. */
-  delivery: 'stream' | 'replay';
-}
+export type { BatchContext };
 
 /** What the runner calls, as Lambda would: it may report the first record it did not commit. */
 // void: a handler that returns nothing handled every record, as a Lambda function may.

@@ -48,6 +48,7 @@ describe('the counts items’ codecs (unit): what one writes, the other reads ba
       key: 'a#b',
       delta: 1n,
       refShards: 4,
+      idempotency: 'refs',
     });
     const values = update.ExpressionAttributeValues ?? {};
     const image = imageOf(update.Key, {

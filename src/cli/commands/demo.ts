@@ -130,7 +130,7 @@ const demoRunner = async ({
     streamsClient: await connection.streamsClient('demo'),
     tableName: names.eventTable,
     checkpointTableName: names.checkpointTable,
-    handler: (records) => projection.processRecords(records),
+    handler: (records, batch) => projection.processRecords(records, batch),
     batchSize: 1_000,
     pollIntervalMs: 50,
     stopOnSignals: false,

@@ -40,7 +40,7 @@ export const replayCommand = async (options: ReplayOptions): Promise<number> => 
   return withProjection(options, async (projection, connection) => {
     const result = await replayDeadLetter({
       streamsClient: await connection.streamsClient('replay'),
-      handler: (records) => projection.processRecords(records),
+      handler: (records, batch) => projection.processRecords(records, batch),
       deadLetter: body,
       filter: countingStreamFilter,
       ...(await eventStreamArn(connection, options)),

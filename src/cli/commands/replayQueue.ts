@@ -21,7 +21,7 @@ export const drainQueue = async (
         sqsClient,
         queueUrl: options.queueUrl,
         streamsClient: await connection.streamsClient('replay'),
-        handler: (records) => projection.processRecords(records),
+        handler: (records, batch) => projection.processRecords(records, batch),
         filter: countingStreamFilter,
         ...(await eventStreamArn(connection, options)),
         ...(options.maxMessages !== undefined ? { maxMessages: options.maxMessages } : {}),

@@ -38,7 +38,7 @@ export const runCommand = async (
         // No dead letter here: past its retries a failing batch stops the run
         // (UndeliverableRecords), nothing skipped; the next run starts from its checkpoint.
         maximumRetryAttempts: options.maxRetries,
-        handler: (records) => projection.processRecords(records),
+        handler: (records, batch) => projection.processRecords(records, batch),
         onProgress: liveProgress(),
       });
       out(

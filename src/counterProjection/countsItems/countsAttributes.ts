@@ -14,6 +14,10 @@ export const COUNTS_ATTRIBUTES = {
   by: 'by',
   at: 'at',
   ref: 'ref',
+  watermark: 'watermark',
+  idempotency: 'idempotency',
+  reason: 'reason',
+  since: 'since',
 } as const;
 
 type CountsAttribute = keyof typeof COUNTS_ATTRIBUTES;

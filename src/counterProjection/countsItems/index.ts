@@ -4,6 +4,8 @@
 //   total   pk T#<counter>#<key>              sk "total"     (totalItem.ts)
 //   window  pk W#<counter>#<window>#<key>     sk <bucket>    (windowItem.ts)
 //   ref     pk R#<counter>#<shard>#<key>      sk <targetRef> (refItem.ts)
+//   watermark  pk M#<counter>#<key>           sk <shardId>   (watermarkItem.ts)
+//   not exact  pk X#<counter>                 sk "notExact"  (notExactItem.ts)
 // A per-key target is an attribute of the total item.
 export {
   COUNTS_ATTRIBUTES,
@@ -16,6 +18,8 @@ export {
   decodeInteger,
   toKeyAttributes,
 } from './countsAttributes.js';
+export { type NotExact, notExactItem } from './notExactItem.js';
 export { type CountedRef, isHashedRefSortKey, refItem, refSortKey } from './refItem.js';
 export { TOTAL_SORT_KEY, type TotalItem, totalItem, type TotalState } from './totalItem.js';
+export { toWatermark, watermarkItem } from './watermarkItem.js';
 export { windowItem } from './windowItem.js';

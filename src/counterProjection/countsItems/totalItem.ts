@@ -1,3 +1,4 @@
+import type { CounterIdempotency } from '../counter.js';
 import {
   type CountsImage,
   type CountsItemKey,
@@ -50,17 +51,34 @@ export const totalItem = {
   increment: ({
     delta,
     refShards,
+    idempotency,
     ...owner
-  }: CountsItemOwner & { delta: bigint; refShards: number }) =>
+  }: CountsItemOwner & { delta: bigint; refShards: number; idempotency: CounterIdempotency }) =>
     identifiedUpdate(owner, {
       itemKey: keyOf(owner.counterName, owner.key),
       add: '#count :delta',
-      // refShards is recorded on first count and checked after: another value would
-      // look for refs in other partitions and count replays twice.
-      set: '#refShards = if_not_exists(#refShards, :refShards)',
-      condition: 'attribute_not_exists(#refShards) OR #refShards = :refShards',
-      names: ['count', 'refShards'],
-      values: { ':delta': { N: String(delta) }, ':refShards': { N: String(refShards) } },
+      // refShards (and a watermark counter's idempotency) are recorded on first count and
+      // checked after: another refShards would look for refs in other partitions, another
+      // idempotency would count through refs what a watermark counted (or the reverse).
+      ...(idempotency === 'refs'
+        ? {
+            set: '#refShards = if_not_exists(#refShards, :refShards)',
+            condition:
+              '(attribute_not_exists(#refShards) OR #refShards = :refShards) AND attribute_not_exists(#idempotency)',
+            names: ['count', 'refShards', 'idempotency'],
+            values: { ':delta': { N: String(delta) }, ':refShards': { N: String(refShards) } },
+          }
+        : {
+            set: '#refShards = if_not_exists(#refShards, :refShards), #idempotency = :idempotency',
+            condition:
+              'attribute_not_exists(#refShards) OR (#refShards = :refShards AND #idempotency = :idempotency)',
+            names: ['count', 'refShards', 'idempotency'],
+            values: {
+              ':delta': { N: String(delta) },
+              ':refShards': { N: String(refShards) },
+              ':idempotency': { S: idempotency },
+            },
+          }),
     }),
 
   /** Sets the target beside the count, so that one stream image shows both. */

@@ -1,6 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 
-import { refItem, totalItem, windowItem } from '../countsItems/index.js';
+import { refItem, totalItem, watermarkItem, windowItem } from '../countsItems/index.js';
 import { refShardOf } from './refShard.js';
 import { chunkActions, type CounterChunk, type TransactionAction } from './transactionActions.js';
 
@@ -32,6 +32,7 @@ const toItem = (
   tableName: string,
   countedAt: string,
 ): TransactWriteItem => {
+  if (action.kind === 'watermark') return watermarkUpdate(tableName, action.chunk);
   if (action.kind === 'total') return totalUpdate(tableName, action.chunk);
   if (action.kind === 'window') return windowUpdate(tableName, action);
   return refPut(tableName, action, countedAt);
@@ -44,8 +45,31 @@ const totalUpdate = (tableName: string, { counter, key, increments }: CounterChu
     key,
     delta: increments.reduce((sum, { by }) => sum + BigInt(by), 0n),
     refShards: counter.refShards,
+    idempotency: counter.idempotency,
   }),
 });
+
+/** A chunk's increments are in the shard's order (processRecords checks it): first and last bound the run. */
+const watermarkUpdate = (
+  tableName: string,
+  { counter, key, increments, shardId }: CounterChunk,
+) => {
+  const first = increments[0]?.watermark;
+  const last = increments[increments.length - 1]?.watermark;
+  if (shardId === undefined || first === undefined || last === undefined)
+    throw new Error('A shardWatermark chunk without its shard or sequence numbers'); // a bug, not an input
+  return {
+    Update: watermarkItem.advance({
+      tableName,
+      counterName: counter.name,
+      key,
+      shardId,
+      first,
+      last,
+      delta: increments.reduce((sum, { by }) => sum + BigInt(by), 0n),
+    }),
+  };
+};
 
 const windowUpdate = (
   tableName: string,

@@ -15,6 +15,7 @@ import {
   type RetryOptions,
   withRetry,
 } from '../../shared/index.js';
+import { watermarkItem } from '../countsItems/index.js';
 import { buildTransaction, type TransactionUnit } from './buildTransaction.js';
 import type { PlannedIncrement } from './planIncrements.js';
 import type { PackedTransaction } from './transactionActions.js';
@@ -130,7 +131,10 @@ const cancellationReasons = (error: unknown): CancellationReason[] | undefined =
     ? ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [])
     : undefined;
 
-/** Removes from their chunks the increments whose ref condition failed; throws if a total's did. */
+/**
+ * Removes from their chunks the increments counted before: those whose ref exists, those at
+ * or below their shard's watermark. Throws if a total's condition failed.
+ */
 const dropExistingRefs = (
   reasons: CancellationReason[],
   units: TransactionUnit[],
@@ -145,6 +149,14 @@ const dropExistingRefs = (
         key: action.chunk.key,
         refShards: action.chunk.counter.refShards,
       });
+    }
+    if (action.kind === 'watermark') {
+      // The shard's records up to the watermark are in the count already: drop them.
+      const watermark = watermarkItem.decodeWatermark(reason.Item);
+      const applied = (increment: PlannedIncrement) =>
+        watermark !== undefined && (increment.watermark ?? '') <= watermark;
+      dropped.push(...action.chunk.increments.filter(applied));
+      action.chunk.increments = action.chunk.increments.filter((i) => !applied(i));
     }
     if (action.kind === 'ref') {
       action.chunk.increments = action.chunk.increments.filter(

@@ -9,11 +9,15 @@ const actionCount = (chunk: CounterChunk): number => chunkActions(chunk).length;
  * several counter keys packed into transactions of at most 100 actions. The same
  * (counter, key, targetRef) twice in a batch is counted once.
  */
-export const packTransactions = (increments: PlannedIncrement[]): PackedTransaction[] => {
+export const packTransactions = (
+  increments: PlannedIncrement[],
+  /** The batch's shard: what a shardWatermark counter's chunks advance. */
+  shardId?: string,
+): PackedTransaction[] => {
   const transactions: PackedTransaction[] = [];
   let current: PackedTransaction = [];
   let currentActions = 0;
-  for (const chunk of chunkByCounterKey(dedupe(increments))) {
+  for (const chunk of chunkByCounterKey(dedupe(increments), shardId)) {
     const actions = actionCount(chunk);
     // Two chunks of one counter key in one transaction would update the same item twice.
     const sameKeyInside = current.some(
@@ -45,7 +49,10 @@ const dedupe = (increments: PlannedIncrement[]): PlannedIncrement[] => {
 };
 
 /** Groups by counter key in order of first appearance, splitting groups that outgrow a transaction. */
-const chunkByCounterKey = (increments: PlannedIncrement[]): CounterChunk[] => {
+const chunkByCounterKey = (
+  increments: PlannedIncrement[],
+  shardId: string | undefined,
+): CounterChunk[] => {
   const open = new Map<string, CounterChunk>();
   const chunks: CounterChunk[] = [];
   for (const increment of increments) {
@@ -59,7 +66,14 @@ const chunkByCounterKey = (increments: PlannedIncrement[]): CounterChunk[] => {
       chunk = undefined;
     }
     if (chunk === undefined) {
-      chunk = { counter: increment.counter, key: increment.key, increments: [] };
+      chunk = {
+        counter: increment.counter,
+        key: increment.key,
+        increments: [],
+        ...(increment.counter.idempotency === 'shardWatermark' && shardId !== undefined
+          ? { shardId }
+          : {}),
+      };
       open.set(id, chunk);
       chunks.push(chunk);
     }

@@ -13,6 +13,8 @@ export interface PlannedIncrement {
   timestamp: string;
   /** The index of the record it comes from in its batch (0 for direct increments). */
   position: number;
+  /** The record's sequence number as a watermark compares it: set for shardWatermark counters. */
+  watermark?: string;
 }
 
 // The key ends up in partition keys (2,048 bytes, with the counter name of at most 255).

@@ -7,6 +7,8 @@ export interface CounterChunk {
   counter: Counter;
   key: string;
   increments: PlannedIncrement[];
+  /** The shard its records come from: set for a shardWatermark counter's chunk. */
+  shardId?: string;
 }
 
 /** The chunks that go into one TransactWriteItems call: at most 100 actions, no item twice. */
@@ -14,18 +16,22 @@ export type PackedTransaction = CounterChunk[];
 
 /** What each action of a transaction stands for, in request order (CancellationReasons use that order). */
 export type TransactionAction =
+  | { kind: 'watermark'; chunk: CounterChunk }
   | { kind: 'total'; chunk: CounterChunk }
   | { kind: 'window'; chunk: CounterChunk; window: CounterWindow; bucket: string; by: bigint }
   | { kind: 'ref'; chunk: CounterChunk; increment: PlannedIncrement };
 
 /**
  * The one place that decides a transaction's shape: a chunk is one total update, one
- * update per window bucket its increments fall in, and one ref put per increment. Packing
+ * update per window bucket its increments fall in, and one ref put per increment (for a
+ * shardWatermark counter: the shard's watermark update instead of the refs). Packing
  * counts these, the scheduler reads the counter items among them, and buildTransaction
  * turns each into exactly one request item, so the three cannot disagree.
  */
 export const chunkActions = (chunk: CounterChunk): TransactionAction[] => {
   if (chunk.increments.length === 0) return [];
+  if (chunk.counter.idempotency === 'shardWatermark')
+    return [{ kind: 'watermark', chunk }, { kind: 'total', chunk }, ...windowActions(chunk)];
   return [
     { kind: 'total', chunk },
     ...windowActions(chunk),

@@ -1,0 +1,50 @@
+import type { Put } from '@aws-sdk/client-dynamodb';
+
+import {
+  COUNTS_ATTRIBUTES,
+  type CountsImage,
+  type CountsItemKey,
+  decodeString,
+  toKeyAttributes,
+} from './countsAttributes.js';
+
+const keyOf = (counterName: string): CountsItemKey => ({ pk: `X#${counterName}`, sk: 'notExact' });
+
+/** Why and since when a counter can no longer be exact. */
+export interface NotExact {
+  reason: string;
+  since: string;
+}
+
+/**
+ * The mark of a shardWatermark counter that may have missed records (a dead letter replayed
+ * after its shard's watermark passed it):  pk X#<counter>  sk "notExact"  reason, since.
+ * Its first reason is kept. Every read of the counter refuses while it exists.
+ */
+export const notExactItem = {
+  key: keyOf,
+
+  put: ({
+    tableName,
+    counterName,
+    reason,
+    since,
+  }: NotExact & { tableName: string; counterName: string }): Put => ({
+    TableName: tableName,
+    Item: {
+      ...toKeyAttributes(keyOf(counterName)),
+      [COUNTS_ATTRIBUTES.counter]: { S: counterName },
+      [COUNTS_ATTRIBUTES.reason]: { S: reason },
+      [COUNTS_ATTRIBUTES.since]: { S: since },
+    },
+    ConditionExpression: 'attribute_not_exists(#reason)',
+    ExpressionAttributeNames: { '#reason': COUNTS_ATTRIBUTES.reason },
+  }),
+
+  /** undefined for an item never written: the counter is exact. */
+  decode: (image: CountsImage | undefined): NotExact | undefined => {
+    const reason = decodeString(image, 'reason');
+    if (reason === undefined) return undefined;
+    return { reason, since: decodeString(image, 'since') ?? 'an unknown time' };
+  },
+};

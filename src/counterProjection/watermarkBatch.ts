@@ -1,0 +1,113 @@
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+
+import {
+  CounterError,
+  isAwsError,
+  mapWithConcurrency,
+  type RetryOptions,
+  withRetry,
+} from '../shared/index.js';
+import type { BatchContext } from '../streamBatch/index.js';
+import type { Counter } from './counter.js';
+import { notExactItem, toWatermark } from './countsItems/index.js';
+import type { PlannedIncrement } from './writePath/index.js';
+
+// Where a shardWatermark counter may count, and what it does where it may not
+// (docs/counters.md, "Idempotency"). The watermark's invariant (watermarkItem.ts) holds
+// only for batches that are contiguous runs of one shard: the stream runner's.
+
+const isWatermarkCounter = (counter: Counter): boolean => counter.idempotency === 'shardWatermark';
+
+/** Refuses, before anything is written, a call that cannot say which shard its records are from. */
+export const requireShard = (
+  counters: readonly Counter[],
+  batch: BatchContext | undefined,
+  setting: 'NoShardId' | 'Rebuild' | 'DirectIncrement' = 'NoShardId',
+): void => {
+  const watermarkCounter = counters.find(isWatermarkCounter);
+  if (watermarkCounter === undefined || batch !== undefined) return;
+  const details = {
+    NoShardId:
+      "the batch came without its shard (a Lambda mapping's plain event, or a handler called with records alone).",
+    Rebuild:
+      'a rebuild reads the event table, not a shard: it would count again what the watermark counted.',
+    DirectIncrement: 'a direct increment comes from no shard.',
+  };
+  throw new CounterError('WatermarkRefused', {
+    counterName: watermarkCounter.name,
+    setting,
+    detail: details[setting],
+  });
+};
+
+/**
+ * Gives a record's watermark increments its sequence number, checked: 21 to 40 digits, and
+ * after the batch's previous record (a shard's records come in order; anything else is not
+ * a contiguous run, and a watermark would skip or recount). Throws WatermarkRefused.
+ */
+export const stampWatermark = (
+  increments: PlannedIncrement[],
+  sequenceNumber: string | undefined,
+  order: { last?: string },
+): void => {
+  const first = increments.find(({ counter }) => isWatermarkCounter(counter));
+  if (first === undefined) return;
+  const refuse = (detail: string): never => {
+    throw new CounterError('WatermarkRefused', {
+      counterName: first.counter.name,
+      setting: 'SequenceNumber',
+      detail,
+    });
+  };
+  const watermark =
+    toWatermark(sequenceNumber) ??
+    refuse(`sequence number ${String(sequenceNumber)} is not 21 to 40 digits.`);
+  if (order.last !== undefined && watermark <= order.last)
+    refuse(
+      `sequence number ${String(sequenceNumber)} does not come after the batch's previous one.`,
+    );
+  order.last = watermark;
+  for (const increment of increments)
+    if (isWatermarkCounter(increment.counter)) increment.watermark = watermark;
+};
+
+/**
+ * A replayed dead letter: the shard's watermark has gone past its records, which may or may
+ * not be in the count (a dead-lettered batch can have been applied in part). The counters
+ * they map to are marked not exact (every read then refuses) and their increments dropped;
+ * the refs counters count the rest as usual. Returns the increments left.
+ */
+export const markReplayNotExact = async (
+  increments: PlannedIncrement[],
+  context: {
+    dynamoDBClient: DynamoDBClient;
+    tableName: string;
+    retry: RetryOptions;
+    shardId: string;
+  },
+): Promise<PlannedIncrement[]> => {
+  const marked = [
+    ...new Set(
+      increments
+        .filter(({ counter }) => isWatermarkCounter(counter))
+        .map(({ counter }) => counter.name),
+    ),
+  ];
+  const since = new Date().toISOString();
+  const reason = `a dead letter of shard ${context.shardId} was replayed after the shard's watermark had passed it`;
+  await mapWithConcurrency(marked, 4, (counterName) =>
+    withRetry(async () => {
+      try {
+        await context.dynamoDBClient.send(
+          new PutItemCommand(
+            notExactItem.put({ tableName: context.tableName, counterName, reason, since }),
+          ),
+        );
+      } catch (error) {
+        // Already marked: its first reason stays.
+        if (!isAwsError(error, 'ConditionalCheckFailedException')) throw error;
+      }
+    }, context.retry),
+  );
+  return increments.filter(({ counter }) => !isWatermarkCounter(counter));
+};

@@ -1,0 +1,160 @@
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+
+import {
+  counter,
+  CounterProjection,
+  createCountsTable,
+} from '../../src/counterProjection/index.js';
+import { type CounterErrorCode, isCounterError } from '../../src/index.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
+import { makeOrdersStore } from '../support/eventStores.js';
+import { orderPlacedRecord } from '../support/records.js';
+
+const { client, uniqueTableName } = useDynamoDB();
+const ordersStore = makeOrdersStore();
+
+const setUp = async () => {
+  const countsTableName = uniqueTableName('counts');
+  await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+  const projection = new CounterProjection({
+    dynamoDBClient: client,
+    countsTableName,
+    sourceEventStores: [ordersStore],
+    counters: [
+      counter({
+        name: 'hot',
+        eventStore: ordersStore,
+        eventTypes: ['ORDER_PLACED'],
+        key: (e) => e.payload.country,
+        windows: ['day'],
+        idempotency: 'shardWatermark',
+      }),
+      counter({
+        name: 'byRef',
+        eventStore: ordersStore,
+        eventTypes: ['ORDER_PLACED'],
+        key: (e) => e.payload.country,
+      }),
+    ],
+    retry: { maxAttempts: 3, baseDelayMs: 1 },
+    logger: { error: () => undefined },
+  });
+  return { projection, countsTableName };
+};
+
+const records = (from: number, to: number, country = 'FR') =>
+  Array.from({ length: to - from }, (_, i) =>
+    orderPlacedRecord(from + i, { customerId: 'c', country, quantity: 1 }),
+  );
+const hasErrorCode = (error: unknown, code: CounterErrorCode) => isCounterError(error, code);
+const stream = { shardId: 'shardId-0001', delivery: 'stream' } as const;
+
+describe('shardWatermark counters (DynamoDB Local)', () => {
+  it('count a batch once per counter key, however often and in whatever overlapping runs the shard redelivers it, with no ref item', async () => {
+    const { projection, countsTableName } = await setUp();
+    await projection.processRecords(records(0, 10), stream);
+    // Redeliveries with other boundaries: a lost answer, a partial failure's retry.
+    await projection.processRecords(records(0, 10), stream);
+    await projection.processRecords(records(5, 15), stream);
+    await projection.processRecords([...records(15, 18), ...records(18, 20, 'DE')], stream);
+    expect(await projection.getCount('hot', 'FR')).toBe(18);
+    expect(await projection.getCount('hot', 'DE')).toBe(2);
+    expect(await projection.getCount('byRef', 'FR')).toBe(18);
+    expect(
+      await projection.getCount('hot', 'FR', { window: 'day', bucket: '2024-01-01T12:00:00Z' }),
+    ).toBe(18);
+    const items = await client.send(
+      new QueryCommand({
+        TableName: countsTableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'M#hot#FR' } },
+      }),
+    );
+    expect(items.Items?.map((item) => item.sk?.S)).toEqual(['shardId-0001']);
+    const refs = await client.send(
+      new QueryCommand({
+        TableName: countsTableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'R#hot#0#FR' } },
+      }),
+    );
+    expect(refs.Items).toEqual([]);
+  });
+
+  it('keep shards apart: the same sequence numbers on another shard are other records', async () => {
+    const { projection } = await setUp();
+    await projection.processRecords(records(0, 5), stream);
+    await projection.processRecords(records(0, 5), { shardId: 'shardId-0002', delivery: 'stream' });
+    expect(await projection.getCount('hot', 'FR')).toBe(10);
+  });
+
+  it('refuse a batch without its shard, a rebuild and a direct increment, with WatermarkRefused, counting nothing', async () => {
+    const { projection } = await setUp();
+    await expect(projection.processRecords(records(0, 2))).rejects.toSatisfy((error) =>
+      hasErrorCode(error, 'WatermarkRefused'),
+    );
+    await expect(projection.rebuild({ eventTableName: 'events' })).rejects.toSatisfy((error) =>
+      hasErrorCode(error, 'WatermarkRefused'),
+    );
+    await expect(
+      projection.increment({ counterName: 'hot', key: 'FR', targetRef: 'x' }),
+    ).rejects.toSatisfy((error) => hasErrorCode(error, 'WatermarkRefused'));
+    expect(await projection.getCount('byRef', 'FR')).toBe(0);
+  });
+
+  it('refuse a record whose sequence number is out of shape or out of order, counting the records before it', async () => {
+    const { projection } = await setUp();
+    const [first, second] = records(0, 2);
+    const bad = { ...second, dynamodb: { ...second?.dynamodb, SequenceNumber: '12' } };
+    const result = await projection.processRecords([first!, bad], stream);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '12' }]);
+    expect(hasErrorCode(result.error, 'WatermarkRefused')).toBe(true);
+    const reversed = await projection.processRecords([second!, first!], stream);
+    expect(reversed.batchItemFailures).toHaveLength(1);
+    expect(await projection.getCount('hot', 'FR')).toBe(2);
+  });
+
+  it('mark the counter not exact when a dead letter of its shard is replayed, and refuse every read of it after; refs counters count the replay', async () => {
+    const { projection, countsTableName } = await setUp();
+    await projection.processRecords(records(5, 10), stream);
+    await projection.processRecords(records(0, 5), { ...stream, delivery: 'replay' });
+    expect(await projection.getCount('byRef', 'FR')).toBe(10);
+    await expect(projection.getCount('hot', 'FR')).rejects.toSatisfy((error) =>
+      hasErrorCode(error, 'CounterNotExact'),
+    );
+    await expect(projection.getCounts([{ counterName: 'hot', key: 'DE' }])).rejects.toSatisfy(
+      (error) => hasErrorCode(error, 'CounterNotExact'),
+    );
+    const mark = await client.send(
+      new GetItemCommand({
+        TableName: countsTableName,
+        Key: { pk: { S: 'X#hot' }, sk: { S: 'notExact' } },
+      }),
+    );
+    expect(mark.Item?.reason?.S).toContain('shardId-0001');
+  });
+
+  it('refuse to count a key through a watermark that refs counted before (and the reverse)', async () => {
+    const { projection, countsTableName } = await setUp();
+    const byRefOnly = new CounterProjection({
+      dynamoDBClient: client,
+      countsTableName,
+      sourceEventStores: [ordersStore],
+      counters: [
+        counter({
+          name: 'hot',
+          eventStore: ordersStore,
+          eventTypes: ['ORDER_PLACED'],
+          key: (e) => e.payload.country,
+        }),
+      ],
+      retry: { maxAttempts: 1 },
+      logger: { error: () => undefined },
+    });
+    await byRefOnly.processRecords(records(0, 2));
+    const result = await projection.processRecords(records(2, 4), stream);
+    expect(hasErrorCode(result.error, 'CounterShardsChanged')).toBe(true);
+    expect(await byRefOnly.getCount('hot', 'FR')).toBe(2);
+  });
+});
