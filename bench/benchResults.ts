@@ -13,4 +13,6 @@ export interface BenchResults {
   scale: ScalePoint[];
   /** When the reactions comparison was measured alone (`--reactions-only`), on another day than the rest. */
   reactionsMeasured?: { date: string; quick: boolean };
+  /** When the shard watermark's comparisons were measured alone (`--watermark-only`). */
+  watermarkMeasured?: { date: string; quick: boolean };
 }

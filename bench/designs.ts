@@ -217,7 +217,32 @@ export const plainAdd = (client: DynamoDBClient, tableName: string): CountingDes
   read: (key) => readItem(client, tableName, { pk: { S: `C#${key}` }, sk: { S: 'total' } }),
 });
 
-export const DESIGNS = [ours, transactionPerEvent, listInItem, plainAdd];
+/** 1c. This library with a shard watermark (issue 25): one conditional write per batch and counter key. */
+export const oursWithWatermark = (client: DynamoDBClient, tableName: string): CountingDesign => {
+  const projection = new CounterProjection({
+    dynamoDBClient: client,
+    countsTableName: tableName,
+    sourceEventStores: [ordersStore],
+    counters: [{ ...placed, idempotency: 'shardWatermark' }],
+    logger: { error: () => undefined },
+  });
+  return {
+    name: 'castore-dynamodb-counter (shard watermark)',
+    countBatch: async (records) => {
+      const { stats, error } = await projection.processRecords(records, {
+        shardId: 'shardId-00000001700000000000-bench',
+        delivery: 'stream',
+      });
+      return {
+        failed: stats.failed,
+        ...(error !== undefined ? { error: errorMessageOf(error) } : {}),
+      };
+    },
+    read: readPlaced(client, tableName),
+  };
+};
+
+export const DESIGNS = [ours, oursWithWatermark, transactionPerEvent, listInItem, plainAdd];
 
 let tables = 0;
 /** A new, empty counts table (drop it with dropTables once read). */

@@ -10,6 +10,7 @@ import type { BenchResults } from './benchResults.js';
 import { runProjectionSuite } from './projectionSuite.js';
 import { runReactionsCost } from './reactionsSuite.js';
 import { runScaleSuite } from './scaleSuite.js';
+import { isWatermarkComparison, runWatermarkSuite } from './watermarkSuite.js';
 import { readBenchResults, writeBenchOutputs } from './writeOutputs.js';
 
 /**
@@ -30,6 +31,10 @@ const main = async () => {
     return;
   }
   const quick = args.includes('--quick');
+  if (args.includes('--watermark-only')) {
+    await measureWatermarkOnly(quick);
+    return;
+  }
   if (args.includes('--reactions-only')) {
     await measureReactionsOnly(quick);
     return;
@@ -70,6 +75,9 @@ const main = async () => {
       rounds: settings.projectionRounds,
       warmup: settings.warmup,
     });
+    projection.comparisons.push(
+      ...(await runWatermarkSuite({ client, rounds: settings.projectionRounds, warmup: 1 })),
+    );
     projection.reactions = await runReactionsCost({
       client,
       endpoint,
@@ -140,6 +148,33 @@ const measureReactionsOnly = async (quick: boolean) => {
     console.log(
       "\nMerged the reactions comparison into bench/results.json, BENCHMARKS.md and README.md's headlines.",
     );
+  } finally {
+    client.destroy();
+    await server.stop();
+  }
+};
+
+/**
+ * `--watermark-only`: the shard watermark's comparisons alone (issue 25), on a fresh server,
+ * merged into bench/results.json in place of the ones measured before.
+ */
+const measureWatermarkOnly = async (quick: boolean) => {
+  const server = await startDynamoDBLocal();
+  const client = new DynamoDBClient({
+    endpoint: server.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const results = readBenchResults();
+    const measured = await runWatermarkSuite({ client, rounds: quick ? 2 : 3, warmup: 1 });
+    results.projection.comparisons = [
+      ...results.projection.comparisons.filter((comparison) => !isWatermarkComparison(comparison)),
+      ...measured,
+    ];
+    results.watermarkMeasured = { date: new Date().toISOString().slice(0, 10), quick };
+    writeBenchOutputs(results);
+    console.log('\nMerged the watermark comparisons into bench/results.json and BENCHMARKS.md.');
   } finally {
     client.destroy();
     await server.stop();

@@ -4,6 +4,7 @@ import { goalsTable } from './goals.js';
 import { type Comparison, ratioBetween, ratioToBaseline } from './harness.js';
 import { COUNTING_ALONE, COUNTING_AND_REACTING, COUNTING_WITH_STREAM } from './reactionsSuite.js';
 import type { ScalePoint } from './scaleSuite.js';
+import { isWatermarkComparison, watermarkHeadline } from './watermarkSuite.js';
 
 const fmt = (value: number, digits = 0) =>
   value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -15,7 +16,7 @@ const comparisonTable = (comparison: Comparison): string => {
     `|${' --- |'.repeat(wcu ? 6 : 5)}`,
     ...comparison.results.map(
       (r) =>
-        `| ${[r.name + (r.notes !== undefined ? ` (${r.notes})` : ''), fmt(r.median), fmt(r.min), fmt(r.max), fmt(ratioToBaseline(comparison, r), 2), ...(wcu ? [r.wcuPerOperation === undefined ? '' : fmt(r.wcuPerOperation, 2)] : [])].join(' | ')} |`,
+        `| ${[r.name + (r.notes !== undefined ? ` (${r.notes})` : ''), fmt(r.median), fmt(r.min), fmt(r.max), fmt(ratioToBaseline(comparison, r), 2), ...(wcu ? [r.wcuPerOperation === undefined ? '' : fmt(r.wcuPerOperation, r.wcuPerOperation < 0.1 ? 4 : 2)] : [])].join(' | ')} |`,
     ),
   ];
   return `#### ${comparison.name}\n\n${lines.join('\n')}\n`;
@@ -34,7 +35,9 @@ export const headlines = (results: BenchResults): string[] => {
   const againstReference = adapterRaw.map((a) => a.reference).filter(Number.isFinite);
   const last = results.adapter.find((c) => c.name.startsWith('last event'));
   const mixed = results.projection.comparisons.filter(
-    (c) => c.name.includes('hot counter,') || c.name.includes('% on one hot'),
+    (c) =>
+      (c.name.includes('hot counter,') || c.name.includes('% on one hot')) &&
+      !isWatermarkComparison(c),
   );
   const biggest = mixed[mixed.length - 1];
   const hot = results.projection.comparisons.find((c) => c.name === 'hot counter only');
@@ -45,6 +48,7 @@ export const headlines = (results: BenchResults): string[] => {
     `Reading the last event of a ${last?.name.match(/(\d+)-event/)?.[1] ?? ''}-event aggregate: ${fmt(ratioBetween(last, ours, reference), 0)}× the reference adapter's throughput.`,
     `Counting ${(biggest?.name ?? '').replace(/^\d+/, (n) => fmt(Number(n)))}: ${fmt(ratioBetween(biggest, oursDesign, 'one transaction per event'), 2)}× the events/s of one transaction per event, ${fmt(ratioBetween(biggest, oursDesign, 'plain ADD (not idempotent)'), 2)}× a plain non-idempotent ADD.`,
     `Hot counter: ${fmt(hot?.results.find((r) => r.name === oursDesign)?.wcuPerOperation ?? NaN, 2)} WCU per event (one transaction per event: ${fmt(hot?.results.find((r) => r.name === 'one transaction per event')?.wcuPerOperation ?? NaN, 2)}).`,
+    watermarkHeadline(results.projection.comparisons, results.watermarkMeasured),
     itemSizeHeadline(results, oursDesign),
     reactionsHeadline(results.projection.reactions),
     endToEndHeadline(results.scale),

@@ -7,6 +7,7 @@ import { CounterError, type RetryOptions } from '../shared/index.js';
 import { answerLambda, type BatchContext } from '../streamBatch/index.js';
 import { reportBatch } from './batchReport.js';
 import type { Counter } from './counter.js';
+import { countSetAside, type SetAsideReport } from './countSetAside.js';
 import { type DirectIncrement, incrementOnce } from './increment.js';
 import { type CountedRef, listCountedRefs } from './listCountedRefs.js';
 import { processRecords } from './processRecords.js';
@@ -58,11 +59,8 @@ export class CounterProjection<
 
   /** The client and counts table every action takes, with the retry options for writes. */
   private get table() {
-    return {
-      dynamoDBClient: this.options.dynamoDBClient,
-      tableName: this.countsTableName,
-      retry: this.retry,
-    };
+    const { dynamoDBClient } = this.options;
+    return { dynamoDBClient, tableName: this.countsTableName, retry: this.retry };
   }
 
   private readContext = (consistentRead: boolean | undefined) => ({
@@ -72,11 +70,9 @@ export class CounterProjection<
 
   private counterNamed(counterName: COUNTERS['name']): COUNTERS {
     const counter = this.countersByName.get(counterName);
+    const knownCounters = [...this.countersByName.keys()];
     if (counter === undefined)
-      throw new CounterError('UnknownCounter', {
-        counterName,
-        knownCounters: [...this.countersByName.keys()],
-      });
+      throw new CounterError('UnknownCounter', { counterName, knownCounters });
     return counter;
   }
 
@@ -101,20 +97,23 @@ export class CounterProjection<
     batch?: BatchContext,
   ): Promise<ProcessRecordsResult> => {
     const logger = this.options.logger ?? { error: console.error };
-    const result = await processRecords(
-      records,
-      {
-        ...this.table,
-        imageParser: this.imageParser as ImageParser<EventStore>,
-        counters: this.counters,
-        concurrency: this.concurrency,
-        logger,
-      },
-      batch,
-    );
+    const result = await processRecords(records, { ...this.countingContext, logger }, batch);
     reportBatch({ logger, metrics: this.options.metrics }, { records, result, now: new Date() });
     return result;
   };
+
+  private get countingContext() {
+    const { imageParser, counters, concurrency } = this;
+    return {
+      ...this.table,
+      imageParser: imageParser as ImageParser<EventStore>,
+      counters,
+      concurrency,
+    };
+  }
+
+  /** Counts through refs the records set aside by shardWatermark batches: call it once fixed. */
+  countSetAside = (): Promise<SetAsideReport> => countSetAside(this.countingContext);
 
   /** Counts every event already in the event table; safe beside the live projection (refs). */
   rebuild = async (

@@ -1,15 +1,18 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventStore } from '@castore/core';
 
-import type { ImageParser, SkipReason, StreamRecord } from '../imageParser/index.js';
+import { type ImageParser, readRecordFields, type StreamRecord } from '../imageParser/index.js';
 import type { RetryOptions } from '../shared/index.js';
 import { type BatchContext, failedFrom } from '../streamBatch/index.js';
 import { failedRecordLog, type ProjectionLogger } from './batchReport.js';
 import type { Counter } from './counter.js';
+import { toWatermark } from './countsItems/index.js';
+import { planBatch } from './planBatch.js';
 import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecordsResult.js';
 import { recordFates } from './recordFates.js';
-import { markReplayNotExact, requireShard, stampWatermark } from './watermarkBatch.js';
-import { commitBatch, planIncrements, type PlannedIncrement } from './writePath/index.js';
+import { findSetAside, setAsideRecords } from './setAside.js';
+import { hasWatermarkCounter, markReplayNotExact, requireShard } from './watermarkBatch.js';
+import { commitBatch } from './writePath/index.js';
 
 export interface ProcessRecordsContext {
   dynamoDBClient: DynamoDBClient;
@@ -52,12 +55,11 @@ export const processRecords = async (
 ): Promise<ProcessRecordsResult> => {
   requireShard(context.counters, batch);
   const stats: ProcessRecordsStats = { ...noStats(), records: records.length };
-  const planned = planBatch(records, { ...context, stamp: batch?.delivery === 'stream' }, stats);
-  const { skipped, failure: parseFailure } = planned;
+  const plan = await planStreamBatch(records, context, batch, stats);
   const increments =
     batch?.delivery === 'replay'
-      ? await markReplayNotExact(planned.increments, { ...context, shardId: batch.shardId })
-      : planned.increments;
+      ? await markReplayNotExact(plan.increments, { ...context, shardId: batch.shardId })
+      : plan.increments;
   const {
     countedAt,
     duplicateAt,
@@ -68,15 +70,10 @@ export const processRecords = async (
     context,
     tally: stats,
   });
-  const failure =
-    parseFailure !== undefined &&
-    (commitFailure === undefined || parseFailure.position < commitFailure.position)
-      ? parseFailure
-      : commitFailure;
-
+  const failure = firstOf(plan.failure, commitFailure);
   const fates = recordFates({
     records: records.length,
-    skipped,
+    skipped: plan.skipped,
     countedAt,
     duplicateAt,
     ...(failure !== undefined ? { failure } : {}),
@@ -97,34 +94,51 @@ export const processRecords = async (
   };
 };
 
-const planBatch = (
+type Failure = { position: number; error: unknown } | undefined;
+const firstOf = (a: Failure, b: Failure): Failure =>
+  a !== undefined && (b === undefined || a.position < b.position) ? a : b;
+
+/**
+ * Plans the batch; on a stream batch of shardWatermark counters, skips the records set
+ * aside before and sets aside those that fail for a reason of their own, durably, before
+ * anything is committed: the watermark may then pass them. Increments after a record that
+ * could not be set aside are dropped (the batch stops there).
+ */
+const planStreamBatch = async (
   records: readonly StreamRecord[],
-  context: ProcessRecordsContext & { stamp: boolean },
+  context: ProcessRecordsContext,
+  batch: BatchContext | undefined,
   stats: ProcessRecordsStats,
 ) => {
-  const increments: PlannedIncrement[] = [];
-  const skipped = new Map<number, SkipReason>();
-  const order: { last?: string } = {};
-  for (const [position, record] of records.entries()) {
-    try {
-      const parsed = context.imageParser.parseRecord(record);
-      if (parsed.kind === 'skipped') {
-        stats.skipped += 1;
-        skipped.set(position, parsed.reason);
-        continue;
-      }
-      stats.events += 1;
-      const recordIncrements = planIncrements({
-        counters: context.counters,
-        message: parsed.message,
-        position,
-        sequenceNumber: parsed.sequenceNumber,
-      });
-      if (context.stamp) stampWatermark(recordIncrements, parsed.sequenceNumber, order);
-      increments.push(...recordIncrements);
-    } catch (error) {
-      return { increments, skipped, failure: { position, error } };
-    }
-  }
-  return { increments, skipped, failure: undefined };
+  const watermarked = batch?.delivery === 'stream' && hasWatermarkCounter(context.counters);
+  const alreadyAside = watermarked
+    ? await findSetAside(context, { shardId: batch.shardId, records })
+    : new Set<string>();
+  const plan = planBatch(
+    records,
+    { ...context, stamp: watermarked, setAside: watermarked, alreadyAside, toWatermark },
+    stats,
+  );
+  if (!watermarked || plan.aside.length === 0) return plan;
+  const asideFailure = await setAsideRecords(context, {
+    shardId: batch.shardId,
+    aside: plan.aside,
+  });
+  for (const { position, record, error } of plan.aside)
+    if (asideFailure === undefined || position < asideFailure.position)
+      context.logger.error(
+        `castore-dynamodb-counter: record ${readRecordFields(record).sequenceNumber} set aside`,
+        failedRecordLog(record, { position, error, failed: 0 }),
+      );
+  const failure = firstOf(plan.failure, asideFailure);
+  stats.skipped += plan.aside.filter(
+    ({ position }) => position < (failure?.position ?? Infinity),
+  ).length;
+  return {
+    ...plan,
+    failure,
+    increments: plan.increments.filter(
+      ({ position }) => failure === undefined || position < failure.position,
+    ),
+  };
 };

@@ -1,13 +1,18 @@
 import type { SkipReason } from '../imageParser/index.js';
 import { type BatchFates, errorCodeOf } from '../streamBatch/index.js';
 
-/** Why a record changed no count: the parser's reasons, or an event that no counter counts. */
-export type RecordSkipReason = SkipReason | 'NoCounter';
+/**
+ * Why a record changed no count: the parser's reasons, an event that no counter counts, or
+ * a record set aside (it failed for a reason of its own in a batch of shardWatermark
+ * counters: countSetAside counts it once fixed).
+ */
+export type RecordSkipReason = SkipReason | 'NoCounter' | 'SetAside';
 
 export const RECORD_SKIP_REASONS: readonly RecordSkipReason[] = [
   'NotAnInsert',
   'UnknownEventStore',
   'NoCounter',
+  'SetAside',
 ];
 
 /**
@@ -26,7 +31,7 @@ export type RecordFates = BatchFates & {
 /** What processRecords learnt of each position of the batch. */
 export interface BatchOutcome {
   records: number;
-  skipped: ReadonlyMap<number, SkipReason>;
+  skipped: ReadonlyMap<number, RecordSkipReason>;
   countedAt: ReadonlySet<number>;
   duplicateAt: ReadonlySet<number>;
   failure?: { position: number; error: unknown };
@@ -41,7 +46,7 @@ export const recordFates = (outcome: BatchOutcome): RecordFates => {
   const fates: RecordFates = {
     counted: 0,
     duplicate: 0,
-    skipped: { NotAnInsert: 0, UnknownEventStore: 0, NoCounter: 0 },
+    skipped: { NotAnInsert: 0, UnknownEventStore: 0, NoCounter: 0, SetAside: 0 },
     failed: outcome.records - failedFrom,
   };
   for (let position = 0; position < failedFrom; position++) {

@@ -18,6 +18,9 @@ import type { PlannedIncrement } from './writePath/index.js';
 
 const isWatermarkCounter = (counter: Counter): boolean => counter.idempotency === 'shardWatermark';
 
+export const hasWatermarkCounter = (counters: readonly Counter[]): boolean =>
+  counters.some(isWatermarkCounter);
+
 /** Refuses, before anything is written, a call that cannot say which shard its records are from. */
 export const requireShard = (
   counters: readonly Counter[],

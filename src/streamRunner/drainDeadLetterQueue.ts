@@ -34,7 +34,7 @@ export interface DrainDeadLetterQueueOptions {
   /** The mapping's on-failure queue. */
   queueUrl: string;
   streamsClient: DynamoDBStreamsClient;
-  /** Usually `(records) => projection.processRecords(records)`. */
+  /** Usually `(records, batch) => projection.processRecords(records, batch)`. */
   handler: StreamHandler;
   /** The mapping's filter pattern, as replayDeadLetter takes it. */
   filter?: StreamFilterPattern;

@@ -14,9 +14,15 @@ import { orderPlacedRecord } from '../support/records.js';
 const { client, uniqueTableName } = useDynamoDB();
 const ordersStore = makeOrdersStore();
 
-const setUp = async () => {
-  const countsTableName = uniqueTableName('counts');
-  await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+const setUp = async ({
+  countsTableName = uniqueTableName('counts'),
+  missingCountry,
+}: { countsTableName?: string; missingCountry?: string } = {}) => {
+  if (missingCountry === undefined)
+    await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+  // Without missingCountry, an order without a country fails its record (key undefined).
+  const country = (e: { payload: { country?: string } }) =>
+    (e.payload.country ?? missingCountry) as string;
   const projection = new CounterProjection({
     dynamoDBClient: client,
     countsTableName,
@@ -26,7 +32,7 @@ const setUp = async () => {
         name: 'hot',
         eventStore: ordersStore,
         eventTypes: ['ORDER_PLACED'],
-        key: (e) => e.payload.country,
+        key: country,
         windows: ['day'],
         idempotency: 'shardWatermark',
       }),
@@ -34,7 +40,7 @@ const setUp = async () => {
         name: 'byRef',
         eventStore: ordersStore,
         eventTypes: ['ORDER_PLACED'],
-        key: (e) => e.payload.country,
+        key: country,
       }),
     ],
     retry: { maxAttempts: 3, baseDelayMs: 1 },
@@ -156,5 +162,44 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
     const result = await projection.processRecords(records(2, 4), stream);
     expect(hasErrorCode(result.error, 'CounterShardsChanged')).toBe(true);
     expect(await byRefOnly.getCount('hot', 'FR')).toBe(2);
+  });
+
+  it('set aside a record that fails for a reason of its own, durably, and count the rest of its batch and the batches after; count it through refs once fixed (countSetAside), once', async () => {
+    const { projection, countsTableName } = await setUp();
+    const [first, , third] = records(0, 3);
+    const noCountry = orderPlacedRecord(1, { customerId: 'c', quantity: 1 });
+    const batch = [first!, noCountry, third!];
+    const result = await projection.processRecords(batch, stream);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.fates.skipped.SetAside).toBe(1);
+    await projection.processRecords(records(3, 5), stream);
+    expect(await projection.getCount('hot', 'FR')).toBe(4);
+    expect(await projection.countSetAside()).toMatchObject({
+      counted: 0,
+      stillFailing: [
+        { shardId: 'shardId-0001', sequenceNumber: noCountry.dynamodb?.SequenceNumber },
+      ],
+    });
+
+    const fixed = (await setUp({ countsTableName, missingCountry: 'unknown' })).projection;
+    expect(await fixed.countSetAside()).toEqual({ counted: 1, stillFailing: [] });
+    expect(await fixed.countSetAside()).toEqual({ counted: 0, stillFailing: [] });
+    // A late redelivery of the batch: the record set aside is skipped, not counted again.
+    const again = await fixed.processRecords(batch, stream);
+    expect(again.fates.skipped.SetAside).toBe(1);
+    expect(await fixed.getCount('hot', 'unknown')).toBe(1);
+    expect(await fixed.getCount('byRef', 'unknown')).toBe(1);
+    expect(await fixed.getCount('hot', 'FR')).toBe(4);
+  });
+
+  it('skip a redelivered record that was set aside, even one that would now count: it is counted through refs, once', async () => {
+    const { projection, countsTableName } = await setUp();
+    const noCountry = orderPlacedRecord(0, { customerId: 'c', quantity: 1 });
+    await projection.processRecords([noCountry], stream); // set aside; no watermark moved
+    const fixed = (await setUp({ countsTableName, missingCountry: 'unknown' })).projection;
+    const redelivered = await fixed.processRecords([noCountry], stream);
+    expect(redelivered.fates.skipped.SetAside).toBe(1);
+    expect(await fixed.countSetAside()).toEqual({ counted: 1, stillFailing: [] });
+    expect(await fixed.getCount('hot', 'unknown')).toBe(1);
   });
 });

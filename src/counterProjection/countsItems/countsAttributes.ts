@@ -18,6 +18,9 @@ export const COUNTS_ATTRIBUTES = {
   idempotency: 'idempotency',
   reason: 'reason',
   since: 'since',
+  record: 'record',
+  error: 'error',
+  countedAt: 'countedAt',
 } as const;
 
 type CountsAttribute = keyof typeof COUNTS_ATTRIBUTES;

@@ -30,7 +30,9 @@ export type TransactionAction =
  */
 export const chunkActions = (chunk: CounterChunk): TransactionAction[] => {
   if (chunk.increments.length === 0) return [];
-  if (chunk.counter.idempotency === 'shardWatermark')
+  // A shardWatermark counter's chunk from a shard; without one (a record set aside, counted
+  // later) it is counted through refs like any other.
+  if (chunk.shardId !== undefined)
     return [{ kind: 'watermark', chunk }, { kind: 'total', chunk }, ...windowActions(chunk)];
   return [
     { kind: 'total', chunk },
