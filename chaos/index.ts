@@ -135,7 +135,9 @@ the counter projection on a simulated Streams API (\`test/support/simulatedStrea
 writes, shard rollovers and splits, time passing beyond the 24-hour retention, expired
 iterators, throttled reads, empty pages before data, runners killed between a handled
 batch and its checkpoint, two runners at once, from TRIM_HORIZON or LATEST. Checkpoints
-and counts live in DynamoDB Local. Each schedule is checked against its model.
+and counts live in DynamoDB Local. Each schedule is checked against its model, and counts
+the same events twice: through refs and through a \`shardWatermark\` counter (issue 25),
+both of which must equal the records handled.
 \`npm test\` runs 25 of them (\`test/streamRunner/simulatedStreams.property.test.ts\`).
 
 | schedules | records written | rollovers | splits | records trimmed | of which never read (runner down past the retention) | iterators expired | throttled reads | empty pages | runner kills | runs | retention gaps reported | **records missed** | **count differences** | **schedules with a problem** |
