@@ -26,7 +26,9 @@ const {
  * stream into a counts table whose stream the reactions read, pushing COUNT_REACHED into
  * a store of their own.
  */
-const setUp = async () => {
+const setUp = async ({
+  idempotency = 'refs',
+}: { idempotency?: 'refs' | 'shardWatermark' } = {}) => {
   const eventTable = await createTestEventTable();
   const ordersStore = makeOrdersStore(
     new DynamoDBSingleTableEventStorageAdapter({ tableName: eventTable, dynamoDBClient }),
@@ -49,6 +51,7 @@ const setUp = async () => {
       eventTypes: ['ORDER_PLACED'],
       key: (event) => event.payload.country,
       thresholds: [3, 5],
+      idempotency,
     }),
     counter({
       name: 'stock',
@@ -57,6 +60,7 @@ const setUp = async () => {
       key: () => 'widget',
       by: (event) => -event.payload.quantity, // negative quantities restock
       floors: [0],
+      idempotency,
     }),
   ];
   const projection = new CounterProjection({
@@ -88,7 +92,11 @@ const setUp = async () => {
   const count = async ({ batchSize = 100 } = {}) => {
     const events = await read(eventTable);
     for (let start = 0; start < events.length; start += batchSize)
-      await projection.processRecords(events.slice(start, start + batchSize));
+      // DynamoDB Local's stream of a table has one shard.
+      await projection.processRecords(events.slice(start, start + batchSize), {
+        shardId: 'shardId-local',
+        delivery: 'stream',
+      });
   };
   const deliver = async (options: { batchSize?: number } = {}) => {
     await count(options);
@@ -147,6 +155,22 @@ describe('reactions on DynamoDB Local’s streams', () => {
     for (const { events: reached } of events)
       expect(reached).toMatchObject([{ version: 1, type: 'COUNT_REACHED' }]);
     expect(result.stats).toMatchObject({ crossings: 2, fired: 2, failed: 0 });
+  });
+
+  it('fires the crossings of shardWatermark counters alike: their totals are written as refs counters write them', async () => {
+    const chain = await setUp({ idempotency: 'shardWatermark' });
+    await chain.place('FR', -10); // restocked: stock 10
+    await chain.deliver();
+    for (let index = 0; index < 5; index++) await chain.place('FR');
+    await chain.place('FR', 7); // stock -2: the floor 0 is reached
+    await chain.deliver();
+    await chain.deliver({ batchSize: 2 }); // the event stream again, in other batches
+    expect(idsOf(chain.fired).sort()).toEqual([
+      'ordersByCountry#FR#threshold#3',
+      'ordersByCountry#FR#threshold#5',
+      'stock#widget#floor#0',
+    ]);
+    expect(await chain.projection.getCount('ordersByCountry', 'FR')).toBe(7);
   });
 
   it('fires a floor reached by negative increments once, not again when the count goes down and up across it', async () => {
