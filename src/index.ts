@@ -17,6 +17,7 @@ export {
   type CountedRef,
   type Counter,
   counter,
+  type CounterIdempotency,
   type CounterOptions,
   CounterProjection,
   type CounterProjectionOptions,
@@ -35,6 +36,7 @@ export {
   type RecordFates,
   type RecordSkipReason,
   type RetryOptions,
+  type SetAsideReport,
   type WindowOptions,
   type WindowsOf,
 } from './counterProjection/index.js';

@@ -1,3 +1,4 @@
+import type { CountsHealth } from '../counterProjection/index.js';
 import type { ConsumerStatus, ShardStatus } from '../streamRunner/index.js';
 import { seconds } from './progressLine.js';
 
@@ -44,3 +45,20 @@ export const statusLines = (
   });
   return { lines, healthy };
 };
+
+/** `status --counts-table`: the counters that refuse reads, and the records set aside. */
+export const countsHealthLines = ({
+  notExact,
+  setAside,
+}: CountsHealth): { lines: string[]; healthy: boolean } => ({
+  lines: [
+    ...notExact.map(
+      ({ counterName, reason, since }) =>
+        `counter ${counterName}: NOT EXACT since ${since} (${reason}); its reads refuse: define it again under a new name with idempotency 'refs' and rebuild it`,
+    ),
+    setAside.waiting > 0
+      ? `records set aside: ${setAside.waiting} WAITING (fix their cause, then run count-set-aside), ${setAside.counted} counted`
+      : `records set aside: none waiting, ${setAside.counted} counted`,
+  ],
+  healthy: notExact.length === 0 && setAside.waiting === 0,
+});

@@ -42,8 +42,8 @@ const addRunCommand = (program: Command, outcome: CommandOutcome): void => {
     });
 };
 
-/** `status` and `replay`: what an operator runs when the projection lags or dead-letters. */
-const addOperateCommands = (program: Command, outcome: CommandOutcome): void => {
+/** `status` (and `replay`): what an operator runs when the projection lags or dead-letters. */
+const addStatusCommand = (program: Command, outcome: CommandOutcome): void => {
   program
     .command('status')
     .description(
@@ -52,6 +52,10 @@ const addOperateCommands = (program: Command, outcome: CommandOutcome): void => 
     .requiredOption('--event-table <name>')
     .requiredOption('--checkpoint-table <name>')
     .option('--consumer <name>', 'one consumer (every consumer with a checkpoint when absent)')
+    .option(
+      '--counts-table <name>',
+      'also report counters marked not exact and records set aside (exit 2 while any)',
+    )
     .option(
       '--max-lag <seconds>',
       'exit 2 when a consumer has a record waiting for longer than this',
@@ -65,7 +69,9 @@ const addOperateCommands = (program: Command, outcome: CommandOutcome): void => 
       );
       outcome.exitCode = await statusCommand(options);
     });
+};
 
+const addReplayCommand = (program: Command, outcome: CommandOutcome): void => {
   program
     .command('replay')
     .description(
@@ -93,8 +99,29 @@ const addOperateCommands = (program: Command, outcome: CommandOutcome): void => 
     });
 };
 
+/** `count-set-aside`: what an operator runs once the cause of records set aside is fixed. */
+const addCountSetAsideCommand = (program: Command, outcome: CommandOutcome): void => {
+  program
+    .command('count-set-aside')
+    .description(
+      "count the records that shardWatermark counters' batches set aside (they failed for a reason of their own), once fixed",
+    )
+    .addOption(countersOption())
+    .requiredOption('--counts-table <name>')
+    .addOption(endpointOption())
+    .action(async (options) => {
+      const { countSetAsideCommand } = await loadForCommand(
+        'count-set-aside',
+        () => import('./commands/countSetAside.js'),
+      );
+      outcome.exitCode = await countSetAsideCommand(options);
+    });
+};
+
 /** The commands that read the event table's stream (each loads the optional streams client when it runs). */
 export const addStreamCommands = (program: Command, outcome: CommandOutcome): void => {
   addRunCommand(program, outcome);
-  addOperateCommands(program, outcome);
+  addStatusCommand(program, outcome);
+  addReplayCommand(program, outcome);
+  addCountSetAsideCommand(program, outcome);
 };

@@ -5,9 +5,11 @@ export type {
   ProjectionLogger,
   ProjectionMetrics,
 } from './batchReport.js';
-export type { Counter, CounterOptions } from './counter.js';
+export type { Counter, CounterIdempotency, CounterOptions } from './counter.js';
 export { counter, DEFAULT_REF_SHARDS, defaultTargetRef } from './counter.js';
 export { CounterProjection } from './counterProjection.js';
+export type { SetAsideReport } from './countSetAside.js';
+export { type CountsHealth, readCountsHealth } from './countsHealth.js';
 export {
   COUNTS_TABLE_PK,
   COUNTS_TABLE_SK,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { statusLines } from '../../src/cli/statusLines.js';
+import { countsHealthLines, statusLines } from '../../src/cli/statusLines.js';
 import type { ShardStatus } from '../../src/streamRunner/index.js';
 
 const shard = (fields: Partial<ShardStatus>): ShardStatus => ({
@@ -51,5 +51,28 @@ describe("status's report", () => {
     expect(past.healthy).toBe(false);
     expect(past.lines[0]).toBe('consumer counts: lag 61 s LAGGING (more than 60 s)');
     expect(past.lines[1]).toContain('behind 1000+');
+  });
+});
+
+describe("status's report of a counts table", () => {
+  it('is unhealthy while a counter is marked not exact or records wait, and says what to do', () => {
+    expect(
+      countsHealthLines({
+        notExact: [
+          { counterName: 'hot', reason: 'a dead letter was replayed', since: '2026-11-30' },
+        ],
+        setAside: { waiting: 2, counted: 1 },
+      }),
+    ).toEqual({
+      lines: [
+        "counter hot: NOT EXACT since 2026-11-30 (a dead letter was replayed); its reads refuse: define it again under a new name with idempotency 'refs' and rebuild it",
+        'records set aside: 2 WAITING (fix their cause, then run count-set-aside), 1 counted',
+      ],
+      healthy: false,
+    });
+    expect(countsHealthLines({ notExact: [], setAside: { waiting: 0, counted: 3 } })).toEqual({
+      lines: ['records set aside: none waiting, 3 counted'],
+      healthy: true,
+    });
   });
 });

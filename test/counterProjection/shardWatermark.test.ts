@@ -135,7 +135,7 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
     const mark = await client.send(
       new GetItemCommand({
         TableName: countsTableName,
-        Key: { pk: { S: 'X#hot' }, sk: { S: 'notExact' } },
+        Key: { pk: { S: 'X' }, sk: { S: 'hot' } },
       }),
     );
     expect(mark.Item?.reason?.S).toContain('shardId-0001');

@@ -1,8 +1,9 @@
 // In a file of its own, as `run`: it reads the stream (the optional streams client).
+import { readCountsHealth } from '../../counterProjection/index.js';
 import { type ConsumerStatus, streamStatus } from '../../streamRunner/index.js';
 import { type ConnectionOptions, withConnection } from '../connection.js';
 import { out } from '../io.js';
-import { statusLines } from '../statusLines.js';
+import { countsHealthLines, statusLines } from '../statusLines.js';
 import { assertTablesExist } from '../tablesExist.js';
 
 /**
@@ -16,6 +17,7 @@ export const statusCommand = async (
     checkpointTable: string;
     consumer?: string;
     maxLag?: number;
+    countsTable?: string;
   },
 ): Promise<number> =>
   withConnection(options, async (connection) => {
@@ -29,6 +31,15 @@ export const statusCommand = async (
     });
     const maxLagMs = options.maxLag === undefined ? undefined : options.maxLag * 1000;
     const { lines, healthy } = statusLines(consumers, { maxLagMs });
-    for (const line of lines) out(line);
-    return healthy ? 0 : 2;
+    const counts =
+      options.countsTable === undefined
+        ? { lines: [], healthy: true }
+        : countsHealthLines(
+            await readCountsHealth({
+              dynamoDBClient: connection.dynamoDBClient,
+              tableName: options.countsTable,
+            }),
+          );
+    for (const line of [...lines, ...counts.lines]) out(line);
+    return healthy && counts.healthy ? 0 : 2;
   });

@@ -5,7 +5,7 @@
 //   window  pk W#<counter>#<window>#<key>     sk <bucket>    (windowItem.ts)
 //   ref     pk R#<counter>#<shard>#<key>      sk <targetRef> (refItem.ts)
 //   watermark  pk M#<counter>#<key>           sk <shardId>   (watermarkItem.ts)
-//   not exact  pk X#<counter>                 sk "notExact"  (notExactItem.ts)
+//   not exact  pk X                           sk <counter>   (notExactItem.ts)
 //   set aside  pk A                           sk <shardId>#<sequence number> (asideItem.ts)
 // A per-key target is an attribute of the total item.
 export { asideItem, type AsideRecord } from './asideItem.js';

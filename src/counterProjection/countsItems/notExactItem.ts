@@ -8,7 +8,13 @@ import {
   toKeyAttributes,
 } from './countsAttributes.js';
 
-const keyOf = (counterName: string): CountsItemKey => ({ pk: `X#${counterName}`, sk: 'notExact' });
+// One partition for every mark: `status` lists them with one Query, counters unknown to it.
+const NOT_EXACT_PARTITION = 'X';
+
+const keyOf = (counterName: string): CountsItemKey => ({
+  pk: NOT_EXACT_PARTITION,
+  sk: counterName,
+});
 
 /** Why and since when a counter can no longer be exact. */
 export interface NotExact {
@@ -18,11 +24,13 @@ export interface NotExact {
 
 /**
  * The mark of a shardWatermark counter that may have missed records (a dead letter replayed
- * after its shard's watermark passed it):  pk X#<counter>  sk "notExact"  reason, since.
+ * after its shard's watermark passed it):  pk "X"  sk <counter>  reason, since.
  * Its first reason is kept. Every read of the counter refuses while it exists.
  */
 export const notExactItem = {
   key: keyOf,
+
+  partition: NOT_EXACT_PARTITION,
 
   put: ({
     tableName,

@@ -1,0 +1,54 @@
+import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+
+import { asideItem, type CountsImage, type NotExact, notExactItem } from './countsItems/index.js';
+
+/** What needs an operator in a counts table: counters that lost exactness, records set aside. */
+export interface CountsHealth {
+  /** shardWatermark counters marked not exact: every read of them refuses. */
+  notExact: (NotExact & { counterName: string })[];
+  /** Records set aside by shardWatermark batches: waiting for countSetAside, or counted. */
+  setAside: { waiting: number; counted: number };
+}
+
+const queryAll = async (
+  context: { dynamoDBClient: DynamoDBClient; tableName: string },
+  partition: string,
+): Promise<CountsImage[]> => {
+  const items: CountsImage[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await context.dynamoDBClient.send(
+      new QueryCommand({
+        TableName: context.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: partition } },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+};
+
+/** Reads the marks and the records set aside: two Queries, whatever the counters. */
+export const readCountsHealth = async (context: {
+  dynamoDBClient: DynamoDBClient;
+  tableName: string;
+}): Promise<CountsHealth> => {
+  const [marks, aside] = await Promise.all([
+    queryAll(context, notExactItem.partition),
+    queryAll(context, asideItem.partition),
+  ]);
+  const counted = aside.filter((item) => asideItem.decodeRecord(item)?.counted === true).length;
+  return {
+    notExact: marks.flatMap((item) => {
+      const notExact = notExactItem.decode(item);
+      const counterName = item.sk?.S;
+      return notExact === undefined || typeof counterName !== 'string'
+        ? []
+        : [{ counterName, ...notExact }];
+    }),
+    setAside: { waiting: aside.length - counted, counted },
+  };
+};
