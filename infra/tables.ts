@@ -16,7 +16,11 @@ import {
   EVENT_TABLE_SK,
   EVENT_TABLE_TIMESTAMP_KEY,
 } from '../src/adapter/index.js';
-import { COUNTS_TABLE_PK, COUNTS_TABLE_SK } from '../src/counterProjection/index.js';
+import {
+  COUNTS_TABLE_PK,
+  COUNTS_TABLE_SK,
+  COUNTS_TTL_ATTRIBUTE,
+} from '../src/counterProjection/index.js';
 
 /**
  * A table as the ITable that event sources and grants take. aws-cdk-lib declares Table's
@@ -73,5 +77,7 @@ export const createCountsTable = (
     ...common(settings),
     partitionKey: { name: COUNTS_TABLE_PK, type: AttributeType.STRING },
     sortKey: { name: COUNTS_TABLE_SK, type: AttributeType.STRING },
+    // Window buckets past their retention and old shard watermarks expire (docs/counters.md).
+    timeToLiveAttribute: COUNTS_TTL_ATTRIBUTE,
     ...(stream ? { stream: StreamViewType.NEW_AND_OLD_IMAGES } : {}),
   });

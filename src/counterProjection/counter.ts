@@ -31,6 +31,12 @@ export interface CounterOptions<
   by?: number | ((event: CountedEvent<EVENT_STORE, EVENT_TYPE>) => number);
   /** Time windows counted alongside the all-time total, bucketed by the event's timestamp (UTC). */
   windows?: readonly WINDOW[];
+  /**
+   * Days a window's buckets are kept after they end, e.g. `{ minute: 2, hour: 30 }`: past it a
+   * bucket reads as absent, and DynamoDB's TTL (attribute `expiresAt`) deletes it. A window
+   * without one keeps its buckets for ever.
+   */
+  windowRetention?: Partial<Record<NoInfer<WINDOW>, number>>;
   /** What makes the count idempotent; default `eventStoreId#aggregateId#version`. */
   targetRef?: (message: {
     eventStoreId: EventStoreId<EVENT_STORE>;
@@ -74,6 +80,8 @@ export interface Counter<
   readonly eventStoreId: EVENT_STORE_ID;
   readonly eventTypes: readonly string[] | undefined;
   readonly windows: readonly WINDOW[];
+  /** Days each window's buckets are kept after they end (see CounterOptions). */
+  readonly windowRetention: Partial<Record<CounterWindow, number>>;
   readonly refShards: number;
   readonly idempotency: CounterIdempotency;
   /** What its reactions fire on (empty when none): see CounterOptions. */
@@ -118,6 +126,7 @@ export const counter = <
     filter,
     by = 1,
     windows = [],
+    windowRetention = {},
     targetRef = defaultTargetRef,
     refShards = DEFAULT_REF_SHARDS,
     thresholds = [],
@@ -132,6 +141,7 @@ export const counter = <
     eventStoreId: eventStore.eventStoreId as EventStoreId<EVENT_STORE>,
     eventTypes,
     windows: [...new Set(windows)],
+    windowRetention: { ...windowRetention },
     refShards,
     idempotency,
     thresholds: [...new Set(thresholds)],

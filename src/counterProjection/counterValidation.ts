@@ -15,6 +15,7 @@ interface UncheckedOptions {
   filter?: unknown;
   by?: unknown;
   windows?: readonly unknown[] | undefined;
+  windowRetention?: unknown;
   targetRef?: unknown;
   refShards?: unknown;
   thresholds?: readonly unknown[] | undefined;
@@ -45,6 +46,7 @@ export const validateCounterOptions = (checked: object) => {
     for (const value of options[field] ?? [])
       if (!Number.isSafeInteger(value)) fail(field, value, 'safe integers');
   validateIdempotency(options, fail);
+  validateRetention(options, fail);
   const { refShards } = options;
   const validShards =
     Number.isSafeInteger(refShards) &&
@@ -108,4 +110,18 @@ const validateIdempotency = (
     );
   if (refShards !== undefined)
     fail('refShards', refShards, "none with idempotency 'shardWatermark' (it writes no refs)");
+};
+
+const MAX_RETENTION_DAYS = 36_500;
+
+const validateRetention = ({ windows = [], windowRetention }: UncheckedOptions, fail: Fail) => {
+  if (windowRetention === undefined) return;
+  if (typeof windowRetention !== 'object' || windowRetention === null)
+    fail('windowRetention', windowRetention, 'an object of days per window');
+  for (const [window, days] of Object.entries(windowRetention as object)) {
+    if (!windows.includes(window))
+      fail('windowRetention', window, `one of the counter's windows (${windows.join(', ')})`);
+    if (!Number.isSafeInteger(days) || Number(days) < 1 || Number(days) > MAX_RETENTION_DAYS)
+      fail(`windowRetention.${window}`, days, `whole days from 1 to ${MAX_RETENTION_DAYS}`);
+  }
 };

@@ -18,7 +18,7 @@ export {
   totalItem,
   type TotalState,
 } from './countsItems/index.js';
-export { countsTableDefinition, createCountsTable } from './countsTable.js';
+export { COUNTS_TTL_ATTRIBUTE, countsTableDefinition, createCountsTable } from './countsTable.js';
 export { bucketOf } from './countTarget.js';
 export type { DirectIncrement } from './increment.js';
 export type { CountedRef } from './listCountedRefs.js';

@@ -32,9 +32,14 @@ const failRead =
     throw new CounterError('InvalidCountsRecord', { value: item, reason });
   };
 
-/** The stored count, exactly (DynamoDB numbers hold 38 digits); an item never written counts 0. */
+/**
+ * The stored count, exactly (DynamoDB numbers hold 38 digits); an item never written, or a
+ * window bucket past its retention (deleted by TTL or not yet), counts 0.
+ */
 const exactCountOf = (item: CountsImage | undefined): bigint =>
-  decodeInteger(item, 'count', failRead(item)) ?? 0n;
+  windowItem.isExpired(item, new Date(), failRead(item))
+    ? 0n
+    : (decodeInteger(item, 'count', failRead(item)) ?? 0n);
 
 /** A count as a number, refused rather than rounded past 2^53. */
 const asNumber = (exact: bigint, item: CountsImage | undefined): number => {
@@ -164,6 +169,7 @@ export const getWindowedCounts = async (
       }),
     );
     for (const item of page.Items ?? []) {
+      if (windowItem.isExpired(item, new Date(), failRead(item))) continue;
       const { bucket, count } = windowItem.decode(item, failRead(item));
       buckets.push({ bucket, count: asNumber(count, item) });
     }

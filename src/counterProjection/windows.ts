@@ -10,6 +10,26 @@ export const toBucket = (window: CounterWindow, timestamp: string | Date): strin
   return iso.slice(0, BUCKET_LENGTH[window]);
 };
 
+const WINDOW_MS: Record<CounterWindow, number> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+};
+const BUCKET_START: Record<CounterWindow, string> = {
+  minute: ':00.000Z',
+  hour: ':00:00.000Z',
+  day: 'T00:00:00.000Z',
+};
+const DAY_SECONDS = 86_400;
+
+/**
+ * When a bucket with a retention of `days` expires, in epoch seconds (DynamoDB TTL's unit):
+ * its end plus the retention, the same for every write to it.
+ */
+export const bucketExpiry = (window: CounterWindow, bucket: string, days: number): number =>
+  Math.floor((Date.parse(bucket + BUCKET_START[window]) + WINDOW_MS[window]) / 1000) +
+  days * DAY_SECONDS;
+
 export const isCounterWindow = (value: unknown): value is CounterWindow =>
   typeof value === 'string' && (COUNTER_WINDOWS as readonly string[]).includes(value);
 

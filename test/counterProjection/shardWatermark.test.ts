@@ -78,6 +78,9 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
       }),
     );
     expect(items.Items?.map((item) => item.sk?.S)).toEqual(['shardId-0001']);
+    // Kept 7 days after its last write (the stream keeps records 24 hours), then TTL's.
+    const expiresAt = Number(items.Items?.[0]?.expiresAt?.N) * 1000;
+    expect(Math.abs(expiresAt - (Date.now() + 7 * 86_400_000))).toBeLessThan(600_000);
     const refs = await client.send(
       new QueryCommand({
         TableName: countsTableName,

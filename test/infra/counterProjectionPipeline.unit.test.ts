@@ -66,12 +66,13 @@ describe('CounterProjectionPipeline', () => {
     });
   });
 
-  it('creates the counts table as the projection expects it', () => {
+  it('creates the counts table as the projection expects it, its TTL on expiresAt (window retention, old watermarks)', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },

@@ -21,6 +21,8 @@ export const COUNTS_ATTRIBUTES = {
   record: 'record',
   error: 'error',
   countedAt: 'countedAt',
+  /** Epoch seconds: the counts table's TTL attribute (window buckets with a retention, watermarks). */
+  expiresAt: 'expiresAt',
 } as const;
 
 type CountsAttribute = keyof typeof COUNTS_ATTRIBUTES;

@@ -12,6 +12,10 @@ import {
 // `<` on strings is `<` on the numbers (a 21-digit one after a 40-digit one otherwise).
 const SEQUENCE_NUMBER = /^\d{21,40}$/;
 const WATERMARK_DIGITS = 40;
+// AWS trims stream records older than 24 hours: a watermark not written for 7 days guards
+// no record the stream still holds, and DynamoDB's TTL may delete it (storage per key and
+// shard stays bounded as shards roll over, every few hours).
+const WATERMARK_LIFE_SECONDS = 7 * 86_400;
 const STORED_WATERMARK = /^\d{40}$/;
 
 /** A sequence number as a watermark compares it, or undefined when it is out of shape. */
@@ -46,23 +50,27 @@ export const watermarkItem = {
     first,
     last,
     delta,
+    at,
     ...owner
   }: CountsItemOwner & {
     shardId: string;
     first: string;
     last: string;
     delta: bigint;
+    /** When it is written (ISO), fixed across the retries of one request. */
+    at: string;
   }): Update => ({
     ...identifiedUpdate(owner, {
       itemKey: keyOf(owner.counterName, owner.key, shardId),
       add: '#count :delta',
-      set: '#watermark = :last',
+      set: '#watermark = :last, #expiresAt = :expiresAt',
       condition: 'attribute_not_exists(#watermark) OR #watermark < :first',
-      names: ['count', 'watermark'],
+      names: ['count', 'watermark', 'expiresAt'],
       values: {
         ':delta': { N: String(delta) },
         ':first': { S: first },
         ':last': { S: last },
+        ':expiresAt': { N: String(Math.floor(Date.parse(at) / 1000) + WATERMARK_LIFE_SECONDS) },
       },
     }),
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

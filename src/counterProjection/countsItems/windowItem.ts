@@ -1,6 +1,6 @@
 import type { CounterWindow } from '../windows.js';
 import type { CountsImage, CountsItemKey, DecodeFail } from './countsAttributes.js';
-import { decodeCount, decodeString, identifiedUpdate } from './countsAttributes.js';
+import { decodeCount, decodeInteger, decodeString, identifiedUpdate } from './countsAttributes.js';
 
 const keyOf = ({
   counterName,
@@ -21,20 +21,39 @@ const keyOf = ({
 export const windowItem = {
   key: keyOf,
 
+  /** With expiresAt (a retention), the bucket carries the table's TTL attribute. */
   increment: ({
     delta,
+    expiresAt,
     ...item
-  }: Parameters<typeof keyOf>[0] & { tableName: string; delta: bigint | number }) =>
+  }: Parameters<typeof keyOf>[0] & {
+    tableName: string;
+    delta: bigint | number;
+    expiresAt?: number | undefined;
+  }) =>
     identifiedUpdate(item, {
       itemKey: keyOf(item),
       add: '#count :delta',
-      set: '#window = :window',
-      names: ['count', 'window'],
-      values: { ':delta': { N: String(delta) }, ':window': { S: item.window } },
+      set: `#window = :window${expiresAt === undefined ? '' : ', #expiresAt = :expiresAt'}`,
+      names: ['count', 'window', ...(expiresAt === undefined ? [] : ['expiresAt' as const])],
+      values: {
+        ':delta': { N: String(delta) },
+        ':window': { S: item.window },
+        ...(expiresAt === undefined ? {} : { ':expiresAt': { N: String(expiresAt) } }),
+      },
     }),
 
   decode: (image: CountsImage, fail: DecodeFail): { bucket: string; count: bigint } => ({
     bucket: decodeString(image, 'sk') ?? fail('no sort key'),
     count: decodeCount(image, fail),
   }),
+
+  /**
+   * Whether a bucket is past its retention: it reads as absent from then on, whether or
+   * not DynamoDB's TTL has deleted it yet (that can take days).
+   */
+  isExpired: (image: CountsImage | undefined, now: Date, fail: DecodeFail): boolean => {
+    const expiresAt = decodeInteger(image, 'expiresAt', fail);
+    return expiresAt !== undefined && expiresAt * 1000n <= BigInt(now.getTime());
+  },
 };

@@ -1,6 +1,7 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 
 import { refItem, totalItem, watermarkItem, windowItem } from '../countsItems/index.js';
+import { bucketExpiry } from '../windows.js';
 import { refShardOf } from './refShard.js';
 import { chunkActions, type CounterChunk, type TransactionAction } from './transactionActions.js';
 
@@ -32,7 +33,7 @@ const toItem = (
   tableName: string,
   countedAt: string,
 ): TransactWriteItem => {
-  if (action.kind === 'watermark') return watermarkUpdate(tableName, action.chunk);
+  if (action.kind === 'watermark') return watermarkUpdate(tableName, action.chunk, countedAt);
   if (action.kind === 'total') return totalUpdate(tableName, action.chunk);
   if (action.kind === 'window') return windowUpdate(tableName, action);
   return refPut(tableName, action, countedAt);
@@ -53,6 +54,7 @@ const totalUpdate = (tableName: string, { counter, key, increments }: CounterChu
 const watermarkUpdate = (
   tableName: string,
   { counter, key, increments, shardId }: CounterChunk,
+  at: string,
 ) => {
   const first = increments[0]?.watermark;
   const last = increments[increments.length - 1]?.watermark;
@@ -67,6 +69,7 @@ const watermarkUpdate = (
       first,
       last,
       delta: increments.reduce((sum, { by }) => sum + BigInt(by), 0n),
+      at,
     }),
   };
 };
@@ -74,16 +77,20 @@ const watermarkUpdate = (
 const windowUpdate = (
   tableName: string,
   { chunk, window, bucket, by }: TransactionAction & { kind: 'window' },
-) => ({
-  Update: windowItem.increment({
-    tableName,
-    counterName: chunk.counter.name,
-    window,
-    key: chunk.key,
-    bucket,
-    delta: by,
-  }),
-});
+) => {
+  const days = chunk.counter.windowRetention[window];
+  return {
+    Update: windowItem.increment({
+      tableName,
+      counterName: chunk.counter.name,
+      window,
+      key: chunk.key,
+      bucket,
+      delta: by,
+      ...(days === undefined ? {} : { expiresAt: bucketExpiry(window, bucket, days) }),
+    }),
+  };
+};
 
 const refPut = (
   tableName: string,
