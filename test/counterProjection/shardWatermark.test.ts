@@ -1,4 +1,4 @@
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -9,6 +9,7 @@ import {
 import { type CounterErrorCode, isCounterError } from '../../src/index.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
+import { interceptSend } from '../support/interceptSend.js';
 import { orderPlacedRecord } from '../support/records.js';
 
 const { client, uniqueTableName } = useDynamoDB();
@@ -204,5 +205,54 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
     expect(redelivered.fates.skipped.SetAside).toBe(1);
     expect(await fixed.countSetAside()).toEqual({ counted: 1, stillFailing: [] });
     expect(await fixed.getCount('hot', 'unknown')).toBe(1);
+  });
+
+  it('stop a key whose first transaction failed before its next one moves the watermark past it (a failed transaction is a fake: DynamoDB Local never fails one)', async () => {
+    const countsTableName = uniqueTableName('counts');
+    await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
+    let failNext = true;
+    const faulty = interceptSend(client, async (command, send) => {
+      if (command instanceof TransactWriteItemsCommand && failNext) {
+        failNext = false;
+        throw Object.assign(new Error('injected'), {
+          name: 'InternalServerError',
+          $fault: 'server',
+        });
+      }
+      return send(command);
+    });
+    const projection = new CounterProjection({
+      dynamoDBClient: faulty,
+      countsTableName,
+      sourceEventStores: [ordersStore],
+      counters: [
+        counter({
+          name: 'perMinute',
+          eventStore: ordersStore,
+          eventTypes: ['ORDER_PLACED'],
+          key: () => 'all',
+          windows: ['minute'],
+          idempotency: 'shardWatermark',
+        }),
+      ],
+      retry: { maxAttempts: 1 },
+      logger: { error: () => undefined },
+    });
+    // 150 events of one key in 150 minutes: more buckets than one transaction holds, so the
+    // key's increments go in two transactions, one after the other.
+    const batch = Array.from({ length: 150 }, (_, index) => {
+      const record = orderPlacedRecord(index);
+      const image = record.dynamodb?.NewImage as Record<string, { S?: string }>;
+      image.timestamp = { S: new Date(Date.UTC(2024, 0, 1, 0, index)).toISOString() };
+      return record;
+    });
+    const first = await projection.processRecords(batch, stream);
+    expect(first.batchItemFailures).toEqual([
+      { itemIdentifier: batch[0]?.dynamodb?.SequenceNumber },
+    ]);
+    expect(await projection.getCount('perMinute', 'all')).toBe(0);
+    const again = await projection.processRecords(batch, stream);
+    expect(again.batchItemFailures).toEqual([]);
+    expect(await projection.getCount('perMinute', 'all')).toBe(150);
   });
 });
