@@ -5,7 +5,7 @@ import { startDynamoDBLocal } from '../src/dynamoDBLocal/index.js';
 import { redelivery, throttling } from './scenarios/inProcess.js';
 import { consumerDeath, serverDeath, twoRunners } from './scenarios/processDeaths.js';
 import { simulatedStreams, type SimulatedStreamsVerdict } from './scenarios/simulatedStreams.js';
-import { watermarkSchedules,type WatermarkVerdict } from './scenarios/watermarkSchedules.js';
+import { watermarkSchedules, type WatermarkVerdict } from './scenarios/watermarkSchedules.js';
 import { writeRaces } from './scenarios/writeRaces.js';
 import type { Verdict } from './verify.js';
 
