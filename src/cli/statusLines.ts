@@ -54,7 +54,7 @@ export const countsHealthLines = ({
   lines: [
     ...notExact.map(
       ({ counterName, reason, since }) =>
-        `counter ${counterName}: NOT EXACT since ${since} (${reason}); its reads refuse: define it again under a new name with idempotency 'refs' and rebuild it`,
+        `counter ${counterName}: NOT EXACT since ${since} (${reason}); its reads refuse: rebuild it into a fresh counts table and switch to it`,
     ),
     setAside.waiting > 0
       ? `records set aside: ${setAside.waiting} WAITING (fix their cause, then run count-set-aside), ${setAside.counted} counted`

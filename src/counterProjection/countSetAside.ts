@@ -76,6 +76,7 @@ const countOne = async (
       stamp: false,
       setAside: false,
       alreadyAside: new Set(),
+      rebuildMarks: new Map(),
       toWatermark: () => undefined,
     },
     noStats(),

@@ -10,7 +10,7 @@ import type { Counter } from './counter.js';
 import { countSetAside, type SetAsideReport } from './countSetAside.js';
 import { type DirectIncrement, incrementOnce } from './increment.js';
 import { type CountedRef, listCountedRefs } from './listCountedRefs.js';
-import { processRecords } from './processRecords.js';
+import { type Delivery, processRecords } from './processRecords.js';
 import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecordsResult.js';
 import {
   type CounterProjectionOptions,
@@ -18,9 +18,10 @@ import {
   projectionSettings,
 } from './projectionOptions.js';
 import { getCount, getCounts, getExactCount, getWindowedCounts } from './reads.js';
-import { rebuildCounts, type RebuildOptions } from './rebuild.js';
+import type { RebuildOptions } from './rebuild.js';
 import { setTarget, type TargetInput } from './setTarget.js';
 import { requireShard } from './watermarkBatch.js';
+import { rebuildWithMarks } from './watermarkRebuild.js';
 import { type CountTargetOf, windowOf, type WindowOptions, type WindowsOf } from './windows.js';
 
 /**
@@ -91,11 +92,13 @@ export class CounterProjection<
    * The handler's work on records of either shape (Lambda's or the Streams API's); logs
    * the batch and publishes its metrics when a logger with `info` or metrics are given.
    */
-  processRecords = async (
+  processRecords = (
     records: readonly StreamRecord[],
     /** Where the batch comes from (the stream runner passes it): shardWatermark counters need it. */
     batch?: BatchContext,
-  ): Promise<ProcessRecordsResult> => {
+  ): Promise<ProcessRecordsResult> => this.countBatch(records, batch);
+
+  private countBatch = async (records: readonly StreamRecord[], batch?: Delivery) => {
     const logger = this.options.logger ?? { error: console.error };
     const result = await processRecords(records, { ...this.countingContext, logger }, batch);
     reportBatch({ logger, metrics: this.options.metrics }, { records, result, now: new Date() });
@@ -103,27 +106,23 @@ export class CounterProjection<
   };
 
   private get countingContext() {
-    const { imageParser, counters, concurrency } = this;
-    return {
-      ...this.table,
-      imageParser: imageParser as ImageParser<EventStore>,
-      counters,
-      concurrency,
-    };
+    const { counters, concurrency, table } = this;
+    const imageParser = this.imageParser as ImageParser<EventStore>;
+    return { ...table, imageParser, counters, concurrency };
   }
 
   /** Counts through refs the records set aside by shardWatermark batches: call it once fixed. */
   countSetAside = (): Promise<SetAsideReport> => countSetAside(this.countingContext);
 
-  /** Counts every event already in the event table; safe beside the live projection (refs). */
-  rebuild = async (
+  /** Counts every event of the event table: beside the live projection, or (shardWatermark) into a fresh table. */
+  rebuild = (
     options: Omit<RebuildOptions, 'dynamoDBClient'> & { dynamoDBClient?: DynamoDBClient },
-  ): Promise<ProcessRecordsStats> => {
-    requireShard(this.counters, undefined, 'Rebuild');
-    return rebuildCounts({ dynamoDBClient: this.options.dynamoDBClient, ...options }, (records) =>
-      this.processRecords(records),
+  ): Promise<ProcessRecordsStats> =>
+    rebuildWithMarks(
+      { ...this.table, counters: this.counters },
+      { dynamoDBClient: this.options.dynamoDBClient, ...options },
+      (records) => this.countBatch(records, { delivery: 'rebuild' }),
     );
-  };
 
   /** Counts `by` once per targetRef (`counted`: false when counted before); `timestamp` places it in windows. */
   increment = async ({

@@ -1,16 +1,13 @@
 import type { EventStore } from '@castore/core';
 
-import {
-  type ImageParser,
-  readRecordFields,
-  type SkipReason,
-  type StreamRecord,
-} from '../imageParser/index.js';
+import { type ImageParser, readRecordFields, type StreamRecord } from '../imageParser/index.js';
 import { isCounterError } from '../shared/index.js';
 import type { Counter } from './counter.js';
+import type { RefsBefore } from './countsItems/index.js';
 import type { ProcessRecordsStats } from './processRecordsResult.js';
 import type { RecordSkipReason } from './recordFates.js';
 import { stampWatermark } from './watermarkBatch.js';
+import { countsThroughRefs } from './watermarkRebuild.js';
 import { planIncrements, type PlannedIncrement } from './writePath/index.js';
 
 /** A record that failed for a reason of its own, to be set aside rather than hold its shard back. */
@@ -44,6 +41,8 @@ export const planBatch = (
     stamp: boolean;
     setAside: boolean;
     alreadyAside: ReadonlySet<string>;
+    /** Rebuilt counters' marks: which records they count through refs. */
+    rebuildMarks: ReadonlyMap<string, RefsBefore>;
     toWatermark: (sequenceNumber: string | undefined) => string | undefined;
   },
   stats: ProcessRecordsStats,
@@ -54,14 +53,10 @@ export const planBatch = (
     try {
       const parsed = context.imageParser.parseRecord(record);
       const watermark = context.toWatermark(parsed.sequenceNumber);
-      if (watermark !== undefined && context.alreadyAside.has(watermark)) {
+      const setAsideBefore = watermark !== undefined && context.alreadyAside.has(watermark);
+      if (setAsideBefore || parsed.kind === 'skipped') {
         stats.skipped += 1;
-        plan.skipped.set(position, 'SetAside');
-        continue;
-      }
-      if (parsed.kind === 'skipped') {
-        stats.skipped += 1;
-        plan.skipped.set(position, parsed.reason satisfies SkipReason);
+        plan.skipped.set(position, parsed.kind === 'skipped' ? parsed.reason : 'SetAside');
         continue;
       }
       stats.events += 1;
@@ -71,7 +66,10 @@ export const planBatch = (
         position,
         sequenceNumber: parsed.sequenceNumber,
       });
-      if (context.stamp) stampWatermark(recordIncrements, parsed.sequenceNumber, order);
+      if (context.stamp)
+        stampWatermark(recordIncrements, parsed.sequenceNumber, order, (counter) =>
+          countsThroughRefs(context.rebuildMarks, counter, record),
+        );
       plan.increments.push(...recordIncrements);
     } catch (error) {
       const keyable = context.toWatermark(readRecordFields(record).sequenceNumber) !== undefined;

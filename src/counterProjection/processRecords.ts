@@ -6,12 +6,13 @@ import type { RetryOptions } from '../shared/index.js';
 import { type BatchContext, failedFrom } from '../streamBatch/index.js';
 import { failedRecordLog, type ProjectionLogger } from './batchReport.js';
 import type { Counter } from './counter.js';
-import { toWatermark } from './countsItems/index.js';
+import { type RefsBefore, toWatermark } from './countsItems/index.js';
 import { planBatch } from './planBatch.js';
 import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecordsResult.js';
 import { recordFates } from './recordFates.js';
 import { findSetAside, setAsideRecords } from './setAside.js';
 import { hasWatermarkCounter, markReplayNotExact, requireShard } from './watermarkBatch.js';
+import { readRebuildMarks } from './watermarkRebuild.js';
 import { commitBatch } from './writePath/index.js';
 
 export interface ProcessRecordsContext {
@@ -47,11 +48,14 @@ export const addStats = (totals: ProcessRecordsStats, stats: ProcessRecordsStats
  * committed, and that record is reported. Records after a malformed one are left for the
  * redelivery; counting them twice is impossible anyway (their refs would be found).
  */
+/** Where a batch comes from; `rebuild`: the event table read by a rebuild (refs only). */
+export type Delivery = BatchContext | { delivery: 'rebuild'; shardId?: undefined };
+
 export const processRecords = async (
   records: readonly StreamRecord[],
   context: ProcessRecordsContext,
   /** Where the batch comes from: what shardWatermark counters need (the stream runner gives it). */
-  batch?: BatchContext,
+  batch?: Delivery,
 ): Promise<ProcessRecordsResult> => {
   requireShard(context.counters, batch);
   const stats: ProcessRecordsStats = { ...noStats(), records: records.length };
@@ -107,16 +111,26 @@ const firstOf = (a: Failure, b: Failure): Failure =>
 const planStreamBatch = async (
   records: readonly StreamRecord[],
   context: ProcessRecordsContext,
-  batch: BatchContext | undefined,
+  batch: Delivery | undefined,
   stats: ProcessRecordsStats,
 ) => {
   const watermarked = batch?.delivery === 'stream' && hasWatermarkCounter(context.counters);
-  const alreadyAside = watermarked
-    ? await findSetAside(context, { shardId: batch.shardId, records })
-    : new Set<string>();
+  const [alreadyAside, rebuildMarks] = watermarked
+    ? await Promise.all([
+        findSetAside(context, { shardId: batch.shardId, records }),
+        readRebuildMarks(context, context.counters),
+      ])
+    : [new Set<string>(), new Map<string, RefsBefore>()];
   const plan = planBatch(
     records,
-    { ...context, stamp: watermarked, setAside: watermarked, alreadyAside, toWatermark },
+    {
+      ...context,
+      stamp: watermarked,
+      setAside: watermarked,
+      alreadyAside,
+      rebuildMarks,
+      toWatermark,
+    },
     stats,
   );
   if (!watermarked || plan.aside.length === 0) return plan;

@@ -24,7 +24,8 @@ export const hasWatermarkCounter = (counters: readonly Counter[]): boolean =>
 /** Refuses, before anything is written, a call that cannot say which shard its records are from. */
 export const requireShard = (
   counters: readonly Counter[],
-  batch: BatchContext | undefined,
+  /** The batch's origin: any, for a rebuild (it counts through refs, marked: watermarkRebuild.ts). */
+  batch: BatchContext | { delivery: 'rebuild' } | undefined,
   setting: 'NoShardId' | 'Rebuild' | 'DirectIncrement' = 'NoShardId',
 ): void => {
   const watermarkCounter = counters.find(isWatermarkCounter);
@@ -52,8 +53,13 @@ export const stampWatermark = (
   increments: PlannedIncrement[],
   sequenceNumber: string | undefined,
   order: { last?: string },
+  /** A rebuilt counter whose rebuild may have counted this record: it goes through refs. */
+  throughRefs: (counter: Counter) => boolean = () => false,
 ): void => {
-  const first = increments.find(({ counter }) => isWatermarkCounter(counter));
+  const stamped = increments.filter(
+    ({ counter }) => isWatermarkCounter(counter) && !throughRefs(counter),
+  );
+  const first = stamped[0];
   if (first === undefined) return;
   const refuse = (detail: string): never => {
     throw new CounterError('WatermarkRefused', {
@@ -70,8 +76,7 @@ export const stampWatermark = (
       `sequence number ${String(sequenceNumber)} does not come after the batch's previous one.`,
     );
   order.last = watermark;
-  for (const increment of increments)
-    if (isWatermarkCounter(increment.counter)) increment.watermark = watermark;
+  for (const increment of stamped) increment.watermark = watermark;
 };
 
 /**

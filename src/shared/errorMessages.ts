@@ -69,7 +69,7 @@ export const errorMessages: Messages = {
     "Nothing was counted. Count it through the stream runner, or define the counter with idempotency 'refs' (the default), which is exact everywhere.",
   CounterNotExact: ({ counterName, reason, since }) =>
     `Counter ${counterName} may have missed records since ${since}: ${reason}. Its counts are refused rather than read wrong. ` +
-    "Define it again under a new name with idempotency 'refs' (the default) and rebuild it: refs count every event once, beside the live stream.",
+    'Rebuild it into a fresh counts table (`rebuild`, the CLI `rebuild`) and switch the projection to that table once rebuilt: the fresh table counts every event once.',
   PreviousVersionMissing: ({ eventStoreId, aggregateId, version, missingVersion, eventIndex }) =>
     `Version ${version} of ${eventStoreId} aggregate ${aggregateId}${eventIndex === undefined ? '' : ` (group event #${eventIndex})`} was refused: version ${missingVersion} does not exist, ` +
     'and the adapter requires contiguous versions. Nothing was written: read the aggregate again and push the version after its last one.',

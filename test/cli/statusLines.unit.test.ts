@@ -65,7 +65,7 @@ describe("status's report of a counts table", () => {
       }),
     ).toEqual({
       lines: [
-        "counter hot: NOT EXACT since 2026-11-30 (a dead letter was replayed); its reads refuse: define it again under a new name with idempotency 'refs' and rebuild it",
+        'counter hot: NOT EXACT since 2026-11-30 (a dead letter was replayed); its reads refuse: rebuild it into a fresh counts table and switch to it',
         'records set aside: 2 WAITING (fix their cause, then run count-set-aside), 1 counted',
       ],
       healthy: false,

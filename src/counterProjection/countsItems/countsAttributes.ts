@@ -21,6 +21,7 @@ export const COUNTS_ATTRIBUTES = {
   record: 'record',
   error: 'error',
   countedAt: 'countedAt',
+  refsBefore: 'refsBefore',
   /** Epoch seconds: the counts table's TTL attribute (window buckets with a retention, watermarks). */
   expiresAt: 'expiresAt',
 } as const;

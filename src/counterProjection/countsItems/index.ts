@@ -7,6 +7,7 @@
 //   watermark  pk M#<counter>#<key>           sk <shardId>   (watermarkItem.ts)
 //   not exact  pk X                           sk <counter>   (notExactItem.ts)
 //   set aside  pk A                           sk <shardId>#<sequence number> (asideItem.ts)
+//   rebuilt    pk C                           sk <counter>   (rebuildItem.ts)
 // A per-key target is an attribute of the total item.
 export { asideItem, type AsideRecord } from './asideItem.js';
 export {
@@ -21,6 +22,7 @@ export {
   toKeyAttributes,
 } from './countsAttributes.js';
 export { type NotExact, notExactItem } from './notExactItem.js';
+export { rebuildItem, type RefsBefore } from './rebuildItem.js';
 export { type CountedRef, isHashedRefSortKey, refItem, refSortKey } from './refItem.js';
 export { TOTAL_SORT_KEY, type TotalItem, totalItem, type TotalState } from './totalItem.js';
 export { toWatermark, watermarkItem } from './watermarkItem.js';

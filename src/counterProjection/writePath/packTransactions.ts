@@ -56,7 +56,10 @@ const chunkByCounterKey = (
   const open = new Map<string, CounterChunk>();
   const chunks: CounterChunk[] = [];
   for (const increment of increments) {
-    const id = JSON.stringify([increment.counter.name, increment.key]);
+    // A watermark counter's increment goes through refs when it has no watermark (a rebuild,
+    // a record set aside): the two never share a chunk.
+    const viaWatermark = increment.watermark !== undefined;
+    const id = JSON.stringify([increment.counter.name, increment.key, viaWatermark]);
     let chunk = open.get(id);
     if (
       chunk !== undefined &&
@@ -70,9 +73,7 @@ const chunkByCounterKey = (
         counter: increment.counter,
         key: increment.key,
         increments: [],
-        ...(increment.counter.idempotency === 'shardWatermark' && shardId !== undefined
-          ? { shardId }
-          : {}),
+        ...(viaWatermark && shardId !== undefined ? { shardId } : {}),
       };
       open.set(id, chunk);
       chunks.push(chunk);
