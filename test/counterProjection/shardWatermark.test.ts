@@ -11,6 +11,7 @@ import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { interceptSend } from '../support/interceptSend.js';
 import { orderPlacedRecord } from '../support/records.js';
+import { toLambdaRecord } from '../support/streams.js';
 
 const { client, uniqueTableName } = useDynamoDB();
 const ordersStore = makeOrdersStore();
@@ -103,6 +104,12 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
     const { projection } = await setUp();
     await expect(projection.processRecords(records(0, 2))).rejects.toSatisfy((error) =>
       hasErrorCode(error, 'WatermarkRefused'),
+    );
+    // Lambda's plain event has no shard: its handler refuses the batch as a whole.
+    await expect(
+      projection.handler({ Records: records(0, 2).map(toLambdaRecord) }),
+    ).rejects.toSatisfy(
+      (error) => isCounterError(error, 'WatermarkRefused') && error.setting === 'NoShardId',
     );
     await projection.processRecords(records(2, 3), stream);
     await expect(projection.rebuild({ eventTableName: 'events' })).rejects.toSatisfy((error) =>
