@@ -1,17 +1,11 @@
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import type { EventStore } from '@castore/core';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 
-import type { ImageParser, StreamRecord } from '../imageParser/index.js';
-import { errorMessageOf, type RetryOptions } from '../shared/index.js';
-import type { Counter } from './counter.js';
+import type { StreamRecord } from '../imageParser/index.js';
+import { errorMessageOf } from '../shared/index.js';
 import { asideItem, type CountsImage } from './countsItems/index.js';
 import { planBatch } from './planBatch.js';
-import { noStats } from './processRecords.js';
+import { noStats, type ProcessRecordsContext } from './processRecords.js';
+import { queryPartition } from './readPages.js';
 import { commitBatch } from './writePath/index.js';
 
 export interface SetAsideReport {
@@ -21,14 +15,7 @@ export interface SetAsideReport {
   stillFailing: { shardId: string; sequenceNumber: string; error: string }[];
 }
 
-interface CountSetAsideContext {
-  dynamoDBClient: DynamoDBClient;
-  tableName: string;
-  imageParser: ImageParser<EventStore>;
-  counters: readonly Counter[];
-  retry: RetryOptions;
-  concurrency: number;
-}
+type CountSetAsideContext = Omit<ProcessRecordsContext, 'logger'>;
 
 /**
  * Counts the records set aside (by a stream batch of shardWatermark counters) through refs,
@@ -37,20 +24,8 @@ interface CountSetAsideContext {
  */
 export const countSetAside = async (context: CountSetAsideContext): Promise<SetAsideReport> => {
   const report: SetAsideReport = { counted: 0, stillFailing: [] };
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await context.dynamoDBClient.send(
-      new QueryCommand({
-        TableName: context.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: asideItem.partition } },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) await countOne(context, item, report);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  const items = await queryPartition(context, { pk: asideItem.partition });
+  for (const item of items) await countOne(context, item, report);
   return report;
 };
 

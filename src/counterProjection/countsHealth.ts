@@ -1,6 +1,7 @@
-import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-import { asideItem, type CountsImage, type NotExact, notExactItem } from './countsItems/index.js';
+import { asideItem, type NotExact, notExactItem } from './countsItems/index.js';
+import { queryPartition } from './readPages.js';
 
 /** What needs an operator in a counts table: counters that lost exactness, records set aside. */
 export interface CountsHealth {
@@ -10,35 +11,14 @@ export interface CountsHealth {
   setAside: { waiting: number; counted: number };
 }
 
-const queryAll = async (
-  context: { dynamoDBClient: DynamoDBClient; tableName: string },
-  partition: string,
-): Promise<CountsImage[]> => {
-  const items: CountsImage[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await context.dynamoDBClient.send(
-      new QueryCommand({
-        TableName: context.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: partition } },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return items;
-};
-
 /** Reads the marks and the records set aside: two Queries, whatever the counters. */
 export const readCountsHealth = async (context: {
   dynamoDBClient: DynamoDBClient;
   tableName: string;
 }): Promise<CountsHealth> => {
   const [marks, aside] = await Promise.all([
-    queryAll(context, notExactItem.partition),
-    queryAll(context, asideItem.partition),
+    queryPartition(context, { pk: notExactItem.partition }),
+    queryPartition(context, { pk: asideItem.partition }),
   ]);
   const counted = aside.filter((item) => asideItem.decodeRecord(item)?.counted === true).length;
   return {

@@ -1,11 +1,9 @@
 import {
-  type AttributeValue,
   BatchGetItemCommand,
   type BatchGetItemCommandOutput,
   type DynamoDBClient,
   GetItemCommand,
   type KeysAndAttributes,
-  QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 
 import { CounterError, describeValue, type RetryOptions, withRetry } from '../shared/index.js';
@@ -17,6 +15,7 @@ import {
   windowItem,
 } from './countsItems/index.js';
 import { type CountTarget, itemKeyOf } from './countTarget.js';
+import { queryPartition } from './readPages.js';
 import { refuseIfNotExact } from './refuseIfNotExact.js';
 import type { CounterWindow } from './windows.js';
 
@@ -154,26 +153,15 @@ export const getWindowedCounts = async (
     });
   await refuseIfNotExact(context, [counter]);
   const buckets: { bucket: string; count: number }[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await context.dynamoDBClient.send(
-      new QueryCommand({
-        TableName: context.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': { S: fromKey.pk },
-          ':from': { S: fromKey.sk },
-          ':to': { S: toSk },
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (windowItem.isExpired(item, new Date(), failRead(item))) continue;
-      const { bucket, count } = windowItem.decode(item, failRead(item));
-      buckets.push({ bucket, count: asNumber(count, item) });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  const items = await queryPartition(context, {
+    pk: fromKey.pk,
+    between: [fromKey.sk, toSk],
+    consistentRead: false,
+  });
+  for (const item of items) {
+    if (windowItem.isExpired(item, new Date(), failRead(item))) continue;
+    const { bucket, count } = windowItem.decode(item, failRead(item));
+    buckets.push({ bucket, count: asNumber(count, item) });
+  }
   return buckets;
 };

@@ -1,9 +1,4 @@
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 
 import { readRecordFields, type StreamRecord } from '../imageParser/index.js';
 import {
@@ -16,6 +11,7 @@ import {
 import { errorCodeOf } from '../streamBatch/index.js';
 import { asideItem, toWatermark } from './countsItems/index.js';
 import type { FailedRecord } from './planBatch.js';
+import { queryPartition } from './readPages.js';
 
 interface TableContext {
   dynamoDBClient: DynamoDBClient;
@@ -39,27 +35,15 @@ export const findSetAside = async (
   const found = new Set<string>();
   const [first, last] = [watermarks[0], watermarks[watermarks.length - 1]];
   if (first === undefined || last === undefined) return found;
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await withRetry(
-      () =>
-        context.dynamoDBClient.send(
-          new QueryCommand({
-            TableName: context.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: asideItem.rangeOf(shardId, first, last),
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      context.retry,
-    );
-    for (const item of page.Items ?? []) {
-      const key = asideItem.decodeKey(item);
-      if (key !== undefined) found.add(key.watermark);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  const [from, to] = [asideItem.key(shardId, first).sk, asideItem.key(shardId, last).sk];
+  const items = await withRetry(
+    () => queryPartition(context, { pk: asideItem.partition, between: [from, to] }),
+    context.retry,
+  );
+  for (const item of items) {
+    const key = asideItem.decodeKey(item);
+    if (key !== undefined) found.add(key.watermark);
+  }
   return found;
 };
 

@@ -1,11 +1,4 @@
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 
 import {
   recordCreatedAtMs,
@@ -16,6 +9,7 @@ import { CounterError, isAwsError } from '../shared/index.js';
 import type { Counter } from './counter.js';
 import { rebuildItem, type RefsBefore } from './countsItems/index.js';
 import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecordsResult.js';
+import { anyPartitionStartingWith, queryPartition } from './readPages.js';
 import { rebuildCounts, type RebuildOptions } from './rebuild.js';
 
 // Rebuilding shardWatermark counters into a fresh counts table (docs/counters.md): the
@@ -33,29 +27,6 @@ export const REBUILD_MARGIN_MS = 5 * 60_000;
 
 const watermarkCountersOf = (counters: readonly Counter[]) =>
   counters.filter(({ idempotency }) => idempotency === 'shardWatermark');
-
-/** Whether the table holds anything of the counter already (totals, watermarks): a scan, instant on a fresh table. */
-const hasCounts = async (context: TableContext, counterName: string): Promise<boolean> => {
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await context.dynamoDBClient.send(
-      new ScanCommand({
-        TableName: context.tableName,
-        FilterExpression: 'begins_with(pk, :total) OR begins_with(pk, :watermark)',
-        ExpressionAttributeValues: {
-          ':total': { S: `T#${counterName}#` },
-          ':watermark': { S: `M#${counterName}#` },
-        },
-        ProjectionExpression: 'pk',
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    if ((page.Items ?? []).length > 0) return true;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return false;
-};
 
 /**
  * Marks each shardWatermark counter as being rebuilt (the stream then counts all its
@@ -75,7 +46,7 @@ export const beginWatermarkRebuild = async (
     };
     if (marks.has(name))
       refuse('it was rebuilt into this counts table already; rebuild into a fresh one.');
-    if (await hasCounts(context, name))
+    if (await anyPartitionStartingWith(context, [`T#${name}#`, `M#${name}#`]))
       refuse(
         'this counts table already holds its counts: rebuild into a fresh counts table, then switch to it.',
       );
@@ -111,23 +82,10 @@ export const readRebuildMarks = async (
 ): Promise<Map<string, RefsBefore>> => {
   const marks = new Map<string, RefsBefore>();
   if (watermarkCountersOf(counters).length === 0) return marks;
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await context.dynamoDBClient.send(
-      new QueryCommand({
-        TableName: context.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: rebuildItem.partition } },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const mark = rebuildItem.decode(item);
-      if (mark !== undefined) marks.set(mark.counterName, mark.refsBefore);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  for (const item of await queryPartition(context, { pk: rebuildItem.partition })) {
+    const mark = rebuildItem.decode(item);
+    if (mark !== undefined) marks.set(mark.counterName, mark.refsBefore);
+  }
   return marks;
 };
 

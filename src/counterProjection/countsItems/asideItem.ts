@@ -1,9 +1,8 @@
-import type { AttributeValue, Put } from '@aws-sdk/client-dynamodb';
+import type { Put } from '@aws-sdk/client-dynamodb';
 
 import {
   COUNTS_ATTRIBUTES,
   type CountsImage,
-  type CountsItemKey,
   decodeString,
   toKeyAttributes,
 } from './countsAttributes.js';
@@ -12,7 +11,7 @@ import {
 // reason of its own), and countSetAside lists them all with one Query.
 const ASIDE_PARTITION = 'A';
 
-const keyOf = (shardId: string, watermark: string): CountsItemKey => ({
+const keyOf = (shardId: string, watermark: string) => ({
   pk: ASIDE_PARTITION,
   sk: `${shardId}#${watermark}`,
 });
@@ -49,13 +48,6 @@ export const asideItem = {
     },
     // Set aside once: a redelivery finds it there and keeps the first.
     ConditionExpression: 'attribute_not_exists(pk)',
-  }),
-
-  /** The sort keys of a shard's records set aside between two sequence numbers (inclusive). */
-  rangeOf: (shardId: string, first: string, last: string): Record<string, AttributeValue> => ({
-    ':pk': { S: ASIDE_PARTITION },
-    ':from': { S: keyOf(shardId, first).sk },
-    ':to': { S: keyOf(shardId, last).sk },
   }),
 
   partition: ASIDE_PARTITION,

@@ -3,7 +3,6 @@ import type { Put } from '@aws-sdk/client-dynamodb';
 import {
   COUNTS_ATTRIBUTES,
   type CountsImage,
-  type CountsItemKey,
   decodeString,
   toKeyAttributes,
 } from './countsAttributes.js';
@@ -11,7 +10,7 @@ import {
 // One partition for every mark: `status` lists them with one Query, counters unknown to it.
 const NOT_EXACT_PARTITION = 'X';
 
-const keyOf = (counterName: string): CountsItemKey => ({
+const keyOf = (counterName: string) => ({
   pk: NOT_EXACT_PARTITION,
   sk: counterName,
 });

@@ -3,7 +3,6 @@ import type { Put, Update } from '@aws-sdk/client-dynamodb';
 import {
   COUNTS_ATTRIBUTES,
   type CountsImage,
-  type CountsItemKey,
   decodeString,
   toKeyAttributes,
 } from './countsAttributes.js';
@@ -12,7 +11,7 @@ import {
 const REBUILD_PARTITION = 'C';
 const PENDING = 'pending';
 
-const keyOf = (counterName: string): CountsItemKey => ({ pk: REBUILD_PARTITION, sk: counterName });
+const keyOf = (counterName: string) => ({ pk: REBUILD_PARTITION, sk: counterName });
 
 /** Which records a rebuilt shardWatermark counter counts through refs: all (pending) or those before a time. */
 export type RefsBefore = 'pending' | number;
