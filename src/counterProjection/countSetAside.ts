@@ -4,7 +4,8 @@ import type { StreamRecord } from '../imageParser/index.js';
 import { errorMessageOf } from '../shared/index.js';
 import { asideItem, type CountsImage } from './countsItems/index.js';
 import { planBatch } from './planBatch.js';
-import { noStats, type ProcessRecordsContext } from './processRecords.js';
+import type { ProcessRecordsContext } from './processRecords.js';
+import { noStats } from './processRecordsResult.js';
 import { queryPartition } from './readPages.js';
 import { commitBatch } from './writePath/index.js';
 

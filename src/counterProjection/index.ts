@@ -22,8 +22,12 @@ export { COUNTS_TTL_ATTRIBUTE, countsTableDefinition, createCountsTable } from '
 export { bucketOf } from './countTarget.js';
 export type { DirectIncrement } from './increment.js';
 export type { CountedRef } from './listCountedRefs.js';
-export { addStats, noStats } from './processRecords.js';
-export type { ProcessRecordsResult, ProcessRecordsStats } from './processRecordsResult.js';
+export {
+  addStats,
+  noStats,
+  type ProcessRecordsResult,
+  type ProcessRecordsStats,
+} from './processRecordsResult.js';
 export type { CounterProjectionOptions } from './projectionOptions.js';
 export { UNKNOWN_EVENT_STORES_ENV } from './projectionOptions.js';
 export type { RebuildOptions } from './rebuild.js';

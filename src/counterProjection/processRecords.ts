@@ -8,7 +8,11 @@ import { failedRecordLog, type ProjectionLogger } from './batchReport.js';
 import type { Counter } from './counter.js';
 import { type RefsBefore, toWatermark } from './countsItems/index.js';
 import { planBatch } from './planBatch.js';
-import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecordsResult.js';
+import {
+  noStats,
+  type ProcessRecordsResult,
+  type ProcessRecordsStats,
+} from './processRecordsResult.js';
 import { recordFates } from './recordFates.js';
 import { findSetAside, setAsideRecords } from './setAside.js';
 import { hasWatermarkCounter, markReplayNotExact, requireShard } from './watermarkBatch.js';
@@ -24,24 +28,6 @@ export interface ProcessRecordsContext {
   concurrency: number;
   logger: ProjectionLogger;
 }
-
-/** A batch's stats before anything was counted. */
-export const noStats = (): ProcessRecordsStats => ({
-  records: 0,
-  events: 0,
-  counted: 0,
-  duplicates: 0,
-  skipped: 0,
-  failed: 0,
-  transactions: 0,
-  retries: 0,
-});
-
-/** Adds a batch's stats to running totals (a rebuild's, a test's deliveries). */
-export const addStats = (totals: ProcessRecordsStats, stats: ProcessRecordsStats): void => {
-  for (const name of Object.keys(totals) as (keyof ProcessRecordsStats)[])
-    totals[name] += stats[name];
-};
 
 /**
  * Counts a batch with Lambda's semantics: everything before the first failing record is

@@ -27,3 +27,21 @@ export interface ProcessRecordsResult {
   /** What became of each record (the handler's metrics and logs). */
   fates: RecordFates;
 }
+
+/** A batch's stats before anything was counted. */
+export const noStats = (): ProcessRecordsStats => ({
+  records: 0,
+  events: 0,
+  counted: 0,
+  duplicates: 0,
+  skipped: 0,
+  failed: 0,
+  transactions: 0,
+  retries: 0,
+});
+
+/** Adds a batch's stats to running totals (a rebuild's, a test's deliveries). */
+export const addStats = (totals: ProcessRecordsStats, stats: ProcessRecordsStats): void => {
+  for (const name of Object.keys(totals) as (keyof ProcessRecordsStats)[])
+    totals[name] += stats[name];
+};

@@ -2,8 +2,12 @@ import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/
 
 import type { StreamsApiRecord } from '../imageParser/index.js';
 import { integerOption, mapWithConcurrency } from '../shared/index.js';
-import { addStats, noStats } from './processRecords.js';
-import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecordsResult.js';
+import {
+  addStats,
+  noStats,
+  type ProcessRecordsResult,
+  type ProcessRecordsStats,
+} from './processRecordsResult.js';
 
 export interface RebuildOptions {
   dynamoDBClient: DynamoDBClient;

@@ -5,7 +5,7 @@ import {
   batchMetrics,
   failedRecordLog,
 } from '../../src/counterProjection/batchReport.js';
-import { noStats } from '../../src/counterProjection/processRecords.js';
+import { noStats } from '../../src/counterProjection/processRecordsResult.js';
 import { recordFates } from '../../src/counterProjection/recordFates.js';
 import { oldestRecordAgeMs, type StreamRecord } from '../../src/imageParser/streamRecord.js';
 
