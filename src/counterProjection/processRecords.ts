@@ -15,7 +15,7 @@ import {
 } from './processRecordsResult.js';
 import { recordFates } from './recordFates.js';
 import { findSetAside, setAsideRecords } from './setAside.js';
-import { hasWatermarkCounter, markReplayNotExact, requireShard } from './watermarkBatch.js';
+import { hasWatermarkCounter, markForDelivery, requireShard } from './watermarkBatch.js';
 import { readRebuildMarks } from './watermarkRebuild.js';
 import { commitBatch } from './writePath/index.js';
 
@@ -46,10 +46,7 @@ export const processRecords = async (
   requireShard(context.counters, batch);
   const stats: ProcessRecordsStats = { ...noStats(), records: records.length };
   const plan = await planStreamBatch(records, context, batch, stats);
-  const increments =
-    batch?.delivery === 'replay'
-      ? await markReplayNotExact(plan.increments, { ...context, shardId: batch.shardId })
-      : plan.increments;
+  const increments = await markForDelivery(plan.increments, context, batch);
   const {
     countedAt,
     duplicateAt,

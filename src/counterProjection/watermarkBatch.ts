@@ -79,31 +79,17 @@ export const stampWatermark = (
   for (const increment of stamped) increment.watermark = watermark;
 };
 
-/**
- * A replayed dead letter: the shard's watermark has gone past its records, which may or may
- * not be in the count (a dead-lettered batch can have been applied in part). The counters
- * they map to are marked not exact (every read then refuses) and their increments dropped;
- * the refs counters count the rest as usual. Returns the increments left.
- */
-export const markReplayNotExact = async (
-  increments: PlannedIncrement[],
-  context: {
-    dynamoDBClient: DynamoDBClient;
-    tableName: string;
-    retry: RetryOptions;
-    shardId: string;
-  },
-): Promise<PlannedIncrement[]> => {
-  const marked = [
-    ...new Set(
-      increments
-        .filter(({ counter }) => isWatermarkCounter(counter))
-        .map(({ counter }) => counter.name),
-    ),
-  ];
+interface MarkContext {
+  dynamoDBClient: DynamoDBClient;
+  tableName: string;
+  retry: RetryOptions;
+  shardId: string;
+}
+
+/** Marks counters not exact (every read then refuses until rebuilt); a mark keeps its first reason. */
+const markNotExact = async (context: MarkContext, counterNames: string[], reason: string) => {
   const since = new Date().toISOString();
-  const reason = `a dead letter of shard ${context.shardId} was replayed after the shard's watermark had passed it`;
-  await mapWithConcurrency(marked, 4, (counterName) =>
+  await mapWithConcurrency([...new Set(counterNames)], 4, (counterName) =>
     withRetry(async () => {
       try {
         await context.dynamoDBClient.send(
@@ -112,10 +98,63 @@ export const markReplayNotExact = async (
           ),
         );
       } catch (error) {
-        // Already marked: its first reason stays.
         if (!isAwsError(error, 'ConditionalCheckFailedException')) throw error;
       }
     }, context.retry),
   );
+};
+
+/**
+ * A replayed dead letter: the shard's watermark has gone past its records, which may or may
+ * not be in the count (a dead-lettered batch can have been applied in part). The counters
+ * they map to are marked not exact and their increments dropped; the refs counters count
+ * the rest as usual. Returns the increments left.
+ */
+const markReplayNotExact = async (
+  increments: PlannedIncrement[],
+  context: MarkContext,
+): Promise<PlannedIncrement[]> => {
+  const touched = increments.filter(({ counter }) => isWatermarkCounter(counter));
+  await markNotExact(
+    context,
+    touched.map(({ counter }) => counter.name),
+    `a dead letter of shard ${context.shardId} was replayed after the shard's watermark had passed it`,
+  );
   return increments.filter(({ counter }) => !isWatermarkCounter(counter));
+};
+
+/**
+ * The first batch of a shard after a retention gap: records were trimmed before they were
+ * read, and any shardWatermark counter may have lost some. Every one is marked not exact
+ * before the batch counts (the gap is also the runner's onRetentionGap).
+ */
+const markGapNotExact = (
+  counters: readonly Counter[],
+  context: MarkContext & { gap: string },
+): Promise<void> =>
+  markNotExact(
+    context,
+    counters.filter(isWatermarkCounter).map(({ name }) => name),
+    `records of shard ${context.shardId} were trimmed by the stream's retention before they were read (${context.gap})`,
+  );
+
+/**
+ * What a batch's delivery means for shardWatermark counters, before anything is committed:
+ * after a retention gap they are marked not exact; a replayed dead letter marks those it
+ * touches and drops their increments. Returns the increments to commit.
+ */
+export const markForDelivery = async (
+  increments: PlannedIncrement[],
+  context: Omit<MarkContext, 'shardId'> & { counters: readonly Counter[] },
+  batch: BatchContext | { delivery: 'rebuild' } | undefined,
+): Promise<PlannedIncrement[]> => {
+  if (batch?.delivery === 'stream' && batch.afterGap !== undefined)
+    await markGapNotExact(context.counters, {
+      ...context,
+      shardId: batch.shardId,
+      gap: batch.afterGap.reason,
+    });
+  return batch?.delivery === 'replay'
+    ? markReplayNotExact(increments, { ...context, shardId: batch.shardId })
+    : increments;
 };

@@ -7,4 +7,9 @@ export interface BatchContext {
   shardId: string;
   /** `stream`: read from the stream; `replay`: a dead-lettered batch handed over again, later. */
   delivery: 'stream' | 'replay';
+  /**
+   * Set on the first batch of a shard after a retention gap: records of the shard before it
+   * were trimmed before they could be read (the stream runner's onRetentionGap says the same).
+   */
+  afterGap?: { reason: 'CheckpointTrimmed' | 'LatestIteratorExpired' };
 }

@@ -2,7 +2,7 @@ import { readRecordFields, recordCreatedAtMs } from '../imageParser/index.js';
 import { CounterError } from '../shared/index.js';
 import { CheckpointStore } from './checkpointStore.js';
 import { initializeConsumer } from './initializeConsumer.js';
-import { invokeBatch, type StreamHandler } from './invokeBatch.js';
+import { type BatchContext, invokeBatch, type StreamHandler } from './invokeBatch.js';
 import {
   forgetFinishedShards,
   initialProgress,
@@ -24,6 +24,7 @@ import { ShardWorkers } from './shardWorkers.js';
 export class StreamRunner {
   private readonly control = new RunControl();
   private readonly progress: StreamRunnerProgress = initialProgress();
+  private readonly gaps = new Map<string, NonNullable<BatchContext['afterGap']>>(); // next batch's
   private readonly settings: RunnerSettings;
 
   /** Throws InvalidOptionError for an option that could only make it do nothing. */
@@ -139,6 +140,7 @@ export class StreamRunner {
       emptyReadsBeforeCaughtUp: this.settings.emptyReadsBeforeCaughtUp,
       isStopping: () => this.control.stopping,
       onRetentionGap: (gap) => {
+        this.gaps.set(shardId, { reason: gap.reason });
         if (gap.reason === 'CheckpointTrimmed') this.progress.retentionGaps += 1;
         this.options.onRetentionGap?.(gap);
       },
@@ -160,6 +162,7 @@ export class StreamRunner {
   ): Promise<boolean> =>
     invokeBatch(records, {
       shardId,
+      ...(this.gaps.has(shardId) ? { afterGap: this.gaps.get(shardId) } : {}),
       handler: withHandlerTotals(this.options.handler, this.progress),
       maximumRetryAttempts: this.settings.maximumRetryAttempts,
       bisectBatchOnFunctionError: this.settings.bisectBatchOnFunctionError,
@@ -179,17 +182,16 @@ export class StreamRunner {
         this.options.onProgress?.({ ...this.progress });
       },
       onFailure: async (failed) => {
-        if (this.options.onFailure === undefined) {
-          throw new CounterError('UndeliverableRecords', {
-            shardId,
-            sequenceNumbers: failed.records.map((r) => readRecordFields(r).sequenceNumber ?? '?'),
-            cause: failed.error,
-          });
-        }
-        await this.options.onFailure(failed);
+        if (this.options.onFailure !== undefined) return this.options.onFailure(failed);
+        throw new CounterError('UndeliverableRecords', {
+          shardId,
+          sequenceNumbers: failed.records.map((r) => readRecordFields(r).sequenceNumber ?? '?'),
+          cause: failed.error,
+        });
       },
     }).then((handled) => {
       if (!handled) this.progress.abandonedBatches += 1;
+      else this.gaps.delete(shardId); // told to a handler that handled the batch
       return handled;
     });
 

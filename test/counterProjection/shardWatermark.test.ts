@@ -263,4 +263,18 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
     expect(again.batchItemFailures).toEqual([]);
     expect(await projection.getCount('perMinute', 'all')).toBe(150);
   });
+
+  it('mark every shardWatermark counter not exact on the first batch after a retention gap (records trimmed unread), and count that batch through the others', async () => {
+    const { projection } = await setUp();
+    await projection.processRecords(records(0, 2), stream);
+    await projection.processRecords(records(10, 12), {
+      ...stream,
+      afterGap: { reason: 'CheckpointTrimmed' },
+    });
+    expect(await projection.getCount('byRef', 'FR')).toBe(4);
+    await expect(projection.getCount('hot', 'FR')).rejects.toSatisfy(
+      (error) =>
+        isCounterError(error, 'CounterNotExact') && error.reason.includes('trimmed by the stream'),
+    );
+  });
 });

@@ -21,6 +21,8 @@ const setUp = async () => {
   const checkpointTableName = uniqueTableName('checkpoints');
   await createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName });
   const handled: string[] = [];
+  /** Per batch, the retention gap the runner told the handler it comes after. */
+  const told: string[] = [];
   const run = async (
     options: { startingPosition?: 'TRIM_HORIZON' | 'LATEST'; client?: DynamoDBClient } = {},
   ) => {
@@ -32,14 +34,17 @@ const setUp = async () => {
       ...(options.startingPosition !== undefined
         ? { startingPosition: options.startingPosition }
         : {}),
-      handler: async (records: StreamsApiRecord[]) => void handled.push(...records.map(labelOf)),
+      handler: async (records: StreamsApiRecord[], { afterGap }) => {
+        handled.push(...records.map(labelOf));
+        told.push(afterGap?.reason ?? 'no gap');
+      },
     });
     const progress = await runner.run({ untilCaughtUp: true });
     return { progress, gaps };
   };
   const write = (labels: string[], key = 'orders#a') =>
     labels.forEach((label) => stream.write(recordOf(key, label), key));
-  return { stream, handled, run, write };
+  return { stream, handled, told, run, write };
 };
 
 describe('the stream runner on AWS’s behaviours (simulated Streams API: DynamoDB Local never rolls over, trims or expires)', () => {
@@ -64,7 +69,7 @@ describe('the stream runner on AWS’s behaviours (simulated Streams API: Dynamo
   });
 
   it('resumes from TRIM_HORIZON when its checkpoint was trimmed, and reports the gap instead of stopping', async () => {
-    const { stream, handled, run, write } = await setUp();
+    const { stream, handled, told, run, write } = await setUp();
     write(['a', 'b', 'c']);
     await run();
     const checkpoint = stream.allRecords().at(-1)?.dynamodb?.SequenceNumber;
@@ -74,6 +79,11 @@ describe('the stream runner on AWS’s behaviours (simulated Streams API: Dynamo
     const { progress, gaps } = await run();
     expect(handled).toEqual(['a', 'b', 'c', 'kept-1', 'kept-2']);
     expect(progress.retentionGaps).toBe(1);
+    // The first batch after the gap says so to the handler (a shard watermark needs it), once.
+    expect(told).toEqual(['no gap', 'CheckpointTrimmed']);
+    write(['after']);
+    await run();
+    expect(told.at(-1)).toBe('no gap');
     expect(gaps).toEqual([
       {
         shardId: stream.shards[0]?.id,
