@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 import { startDynamoDBLocal } from '../src/dynamoDBLocal/index.js';
@@ -16,6 +16,10 @@ import type { Verdict } from './verify.js';
 const main = async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const quick = process.argv.includes('--quick');
+  if (process.argv.includes('--watermark-only')) {
+    await measureWatermarkOnly(quick);
+    return;
+  }
   const size = (full: number) => (quick ? Math.round(full / 5) : full);
   const server = await startDynamoDBLocal();
   const verdicts: Verdict[] = [];
@@ -82,6 +86,36 @@ const main = async () => {
     `\n${failed.length === 0 ? 'All differences are zero.' : `${failed.length} scenario(s) with differences.`} Wrote RELIABILITY.md.`,
   );
   process.exitCode = failed.length === 0 ? 0 : 1;
+};
+
+const WATERMARK_SECTION = '\n## Shard watermarks against their model';
+
+/**
+ * `--watermark-only`: the shard-watermark schedules alone, on a fresh server, their section
+ * of RELIABILITY.md replaced (the other figures stay as their run measured them).
+ */
+const measureWatermarkOnly = async (quick: boolean) => {
+  const server = await startDynamoDBLocal();
+  let watermark: WatermarkVerdict;
+  try {
+    watermark = await watermarkSchedules({
+      endpoint: server.endpoint,
+      schedules: quick ? 100 : 500,
+    });
+  } finally {
+    await server.stop();
+  }
+  console.log(`${watermark.failedSchedules === 0 ? 'PASS' : 'FAIL'}  ${JSON.stringify(watermark)}`);
+  const file = new URL('../RELIABILITY.md', import.meta.url);
+  const report = readFileSync(file, 'utf8');
+  const kept = report.includes(WATERMARK_SECTION)
+    ? report.slice(0, report.indexOf(WATERMARK_SECTION))
+    : report;
+  writeFileSync(
+    file,
+    `${kept.trimEnd()}\n${renderWatermark(watermark, `npm run chaos -- --watermark-only${quick ? ' --quick' : ''}`)}`,
+  );
+  process.exitCode = watermark.failedSchedules === 0 ? 0 : 1;
 };
 
 const differences = (v: Verdict) =>
@@ -168,9 +202,9 @@ ${v.problems.length === 0 ? '' : `\nProblems:\n${v.problems.map((p) => `- ${p}`)
 
 await main();
 
-const renderWatermark = (v: WatermarkVerdict) => `
+const renderWatermark = (v: WatermarkVerdict, measuredBy?: string) => `
 ## Shard watermarks against their model
-
+${measuredBy === undefined ? '' : `\nMeasured alone by \`${measuredBy}\` on ${new Date().toISOString().slice(0, 10)}.\n`}
 \`idempotency: 'shardWatermark'\` counters (issue 25) play ${v.schedules} random schedules
 (fast-check, seeded; \`test/support/watermarkSchedule.ts\`) on DynamoDB Local: shards of
 records crossing the 21/22-digit sequence-number boundary (every shard reusing the same
