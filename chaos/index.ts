@@ -200,8 +200,6 @@ runner was down are AWS's retention at work: the runner cannot read them, and re
 the gap (\`onRetentionGap\`, \`progress.retentionGaps\`).
 ${v.problems.length === 0 ? '' : `\nProblems:\n${v.problems.map((p) => `- ${p}`).join('\n')}\n`}`;
 
-await main();
-
 const renderWatermark = (v: WatermarkVerdict, measuredBy?: string) => `
 ## Shard watermarks against their model
 ${measuredBy === undefined ? '' : `\nMeasured alone by \`${measuredBy}\` on ${new Date().toISOString().slice(0, 10)}.\n`}
@@ -227,3 +225,5 @@ it or refuses with \`CounterNotExact\`, never a wrong number. Seen failing with 
 watermark's condition weakened (a redelivered run counted twice) and with a replayed dead
 letter not marked (a count short, not refused).
 `;
+
+await main();
