@@ -123,11 +123,10 @@ const main = async () => {
   }
 };
 
-/**
- * `--reactions-only`: the reactions comparison alone, on a fresh server, merged into
- * bench/results.json (the other figures stay as their run measured them, and say so).
- */
-const measureReactionsOnly = async (quick: boolean) => {
+/** A one-suite measurement (`--…-only`) on a DynamoDB Local of its own, stopped after. */
+const onFreshServer = async (
+  measure: (server: { client: DynamoDBClient; endpoint: string }) => Promise<void>,
+) => {
   const server = await startDynamoDBLocal();
   const client = new DynamoDBClient({
     endpoint: server.endpoint,
@@ -135,10 +134,23 @@ const measureReactionsOnly = async (quick: boolean) => {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
+    await measure({ client, endpoint: server.endpoint });
+  } finally {
+    client.destroy();
+    await server.stop();
+  }
+};
+
+/**
+ * `--reactions-only`: the reactions comparison alone, on a fresh server, merged into
+ * bench/results.json (the other figures stay as their run measured them, and say so).
+ */
+const measureReactionsOnly = (quick: boolean) =>
+  onFreshServer(async ({ client, endpoint }) => {
     const results = readBenchResults();
     results.projection.reactions = await runReactionsCost({
       client,
-      endpoint: server.endpoint,
+      endpoint,
       events: quick ? 2_000 : 5_000,
       rounds: quick ? 2 : 3,
       warmup: 1,
@@ -148,24 +160,14 @@ const measureReactionsOnly = async (quick: boolean) => {
     console.log(
       "\nMerged the reactions comparison into bench/results.json, BENCHMARKS.md and README.md's headlines.",
     );
-  } finally {
-    client.destroy();
-    await server.stop();
-  }
-};
+  });
 
 /**
  * `--watermark-only`: the shard watermark's comparisons alone (issue 25), on a fresh server,
  * merged into bench/results.json in place of the ones measured before.
  */
-const measureWatermarkOnly = async (quick: boolean) => {
-  const server = await startDynamoDBLocal();
-  const client = new DynamoDBClient({
-    endpoint: server.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
+const measureWatermarkOnly = (quick: boolean) =>
+  onFreshServer(async ({ client }) => {
     const results = readBenchResults();
     const measured = await runWatermarkSuite({ client, rounds: quick ? 2 : 3, warmup: 1 });
     results.projection.comparisons = [
@@ -175,10 +177,6 @@ const measureWatermarkOnly = async (quick: boolean) => {
     results.watermarkMeasured = { date: new Date().toISOString().slice(0, 10), quick };
     writeBenchOutputs(results);
     console.log('\nMerged the watermark comparisons into bench/results.json and BENCHMARKS.md.');
-  } finally {
-    client.destroy();
-    await server.stop();
-  }
-};
+  });
 
 await main();

@@ -26,15 +26,13 @@ export const requireShard = (
   counters: readonly Counter[],
   /** The batch's origin: any, for a rebuild (it counts through refs, marked: watermarkRebuild.ts). */
   batch: BatchContext | { delivery: 'rebuild' } | undefined,
-  setting: 'NoShardId' | 'Rebuild' | 'DirectIncrement' = 'NoShardId',
+  setting: 'NoShardId' | 'DirectIncrement' = 'NoShardId',
 ): void => {
   const watermarkCounter = counters.find(isWatermarkCounter);
   if (watermarkCounter === undefined || batch !== undefined) return;
   const details = {
     NoShardId:
       "the batch came without its shard (a Lambda mapping's plain event, or a handler called with records alone).",
-    Rebuild:
-      'a rebuild reads the event table, not a shard: it would count again what the watermark counted.',
     DirectIncrement: 'a direct increment comes from no shard.',
   };
   throw new CounterError('WatermarkRefused', {
