@@ -36,12 +36,14 @@ export interface PipelineMetricsSettings {
   serviceName?: string;
 }
 
-interface AlarmSpec {
+export interface AlarmSpec {
   id: string;
   metric: IMetric;
   threshold: number;
   evaluationPeriods: number;
   description: string;
+  /** Fires below the threshold, and when there is no data. Default: above it. */
+  below?: boolean;
 }
 
 const fiveMinutes = Duration.minutes(5);
@@ -129,20 +131,32 @@ export const createAlarms = (
   scope: Construct,
   settings: PipelineAlarmSettings,
   targets: AlarmTargets,
+): Alarm[] => alarmsOf(scope, { topic: settings.topic, specs: specsOf(settings, targets) });
+
+/**
+ * Alarms above their thresholds (below, with `below`), each sent to the topic with its
+ * return to OK; no data is no failure unless the spec says otherwise.
+ */
+export const alarmsOf = (
+  scope: Construct,
+  { topic, specs }: { topic: ITopic | undefined; specs: AlarmSpec[] },
 ): Alarm[] =>
-  specsOf(settings, targets).map(({ id, metric, threshold, evaluationPeriods, description }) => {
+  specs.map(({ id, metric, threshold, evaluationPeriods, description, below = false }) => {
     const alarm = new Alarm(scope, id, {
       metric,
       threshold,
       evaluationPeriods,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      // No data is no failure: a quiet stream invokes nothing.
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      comparisonOperator: below
+        ? ComparisonOperator.LESS_THAN_THRESHOLD
+        : ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // No data is no failure (a quiet stream invokes nothing), except where no data is
+      // the failure itself: a runner that is not running publishes nothing.
+      treatMissingData: below ? TreatMissingData.BREACHING : TreatMissingData.NOT_BREACHING,
       alarmDescription: description,
     });
-    if (settings.topic !== undefined) {
-      alarm.addAlarmAction(new SnsAction(settings.topic));
-      alarm.addOkAction(new SnsAction(settings.topic));
+    if (topic !== undefined) {
+      alarm.addAlarmAction(new SnsAction(topic));
+      alarm.addOkAction(new SnsAction(topic));
     }
     return alarm;
   });

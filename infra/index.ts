@@ -1,7 +1,11 @@
 export type { PipelineAlarmSettings, PipelineMetricsSettings } from './alarms.js';
 export type { CounterProjectionPipelineProps } from './counterProjectionPipeline.js';
 export { CounterProjectionPipeline } from './counterProjectionPipeline.js';
+export type { CounterProjectionServiceProps } from './counterProjectionService.js';
+export { CounterProjectionService } from './counterProjectionService.js';
 export type { TableInput } from './existingTables.js';
 export { PipelineReactions, type ReactionsSettings } from './reactions.js';
+export type { ServiceAlarmSettings } from './serviceAlarms.js';
+export type { ServiceNetworkSettings } from './serviceNetwork.js';
 export type { ConsumerFunctionSettings, EventSourceSettings } from './streamConsumer.js';
 export type { TableSettings } from './tables.js';

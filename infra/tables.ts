@@ -21,6 +21,7 @@ import {
   COUNTS_TABLE_SK,
   COUNTS_TTL_ATTRIBUTE,
 } from '../src/counterProjection/index.js';
+import { checkpointTableDefinition } from '../src/shared/index.js';
 
 /**
  * A table as the ITable that event sources and grants take. aws-cdk-lib declares Table's
@@ -81,3 +82,15 @@ export const createCountsTable = (
     timeToLiveAttribute: COUNTS_TTL_ATTRIBUTE,
     ...(stream ? { stream: StreamViewType.NEW_AND_OLD_IMAGES } : {}),
   });
+
+/** The stream runner's checkpoint table, keyed as the library's own definition says. */
+export const createCheckpointTable = (scope: Construct, settings: TableSettings): Table => {
+  const { KeySchema = [] } = checkpointTableDefinition('checkpoints');
+  const keyNamed = (type: 'HASH' | 'RANGE') =>
+    KeySchema.find(({ KeyType }) => KeyType === type)?.AttributeName ?? '';
+  return new Table(scope, 'CheckpointTable', {
+    ...common(settings),
+    partitionKey: { name: keyNamed('HASH'), type: AttributeType.STRING },
+    sortKey: { name: keyNamed('RANGE'), type: AttributeType.STRING },
+  });
+};

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { afterAll } from 'vitest';
 
 const cache = fileURLToPath(new URL('../../node_modules/.cache', import.meta.url));
@@ -25,3 +25,19 @@ export const useCdkApps = (prefix: string) => {
       ...(bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } }),
     });
 };
+
+/** The cdk-nag findings acknowledged in an app: each rule's id and the reason written for it. */
+export const acknowledgedFindings = (app: App): { id: string; reason: string }[] =>
+  app.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata.filter(
+        (entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY,
+      ),
+    )
+    .flatMap((entry) =>
+      Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+        id,
+        reason,
+      })),
+    );

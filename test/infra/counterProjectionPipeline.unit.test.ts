@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -16,7 +16,7 @@ import {
   type CounterProjectionPipelineProps,
 } from '../../infra/index.js';
 import { REPORT_BATCH_ITEM_FAILURES_ENV } from '../../src/streamBatch/index.js';
-import { useCdkApps } from './cdkApps.js';
+import { acknowledgedFindings, useCdkApps } from './cdkApps.js';
 
 const handlerEntry = fileURLToPath(new URL('../../infra/example/handler.ts', import.meta.url));
 
@@ -315,19 +315,7 @@ describe('CounterProjectionPipeline', () => {
     const { app } = synth();
     const report = new AwsSolutionsChecks(app).validateScope(app);
     expect(report.violations).toEqual([]);
-    const acknowledged = app.node
-      .findAll()
-      .flatMap((construct) =>
-        construct.node.metadata.filter(
-          (entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY,
-        ),
-      )
-      .flatMap((entry) =>
-        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
-          id,
-          reason,
-        })),
-      );
+    const acknowledged = acknowledgedFindings(app);
     expect(
       acknowledged.map(({ id }) => id.replace('Annotation::', '').split('[')[0]).sort(),
     ).toEqual(['AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-SQS3']);

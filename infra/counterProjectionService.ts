@@ -1,0 +1,171 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  type ContainerImage,
+  FargateService,
+  FargateTaskDefinition,
+  LogDrivers,
+} from 'aws-cdk-lib/aws-ecs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+import { CounterError, integerOption } from '../src/shared/index.js';
+import { isExistingTable, pipelineTables, type TableInput } from './existingTables.js';
+import { grantRunner } from './runnerGrants.js';
+import { createServiceAlarms, type ServiceAlarmSettings } from './serviceAlarms.js';
+import { serviceNetwork, type ServiceNetworkSettings } from './serviceNetwork.js';
+import { asITable, createCheckpointTable, createCountsTable, createEventTable } from './tables.js';
+
+export interface CounterProjectionServiceProps extends ServiceNetworkSettings {
+  /**
+   * The image the runner runs in: Node.js 20 or later, with castore-dynamodb-counter and
+   * your counters module installed in its working directory (e.g. ContainerImage.fromAsset).
+   */
+  image: ContainerImage;
+  /** The module that exports `counters` (and `sourceEventStores`), as `run --counters` takes it: a path in the image. */
+  countersModule: string;
+  /** The CLI in the image. Default ["./node_modules/.bin/castore-dynamodb-counter"] (from the working directory). */
+  entryPoint?: string[];
+  /** The event table: settings of the one to create (the default), or an existing one with its stream. */
+  eventTable?: TableInput;
+  /** The counts table: settings of the one to create (the default, with TTL), or an existing one. */
+  countsTable?: TableInput;
+  /** Where the runner keeps its place in each shard: settings of the one to create (the default), or an existing one. */
+  checkpointTable?: TableInput;
+  /** The checkpoint's name (run --consumer). Default "default". */
+  consumerName?: string;
+  /** Records per handler call (run --batch-size), from 1 to 10,000. Default 500. */
+  batchSize?: number;
+  /** How long to gather records before a smaller batch (run --batching-window), up to 5 minutes. Default none. */
+  batchingWindow?: Duration;
+  /** The task's size (Fargate CPU units and MiB). Default 256 and 512. */
+  cpu?: number;
+  memoryLimitMiB?: number;
+  /** How long the task's log is kept. Default one month. */
+  logRetention?: RetentionDays;
+  /** CloudWatch alarms, each on by default (see ServiceAlarmSettings); false: none. */
+  alarms?: ServiceAlarmSettings | false;
+  /** The namespace of the failed-records metric. Default "CastoreCounters". */
+  metricsNamespace?: string;
+}
+
+/**
+ * The deployment profile of counters that Lambda cannot run exactly (idempotency:
+ * 'shardWatermark'), and of any counters you prefer to run in a container: the stream
+ * runner (`castore-dynamodb-counter run`) as one ECS Fargate task, restarted by ECS when it
+ * stops. It reads each shard in order and never skips a record: a failing batch is retried,
+ * then the task stops and restarts from its checkpoint; no dead letter, no parallelization.
+ * The task may read the event table's stream and describe its table, read and write the
+ * counts and checkpoint tables; nothing else.
+ */
+export class CounterProjectionService extends Construct {
+  readonly eventTable: ITable;
+  readonly countsTable: ITable;
+  readonly checkpointTable: ITable;
+  readonly service: FargateService;
+  readonly taskDefinition: FargateTaskDefinition;
+  readonly alarms: Alarm[];
+
+  constructor(scope: Construct, id: string, props: CounterProjectionServiceProps) {
+    super(scope, id);
+    runCommandOptions(props); // refused at synth before anything is made
+    ({ eventTable: this.eventTable, countsTable: this.countsTable } = pipelineTables(this, {
+      eventTable: props.eventTable,
+      countsTable: props.countsTable,
+      reactions: false,
+      create: {
+        eventTable: (settings) => asITable(createEventTable(this, settings)),
+        countsTable: (settings) => asITable(createCountsTable(this, settings, { stream: false })),
+      },
+    }));
+    this.checkpointTable = isExistingTable(props.checkpointTable)
+      ? props.checkpointTable
+      : asITable(createCheckpointTable(this, props.checkpointTable ?? {}));
+    const logGroup = new LogGroup(this, 'RunnerLogs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    });
+    this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
+      cpu: props.cpu ?? 256,
+      memoryLimitMiB: props.memoryLimitMiB ?? 512,
+    });
+    this.addRunnerContainer(props, logGroup);
+    grantRunner(this.taskDefinition.taskRole, this);
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams cannot be scoped to a resource (granted with the stream read); every other action is scoped to the stream or a table.',
+    });
+    this.service = new FargateService(this, 'Service', {
+      ...serviceNetwork(this, props),
+      taskDefinition: this.taskDefinition,
+      desiredCount: 1,
+      // A deployment starts the new task before it stops the old one: two runners for a
+      // moment, which count exactly (checkpoints are after the counts; watermarks and refs
+      // drop what the other counted).
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { rollback: true },
+    });
+    this.alarms =
+      props.alarms === false
+        ? []
+        : createServiceAlarms(this, props.alarms ?? {}, {
+            service: this.service,
+            logGroup,
+            namespace: props.metricsNamespace ?? 'CastoreCounters',
+          });
+  }
+  /** `castore-dynamodb-counter run` on the three tables, with the options checked at synth. */
+  private addRunnerContainer(props: CounterProjectionServiceProps, logGroup: LogGroup): void {
+    const options = runCommandOptions(props);
+    this.taskDefinition.addContainer('Runner', {
+      image: props.image,
+      entryPoint: props.entryPoint ?? ['./node_modules/.bin/castore-dynamodb-counter'],
+      command: [
+        'run',
+        '--counters',
+        props.countersModule,
+        '--event-table',
+        this.eventTable.tableName,
+        '--counts-table',
+        this.countsTable.tableName,
+        '--checkpoint-table',
+        this.checkpointTable.tableName,
+        ...options,
+      ],
+      logging: LogDrivers.awsLogs({ streamPrefix: 'runner', logGroup }),
+      // SIGTERM stops the runner after the batch in flight; a batch of 10,000 records may
+      // take longer than ECS's default 30 s (a kill mid-batch is safe, but redoes it).
+      stopTimeout: Duration.seconds(120),
+    });
+  }
+}
+
+/** `run`'s options after the tables, each checked at synth as the runner would check it. */
+const runCommandOptions = (props: CounterProjectionServiceProps): string[] => {
+  for (const [option, value] of [
+    ['countersModule', props.countersModule],
+    ['consumerName', props.consumerName],
+  ] as const)
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === ''))
+      throw new CounterError('InvalidOption', { option, value, expected: 'a non-empty string' });
+  const batchSize = integerOption('batchSize', props.batchSize, {
+    min: 1,
+    max: 10_000,
+    defaultValue: 500,
+  });
+  const batchingWindowMs = integerOption('batchingWindow', props.batchingWindow?.toMilliseconds(), {
+    min: 0,
+    max: 300_000,
+    defaultValue: 0,
+  });
+  return [
+    '--consumer',
+    props.consumerName ?? 'default',
+    '--batch-size',
+    String(batchSize),
+    '--batching-window',
+    String(batchingWindowMs),
+  ];
+};

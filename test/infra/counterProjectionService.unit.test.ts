@@ -1,0 +1,283 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { type IVpc, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Cluster, ContainerImage } from 'aws-cdk-lib/aws-ecs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+
+import { CounterProjectionService, type CounterProjectionServiceProps } from '../../infra/index.js';
+import { COUNTS_TTL_ATTRIBUTE } from '../../src/counterProjection/index.js';
+import { isCounterError } from '../../src/index.js';
+import { acknowledgedFindings, useCdkApps } from './cdkApps.js';
+import { grantsOf } from './grantsOf.js';
+
+const newApp = useCdkApps('cdk-service');
+const image = ContainerImage.fromRegistry('example/counters:1');
+
+const synth = (props: Partial<CounterProjectionServiceProps> = {}) => {
+  const app = newApp();
+  const stack = new Stack(app, 'Test');
+  const service = new CounterProjectionService(stack, 'Counts', {
+    image,
+    countersModule: 'dist/counters.js',
+    ...props,
+  });
+  const template = Template.fromStack(stack);
+  const containers = Object.values(template.findResources('AWS::ECS::TaskDefinition')).flatMap(
+    ({ Properties }) => Properties.ContainerDefinitions as Record<string, unknown>[],
+  );
+  const ref = (construct: { node: { defaultChild?: unknown } }) => ({
+    Ref: stack.getLogicalId(construct.node.defaultChild as never),
+  });
+  const arn = (table: { node: { defaultChild?: unknown } }) => ({
+    'Fn::GetAtt': [stack.getLogicalId(table.node.defaultChild as never), 'Arn'],
+  });
+  const role = stack.getLogicalId(service.taskDefinition.taskRole.node.defaultChild as never);
+  return { app, stack, service, template, containers, ref, arn, grants: grantsOf(template, role) };
+};
+
+const refusal = (build: () => unknown) => {
+  try {
+    build();
+  } catch (error) {
+    if (isCounterError(error, 'InvalidOption')) return error;
+    throw error;
+  }
+  throw new Error('not refused');
+};
+
+describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
+  it('runs `castore-dynamodb-counter run` on the three tables as one task, restarted by ECS, new before old on deploy', () => {
+    const { template, containers, service, ref } = synth({ batchSize: 1_000 });
+    expect(containers).toHaveLength(1);
+    expect(containers[0]).toMatchObject({
+      Image: 'example/counters:1',
+      EntryPoint: ['./node_modules/.bin/castore-dynamodb-counter'],
+      Command: [
+        'run',
+        '--counters',
+        'dist/counters.js',
+        '--event-table',
+        ref(service.eventTable),
+        '--counts-table',
+        ref(service.countsTable),
+        '--checkpoint-table',
+        ref(service.checkpointTable),
+        '--consumer',
+        'default',
+        '--batch-size',
+        '1000',
+        '--batching-window',
+        '0',
+      ],
+      StopTimeout: 120,
+    });
+    // No setting travels in the environment (ECS sets AWS_REGION itself).
+    expect(containers[0]).not.toHaveProperty('Environment');
+    template.hasResourceProperties('AWS::ECS::Service', {
+      LaunchType: 'FARGATE',
+      DesiredCount: 1,
+      DeploymentConfiguration: Match.objectLike({
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      }),
+    });
+  });
+
+  it('creates the event table (stream), the counts table (TTL on) and the checkpoint table (pk/sk), each protected', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::DynamoDB::Table', 3);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: COUNTS_TTL_ATTRIBUTE, Enabled: true },
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: Match.absent(),
+      DeletionProtectionEnabled: true,
+    });
+  });
+
+  it('lets the task read the stream and describe the tables, read and write counts and checkpoints; nothing else', () => {
+    const { grants, service, arn } = synth();
+    const tableArn = (table: typeof service.eventTable) => arn(table);
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        {
+          Actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          Resource: { 'Fn::GetAtt': [expect.any(String), 'StreamArn'] },
+        },
+        { Actions: ['dynamodb:ListStreams'], Resource: '*' },
+        { Actions: ['dynamodb:DescribeTable'], Resource: tableArn(service.eventTable) },
+        {
+          Actions: [
+            'dynamodb:BatchGetItem',
+            'dynamodb:ConditionCheckItem',
+            'dynamodb:DescribeTable',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+            'dynamodb:UpdateItem',
+          ],
+          Resource: tableArn(service.countsTable),
+        },
+        {
+          Actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+          Resource: tableArn(service.checkpointTable),
+        },
+      ]),
+    );
+    expect(grants).toHaveLength(5);
+    const all = grants.flatMap(({ Actions }) => Actions);
+    expect(all.filter((action) => /Scan|Delete|BatchWrite/.test(String(action)))).toEqual([]);
+  });
+
+  it('takes existing tables: maps no new table, reads the given stream, and refuses a table without a stream at synth', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Existing');
+    const eventsArn = 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders-events';
+    const streamArn = `${eventsArn}/stream/2026-01-01T00:00:00.000`;
+    const service = new CounterProjectionService(stack, 'Counts', {
+      image,
+      countersModule: 'dist/counters.js',
+      eventTable: Table.fromTableAttributes(stack, 'Events', {
+        tableArn: eventsArn,
+        tableStreamArn: streamArn,
+      }),
+      countsTable: Table.fromTableName(stack, 'CountsIn', 'orders-counts'),
+      checkpointTable: Table.fromTableName(stack, 'Checkpoints', 'orders-checkpoints'),
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    const role = stack.getLogicalId(service.taskDefinition.taskRole.node.defaultChild as never);
+    expect(grantsOf(template, role)).toContainEqual({
+      Actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+      Resource: streamArn,
+    });
+    const command = JSON.stringify(
+      Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0],
+    );
+    for (const name of ['orders-events', 'orders-counts', 'orders-checkpoints'])
+      expect(command).toContain(`"${name}"`);
+    const error = refusal(
+      () =>
+        new CounterProjectionService(new Stack(app, 'NoStream'), 'Counts', {
+          image,
+          countersModule: 'dist/counters.js',
+          eventTable: Table.fromTableArn(stack, 'NoStreamEvents', eventsArn),
+        }),
+    );
+    expect(error.option).toBe('eventTable');
+    expect(error.message).toContain('StreamEnabled=true,StreamViewType=NEW_IMAGE');
+  });
+
+  it('refuses at synth the settings `run` would refuse, and a VPC beside a cluster', () => {
+    const cases: [Partial<CounterProjectionServiceProps>, string][] = [
+      [{ batchSize: 0 }, 'batchSize'],
+      [{ batchSize: 10_001 }, 'batchSize'],
+      [{ batchingWindow: Duration.minutes(6) }, 'batchingWindow'],
+      [{ countersModule: ' ' }, 'countersModule'],
+      [{ consumerName: '' }, 'consumerName'],
+    ];
+    for (const [props, option] of cases) expect(refusal(() => synth(props)).option).toBe(option);
+    const app = newApp();
+    const stack = new Stack(app, 'Both');
+    const vpc = new Vpc(stack, 'Vpc');
+    const error = refusal(
+      () =>
+        new CounterProjectionService(stack, 'Counts', {
+          image,
+          countersModule: 'dist/counters.js',
+          vpc,
+          cluster: new Cluster(stack, 'Cluster', { vpc: vpc as IVpc }),
+        }),
+    );
+    expect(error.option).toBe('vpc');
+  });
+
+  it('runs in its own VPC without NAT (public IP, DynamoDB endpoint, flow logs), or in the VPC or cluster given, in private subnets', () => {
+    const own = synth().template;
+    own.resourceCountIs('AWS::EC2::VPC', 1);
+    own.resourceCountIs('AWS::EC2::NatGateway', 0);
+    own.resourceCountIs('AWS::EC2::FlowLog', 1);
+    own.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
+    own.hasResourceProperties('AWS::ECS::Service', {
+      NetworkConfiguration: {
+        AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }),
+      },
+    });
+    own.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent() });
+
+    const app = newApp();
+    const stack = new Stack(app, 'Given');
+    const vpc = new Vpc(stack, 'Vpc', {
+      subnetConfiguration: [
+        { name: 'Public', subnetType: SubnetType.PUBLIC },
+        { name: 'Private', subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      ],
+    });
+    // (CDK's own Cluster takes an IVpc: a Vpc is one only through an assertion under
+    // exactOptionalPropertyTypes; the construct's settings take both.)
+    const cluster = new Cluster(stack, 'Cluster', { vpc: vpc as IVpc });
+    new CounterProjectionService(stack, 'Counts', { image, countersModule: 'c.js', cluster });
+    const given = Template.fromStack(stack);
+    given.resourceCountIs('AWS::EC2::VPC', 1);
+    given.resourceCountIs('AWS::ECS::Cluster', 1);
+    const [serviceResource] = Object.values(given.findResources('AWS::ECS::Service'));
+    const network = serviceResource?.Properties.NetworkConfiguration.AwsvpcConfiguration;
+    expect(network.AssignPublicIp).toBe('DISABLED');
+    expect(JSON.stringify(network.Subnets)).toContain('PrivateSubnet');
+  });
+
+  it('alarms when no task runs (no data is the failure) and on failed-record lines in its log, to the topic given', () => {
+    const app = newApp();
+    const topic = new Topic(new Stack(app, 'Topics'), 'Alerts');
+    const stack = new Stack(app, 'Alarmed');
+    new CounterProjectionService(stack, 'Counts', {
+      image,
+      countersModule: 'c.js',
+      alarms: { topic },
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '?"not counted" ?"set aside"',
+      MetricTransformations: [Match.objectLike({ MetricName: 'FailedRecordLines' })],
+    });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      ({ Properties }) => Properties,
+    );
+    expect(alarms).toHaveLength(2);
+    expect(alarms.find((alarm) => alarm.MetricName === 'CPUUtilization')).toMatchObject({
+      Statistic: 'SampleCount',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+    expect(alarms.find((alarm) => alarm.MetricName === 'FailedRecordLines')).toMatchObject({
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+    });
+    for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+    expect(synth({ alarms: false }).template.findResources('AWS::CloudWatch::Alarm')).toEqual({});
+  });
+
+  it('passes cdk-nag’s AwsSolutions pack, its one acknowledged finding with its reason', () => {
+    const { app } = synth();
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+    // (aws-cdk-lib acknowledges CloudFormation-Validate rules of its own VPC: not ours.)
+    const acknowledged = acknowledgedFindings(app).filter(({ id }) => id.includes('AwsSolutions'));
+    expect(acknowledged.map(({ id }) => id)).toEqual([
+      'Annotation::AwsSolutions-IAM5[Resource::*]',
+    ]);
+    expect(acknowledged[0]?.reason).toContain('ListStreams');
+  });
+});

@@ -1,0 +1,191 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { ContainerImage } from 'aws-cdk-lib/aws-ecs';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { CounterProjectionService } from '../../infra/index.js';
+import { FAILED_RECORD_LOG_TERMS } from '../../infra/serviceAlarms.js';
+import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { counter, CounterProjection } from '../../src/counterProjection/index.js';
+import { createCheckpointTable } from '../../src/streamRunner/index.js';
+import { startCli } from '../support/cli.js';
+import { useDynamoDB } from '../support/dynamoDB.js';
+import { makeOrdersStore } from '../support/eventStores.js';
+import { waitUntil } from '../support/waitFor.js';
+import { useCdkApps } from './cdkApps.js';
+
+// The task the construct deploys, run here as ECS would run it: the container's command,
+// exactly as synthesized, against DynamoDB Local (the one thing added is --endpoint), with
+// AWS_REGION set as ECS sets it, stopped with SIGTERM as ECS stops a task.
+
+const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
+const countersModule = `
+import { counter } from '${src('counterProjection/index.ts')}';
+import { makeOrdersStore } from '${src('example/eventStores.ts')}';
+const store = makeOrdersStore();
+export const sourceEventStores = [store];
+export const counters = [
+  counter({ name: 'byCountry', eventStore: store, eventTypes: ['ORDER_PLACED'],
+    key: (event) => event.payload.country, idempotency: 'shardWatermark' }),
+  counter({ name: 'byCustomer', eventStore: store, eventTypes: ['ORDER_PLACED'],
+    key: (event) => event.payload.customerId }),
+];
+`;
+
+const newApp = useCdkApps('cdk-service-task');
+const { client, uniqueTableName, createTestEventTable, createTestCountsTable } = useDynamoDB();
+let folder: string;
+beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), 'service-'));
+  writeFileSync(join(folder, 'counters.mjs'), countersModule);
+});
+afterAll(() => {
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/** The container's command as the construct synthesizes it for tables of these names. */
+const synthesizedCommand = (tables: { events: string; counts: string; checkpoints: string }) => {
+  const stack = new Stack(newApp(), 'Service');
+  new CounterProjectionService(stack, 'Counts', {
+    image: ContainerImage.fromRegistry('example/counters:1'),
+    countersModule: join(folder, 'counters.mjs'),
+    eventTable: Table.fromTableAttributes(stack, 'Events', {
+      tableName: tables.events,
+      tableStreamArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/${tables.events}/stream/x`,
+    }),
+    countsTable: Table.fromTableName(stack, 'CountsIn', tables.counts),
+    checkpointTable: Table.fromTableName(stack, 'Checkpoints', tables.checkpoints),
+    batchSize: 7,
+  });
+  const [taskDefinition] = Object.values(
+    Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'),
+  );
+  const command: unknown = taskDefinition?.Properties.ContainerDefinitions[0].Command;
+  expect(Array.isArray(command) && command.every((part) => typeof part === 'string')).toBe(true);
+  return command as string[];
+};
+
+const running = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** A task: the command as a child process; resolves its exit code and stderr once stopped. */
+const startTask = (command: string[]) => {
+  const child: ChildProcess = startCli([...command, '--endpoint', inject('dynamoDBEndpoint')], {
+    ...process.env,
+    AWS_REGION: 'eu-west-1',
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  running.add(child);
+  let stopping = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  return {
+    /** Throws when the task ended before it was stopped (a command the CLI refuses), with its stderr. */
+    assertRunning: () => {
+      if (!stopping && !running.has(child)) throw new Error(`the task ended: ${stderr}`);
+    },
+    stop: async () => {
+      stopping = true;
+      child.kill('SIGTERM');
+      return { code: await exited, stderr };
+    },
+  };
+};
+
+describe('the task CounterProjectionService deploys', () => {
+  it('counts exactly with two tasks at once (a deployment) and after a restart, sets a failing record aside where the alarm looks, and stops on SIGTERM with 0', async () => {
+    const tables = {
+      events: await createTestEventTable(),
+      counts: await createTestCountsTable(),
+      checkpoints: uniqueTableName('checkpoints'),
+    };
+    await createCheckpointTable({ dynamoDBClient: client, tableName: tables.checkpoints });
+    const command = synthesizedCommand(tables);
+    const store = makeOrdersStore(
+      new DynamoDBSingleTableEventStorageAdapter({
+        tableName: tables.events,
+        dynamoDBClient: client,
+      }),
+    );
+    let pushed = 0;
+    const order = (payload: Record<string, unknown>) =>
+      store.pushEvent({
+        aggregateId: `o${++pushed}`,
+        version: 1,
+        type: 'ORDER_PLACED',
+        payload: { customerId: 'c1', quantity: 1, ...payload } as never,
+      });
+    const projection = new CounterProjection({
+      dynamoDBClient: client,
+      countsTableName: tables.counts,
+      sourceEventStores: [store],
+      counters: [
+        counter({
+          name: 'byCountry',
+          eventStore: store,
+          eventTypes: ['ORDER_PLACED'],
+          key: (event) => event.payload.country,
+          idempotency: 'shardWatermark',
+        }),
+        counter({
+          name: 'byCustomer',
+          eventStore: store,
+          eventTypes: ['ORDER_PLACED'],
+          key: (event) => event.payload.customerId,
+        }),
+      ],
+    });
+    const tasks: ReturnType<typeof startTask>[] = [];
+    const countsAre = async (fr: number, customer: number) => {
+      for (const task of tasks) task.assertRunning();
+      return (
+        (await projection.getCount('byCountry', 'FR')) === fr &&
+        (await projection.getCount('byCustomer', 'c1')) === customer
+      );
+    };
+
+    for (let index = 0; index < 20; index++) await order({ country: 'FR' });
+    // No country: byCountry's key is undefined, and the record is set aside, for every
+    // counter, until count-set-aside (test/cli/shardWatermark.test.ts).
+    await order({});
+    const [first, second] = [startTask(command), startTask(command)];
+    tasks.push(first, second);
+    for (let index = 0; index < 10; index++) await order({ country: 'FR' });
+    // byCustomer (refs) counts the record byCountry sets aside: it fails only byCountry.
+    await waitUntil(() => countsAre(30, 30), {
+      what: 'both tasks to count 30 orders',
+      timeoutMs: 120_000,
+    });
+    const stopped = await Promise.all([first.stop(), second.stop()]);
+    expect(stopped.map(({ code }) => code)).toEqual([0, 0]);
+    const asideLines = stopped
+      .flatMap(({ stderr }) => stderr.split('\n'))
+      .filter((line) => FAILED_RECORD_LOG_TERMS.some((term) => line.includes(term)));
+    expect(asideLines.join('\n')).toMatch(/record \d+ set aside: InvalidIncrement/);
+
+    for (let index = 0; index < 5; index++) await order({ country: 'FR' });
+    const restarted = startTask(command);
+    tasks.push(restarted);
+    await waitUntil(() => countsAre(35, 35), {
+      what: 'the restarted task to count 5 more',
+      timeoutMs: 120_000,
+    });
+    expect((await restarted.stop()).code).toBe(0);
+    // Nothing counted twice by the two tasks or the restart, nothing lost.
+    expect(await countsAre(35, 35)).toBe(true);
+  }, 300_000);
+});
