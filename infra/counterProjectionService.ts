@@ -150,6 +150,16 @@ const runCommandOptions = (props: CounterProjectionServiceProps): string[] => {
   ] as const)
     if (value !== undefined && (typeof value !== 'string' || value.trim() === ''))
       throw new CounterError('InvalidOption', { option, value, expected: 'a non-empty string' });
+  const { entryPoint } = props;
+  if (
+    entryPoint !== undefined &&
+    (entryPoint.length === 0 || entryPoint.some((part) => part.trim() === ''))
+  )
+    throw new CounterError('InvalidOption', {
+      option: 'entryPoint',
+      value: entryPoint,
+      expected: 'the CLI in the image, e.g. ["./node_modules/.bin/castore-dynamodb-counter"]',
+    });
   const batchSize = integerOption('batchSize', props.batchSize, {
     min: 1,
     max: 10_000,

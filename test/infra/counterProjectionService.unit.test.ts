@@ -186,6 +186,7 @@ describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
       [{ batchingWindow: Duration.minutes(6) }, 'batchingWindow'],
       [{ countersModule: ' ' }, 'countersModule'],
       [{ consumerName: '' }, 'consumerName'],
+      [{ entryPoint: [] }, 'entryPoint'],
     ];
     for (const [props, option] of cases) expect(refusal(() => synth(props)).option).toBe(option);
     const app = newApp();
