@@ -10,14 +10,20 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-import { CounterError, integerOption } from '../src/shared/index.js';
 import { isExistingTable, pipelineTables, type TableInput } from './existingTables.js';
+import {
+  checkRunnerSettings,
+  DEFAULT_ENTRY_POINT,
+  runnerCommand,
+  type RunnerCommandSettings,
+} from './runnerCommand.js';
 import { grantRunner } from './runnerGrants.js';
 import { createServiceAlarms, type ServiceAlarmSettings } from './serviceAlarms.js';
 import { serviceNetwork, type ServiceNetworkSettings } from './serviceNetwork.js';
 import { asITable, createCheckpointTable, createCountsTable, createEventTable } from './tables.js';
 
-export interface CounterProjectionServiceProps extends ServiceNetworkSettings {
+export interface CounterProjectionServiceProps
+  extends ServiceNetworkSettings, RunnerCommandSettings {
   /**
    * The image the runner runs in: Node.js 20 or later, with castore-dynamodb-counter and
    * your counters module installed in its working directory (e.g. ContainerImage.fromAsset).
@@ -48,6 +54,12 @@ export interface CounterProjectionServiceProps extends ServiceNetworkSettings {
   alarms?: ServiceAlarmSettings | false;
   /** The namespace of the failed-records metric. Default "CastoreCounters". */
   metricsNamespace?: string;
+  /**
+   * When the counters module exports `reactions`: the task reacts as well (`run
+   * --reactions-table`), pushing COUNT_REACHED to `targetTable` (default the event table);
+   * the counts table then needs a NEW_AND_OLD_IMAGES stream (given to the one created).
+   */
+  reactions?: { targetTable?: ITable };
 }
 
 /**
@@ -57,28 +69,34 @@ export interface CounterProjectionServiceProps extends ServiceNetworkSettings {
  * stops. It reads each shard in order and never skips a record: a failing batch is retried,
  * then the task stops and restarts from its checkpoint; no dead letter, no parallelization.
  * The task may read the event table's stream and describe its table, read and write the
- * counts and checkpoint tables; nothing else.
+ * counts and checkpoint tables (with reactions: read the counts stream, PutItem on their
+ * target); nothing else.
  */
 export class CounterProjectionService extends Construct {
   readonly eventTable: ITable;
   readonly countsTable: ITable;
   readonly checkpointTable: ITable;
+  /** Where the reactions push COUNT_REACHED, when `reactions` is given. */
+  readonly reactionsTable: ITable | undefined;
   readonly service: FargateService;
   readonly taskDefinition: FargateTaskDefinition;
   readonly alarms: Alarm[];
 
   constructor(scope: Construct, id: string, props: CounterProjectionServiceProps) {
     super(scope, id);
-    runCommandOptions(props); // refused at synth before anything is made
+    checkRunnerSettings(props); // refused at synth before anything is made
     ({ eventTable: this.eventTable, countsTable: this.countsTable } = pipelineTables(this, {
       eventTable: props.eventTable,
       countsTable: props.countsTable,
-      reactions: false,
+      reactions: props.reactions !== undefined,
       create: {
         eventTable: (settings) => asITable(createEventTable(this, settings)),
-        countsTable: (settings) => asITable(createCountsTable(this, settings, { stream: false })),
+        countsTable: (settings) =>
+          asITable(createCountsTable(this, settings, { stream: props.reactions !== undefined })),
       },
     }));
+    this.reactionsTable =
+      props.reactions === undefined ? undefined : (props.reactions.targetTable ?? this.eventTable);
     this.checkpointTable = isExistingTable(props.checkpointTable)
       ? props.checkpointTable
       : asITable(createCheckpointTable(this, props.checkpointTable ?? {}));
@@ -116,24 +134,12 @@ export class CounterProjectionService extends Construct {
             namespace: props.metricsNamespace ?? 'CastoreCounters',
           });
   }
-  /** `castore-dynamodb-counter run` on the three tables, with the options checked at synth. */
+  /** `castore-dynamodb-counter run` on the tables, with the options checked at synth. */
   private addRunnerContainer(props: CounterProjectionServiceProps, logGroup: LogGroup): void {
-    const options = runCommandOptions(props);
     this.taskDefinition.addContainer('Runner', {
       image: props.image,
-      entryPoint: props.entryPoint ?? ['./node_modules/.bin/castore-dynamodb-counter'],
-      command: [
-        'run',
-        '--counters',
-        props.countersModule,
-        '--event-table',
-        this.eventTable.tableName,
-        '--counts-table',
-        this.countsTable.tableName,
-        '--checkpoint-table',
-        this.checkpointTable.tableName,
-        ...options,
-      ],
+      entryPoint: props.entryPoint ?? DEFAULT_ENTRY_POINT,
+      command: runnerCommand(props, this),
       logging: LogDrivers.awsLogs({ streamPrefix: 'runner', logGroup }),
       // SIGTERM stops the runner after the batch in flight; a batch of 10,000 records may
       // take longer than ECS's default 30 s (a kill mid-batch is safe, but redoes it).
@@ -141,41 +147,3 @@ export class CounterProjectionService extends Construct {
     });
   }
 }
-
-/** `run`'s options after the tables, each checked at synth as the runner would check it. */
-const runCommandOptions = (props: CounterProjectionServiceProps): string[] => {
-  for (const [option, value] of [
-    ['countersModule', props.countersModule],
-    ['consumerName', props.consumerName],
-  ] as const)
-    if (value !== undefined && (typeof value !== 'string' || value.trim() === ''))
-      throw new CounterError('InvalidOption', { option, value, expected: 'a non-empty string' });
-  const { entryPoint } = props;
-  if (
-    entryPoint !== undefined &&
-    (entryPoint.length === 0 || entryPoint.some((part) => part.trim() === ''))
-  )
-    throw new CounterError('InvalidOption', {
-      option: 'entryPoint',
-      value: entryPoint,
-      expected: 'the CLI in the image, e.g. ["./node_modules/.bin/castore-dynamodb-counter"]',
-    });
-  const batchSize = integerOption('batchSize', props.batchSize, {
-    min: 1,
-    max: 10_000,
-    defaultValue: 500,
-  });
-  const batchingWindowMs = integerOption('batchingWindow', props.batchingWindow?.toMilliseconds(), {
-    min: 0,
-    max: 300_000,
-    defaultValue: 0,
-  });
-  return [
-    '--consumer',
-    props.consumerName ?? 'default',
-    '--batch-size',
-    String(batchSize),
-    '--batching-window',
-    String(batchingWindowMs),
-  ];
-};

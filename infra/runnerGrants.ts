@@ -6,11 +6,17 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
  * given (checked at start; the event table's also gives its stream ARN), the event table's
  * stream (DescribeStream, GetShardIterator, GetRecords, and ListStreams, which has no
  * resource), the projection's reads and transactions on the counts table, and the
- * checkpoints' GetItem and PutItem. No Scan, no Delete, no read of the event table's items.
+ * checkpoints' GetItem and PutItem; with reactions, the counts table's stream and PutItem on
+ * their target. No Scan, no Delete, no read of the event table's items.
  */
 export const grantRunner = (
   grantee: IGrantable,
-  tables: { eventTable: ITable; countsTable: ITable; checkpointTable: ITable },
+  tables: {
+    eventTable: ITable;
+    countsTable: ITable;
+    checkpointTable: ITable;
+    reactionsTable?: ITable | undefined;
+  },
 ): void => {
   const allow = (actions: string[], table: ITable) =>
     grantee.grantPrincipal.addToPrincipalPolicy(
@@ -34,4 +40,9 @@ export const grantRunner = (
     tables.countsTable,
   );
   allow(['DescribeTable', 'GetItem', 'PutItem'], tables.checkpointTable);
+  if (tables.reactionsTable === undefined) return;
+  // The reactions read the counts table's stream and push COUNT_REACHED: a conditional
+  // PutItem of version 1 (pushEventReaction's one write).
+  tables.countsTable.grantStreamRead(grantee);
+  allow(['DescribeTable', 'PutItem'], tables.reactionsTable);
 };

@@ -35,7 +35,19 @@ const synth = (props: Partial<CounterProjectionServiceProps> = {}) => {
     'Fn::GetAtt': [stack.getLogicalId(table.node.defaultChild as never), 'Arn'],
   });
   const role = stack.getLogicalId(service.taskDefinition.taskRole.node.defaultChild as never);
-  return { app, stack, service, template, containers, ref, arn, grants: grantsOf(template, role) };
+  const stackIdOf = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(construct.node.defaultChild as never);
+  return {
+    app,
+    stack,
+    service,
+    template,
+    containers,
+    ref,
+    arn,
+    stackIdOf,
+    grants: grantsOf(template, role),
+  };
 };
 
 const refusal = (build: () => unknown) => {
@@ -177,6 +189,67 @@ describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
     );
     expect(error.option).toBe('eventTable');
     expect(error.message).toContain('StreamEnabled=true,StreamViewType=NEW_IMAGE');
+  });
+
+  it('reacts when given reactions: a NEW_AND_OLD_IMAGES counts stream, --reactions-table, the stream read and PutItem on the target', () => {
+    const { template, containers, service, ref, arn, grants, stackIdOf } = synth({
+      reactions: {},
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: COUNTS_TTL_ATTRIBUTE, Enabled: true },
+    });
+    const command = containers[0]?.Command as unknown[];
+    expect(
+      command.slice(command.indexOf('--reactions-table'), command.indexOf('--reactions-table') + 2),
+    ).toEqual(['--reactions-table', ref(service.eventTable)]);
+    expect(service.reactionsTable).toBe(service.eventTable);
+    const streamReads = grants.filter(({ Actions }) => Actions.includes('dynamodb:GetRecords'));
+    expect(streamReads.map(({ Resource }) => Resource)).toEqual([
+      { 'Fn::GetAtt': [expect.any(String), 'StreamArn'] },
+      { 'Fn::GetAtt': [expect.any(String), 'StreamArn'] },
+    ]);
+    expect(JSON.stringify(streamReads)).toContain(stackIdOf(service.countsTable));
+    expect(grants).toContainEqual({
+      Actions: ['dynamodb:DescribeTable', 'dynamodb:PutItem'],
+      Resource: arn(service.eventTable),
+    });
+    // Without reactions, none of it.
+    const plain = synth();
+    expect(plain.containers[0]?.Command).not.toContain('--reactions-table');
+    plain.template.resourcePropertiesCountIs(
+      'AWS::DynamoDB::Table',
+      { StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } },
+      0,
+    );
+  });
+
+  it('with reactions, refuses an existing counts table without a NEW_AND_OLD_IMAGES stream, and pushes to the target given', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Reacting');
+    const error = refusal(
+      () =>
+        new CounterProjectionService(stack, 'Counts', {
+          image,
+          countersModule: 'c.js',
+          countsTable: Table.fromTableName(stack, 'CountsIn', 'orders-counts'),
+          reactions: {},
+        }),
+    );
+    expect(error.option).toBe('countsTable');
+    expect(error.message).toContain('StreamViewType=NEW_AND_OLD_IMAGES');
+    const target = Table.fromTableName(stack, 'Reached', 'reached-events');
+    const service = new CounterProjectionService(stack, 'Other', {
+      image,
+      countersModule: 'c.js',
+      reactions: { targetTable: target },
+    });
+    const template = Template.fromStack(stack);
+    const role = stack.getLogicalId(service.taskDefinition.taskRole.node.defaultChild as never);
+    expect(JSON.stringify(grantsOf(template, role))).toContain('table/reached-events');
+    expect(JSON.stringify(template.findResources('AWS::ECS::TaskDefinition'))).toContain(
+      '"--reactions-table","reached-events"',
+    );
   });
 
   it('refuses at synth the settings `run` would refuse, and a VPC beside a cluster', () => {

@@ -10,14 +10,14 @@ import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { ContainerImage } from 'aws-cdk-lib/aws-ecs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { CounterProjectionService } from '../../infra/index.js';
+import { CounterProjectionService, type CounterProjectionServiceProps } from '../../infra/index.js';
 import { FAILED_RECORD_LOG_TERMS } from '../../infra/serviceAlarms.js';
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { startCli } from '../support/cli.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
-import { makeOrdersStore } from '../support/eventStores.js';
+import { makeCountReachedStore, makeOrdersStore } from '../support/eventStores.js';
 import { waitUntil } from '../support/waitFor.js';
 import { useCdkApps } from './cdkApps.js';
 
@@ -51,16 +51,23 @@ afterAll(() => {
 });
 
 /** The container's command as the construct synthesizes it for tables of these names. */
-const synthesizedCommand = (tables: { events: string; counts: string; checkpoints: string }) => {
+const synthesizedCommand = (
+  tables: { events: string; counts: string; checkpoints: string },
+  props: Partial<CounterProjectionServiceProps> = {},
+) => {
   const stack = new Stack(newApp(), 'Service');
   new CounterProjectionService(stack, 'Counts', {
     image: ContainerImage.fromRegistry('example/counters:1'),
     countersModule: join(folder, 'counters.mjs'),
+    ...props,
     eventTable: Table.fromTableAttributes(stack, 'Events', {
       tableName: tables.events,
       tableStreamArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/${tables.events}/stream/x`,
     }),
-    countsTable: Table.fromTableName(stack, 'CountsIn', tables.counts),
+    countsTable: Table.fromTableAttributes(stack, 'CountsIn', {
+      tableName: tables.counts,
+      tableStreamArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/${tables.counts}/stream/x`,
+    }),
     checkpointTable: Table.fromTableName(stack, 'Checkpoints', tables.checkpoints),
     batchSize: 7,
   });
@@ -187,5 +194,45 @@ describe('the task CounterProjectionService deploys', () => {
     expect((await restarted.stop()).code).toBe(0);
     // Nothing counted twice by the two tasks or the restart, nothing lost.
     expect(await countsAre(35, 35)).toBe(true);
+  }, 300_000);
+
+  it('reacts with the reactions given: the counts stream read, COUNT_REACHED pushed into the event table once', async () => {
+    const tables = {
+      events: await createTestEventTable(),
+      counts: await createTestCountsTable({ stream: true }),
+      checkpoints: uniqueTableName('checkpoints'),
+    };
+    await createCheckpointTable({ dynamoDBClient: client, tableName: tables.checkpoints });
+    // The example's module: ordersByCountry, with a threshold of 10 and `reactions`.
+    const command = synthesizedCommand(tables, {
+      countersModule: src('example/counters.ts'),
+      reactions: {},
+    });
+    const adapter = new DynamoDBSingleTableEventStorageAdapter({
+      tableName: tables.events,
+      dynamoDBClient: client,
+    });
+    const orders = makeOrdersStore(adapter);
+    for (let index = 0; index < 11; index++)
+      await orders.pushEvent({
+        aggregateId: `o${index}`,
+        version: 1,
+        type: 'ORDER_PLACED',
+        payload: { customerId: 'c', country: 'FR', quantity: 1 },
+      });
+    const task = startTask(command);
+    const reached = makeCountReachedStore(adapter);
+    const reachedIds = async () => {
+      task.assertRunning();
+      return (await reached.listAggregateIds()).aggregateIds.map(({ aggregateId }) => aggregateId);
+    };
+    await waitUntil(async () => (await reachedIds()).length > 0, {
+      what: 'the COUNT_REACHED of ordersByCountry FR',
+      timeoutMs: 120_000,
+    });
+    const { code, stderr } = await task.stop();
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(await reachedIds()).toEqual(['ordersByCountry#FR#threshold#10']);
   }, 300_000);
 });
