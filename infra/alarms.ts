@@ -48,6 +48,20 @@ export interface AlarmSpec {
 
 const fiveMinutes = Duration.minutes(5);
 
+/** One of the metrics the projection publishes per batch (batchReport.ts), by service. */
+export const projectionMetric = (
+  metrics: Required<PipelineMetricsSettings>,
+  metricName: string,
+  { statistic = 'Sum', period = fiveMinutes }: { statistic?: string; period?: Duration } = {},
+): Metric =>
+  new Metric({
+    namespace: metrics.namespace,
+    metricName,
+    dimensionsMap: { service: metrics.serviceName },
+    statistic,
+    period,
+  });
+
 interface AlarmTargets {
   fn: IFunction;
   queue: IQueue;
@@ -107,13 +121,7 @@ const failureSpecs = (
   },
   settings.recordsFailed !== false && {
     id: 'RecordsFailedAlarm',
-    metric: new Metric({
-      namespace: metrics.namespace,
-      metricName: 'RecordsFailed',
-      dimensionsMap: { service: metrics.serviceName },
-      statistic: 'Sum',
-      period: fiveMinutes,
-    }),
+    metric: projectionMetric(metrics, 'RecordsFailed'),
     threshold: settings.recordsFailed ?? 0,
     evaluationPeriods: 1,
     description:

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import {
@@ -10,6 +10,7 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+import type { PipelineMetricsSettings } from './alarms.js';
 import { isExistingTable, pipelineTables, type TableInput } from './existingTables.js';
 import {
   checkRunnerSettings,
@@ -52,8 +53,11 @@ export interface CounterProjectionServiceProps
   logRetention?: RetentionDays;
   /** CloudWatch alarms, each on by default (see ServiceAlarmSettings); false: none. */
   alarms?: ServiceAlarmSettings | false;
-  /** The namespace of the failed-records metric. Default "CastoreCounters". */
-  metricsNamespace?: string;
+  /**
+   * Where the projection's metrics go (run --metrics-namespace, --metrics-service: EMF lines
+   * in the task's log, which the alarms read). Default "CastoreCounters" and the construct's id.
+   */
+  metrics?: PipelineMetricsSettings;
   /**
    * When the counters module exports `reactions`: the task reacts as well (`run
    * --reactions-table`), pushing COUNT_REACHED to `targetTable` (default the event table);
@@ -81,9 +85,14 @@ export class CounterProjectionService extends Construct {
   readonly service: FargateService;
   readonly taskDefinition: FargateTaskDefinition;
   readonly alarms: Alarm[];
+  private readonly metricsSettings: Required<PipelineMetricsSettings>;
 
   constructor(scope: Construct, id: string, props: CounterProjectionServiceProps) {
     super(scope, id);
+    this.metricsSettings = {
+      namespace: props.metrics?.namespace ?? 'CastoreCounters',
+      serviceName: props.metrics?.serviceName ?? id,
+    };
     checkRunnerSettings(props); // refused at synth before anything is made
     ({ eventTable: this.eventTable, countsTable: this.countsTable } = pipelineTables(this, {
       eventTable: props.eventTable,
@@ -108,12 +117,7 @@ export class CounterProjectionService extends Construct {
       memoryLimitMiB: props.memoryLimitMiB ?? 512,
     });
     this.addRunnerContainer(props, logGroup);
-    grantRunner(this.taskDefinition.taskRole, this);
-    Validations.of(this.taskDefinition).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'dynamodb:ListStreams cannot be scoped to a resource (granted with the stream read); every other action is scoped to the stream or a table.',
-    });
+    grantRunner(this.taskDefinition, this);
     this.service = new FargateService(this, 'Service', {
       ...serviceNetwork(this, props),
       taskDefinition: this.taskDefinition,
@@ -130,8 +134,7 @@ export class CounterProjectionService extends Construct {
         ? []
         : createServiceAlarms(this, props.alarms ?? {}, {
             service: this.service,
-            logGroup,
-            namespace: props.metricsNamespace ?? 'CastoreCounters',
+            metrics: this.metricsSettings,
           });
   }
   /** `castore-dynamodb-counter run` on the tables, with the options checked at synth. */
@@ -139,7 +142,7 @@ export class CounterProjectionService extends Construct {
     this.taskDefinition.addContainer('Runner', {
       image: props.image,
       entryPoint: props.entryPoint ?? DEFAULT_ENTRY_POINT,
-      command: runnerCommand(props, this),
+      command: runnerCommand({ ...props, metrics: this.metricsSettings }, this),
       logging: LogDrivers.awsLogs({ streamPrefix: 'runner', logGroup }),
       // SIGTERM stops the runner after the batch in flight; a batch of 10,000 records may
       // take longer than ECS's default 30 s (a kill mid-batch is safe, but redoes it).

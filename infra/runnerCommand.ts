@@ -2,6 +2,7 @@ import type { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 
 import { CounterError, integerOption } from '../src/shared/index.js';
+import type { PipelineMetricsSettings } from './alarms.js';
 
 /** What the runner's command is made of: the service's settings that `run` takes. */
 export interface RunnerCommandSettings {
@@ -48,7 +49,7 @@ export const checkRunnerSettings = (settings: RunnerCommandSettings) => {
 
 /** `castore-dynamodb-counter run` on the tables given, its options checked. */
 export const runnerCommand = (
-  settings: RunnerCommandSettings,
+  settings: RunnerCommandSettings & { metrics: Required<PipelineMetricsSettings> },
   tables: {
     eventTable: ITable;
     countsTable: ITable;
@@ -76,5 +77,9 @@ export const runnerCommand = (
     String(batchSize),
     '--batching-window',
     String(batchingWindowMs),
+    '--metrics-namespace',
+    settings.metrics.namespace,
+    '--metrics-service',
+    settings.metrics.serviceName,
   ];
 };

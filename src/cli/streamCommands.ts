@@ -32,6 +32,14 @@ const addRunCommand = (program: Command, outcome: CommandOutcome): void => {
       0,
     )
     .option(
+      '--metrics-namespace <name>',
+      "publish the projection's metrics per batch (OldestRecordAge, RecordsFailed, …) in CloudWatch's Embedded Metric Format on stdout, with @aws-lambda-powertools/metrics",
+    )
+    .option(
+      '--metrics-service <name>',
+      "with --metrics-namespace: the metrics' service dimension (default: the consumer)",
+    )
+    .option(
       '--reactions-table <name>',
       'when the module exports `reactions`, react as well: the event table their COUNT_REACHED events go to (the counts table needs its stream: tables create --reactions)',
     )

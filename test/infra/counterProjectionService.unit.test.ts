@@ -83,6 +83,10 @@ describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
         '1000',
         '--batching-window',
         '0',
+        '--metrics-namespace',
+        'CastoreCounters',
+        '--metrics-service',
+        'Counts',
       ],
       StopTimeout: 120,
     });
@@ -311,37 +315,46 @@ describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
     expect(JSON.stringify(network.Subnets)).toContain('PrivateSubnet');
   });
 
-  it('alarms when no task runs (no data is the failure) and on failed-record lines in its log, to the topic given', () => {
+  it('alarms when no task runs (no data is the failure), on lag, failed and set-aside records (the EMF metrics `run` publishes), to the topic given', () => {
     const app = newApp();
     const topic = new Topic(new Stack(app, 'Topics'), 'Alerts');
     const stack = new Stack(app, 'Alarmed');
     new CounterProjectionService(stack, 'Counts', {
       image,
       countersModule: 'c.js',
-      alarms: { topic },
+      alarms: { topic, lag: Duration.minutes(2), recordsSetAside: 3 },
+      metrics: { namespace: 'Shop', serviceName: 'counts' },
     });
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      FilterPattern: '?"not counted" ?"set aside"',
-      MetricTransformations: [Match.objectLike({ MetricName: 'FailedRecordLines' })],
-    });
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
-      ({ Properties }) => Properties,
-    );
-    expect(alarms).toHaveLength(2);
-    expect(alarms.find((alarm) => alarm.MetricName === 'CPUUtilization')).toMatchObject({
+    const alarms = Object.values(
+      Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'),
+    ).map(({ Properties }) => Properties);
+    const named = (name: string) => alarms.find((alarm) => alarm.MetricName === name);
+    expect(alarms).toHaveLength(4);
+    expect(named('CPUUtilization')).toMatchObject({
+      Namespace: 'AWS/ECS',
       Statistic: 'SampleCount',
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
       TreatMissingData: 'breaching',
     });
-    expect(alarms.find((alarm) => alarm.MetricName === 'FailedRecordLines')).toMatchObject({
-      ComparisonOperator: 'GreaterThanThreshold',
-      Threshold: 0,
+    const published = { Namespace: 'Shop', Dimensions: [{ Name: 'service', Value: 'counts' }] };
+    expect(named('OldestRecordAge')).toMatchObject({
+      ...published,
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 120_000,
+      EvaluationPeriods: 5,
       TreatMissingData: 'notBreaching',
     });
-    for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+    expect(named('RecordsFailed')).toMatchObject({ ...published, Statistic: 'Sum', Threshold: 0 });
+    expect(named('RecordsSkippedSetAside')).toMatchObject({ ...published, Threshold: 3 });
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toHaveLength(1);
+      expect(alarm.OKActions).toHaveLength(1);
+    }
     expect(synth({ alarms: false }).template.findResources('AWS::CloudWatch::Alarm')).toEqual({});
+    const fewer = synth({ alarms: { notRunning: false, lag: false } }).template;
+    expect(Object.keys(fewer.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(2);
   });
 
   it('passes cdk-nag’s AwsSolutions pack, its one acknowledged finding with its reason', () => {

@@ -1,6 +1,11 @@
 import type { EventStore } from '@castore/core';
 
-import { bucketOf, type Counter, CounterProjection } from '../../counterProjection/index.js';
+import {
+  bucketOf,
+  type Counter,
+  CounterProjection,
+  type ProjectionMetrics,
+} from '../../counterProjection/index.js';
 import { type Connection, type ConnectionOptions, withConnection } from '../connection.js';
 import { failureLog } from '../failureLog.js';
 import { out } from '../io.js';
@@ -20,7 +25,10 @@ type ModuleProjection = CounterProjection<EventStore, Counter>;
 export const withProjection = <T>(
   options: ProjectionOptions,
   use: (projection: ModuleProjection, connection: Connection, module: CountersModule) => Promise<T>,
-  { rideOutOutages = false }: { rideOutOutages?: boolean } = {},
+  {
+    rideOutOutages = false,
+    metrics,
+  }: { rideOutOutages?: boolean; metrics?: ProjectionMetrics | undefined } = {},
 ): Promise<T> =>
   withConnection(options, async (connection) => {
     const module = await loadCountersModule(options.counters);
@@ -37,6 +45,7 @@ export const withProjection = <T>(
       sourceEventStores: readsReactions ? sourceEventStores : [...sourceEventStores, reactionStore],
       counters,
       logger: failureLog(),
+      ...(metrics !== undefined ? { metrics } : {}),
     });
     return use(projection, connection, module);
   });

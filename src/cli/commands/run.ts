@@ -1,7 +1,9 @@
 // In a file of its own: the stream runner loads @aws-sdk/client-dynamodb-streams (an
 // optional peer), which rebuild and the counts commands do not need.
+import type { ProjectionMetrics } from '../../counterProjection/index.js';
 import { StreamRunner } from '../../streamRunner/index.js';
 import { err, out } from '../io.js';
+import { loadForCommand } from '../loadForCommand.js';
 import { liveProgress } from '../progressLine.js';
 import { type ProjectionOptions, withProjection } from './project.js';
 import { reactionsRunner } from './runReactions.js';
@@ -20,9 +22,12 @@ export const runCommand = async (
     batchingWindow: number;
     maxRetries: number;
     reactionsTable?: string;
+    metricsNamespace?: string;
+    metricsService?: string;
   },
-): Promise<number> =>
-  withProjection(
+): Promise<number> => {
+  const metrics = await emfMetrics(options);
+  return withProjection(
     options,
     async (projection, connection, module) => {
       const reactions = await reactionsRunner({ module, connection, options });
@@ -47,8 +52,30 @@ export const runCommand = async (
       return untilStopped(runner, reactions);
     },
     // Like the runner, run rides out a DynamoDB that is restarting while it starts.
-    { rideOutOutages: true },
+    { rideOutOutages: true, metrics },
   );
+};
+
+/**
+ * With --metrics-namespace, the projection's metrics per batch as Powertools Metrics writes
+ * them in Lambda: EMF lines on stdout, which CloudWatch Logs turns into metrics (in ECS
+ * through the awslogs driver), so that a runner has the lag and failure alarms a Lambda has.
+ */
+const emfMetrics = async (options: {
+  consumer: string;
+  metricsNamespace?: string;
+  metricsService?: string;
+}): Promise<ProjectionMetrics | undefined> => {
+  if (options.metricsNamespace === undefined) return undefined;
+  const { Metrics } = await loadForCommand(
+    'run --metrics-namespace',
+    () => import('@aws-lambda-powertools/metrics'),
+  );
+  return new Metrics({
+    namespace: options.metricsNamespace,
+    serviceName: options.metricsService ?? options.consumer,
+  });
+};
 
 /** Runs the projection (and the reactions) until stopped; 1 when a batch was still failing. */
 const untilStopped = async (
