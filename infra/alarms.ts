@@ -48,6 +48,15 @@ export interface AlarmSpec {
 
 const fiveMinutes = Duration.minutes(5);
 
+/** The metrics settings with their defaults: "CastoreCounters", and the construct's id. */
+export const metricsSettingsOf = (
+  settings: PipelineMetricsSettings | undefined,
+  id: string,
+): Required<PipelineMetricsSettings> => ({
+  namespace: settings?.namespace ?? 'CastoreCounters',
+  serviceName: settings?.serviceName ?? id,
+});
+
 /** One of the metrics the projection publishes per batch (batchReport.ts), by service. */
 export const projectionMetric = (
   metrics: Required<PipelineMetricsSettings>,
@@ -119,15 +128,21 @@ const failureSpecs = (
     evaluationPeriods: 1,
     description: `Records failed every retry and are described in the dead letter queue: fix the cause (the error lines say it), then ${consumer.replay}.`,
   },
-  settings.recordsFailed !== false && {
-    id: 'RecordsFailedAlarm',
-    metric: projectionMetric(metrics, 'RecordsFailed'),
-    threshold: settings.recordsFailed ?? 0,
-    evaluationPeriods: 1,
-    description:
-      "Records were not counted and are being retried: the log's error lines give each one's errorCode and what to do.",
-  },
+  settings.recordsFailed !== false &&
+    recordsFailedSpec(metrics, { threshold: settings.recordsFailed, retried: 'being retried' }),
 ];
+
+/** Records the handler could not count (RecordsFailed) above the threshold (default 0). */
+export const recordsFailedSpec = (
+  metrics: Required<PipelineMetricsSettings>,
+  { threshold = 0, retried }: { threshold: number | undefined; retried: string },
+): AlarmSpec => ({
+  id: 'RecordsFailedAlarm',
+  metric: projectionMetric(metrics, 'RecordsFailed'),
+  threshold,
+  evaluationPeriods: 1,
+  description: `Records were not counted and are ${retried}: the log's error lines give each one's errorCode and what to do.`,
+});
 
 const specsOf = (settings: PipelineAlarmSettings, targets: AlarmTargets): AlarmSpec[] =>
   [...functionSpecs(settings, targets), ...failureSpecs(settings, targets)].filter(

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { countingStreamFilter, UNKNOWN_EVENT_STORES_ENV } from '../src/counterProjection/index.js';
 import {
   createAlarms,
+  metricsSettingsOf,
   type PipelineAlarmSettings,
   type PipelineMetricsSettings,
 } from './alarms.js';
@@ -75,10 +76,7 @@ export class CounterProjectionPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: CounterProjectionPipelineProps) {
     super(scope, id);
-    this.metricsSettings = {
-      namespace: props.metrics?.namespace ?? 'CastoreCounters',
-      serviceName: props.metrics?.serviceName ?? id,
-    };
+    this.metricsSettings = metricsSettingsOf(props.metrics, id);
     const reactions = props.reactions !== undefined;
     ({ eventTable: this.eventTable, countsTable: this.countsTable } = pipelineTables(this, {
       eventTable: props.eventTable,

@@ -10,7 +10,7 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-import type { PipelineMetricsSettings } from './alarms.js';
+import { metricsSettingsOf, type PipelineMetricsSettings } from './alarms.js';
 import { isExistingTable, pipelineTables, type TableInput } from './existingTables.js';
 import {
   checkRunnerSettings,
@@ -89,10 +89,7 @@ export class CounterProjectionService extends Construct {
 
   constructor(scope: Construct, id: string, props: CounterProjectionServiceProps) {
     super(scope, id);
-    this.metricsSettings = {
-      namespace: props.metrics?.namespace ?? 'CastoreCounters',
-      serviceName: props.metrics?.serviceName ?? id,
-    };
+    this.metricsSettings = metricsSettingsOf(props.metrics, id);
     checkRunnerSettings(props); // refused at synth before anything is made
     ({ eventTable: this.eventTable, countsTable: this.countsTable } = pipelineTables(this, {
       eventTable: props.eventTable,

@@ -9,6 +9,7 @@ import {
   type AlarmSpec,
   type PipelineMetricsSettings,
   projectionMetric,
+  recordsFailedSpec,
 } from './alarms.js';
 
 /** The runner service's alarms, each on by default; `false` turns one off, a value tunes it. */
@@ -49,14 +50,11 @@ const specs = (
     description:
       "The runner lags behind its stream: a batch that keeps failing (RecordsFailed, the log's lines), throttling, or a task too small; raise batchSize or the task's CPU if it is only slow.",
   },
-  settings.recordsFailed !== false && {
-    id: 'RecordsFailedAlarm',
-    metric: projectionMetric(metrics, 'RecordsFailed'),
-    threshold: settings.recordsFailed ?? 0,
-    evaluationPeriods: 1,
-    description:
-      "Records were not counted and are being retried (after 10 failed retries the task restarts from its checkpoint): the log's lines give each one's errorCode and what to do.",
-  },
+  settings.recordsFailed !== false &&
+    recordsFailedSpec(metrics, {
+      threshold: settings.recordsFailed,
+      retried: 'being retried (after 10 failed retries the task restarts from its checkpoint)',
+    }),
   settings.recordsSetAside !== false && {
     id: 'RecordsSetAsideAlarm',
     metric: projectionMetric(metrics, 'RecordsSkippedSetAside'),

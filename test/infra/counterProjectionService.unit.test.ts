@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 
 import { CounterProjectionService, type CounterProjectionServiceProps } from '../../infra/index.js';
 import { COUNTS_TTL_ATTRIBUTE } from '../../src/counterProjection/index.js';
-import { isCounterError } from '../../src/index.js';
 import { acknowledgedFindings, useCdkApps } from './cdkApps.js';
 import { grantsOf } from './grantsOf.js';
+import { synthRefusal } from './synthRefusal.js';
 
 const newApp = useCdkApps('cdk-service');
 const image = ContainerImage.fromRegistry('example/counters:1');
@@ -48,16 +48,6 @@ const synth = (props: Partial<CounterProjectionServiceProps> = {}) => {
     stackIdOf,
     grants: grantsOf(template, role),
   };
-};
-
-const refusal = (build: () => unknown) => {
-  try {
-    build();
-  } catch (error) {
-    if (isCounterError(error, 'InvalidOption')) return error;
-    throw error;
-  }
-  throw new Error('not refused');
 };
 
 describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
@@ -183,7 +173,7 @@ describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
     );
     for (const name of ['orders-events', 'orders-counts', 'orders-checkpoints'])
       expect(command).toContain(`"${name}"`);
-    const error = refusal(
+    const error = synthRefusal(
       () =>
         new CounterProjectionService(new Stack(app, 'NoStream'), 'Counts', {
           image,
@@ -231,7 +221,7 @@ describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
   it('with reactions, refuses an existing counts table without a NEW_AND_OLD_IMAGES stream, and pushes to the target given', () => {
     const app = newApp();
     const stack = new Stack(app, 'Reacting');
-    const error = refusal(
+    const error = synthRefusal(
       () =>
         new CounterProjectionService(stack, 'Counts', {
           image,
@@ -265,11 +255,12 @@ describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
       [{ consumerName: '' }, 'consumerName'],
       [{ entryPoint: [] }, 'entryPoint'],
     ];
-    for (const [props, option] of cases) expect(refusal(() => synth(props)).option).toBe(option);
+    for (const [props, option] of cases)
+      expect(synthRefusal(() => synth(props)).option).toBe(option);
     const app = newApp();
     const stack = new Stack(app, 'Both');
     const vpc = new Vpc(stack, 'Vpc');
-    const error = refusal(
+    const error = synthRefusal(
       () =>
         new CounterProjectionService(stack, 'Counts', {
           image,

@@ -11,9 +11,9 @@ import {
   type CounterProjectionPipelineProps,
 } from '../../infra/index.js';
 import { UNKNOWN_EVENT_STORES_ENV } from '../../src/counterProjection/index.js';
-import { isCounterError } from '../../src/index.js';
 import { useCdkApps } from './cdkApps.js';
 import { grantsOf } from './grantsOf.js';
+import { synthRefusal } from './synthRefusal.js';
 
 const entry = (file: string) =>
   fileURLToPath(new URL(`../../infra/example/${file}`, import.meta.url));
@@ -40,16 +40,6 @@ const tableOfAnotherStack = (app: App, stream: StreamViewType | undefined) =>
     sortKey: { name: 'version', type: AttributeType.NUMBER },
     ...(stream !== undefined ? { stream } : {}),
   });
-
-const refusal = (build: () => unknown) => {
-  try {
-    build();
-  } catch (error) {
-    if (isCounterError(error, 'InvalidOption')) return error;
-    throw error;
-  }
-  throw new Error('not refused');
-};
 
 describe('CounterProjectionPipeline on tables that already exist', () => {
   it('maps an imported event table’s stream, creates no event table, and grants nothing on the table itself', () => {
@@ -85,7 +75,7 @@ describe('CounterProjectionPipeline on tables that already exist', () => {
 
   it('refuses at synth an event table without a stream, with the in-place fix, never a deletion', () => {
     const { stack, pipeline } = inApp();
-    const error = refusal(() =>
+    const error = synthRefusal(() =>
       pipeline('Counters', { eventTable: Table.fromTableArn(stack, 'Events', EVENTS_ARN) }),
     );
     expect(error.option).toBe('eventTable');
@@ -103,7 +93,9 @@ describe('CounterProjectionPipeline on tables that already exist', () => {
       [undefined, 'this one has no stream ARN'],
     ] as const) {
       const eventTable = tableOfAnotherStack(app, stream);
-      expect(refusal(() => inApp(app).pipeline('Counters', { eventTable })).message).toContain(why);
+      expect(synthRefusal(() => inApp(app).pipeline('Counters', { eventTable })).message).toContain(
+        why,
+      );
     }
     const { stack, pipeline } = inApp(app);
     pipeline('Counters', { eventTable: tableOfAnotherStack(app, StreamViewType.NEW_IMAGE) });
@@ -142,14 +134,14 @@ describe('CounterProjectionPipeline on tables that already exist', () => {
   it('with reactions, needs a NEW_AND_OLD_IMAGES stream on an existing counts table, and pushes to an imported event table', () => {
     const app = newApp();
     const noStream = tableOfAnotherStack(app, undefined);
-    const error = refusal(() =>
+    const error = synthRefusal(() =>
       inApp(app).pipeline('Counters', { countsTable: noStream, reactions }),
     );
     expect(error.option).toBe('countsTable');
     expect(error.message).toContain('StreamViewType=NEW_AND_OLD_IMAGES');
     const newImageOnly = tableOfAnotherStack(app, StreamViewType.NEW_IMAGE);
     expect(
-      refusal(() => inApp(app).pipeline('Counters', { countsTable: newImageOnly, reactions }))
+      synthRefusal(() => inApp(app).pipeline('Counters', { countsTable: newImageOnly, reactions }))
         .message,
     ).toContain('this one is NEW_IMAGE');
     // An existing counts table without reactions needs no stream at all.
