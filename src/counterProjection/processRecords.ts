@@ -13,7 +13,7 @@ import {
   type ProcessRecordsResult,
   type ProcessRecordsStats,
 } from './processRecordsResult.js';
-import { recordFates } from './recordFates.js';
+import { recordFates, withDroppedAsNotExact } from './recordFates.js';
 import { findSetAside, setAsideRecords } from './setAside.js';
 import { hasWatermarkCounter, markForDelivery, requireShard } from './watermarkBatch.js';
 import { readRebuildMarks } from './watermarkRebuild.js';
@@ -60,7 +60,7 @@ export const processRecords = async (
   const failure = firstOf(plan.failure, commitFailure);
   const fates = recordFates({
     records: records.length,
-    skipped: plan.skipped,
+    skipped: withDroppedAsNotExact(plan.skipped, { planned: plan.increments, kept: increments }),
     countedAt,
     duplicateAt,
     ...(failure !== undefined ? { failure } : {}),

@@ -1,18 +1,21 @@
 import type { SkipReason } from '../imageParser/index.js';
 import { type BatchFates, errorCodeOf } from '../streamBatch/index.js';
+import type { PlannedIncrement } from './writePath/planIncrements.js';
 
 /**
- * Why a record changed no count: the parser's reasons, an event that no counter counts, or
- * a record set aside (it failed for a reason of its own in a batch of shardWatermark
- * counters: countSetAside counts it once fixed).
+ * Why a record changed no count: the parser's reasons, an event that no counter counts, a
+ * record set aside (it failed for a reason of its own in a batch of shardWatermark
+ * counters: countSetAside counts it once fixed), or a record of a replayed dead letter
+ * that only shardWatermark counters count (they are marked not exact instead).
  */
-export type RecordSkipReason = SkipReason | 'NoCounter' | 'SetAside';
+export type RecordSkipReason = SkipReason | 'NoCounter' | 'SetAside' | 'NotExact';
 
 export const RECORD_SKIP_REASONS: readonly RecordSkipReason[] = [
   'NotAnInsert',
   'UnknownEventStore',
   'NoCounter',
   'SetAside',
+  'NotExact',
 ];
 
 /**
@@ -46,7 +49,7 @@ export const recordFates = (outcome: BatchOutcome): RecordFates => {
   const fates: RecordFates = {
     counted: 0,
     duplicate: 0,
-    skipped: { NotAnInsert: 0, UnknownEventStore: 0, NoCounter: 0, SetAside: 0 },
+    skipped: { NotAnInsert: 0, UnknownEventStore: 0, NoCounter: 0, SetAside: 0, NotExact: 0 },
     failed: outcome.records - failedFrom,
   };
   for (let position = 0; position < failedFrom; position++) {
@@ -58,4 +61,20 @@ export const recordFates = (outcome: BatchOutcome): RecordFates => {
   }
   if (outcome.failure !== undefined) fates.failedCode = errorCodeOf(outcome.failure.error);
   return fates;
+};
+
+/**
+ * The skips with, as NotExact, the records whose every planned increment was dropped before
+ * the commit (a replayed dead letter's, for shardWatermark counters, which are marked not
+ * exact instead): without it they would read as events no counter counts.
+ */
+export const withDroppedAsNotExact = (
+  skipped: ReadonlyMap<number, RecordSkipReason>,
+  { planned, kept }: { planned: readonly PlannedIncrement[]; kept: readonly PlannedIncrement[] },
+): ReadonlyMap<number, RecordSkipReason> => {
+  const keptAt = new Set(kept.map(({ position }) => position));
+  const all = new Map(skipped);
+  for (const { position } of planned)
+    if (!keptAt.has(position) && !all.has(position)) all.set(position, 'NotExact');
+  return all;
 };

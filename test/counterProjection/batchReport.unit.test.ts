@@ -25,7 +25,7 @@ describe('what became of each record of a batch', () => {
     expect(fates).toEqual({
       counted: 2, // 3 had one increment counted now and one counted before: counted
       duplicate: 1,
-      skipped: { NotAnInsert: 1, UnknownEventStore: 0, NoCounter: 1, SetAside: 0 }, // 4: no counter counts it
+      skipped: { NotAnInsert: 1, UnknownEventStore: 0, NoCounter: 1, SetAside: 0, NotExact: 0 }, // 4: no counter counts it
       failed: 2, // 5 and 6, although 6's increment was found counted
       failedCode: 'InvalidIncrement',
     });
@@ -105,6 +105,7 @@ describe("the handler's report of a batch", () => {
       RecordsSkippedUnknownEventStore: 1,
       RecordsSkippedNoCounter: 0,
       RecordsSkippedSetAside: 0,
+      RecordsSkippedNotExact: 0,
       RecordsFailed: 1,
       RecordsFailedInvalidIncrement: 1,
       IncrementsCounted: 5,

@@ -103,7 +103,7 @@ describe('the handler reports every record of a batch (Powertools Logger and Met
       records: 5,
       counted: 1, // o0
       duplicate: 1, // o1, counted by the first delivery
-      skipped: { NotAnInsert: 1, UnknownEventStore: 0, NoCounter: 0, SetAside: 0 },
+      skipped: { NotAnInsert: 1, UnknownEventStore: 0, NoCounter: 0, SetAside: 0, NotExact: 0 },
       failed: 2, // o3 and the o4 after it
       failedCode: 'InvalidIncrement',
       incrementsCounted: 2, // o0 in both counters
@@ -137,6 +137,7 @@ describe('the handler reports every record of a batch (Powertools Logger and Met
       RecordsSkippedUnknownEventStore: 0,
       RecordsSkippedNoCounter: 0,
       RecordsSkippedSetAside: 0,
+      RecordsSkippedNotExact: 0,
       RecordsFailed: 2,
       RecordsFailedInvalidIncrement: 2,
       IncrementsCounted: 2,

@@ -153,6 +153,33 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
     expect(mark.Item?.reason?.S).toContain('shardId-0001');
   });
 
+  it('report the records of a replayed dead letter that only watermark counters count as skipped NotExact, not as events no counter counts', async () => {
+    const { countsTableName } = await setUp();
+    const watermarkOnly = new CounterProjection({
+      dynamoDBClient: client,
+      countsTableName,
+      sourceEventStores: [ordersStore],
+      counters: [
+        counter({
+          name: 'hot',
+          eventStore: ordersStore,
+          eventTypes: ['ORDER_PLACED'],
+          key: (e) => e.payload.country,
+          idempotency: 'shardWatermark',
+        }),
+      ],
+      retry: { maxAttempts: 1 },
+      logger: { error: () => undefined },
+    });
+    await watermarkOnly.processRecords(records(3, 6), stream);
+    const replayed = await watermarkOnly.processRecords(records(0, 3), {
+      ...stream,
+      delivery: 'replay',
+    });
+    expect(replayed.fates).toMatchObject({ counted: 0, duplicate: 0, failed: 0 });
+    expect(replayed.fates.skipped).toMatchObject({ NotExact: 3, NoCounter: 0 });
+  });
+
   it('refuse to count a key through a watermark that refs counted before (and the reverse)', async () => {
     const { projection, countsTableName } = await setUp();
     const byRefOnly = new CounterProjection({
