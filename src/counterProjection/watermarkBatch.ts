@@ -122,9 +122,9 @@ const markReplayNotExact = async (
 };
 
 /**
- * The first batch of a shard after a retention gap: records were trimmed before they were
- * read, and any shardWatermark counter may have lost some. Every one is marked not exact
- * before the batch counts (the gap is also the runner's onRetentionGap).
+ * The first batch of a shard after a gap: records were trimmed before they were read, or
+ * dead-lettered by the runner, and any shardWatermark counter may have lost some. Every one
+ * is marked not exact before the batch counts (a trim is also the runner's onRetentionGap).
  */
 const markGapNotExact = (
   counters: readonly Counter[],
@@ -133,7 +133,9 @@ const markGapNotExact = (
   markNotExact(
     context,
     counters.filter(isWatermarkCounter).map(({ name }) => name),
-    `records of shard ${context.shardId} were trimmed by the stream's retention before they were read (${context.gap})`,
+    context.gap === 'RecordsDeadLettered'
+      ? `records of shard ${context.shardId} failed every retry and went to the runner's dead letter (onFailure): the watermark has passed them`
+      : `records of shard ${context.shardId} were trimmed by the stream's retention before they were read (${context.gap})`,
   );
 
 /**

@@ -1,8 +1,8 @@
 import { readRecordFields, recordCreatedAtMs } from '../imageParser/index.js';
-import { CounterError } from '../shared/index.js';
 import { CheckpointStore } from './checkpointStore.js';
+import { deadLetterOrStop } from './deadLetterOrStop.js';
 import { initializeConsumer } from './initializeConsumer.js';
-import { type BatchContext, invokeBatch, type StreamHandler } from './invokeBatch.js';
+import { invokeBatch, type StreamHandler } from './invokeBatch.js';
 import {
   forgetFinishedShards,
   initialProgress,
@@ -13,6 +13,7 @@ import {
 import { outageDelay, RunControl } from './runControl.js';
 import { type RunnerSettings, runnerSettings, type StreamRunnerOptions } from './runnerSettings.js';
 import { listShards, resolveStreamArn } from './shardDiscovery.js';
+import { ShardGaps } from './shardGaps.js';
 import { readShard } from './shardReader.js';
 import { ShardWorkers } from './shardWorkers.js';
 
@@ -24,7 +25,7 @@ import { ShardWorkers } from './shardWorkers.js';
 export class StreamRunner {
   private readonly control = new RunControl();
   private readonly progress: StreamRunnerProgress = initialProgress();
-  private readonly gaps = new Map<string, NonNullable<BatchContext['afterGap']>>(); // next batch's
+  private readonly gaps = new ShardGaps(); // what each shard's next batch must tell
   private readonly settings: RunnerSettings;
 
   /** Throws InvalidOptionError for an option that could only make it do nothing. */
@@ -140,7 +141,7 @@ export class StreamRunner {
       emptyReadsBeforeCaughtUp: this.settings.emptyReadsBeforeCaughtUp,
       isStopping: () => this.control.stopping,
       onRetentionGap: (gap) => {
-        this.gaps.set(shardId, { reason: gap.reason });
+        this.gaps.add(shardId, { reason: gap.reason });
         if (gap.reason === 'CheckpointTrimmed') this.progress.retentionGaps += 1;
         this.options.onRetentionGap?.(gap);
       },
@@ -162,7 +163,7 @@ export class StreamRunner {
   ): Promise<boolean> =>
     invokeBatch(records, {
       shardId,
-      ...(this.gaps.has(shardId) ? { afterGap: this.gaps.get(shardId) } : {}),
+      ...this.gaps.contextFor(shardId),
       handler: withHandlerTotals(this.options.handler, this.progress),
       maximumRetryAttempts: this.settings.maximumRetryAttempts,
       bisectBatchOnFunctionError: this.settings.bisectBatchOnFunctionError,
@@ -181,17 +182,15 @@ export class StreamRunner {
         recordHandled(this.progress, { shardId, lastRecord, committed, failed, now: this.now() });
         this.options.onProgress?.({ ...this.progress });
       },
-      onFailure: async (failed) => {
-        if (this.options.onFailure !== undefined) return this.options.onFailure(failed);
-        throw new CounterError('UndeliverableRecords', {
-          shardId,
-          sequenceNumbers: failed.records.map((r) => readRecordFields(r).sequenceNumber ?? '?'),
-          cause: failed.error,
-        });
-      },
+      onFailure: deadLetterOrStop(this.options, {
+        shardId,
+        settings: this.settings,
+        isStopping: () => this.control.stopping,
+        untold: () => this.gaps.arose(shardId, { reason: 'RecordsDeadLettered' }),
+      }),
     }).then((handled) => {
       if (!handled) this.progress.abandonedBatches += 1;
-      else this.gaps.delete(shardId); // told to a handler that handled the batch
+      else this.gaps.handled(shardId);
       return handled;
     });
 

@@ -304,4 +304,20 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
         isCounterError(error, 'CounterNotExact') && error.reason.includes('trimmed by the stream'),
     );
   });
+
+  it('mark every shardWatermark counter not exact when the runner tells, in an empty batch, that records of the shard were dead-lettered', async () => {
+    const { projection } = await setUp();
+    await projection.processRecords(records(0, 2), stream);
+    const told = await projection.processRecords([], {
+      ...stream,
+      afterGap: { reason: 'RecordsDeadLettered' },
+    });
+    expect(told.batchItemFailures).toEqual([]);
+    expect(await projection.getCount('byRef', 'FR')).toBe(2);
+    await expect(projection.getCount('hot', 'FR')).rejects.toSatisfy(
+      (error) =>
+        isCounterError(error, 'CounterNotExact') &&
+        error.reason.includes("went to the runner's dead letter"),
+    );
+  });
 });

@@ -159,12 +159,19 @@ describe('StreamRunner on DynamoDB Local', () => {
     const attemptsOnPoison: number[] = [];
     const committed: number[] = [];
     const deadLettered: StreamsApiRecord[][] = [];
+    const told: string[] = [];
+    let deadShard = '';
     const progress = await runner(tableName, {
       batchSize: 16,
       bisectBatchOnFunctionError: true,
       maximumRetryAttempts: 2,
       retryDelay: { baseDelayMs: 1, maxDelayMs: 5 },
-      handler: async (records) => {
+      handler: async (records, { shardId, afterGap }) => {
+        // The runner tells the handler of a dead letter at once, in an empty batch.
+        if (records.length === 0) {
+          told.push(`${afterGap?.reason} of ${shardId} after ${deadLettered.length} dead letter`);
+          return undefined;
+        }
         // Commits in order up to the poison record, throws if the batch starts with it.
         const index = records.findIndex((r) => aggregateAndVersion(r).version === poison);
         if (index === 0) {
@@ -181,7 +188,10 @@ describe('StreamRunner on DynamoDB Local', () => {
               ],
             };
       },
-      onFailure: ({ records }) => void deadLettered.push(records),
+      onFailure: ({ shardId, records }) => {
+        deadShard = shardId;
+        deadLettered.push(records);
+      },
     }).run({ untilCaughtUp: true });
 
     expect(
@@ -190,9 +200,40 @@ describe('StreamRunner on DynamoDB Local', () => {
     expect(committed).toEqual(
       Array.from({ length: 40 }, (_, i) => i + 1).filter((v) => v !== poison),
     );
+    expect(told).toEqual([`RecordsDeadLettered of ${deadShard} after 1 dead letter`]);
     expect(attemptsOnPoison.at(-1)).toBe(1); // bisected down to the record alone
     expect(attemptsOnPoison.filter((size) => size === 1).length).toBe(3); // first try + 2 retries
     expect(progress).toMatchObject({ committed: 39, deadLettered: 1 });
+  });
+
+  it('tells a dead letter with the shard’s next batch when the handler fails the empty batch that tells it at once', async () => {
+    const { tableName, adapter } = await newEventTable();
+    await pushEvents(adapter, { aggregates: 1, versions: 12 });
+    const poison = 5;
+    const gapsTold: { versions: number[]; gap: string | undefined }[] = [];
+    let emptyBatches = 0;
+    await runner(tableName, {
+      batchSize: 4,
+      maximumRetryAttempts: 0,
+      retryDelay: { baseDelayMs: 1, maxDelayMs: 5 },
+      handler: async (records, { afterGap }) => {
+        if (records.length === 0) {
+          emptyBatches += 1;
+          throw new Error('this handler refuses empty batches');
+        }
+        const versions = records.map((r) => aggregateAndVersion(r).version);
+        gapsTold.push({ versions, gap: afterGap?.reason });
+        if (versions.includes(poison)) throw new Error('poison');
+        return undefined;
+      },
+      onFailure: () => undefined,
+    }).run({ untilCaughtUp: true });
+    expect(emptyBatches).toBe(1);
+    expect(gapsTold).toEqual([
+      { versions: [1, 2, 3, 4], gap: undefined },
+      { versions: [5, 6, 7, 8], gap: undefined },
+      { versions: [9, 10, 11, 12], gap: 'RecordsDeadLettered' },
+    ]);
   });
 
   it('stops rather than skip records that still fail when no dead letter is given', async () => {
