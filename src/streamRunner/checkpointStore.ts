@@ -3,6 +3,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 
 import { isAwsError } from '../shared/index.js';
@@ -19,7 +20,16 @@ export interface ShardCheckpoint {
    * was handled: resumed from while it lives (15 minutes), so that a restart does not
    * take LATEST again and skip what was written meanwhile.
    */
-  latest?: { iterator: string; takenAt: string };
+  latest?: {
+    iterator: string;
+    takenAt: string;
+    /**
+     * The first record handed over from it, fixed by the first runner to hand one before
+     * it does (anchorLatest): every runner, and any restart, starts there, so that none
+     * hands over a record before it (a shard watermark would drop it as counted).
+     */
+    first?: string;
+  };
 }
 
 /** The consumer's first start: which shards LATEST applied to was decided then, once. */
@@ -95,6 +105,28 @@ export class CheckpointStore {
     }
   };
 
+  /**
+   * Fixes where a LATEST start begins, unless a runner did first or the shard has a
+   * checkpoint already: returns the checkpoint kept.
+   */
+  anchorLatest = async (shardId: string, first: string): Promise<ShardCheckpoint | undefined> => {
+    try {
+      await this.options.dynamoDBClient.send(
+        new UpdateItemCommand({
+          TableName: this.options.tableName,
+          Key: this.key(shardId),
+          UpdateExpression: 'SET latestFirst = :first',
+          ConditionExpression:
+            'attribute_exists(latestIterator) AND attribute_not_exists(latestFirst) AND attribute_not_exists(sequenceNumber)',
+          ExpressionAttributeValues: { ':first': { S: first } },
+        }),
+      );
+    } catch (error) {
+      if (!isAwsError(error, 'ConditionalCheckFailedException')) throw error;
+    }
+    return this.get(shardId);
+  };
+
   getConsumerStart = async (): Promise<ConsumerStart | undefined> => {
     const item = await this.read(CONSUMER_SORT_KEY);
     const startingPosition = item?.startingPosition?.S;
@@ -134,6 +166,9 @@ export class CheckpointStore {
       ? {
           latestIterator: { S: checkpoint.latest.iterator },
           latestTakenAt: { S: checkpoint.latest.takenAt },
+          ...(checkpoint.latest.first !== undefined
+            ? { latestFirst: { S: checkpoint.latest.first } }
+            : {}),
         }
       : {}),
     finished: { BOOL: checkpoint.finished },
@@ -145,7 +180,13 @@ export const toCheckpoint = (item: Record<string, AttributeValue>): ShardCheckpo
   ...(item.sequenceNumber?.S !== undefined ? { sequenceNumber: item.sequenceNumber.S } : {}),
   ...(item.recordCreatedAt?.S !== undefined ? { recordCreatedAt: item.recordCreatedAt.S } : {}),
   ...(item.latestIterator?.S !== undefined
-    ? { latest: { iterator: item.latestIterator.S, takenAt: item.latestTakenAt?.S ?? '' } }
+    ? {
+        latest: {
+          iterator: item.latestIterator.S,
+          takenAt: item.latestTakenAt?.S ?? '',
+          ...(item.latestFirst?.S !== undefined ? { first: item.latestFirst.S } : {}),
+        },
+      }
     : {}),
   finished: item.finished?.BOOL === true,
 });

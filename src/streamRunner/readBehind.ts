@@ -33,11 +33,14 @@ const startOfBehind = async (
       iterator: await getIterator(context, 'AFTER_SEQUENCE_NUMBER', checkpoint.sequenceNumber),
       start: { kind: 'after', sequenceNumber: checkpoint.sequenceNumber },
     };
-  if (checkpoint?.latest !== undefined)
+  const { first, iterator, takenAt } = checkpoint?.latest ?? {};
+  if (first !== undefined)
     return {
-      iterator: checkpoint.latest.iterator,
-      start: { kind: 'iterator', ...checkpoint.latest },
+      iterator: await getIterator(context, 'AT_SEQUENCE_NUMBER', first),
+      start: { kind: 'at', sequenceNumber: first },
     };
+  if (iterator !== undefined && takenAt !== undefined)
+    return { iterator, start: { kind: 'iterator', iterator, takenAt } };
   return { iterator: await getIterator(context, 'TRIM_HORIZON'), start: { kind: 'trimHorizon' } };
 };
 

@@ -5,10 +5,12 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 
 import { isAwsError } from '../shared/index.js';
+import type { ShardCheckpoint } from './checkpointStore.js';
 
 /** Where a shard's reading resumes: after a handled record, from LATEST's saved iterator, or from the oldest record kept. */
 export type ShardStart =
   | { kind: 'after'; sequenceNumber: string }
+  | { kind: 'at'; sequenceNumber: string }
   | { kind: 'iterator'; iterator: string; takenAt: string }
   | { kind: 'trimHorizon'; skipCreatedBefore?: Date };
 
@@ -42,12 +44,10 @@ export const iteratorFor = async (
   start: ShardStart,
 ): Promise<{ iterator: string | undefined; start: ShardStart }> => {
   if (start.kind === 'iterator') return { iterator: start.iterator, start };
-  if (start.kind === 'after') {
+  if (start.kind === 'after' || start.kind === 'at') {
     try {
-      return {
-        iterator: await getIterator(context, 'AFTER_SEQUENCE_NUMBER', start.sequenceNumber),
-        start,
-      };
+      const type = start.kind === 'after' ? 'AFTER_SEQUENCE_NUMBER' : 'AT_SEQUENCE_NUMBER';
+      return { iterator: await getIterator(context, type, start.sequenceNumber), start };
     } catch (error) {
       if (!isAwsError(error, 'TrimmedDataAccessException')) throw error;
       context.onRetentionGap({
@@ -129,3 +129,27 @@ export const skipOlderThanStart = (
     (record) => (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? limit) >= limit,
   );
 };
+
+/**
+ * Where a shard's reading starts from its checkpoint: after the last handled record; at the
+ * first record a LATEST start handed over (its anchor); from LATEST's saved iterator; with
+ * no checkpoint, TRIM_HORIZON. Lambda applies LATEST only to the shards open when the
+ * consumer first started (their iterators were saved then); a shard found later holds only
+ * records written after that start and is read from its beginning.
+ */
+export const startOf = (checkpoint: ShardCheckpoint | undefined): ShardStart => {
+  if (checkpoint?.sequenceNumber !== undefined)
+    return { kind: 'after', sequenceNumber: checkpoint.sequenceNumber };
+  if (checkpoint?.latest?.first !== undefined)
+    return { kind: 'at', sequenceNumber: checkpoint.latest.first };
+  if (checkpoint?.latest !== undefined) {
+    const { iterator, takenAt } = checkpoint.latest;
+    return { kind: 'iterator', iterator, takenAt };
+  }
+  return { kind: 'trimHorizon' };
+};
+
+/** Whether a start comes from LATEST without an anchor yet: its first batch fixes one. */
+export const startsFromLatest = (start: ShardStart): boolean =>
+  start.kind === 'iterator' ||
+  (start.kind === 'trimHorizon' && start.skipCreatedBefore !== undefined);

@@ -7,8 +7,9 @@ import {
 
 import { readRecordFields } from '../imageParser/index.js';
 import { isAwsError, sleep, withRetry } from '../shared/index.js';
-import type { CheckpointStore, ShardCheckpoint } from './checkpointStore.js';
+import type { CheckpointStore } from './checkpointStore.js';
 import { matchesFilterPattern, type StreamFilterPattern } from './filterPattern.js';
+import { anchorFirstBatch } from './latestAnchor.js';
 import {
   iteratorFor,
   latestStartMayBeTrimmed,
@@ -16,6 +17,8 @@ import {
   type ShardStart,
   skipOlderThanStart,
   startAfterFailure,
+  startOf,
+  startsFromLatest,
 } from './shardIterators.js';
 
 export interface ShardReaderOptions {
@@ -159,8 +162,14 @@ class ShardReading {
   };
 
   private flush = async (count = this.buffer.length) => {
-    const batch = this.buffer.slice(0, count);
+    let batch = this.buffer.slice(0, count);
     this.buffer = this.buffer.slice(count);
+    if (this.lastHandled === undefined && startsFromLatest(this.start)) {
+      const anchored = await anchorFirstBatch(this.options, batch);
+      ({ batch } = anchored);
+      if (anchored.start !== undefined) this.start = anchored.start;
+      if (batch.length === 0) return;
+    }
     if (!(await this.options.handleBatch(batch))) {
       this.abandoned = true;
       this.buffer = [];
@@ -183,15 +192,3 @@ class ShardReading {
     return true;
   };
 }
-
-/**
- * No checkpoint: TRIM_HORIZON. Lambda applies LATEST only to the shards open when the
- * consumer first started (their iterators were saved then, startingPositions.ts); a shard
- * found later holds only records written after that start and is read from its beginning.
- */
-const startOf = (checkpoint: ShardCheckpoint | undefined): ShardStart => {
-  if (checkpoint?.sequenceNumber !== undefined)
-    return { kind: 'after', sequenceNumber: checkpoint.sequenceNumber };
-  if (checkpoint?.latest !== undefined) return { kind: 'iterator', ...checkpoint.latest };
-  return { kind: 'trimHorizon' };
-};
