@@ -11,7 +11,7 @@ import {
   type PushEventOptions,
 } from '@castore/core';
 
-import { CounterError } from '../shared/index.js';
+import { tableNameOption } from '../shared/index.js';
 import { getEvents } from './getEvents.js';
 import { assertValidEventStoreId } from './keys.js';
 import { listAggregateIds } from './listAggregateIds.js';
@@ -110,12 +110,9 @@ export class DynamoDBSingleTableEventStorageAdapter implements EventStorageAdapt
 const toGroupTarget = (adapter: EventStorageAdapter): EventGroupTarget | undefined =>
   adapter instanceof DynamoDBSingleTableEventStorageAdapter ? adapter.groupTarget() : undefined;
 
-const assertTableName = (option: string, value: unknown): string => {
-  if (typeof value === 'string' && value !== '') return value;
-  throw new CounterError('InvalidOption', {
+const assertTableName = (option: string, value: unknown): string =>
+  tableNameOption(
     option,
     value,
-    expected:
-      "the event table's name, or a function that returns it (is the environment variable that holds it set?)",
-  });
-};
+    ", the event table's, or a function that returns it (is the environment variable that holds it set?)",
+  );

@@ -14,6 +14,7 @@ import { type Delivery, processRecords } from './processRecords.js';
 import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecordsResult.js';
 import {
   type CounterProjectionOptions,
+  countsTableNameOf,
   indexCounters,
   projectionSettings,
 } from './projectionOptions.js';
@@ -54,8 +55,7 @@ export class CounterProjection<
   }
 
   private get countsTableName(): string {
-    const { countsTableName } = this.options;
-    return typeof countsTableName === 'string' ? countsTableName : countsTableName();
+    return countsTableNameOf(this.options.countsTableName);
   }
 
   /** The client and counts table every action takes, with the retry options for writes. */

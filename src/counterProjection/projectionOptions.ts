@@ -8,6 +8,7 @@ import {
   oneOfOption,
   type RetryOptions,
   retryOptions,
+  tableNameOption,
 } from '../shared/index.js';
 import type { ProjectionLogger, ProjectionMetrics } from './batchReport.js';
 import type { Counter } from './counter.js';
@@ -80,11 +81,23 @@ export const indexCounters = <COUNTER extends Counter>(
 export const UNKNOWN_EVENT_STORES_ENV = 'CASTORE_COUNTER_UNKNOWN_EVENT_STORES';
 
 /** The projection's options with their defaults, each checked (InvalidOption): 0 concurrency would count nothing. */
+const TABLE_NAME_HINT = ' (is the environment variable that holds it set?)';
+
+/** The counts table's name, a function's checked when called (a string's is, at construction). */
+export const countsTableNameOf = (name: string | (() => string)): string =>
+  typeof name === 'string' ? name : tableNameOption('countsTableName()', name(), TABLE_NAME_HINT);
+
 export const projectionSettings = (options: {
+  /** Checked now when not a function: a wrong name (an unset environment variable) fails here, not at the first batch. */
+  countsTableName?: string | (() => string);
   retry?: Partial<RetryOptions> | undefined;
   concurrency?: number | undefined;
   unknownEventStores?: 'fail' | 'skip' | undefined;
 }) => ({
+  countsTableName:
+    typeof options.countsTableName === 'function'
+      ? undefined
+      : tableNameOption('countsTableName', options.countsTableName, TABLE_NAME_HINT),
   retry: retryOptions(options.retry),
   concurrency: integerOption('concurrency', options.concurrency, {
     min: 1,

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 
 import { isAwsError } from './awsErrors.js';
+import { tableNameOption } from './options.js';
 import { verifyTable } from './verifyTable.js';
 
 export interface CreateTableOptions {
@@ -53,7 +54,7 @@ export const createTableAndWait = async (
 export const tableCreator =
   (definitionOf: (tableName: string) => CreateTableCommandInput) =>
   ({ tableName, ...options }: CreateTableOptions): Promise<'created' | 'found'> =>
-    createTableAndWait(definitionOf(tableName), options);
+    createTableAndWait(definitionOf(tableNameOption('tableName', tableName)), options);
 
 /** A table keyed by two strings, billed on demand: the counts table's and the checkpoints' layout. */
 export const stringKeysTableDefinition = (

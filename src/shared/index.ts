@@ -16,7 +16,7 @@ export { describeValue, errorMessageOf } from './describeValue.js';
 export { type IncrementField } from './errorCatalogue.js';
 export { itemSize } from './itemSize.js';
 export { mapWithConcurrency } from './mapWithConcurrency.js';
-export { integerOption, oneOfOption, retryAttemptsOption } from './options.js';
+export { integerOption, oneOfOption, retryAttemptsOption, tableNameOption } from './options.js';
 export { decodePageToken, encodePageToken } from './pageToken.js';
 export {
   type BackoffOptions,

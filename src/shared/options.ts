@@ -44,3 +44,19 @@ export const oneOfOption = <T extends string>(
   }
   return value as T;
 };
+
+// DynamoDB's rule for table names (CreateTable's TableName).
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+
+/**
+ * A DynamoDB table name, checked where it is given: a wrong one (empty, too short, an unset
+ * environment variable) would otherwise fail at the first request, far from its cause.
+ */
+export const tableNameOption = (option: string, value: unknown, hint = ''): string => {
+  if (typeof value === 'string' && TABLE_NAME.test(value)) return value;
+  throw new CounterError('InvalidOption', {
+    option,
+    value,
+    expected: `a DynamoDB table name: 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'${hint}`,
+  });
+};

@@ -1,7 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 
-import { CounterError, integerOption, oneOfOption, retryAttemptsOption } from '../shared/index.js';
+import {
+  CounterError,
+  integerOption,
+  oneOfOption,
+  retryAttemptsOption,
+  tableNameOption,
+} from '../shared/index.js';
 import { checkFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import type { FailedRecords, StreamHandler } from './invokeBatch.js';
 import type { StreamRunnerProgress } from './progress.js';
@@ -73,6 +79,8 @@ export interface RunnerSettings {
 }
 
 export const runnerSettings = (options: StreamRunnerOptions): RunnerSettings => {
+  tableNameOption('tableName', options.tableName);
+  tableNameOption('checkpointTableName', options.checkpointTableName);
   const consumerName = options.consumerName ?? 'default';
   if (typeof consumerName !== 'string' || consumerName === '')
     throw new CounterError('InvalidOption', {

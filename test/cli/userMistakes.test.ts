@@ -81,17 +81,34 @@ describe('the CLI, as a new user meets it', () => {
     );
   });
 
+  it('refuses a table name DynamoDB would refuse before sending anything, in one line naming it', () =>
+    expectOneLine(
+      [
+        'tables',
+        'create',
+        '--event-table',
+        'ev',
+        '--counts-table',
+        'counts',
+        '--checkpoint-table',
+        'checkpoints',
+        '--endpoint',
+        endpoint(),
+      ],
+      /Invalid option tableName: "ev", expected a DynamoDB table name: 3 to 255 characters/,
+    ));
+
   it('does not offer an embedded DynamoDB Local where the command starts none', async () => {
     const stderr = await expectOneLine(
       [
         'tables',
         'create',
         '--event-table',
-        'a',
+        'events',
         '--counts-table',
-        'b',
+        'counts',
         '--checkpoint-table',
-        'c',
+        'checkpoints',
         '--endpoint',
         'http://127.0.0.1:9',
       ],
@@ -108,7 +125,16 @@ describe('the CLI, as a new user meets it', () => {
       AWS_EC2_METADATA_DISABLED: 'true',
     };
     const stderr = await expectOneLine(
-      ['tables', 'create', '--event-table', 'a', '--counts-table', 'b', '--checkpoint-table', 'c'],
+      [
+        'tables',
+        'create',
+        '--event-table',
+        'events',
+        '--counts-table',
+        'counts',
+        '--checkpoint-table',
+        'checkpoints',
+      ],
       /no AWS credentials/i,
       noCredentials,
     );
@@ -117,7 +143,16 @@ describe('the CLI, as a new user meets it', () => {
 
   it('says no region was found when neither the environment nor a profile gives one', () =>
     expectOneLine(
-      ['tables', 'create', '--event-table', 'a', '--counts-table', 'b', '--checkpoint-table', 'c'],
+      [
+        'tables',
+        'create',
+        '--event-table',
+        'events',
+        '--counts-table',
+        'counts',
+        '--checkpoint-table',
+        'checkpoints',
+      ],
       /No AWS region was found: set AWS_REGION/,
       { PATH: process.env.PATH, HOME: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' },
     ));

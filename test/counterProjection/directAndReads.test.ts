@@ -267,7 +267,7 @@ describe('counter definitions', () => {
     const make = (counters: Parameters<typeof counter>[0][]) => () =>
       new CounterProjection({
         dynamoDBClient: client,
-        countsTableName: 't',
+        countsTableName: 'counts',
         sourceEventStores: [ordersStore],
         counters: counters.map((c) => counter(c)) as never,
       });

@@ -50,8 +50,8 @@ describe('a stream runner whose Streams client points nowhere', () => {
         new StreamRunner({
           dynamoDBClient,
           streamsClient: new DynamoDBStreamsClient({}),
-          tableName: 't',
-          checkpointTableName: 'c',
+          tableName: 'events',
+          checkpointTableName: 'checkpoints',
           handler: () => Promise.resolve(),
           maximumOutageMs: -5,
         }),
