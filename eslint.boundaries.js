@@ -14,7 +14,15 @@ const MAY_IMPORT = {
   streamRunner: ['shared', 'imageParser', 'streamBatch'],
   dynamoDBLocal: ['shared'],
   // Helpers for users' tests: on top of what they test.
-  testing: ['shared', 'adapter', 'imageParser', 'counterProjection', 'dynamoDBLocal'],
+  testing: [
+    'shared',
+    'adapter',
+    'imageParser',
+    'streamBatch',
+    'counterProjection',
+    'streamRunner',
+    'dynamoDBLocal',
+  ],
   example: ['shared', 'adapter', 'counterProjection', 'counterReactions'],
   cli: [
     'shared',

@@ -1,8 +1,7 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 
-import type { StreamRecord } from '../imageParser/index.js';
 import { errorMessageOf } from '../shared/index.js';
-import { asideItem, type CountsImage } from './countsItems/index.js';
+import { asideItem, type CountsImage, decodeStoredRecord } from './countsItems/index.js';
 import { planBatch } from './planBatch.js';
 import type { ProcessRecordsContext } from './processRecords.js';
 import { noStats } from './processRecordsResult.js';
@@ -20,8 +19,9 @@ type CountSetAsideContext = Omit<ProcessRecordsContext, 'logger'>;
 
 /**
  * Counts the records set aside (by a stream batch of shardWatermark counters) through refs,
- * for every counter of the projection: refs make a second call count nothing twice. Each
- * counted record stays listed, marked counted, so that a late redelivery of it is skipped.
+ * for every counter of the projection: refs make a second call count nothing twice, and a
+ * record set aside was never counted through marks (its claim decided it once). Each counted
+ * record stays listed, marked counted, for a week (TTL): a late redelivery of it is skipped.
  */
 export const countSetAside = async (context: CountSetAsideContext): Promise<SetAsideReport> => {
   const report: SetAsideReport = { counted: 0, stillFailing: [] };
@@ -44,22 +44,15 @@ const countOne = async (
       sequenceNumber: key.watermark.replace(/^0+(?=\d{21})/, ''),
       error: errorMessageOf(error),
     });
-  const record = JSON.parse(stored.record) as StreamRecord;
   const plan = planBatch(
-    [record],
-    {
-      ...context,
-      stamp: false,
-      setAside: false,
-      alreadyAside: new Set(),
-      rebuildMarks: new Map(),
-      toWatermark: () => undefined,
-    },
+    [decodeStoredRecord(stored.record)],
+    { ...context, collectFailures: false },
     noStats(),
   );
-  if (plan.failure !== undefined) return void fail(plan.failure.error);
-  const { failure } = await commitBatch({ increments: plan.increments, context, tally: noStats() });
+  const [failure] = plan.failures;
   if (failure !== undefined) return void fail(failure.error);
+  const committed = await commitBatch({ increments: plan.increments, context, tally: noStats() });
+  if (committed.failure !== undefined) return void fail(committed.failure.error);
   await context.dynamoDBClient.send(
     new UpdateItemCommand(asideItem.markCounted({ tableName: context.tableName, ...key })),
   );

@@ -21,8 +21,7 @@ import {
 import { getCount, getCounts, getExactCount, getWindowedCounts } from './reads.js';
 import type { RebuildOptions } from './rebuild.js';
 import { setTarget, type TargetInput } from './setTarget.js';
-import { requireShard } from './watermarkBatch.js';
-import { rebuildWithMarks } from './watermarkRebuild.js';
+import { rebuildWithMarks, requireShard } from './shardWatermark/index.js';
 import { type CountTargetOf, windowOf, type WindowOptions, type WindowsOf } from './windows.js';
 
 /**

@@ -1,16 +1,12 @@
 import type { EventStore } from '@castore/core';
 
-import { type ImageParser, readRecordFields, type StreamRecord } from '../imageParser/index.js';
-import { isCounterError } from '../shared/index.js';
+import type { ImageParser, StreamRecord } from '../imageParser/index.js';
 import type { Counter } from './counter.js';
-import type { RefsBefore } from './countsItems/index.js';
 import type { ProcessRecordsStats } from './processRecordsResult.js';
 import type { RecordSkipReason } from './recordFates.js';
-import { stampWatermark } from './watermarkBatch.js';
-import { countsThroughRefs } from './watermarkRebuild.js';
 import { planIncrements, type PlannedIncrement } from './writePath/index.js';
 
-/** A record that failed for a reason of its own, to be set aside rather than hold its shard back. */
+/** A record that failed for a reason of its own (malformed, a counter function throwing). */
 export interface FailedRecord {
   position: number;
   record: StreamRecord;
@@ -18,65 +14,51 @@ export interface FailedRecord {
 }
 
 export interface BatchPlan {
+  /** What each record counts, in record order. */
   increments: PlannedIncrement[];
   skipped: Map<number, RecordSkipReason>;
-  /** Records to set aside (only when setAside is on). */
-  aside: FailedRecord[];
-  /** The first record that failed and is not set aside: the batch stops there. */
-  failure: { position: number; error: unknown } | undefined;
+  /**
+   * The records that failed, in order: the first only, unless every failure is collected
+   * (a batch of shardWatermark counters sets them aside rather than stop at them).
+   */
+  failures: FailedRecord[];
 }
 
 /**
- * What each record of a batch would count, in order, without writing anything. With
- * `stamp`, shardWatermark increments get their record's sequence number. With `setAside`, a
- * record that fails (malformed, a counter function throwing) is listed to be set aside and
- * the batch goes on; a sequence number out of shape or order still stops it (nothing could
- * key it). Records in `alreadyAside` (sequence numbers as watermarks) are skipped.
+ * What each record of a batch would count, in order, without writing anything: one pass,
+ * constant work per record and counter. Stops at the first record that fails, unless
+ * `collectFailures`.
  */
 export const planBatch = (
   records: readonly StreamRecord[],
   context: {
     imageParser: ImageParser<EventStore>;
     counters: readonly Counter[];
-    stamp: boolean;
-    setAside: boolean;
-    alreadyAside: ReadonlySet<string>;
-    /** Rebuilt counters' marks: which records they count through refs. */
-    rebuildMarks: ReadonlyMap<string, RefsBefore>;
-    toWatermark: (sequenceNumber: string | undefined) => string | undefined;
+    collectFailures: boolean;
   },
   stats: ProcessRecordsStats,
 ): BatchPlan => {
-  const plan: BatchPlan = { increments: [], skipped: new Map(), aside: [], failure: undefined };
-  const order: { last?: string } = {};
-  for (const [position, record] of records.entries()) {
+  const plan: BatchPlan = { increments: [], skipped: new Map(), failures: [] };
+  for (let position = 0; position < records.length; position++) {
+    const record = records[position] as StreamRecord;
     try {
       const parsed = context.imageParser.parseRecord(record);
-      const watermark = context.toWatermark(parsed.sequenceNumber);
-      const setAsideBefore = watermark !== undefined && context.alreadyAside.has(watermark);
-      if (setAsideBefore || parsed.kind === 'skipped') {
+      if (parsed.kind === 'skipped') {
         stats.skipped += 1;
-        plan.skipped.set(position, parsed.kind === 'skipped' ? parsed.reason : 'SetAside');
+        plan.skipped.set(position, parsed.reason);
         continue;
       }
       stats.events += 1;
-      const recordIncrements = planIncrements({
+      const planned = planIncrements({
         counters: context.counters,
         message: parsed.message,
         position,
         sequenceNumber: parsed.sequenceNumber,
       });
-      if (context.stamp)
-        stampWatermark(recordIncrements, parsed.sequenceNumber, order, (counter) =>
-          countsThroughRefs(context.rebuildMarks, counter, record),
-        );
-      plan.increments.push(...recordIncrements);
+      for (const increment of planned) plan.increments.push(increment);
     } catch (error) {
-      const keyable = context.toWatermark(readRecordFields(record).sequenceNumber) !== undefined;
-      if (!context.setAside || !keyable || isCounterError(error, 'WatermarkRefused'))
-        return { ...plan, failure: { position, error } };
-      plan.aside.push({ position, record, error });
-      plan.skipped.set(position, 'SetAside');
+      plan.failures.push({ position, record, error });
+      if (!context.collectFailures) break;
     }
   }
   return plan;

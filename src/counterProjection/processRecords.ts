@@ -1,23 +1,29 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventStore } from '@castore/core';
 
-import { type ImageParser, readRecordFields, type StreamRecord } from '../imageParser/index.js';
+import type { ImageParser, StreamRecord } from '../imageParser/index.js';
 import type { RetryOptions } from '../shared/index.js';
-import { type BatchContext, failedFrom } from '../streamBatch/index.js';
+import { failedFrom } from '../streamBatch/index.js';
 import { failedRecordLog, type ProjectionLogger } from './batchReport.js';
 import type { Counter } from './counter.js';
-import { type RefsBefore, toWatermark } from './countsItems/index.js';
 import { planBatch } from './planBatch.js';
 import {
   noStats,
   type ProcessRecordsResult,
   type ProcessRecordsStats,
 } from './processRecordsResult.js';
-import { recordFates, withDroppedAsNotExact } from './recordFates.js';
-import { findSetAside, setAsideRecords } from './setAside.js';
-import { hasWatermarkCounter, markForDelivery, requireShard } from './watermarkBatch.js';
-import { readRebuildMarks } from './watermarkRebuild.js';
-import { commitBatch } from './writePath/index.js';
+import { recordFates } from './recordFates.js';
+import {
+  commitMarks,
+  type Delivery,
+  hasWatermarkCounter,
+  requireShard,
+  routeBatch,
+  type RoutedBatch,
+} from './shardWatermark/index.js';
+import { commitBatch, type CommitBatchOutcome } from './writePath/index.js';
+
+export type { Delivery } from './shardWatermark/index.js';
 
 export interface ProcessRecordsContext {
   dynamoDBClient: DynamoDBClient;
@@ -32,11 +38,10 @@ export interface ProcessRecordsContext {
 /**
  * Counts a batch with Lambda's semantics: everything before the first failing record is
  * committed, and that record is reported. Records after a malformed one are left for the
- * redelivery; counting them twice is impossible anyway (their refs would be found).
+ * redelivery; counting them twice is impossible anyway (their refs, or marks, are found).
+ * Refs counters read straight through: plan, commit. A projection with shardWatermark
+ * counters routes the plan through the marks first (shardWatermark/).
  */
-/** Where a batch comes from; `rebuild`: the event table read by a rebuild (refs only). */
-export type Delivery = BatchContext | { delivery: 'rebuild'; shardId?: undefined };
-
 export const processRecords = async (
   records: readonly StreamRecord[],
   context: ProcessRecordsContext,
@@ -45,24 +50,107 @@ export const processRecords = async (
 ): Promise<ProcessRecordsResult> => {
   requireShard(context.counters, batch);
   const stats: ProcessRecordsStats = { ...noStats(), records: records.length };
-  const plan = await planStreamBatch(records, context, batch, stats);
-  const increments = await markForDelivery(plan.increments, context, batch);
-  const {
-    countedAt,
-    duplicateAt,
-    failure: commitFailure,
-  } = await commitBatch({
-    increments,
-    shardId: batch?.shardId,
+  const marked = batch !== undefined && hasWatermarkCounter(context.counters);
+  const plan = planBatch(
+    records,
+    { ...context, collectFailures: marked && batch.delivery === 'stream' },
+    stats,
+  );
+  const routed: RoutedBatch = marked
+    ? await routeBatch(context, { records, plan, batch })
+    : {
+        refs: plan.increments,
+        marks: [],
+        facts: undefined,
+        rebuildIds: new Map(),
+        skipped: plan.skipped,
+        duplicateAt: new Set(),
+        failure: plan.failures[0],
+      };
+  const end = routed.failure?.position ?? records.length;
+  const committed = await commitRouted(routed, { context, batch, stats, end });
+  return resultOf(records, { context, stats, routed, committed });
+};
+
+type Committed = CommitBatchOutcome & { notExactAt: Set<number> };
+
+/** Commits what comes before the batch's end, through refs and through marks, side by side. */
+const commitRouted = async (
+  routed: RoutedBatch,
+  {
     context,
-    tally: stats,
-  });
-  const failure = firstOf(plan.failure, commitFailure);
+    batch,
+    stats,
+    end,
+  }: {
+    context: ProcessRecordsContext;
+    batch: Delivery | undefined;
+    stats: ProcessRecordsStats;
+    end: number;
+  },
+): Promise<Committed> => {
+  const before = ({ position }: { position: number }) => position < end;
+  const [refs, marks] = await Promise.all([
+    commitBatch({ increments: routed.refs.filter(before), context, tally: stats }),
+    routed.facts === undefined || batch?.shardId === undefined
+      ? undefined
+      : commitMarks(
+          context,
+          {
+            increments: routed.marks.filter(before),
+            facts: routed.facts,
+            shardId: batch.shardId,
+            rebuildIds: routed.rebuildIds,
+          },
+          stats,
+        ),
+  ]);
+  return {
+    countedAt: new Set([...refs.countedAt, ...(marks?.countedAt ?? [])]),
+    duplicateAt: new Set([
+      ...refs.duplicateAt,
+      ...(marks?.duplicateAt ?? []),
+      ...routed.duplicateAt,
+    ]),
+    notExactAt: marks?.notExactAt ?? new Set(),
+    ...lowestFailure(routed.failure, refs.failure, marks?.failure),
+  };
+};
+
+type Failure = { position: number; error: unknown } | undefined;
+const lowestFailure = (...failures: Failure[]): { failure?: NonNullable<Failure> } => {
+  const failure = failures.reduce<Failure>(
+    (low, next) =>
+      next !== undefined && (low === undefined || next.position < low.position) ? next : low,
+    undefined,
+  );
+  return failure === undefined ? {} : { failure };
+};
+
+/** The batch's answer: its fates, and the first record not counted, logged. */
+const resultOf = (
+  records: readonly StreamRecord[],
+  {
+    context,
+    stats,
+    routed,
+    committed,
+  }: {
+    context: ProcessRecordsContext;
+    stats: ProcessRecordsStats;
+    routed: RoutedBatch;
+    committed: Committed;
+  },
+): ProcessRecordsResult => {
+  const skipped = new Map(routed.skipped);
+  for (const position of committed.notExactAt)
+    if (!committed.countedAt.has(position)) skipped.set(position, 'NotExact');
+  const { failure } = committed;
   const fates = recordFates({
     records: records.length,
-    skipped: withDroppedAsNotExact(plan.skipped, { planned: plan.increments, kept: increments }),
-    countedAt,
-    duplicateAt,
+    skipped,
+    countedAt: committed.countedAt,
+    duplicateAt: committed.duplicateAt,
     ...(failure !== undefined ? { failure } : {}),
   });
   if (failure === undefined) return { batchItemFailures: [], stats, fates };
@@ -78,64 +166,5 @@ export const processRecords = async (
     stats,
     error: failure.error,
     fates,
-  };
-};
-
-type Failure = { position: number; error: unknown } | undefined;
-const firstOf = (a: Failure, b: Failure): Failure =>
-  a !== undefined && (b === undefined || a.position < b.position) ? a : b;
-
-/**
- * Plans the batch; on a stream batch of shardWatermark counters, skips the records set
- * aside before and sets aside those that fail for a reason of their own, durably, before
- * anything is committed: the watermark may then pass them. Increments after a record that
- * could not be set aside are dropped (the batch stops there).
- */
-const planStreamBatch = async (
-  records: readonly StreamRecord[],
-  context: ProcessRecordsContext,
-  batch: Delivery | undefined,
-  stats: ProcessRecordsStats,
-) => {
-  const watermarked = batch?.delivery === 'stream' && hasWatermarkCounter(context.counters);
-  const [alreadyAside, rebuildMarks] = watermarked
-    ? await Promise.all([
-        findSetAside(context, { shardId: batch.shardId, records }),
-        readRebuildMarks(context, context.counters),
-      ])
-    : [new Set<string>(), new Map<string, RefsBefore>()];
-  const plan = planBatch(
-    records,
-    {
-      ...context,
-      stamp: watermarked,
-      setAside: watermarked,
-      alreadyAside,
-      rebuildMarks,
-      toWatermark,
-    },
-    stats,
-  );
-  if (!watermarked || plan.aside.length === 0) return plan;
-  const asideFailure = await setAsideRecords(context, {
-    shardId: batch.shardId,
-    aside: plan.aside,
-  });
-  for (const { position, record, error } of plan.aside)
-    if (asideFailure === undefined || position < asideFailure.position)
-      context.logger.error(
-        `castore-dynamodb-counter: record ${readRecordFields(record).sequenceNumber} set aside`,
-        failedRecordLog(record, { position, error, failed: 0 }),
-      );
-  const failure = firstOf(plan.failure, asideFailure);
-  stats.skipped += plan.aside.filter(
-    ({ position }) => position < (failure?.position ?? Infinity),
-  ).length;
-  return {
-    ...plan,
-    failure,
-    increments: plan.increments.filter(
-      ({ position }) => failure === undefined || position < failure.position,
-    ),
   };
 };

@@ -16,7 +16,7 @@ import {
 } from './countsItems/index.js';
 import { type CountTarget, itemKeyOf } from './countTarget.js';
 import { queryPartition } from './readPages.js';
-import { refuseIfNotExact } from './refuseIfNotExact.js';
+import { refuseIfNotExact } from './shardWatermark/index.js';
 import type { CounterWindow } from './windows.js';
 
 interface ReadContext {

@@ -10,6 +10,18 @@ export const toBucket = (window: CounterWindow, timestamp: string | Date): strin
   return iso.slice(0, BUCKET_LENGTH[window]);
 };
 
+// The adapter's timestamps (and Date's toISOString) are this form: their bucket is a prefix.
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * An event's bucket in each window, for a timestamp already checked (isIsoTimestamp): the
+ * adapter's canonical form is cut, without a Date per window and event.
+ */
+export const bucketsOf = (windows: readonly CounterWindow[], timestamp: string): string[] => {
+  const iso = CANONICAL_ISO.test(timestamp) ? timestamp : new Date(timestamp).toISOString();
+  return windows.map((window) => iso.slice(0, BUCKET_LENGTH[window]));
+};
+
 const WINDOW_MS: Record<CounterWindow, number> = {
   minute: 60_000,
   hour: 3_600_000,

@@ -1,4 +1,10 @@
 export type { ImageParserOptions, ParsedStreamRecord, SkipReason } from './imageParser.js';
 export { ImageParser } from './imageParser.js';
 export type { LambdaRecord, StreamRecord, StreamsApiRecord } from './streamRecord.js';
-export { oldestRecordAgeMs, readRecordFields, recordCreatedAtMs } from './streamRecord.js';
+export {
+  fromSortableSequenceNumber,
+  oldestRecordAgeMs,
+  readRecordFields,
+  recordCreatedAtMs,
+  sortableSequenceNumber,
+} from './streamRecord.js';

@@ -53,6 +53,23 @@ export const readRecordFields = (record: StreamRecord): StreamRecordFields => {
   };
 };
 
+// Stream sequence numbers are 21 to 40 digits (the Streams API's StreamRecord).
+const SEQUENCE_NUMBER = /^\d{21,40}$/;
+const SORTABLE_DIGITS = 40;
+
+/**
+ * A sequence number as 40 digits, left-padded: as strings (DynamoDB's `<` on S attributes,
+ * JavaScript's) they then sort as the numbers do. Undefined for one out of shape.
+ */
+export const sortableSequenceNumber = (sequenceNumber: unknown): string | undefined =>
+  typeof sequenceNumber === 'string' && SEQUENCE_NUMBER.test(sequenceNumber)
+    ? sequenceNumber.padStart(SORTABLE_DIGITS, '0')
+    : undefined;
+
+/** The sequence number a sortable one stands for (its leading zeros removed). */
+export const fromSortableSequenceNumber = (sortable: string): string =>
+  sortable.replace(/^0+(?=\d)/, '');
+
 const MAX_DATE_MS = 8.64e15;
 
 /**

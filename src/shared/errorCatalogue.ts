@@ -30,7 +30,7 @@ export interface EventGroupCancellationReason {
 export type IncrementField = 'key' | 'by' | 'targetRef' | 'timestamp' | 'filter' | 'target';
 /** Where a shard watermark cannot be exact (docs/counters.md, "Idempotency"). */
 export type WatermarkRefusedSetting =
-  'NoShardId' | 'Rebuild' | 'DirectIncrement' | 'SequenceNumber';
+  'NoShardId' | 'NoClaim' | 'Rebuild' | 'DirectIncrement' | 'SequenceNumber' | 'NoCreationTime';
 export type DynamoDBLocalStartFailure =
   'JavaMissing' | 'PackageMissing' | 'PortTaken' | 'ExitedEarly' | 'NotReady';
 
@@ -78,6 +78,11 @@ export interface CounterErrorFields {
   CounterShardsChanged: { counterName: string; key: string; refShards: number };
   /** A shardWatermark counter asked to count where a watermark cannot stay exact. */
   WatermarkRefused: { counterName: string; setting: WatermarkRefusedSetting; detail: string };
+  /**
+   * A record an earlier delivery of its shard decided to count (and may have counted) fails
+   * now: neither set aside nor counted again until that delivery is known to have finished.
+   */
+  RecordInDoubt: { shardId: string; sequenceNumber: string; decidedAt: string; cause: string };
   /** A shardWatermark counter that may have missed records: every read refuses until it is replaced. */
   CounterNotExact: { counterName: string; reason: string; since: string };
   // Conflicts.

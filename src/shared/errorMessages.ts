@@ -67,6 +67,10 @@ export const errorMessages: Messages = {
   WatermarkRefused: ({ counterName, setting, detail }) =>
     `Counter ${counterName} counts with idempotency 'shardWatermark', which cannot stay exact here (${setting}): ${detail} ` +
     "Nothing was counted. Count it through the stream runner, or define the counter with idempotency 'refs' (the default), which is exact everywhere.",
+  RecordInDoubt: ({ shardId, sequenceNumber, decidedAt, cause }) =>
+    `Record ${sequenceNumber} of shard ${shardId} fails now (${cause}), but an earlier delivery, claimed at ${decidedAt}, decided to count it and may have: ` +
+    'it is neither set aside nor counted again while that delivery may still be finishing. It is retried; once the earlier delivery is known to have finished, it is skipped as counted. ' +
+    'If that delivery stopped half-way, after 10 minutes the shardWatermark counters are marked not exact and the record is set aside. Fix the counters module so that it counts this record to avoid that.',
   CounterNotExact: ({ counterName, reason, since }) =>
     `Counter ${counterName} may have missed records since ${since}: ${reason}. Its counts are refused rather than read wrong. ` +
     'Rebuild it into a fresh counts table (`rebuild`, the CLI `rebuild`) and switch the projection to that table once rebuilt: the fresh table counts every event once.',

@@ -6,6 +6,6 @@ export {
   type AnswerLambdaOptions,
   REPORT_BATCH_ITEM_FAILURES_ENV,
 } from './answerLambda.js';
-export type { BatchContext } from './batchContext.js';
+export type { BatchClaim, BatchContext, ClaimBatch, ClaimDecisions } from './batchContext.js';
 export { type BatchFates, type BatchResult, errorCodeOf, failedFrom } from './batchResult.js';
 export { type ItemsInOrderResult, processItemsInOrder } from './processItemsInOrder.js';

@@ -7,6 +7,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 
 import { isAwsError } from '../shared/index.js';
+import type { BatchClaim } from '../streamBatch/index.js';
+import { saveHandledThrough } from './handledCheckpoint.js';
+import { type ClaimRequest, claimShardBatch } from './shardClaim.js';
 
 /** What the runner remembers of a shard: the last record handled, never an iterator alone (they expire). */
 export interface ShardCheckpoint {
@@ -23,11 +26,7 @@ export interface ShardCheckpoint {
   latest?: {
     iterator: string;
     takenAt: string;
-    /**
-     * The first record handed over from it, fixed by the first runner to hand one before
-     * it does (anchorLatest): every runner, and any restart, starts there, so that none
-     * hands over a record before it (a shard watermark would drop it as counted).
-     */
+    /** The first record handed over from it (anchorLatest): every runner starts there. */
     first?: string;
   };
 }
@@ -126,6 +125,12 @@ export class CheckpointStore {
     }
     return this.get(shardId);
   };
+
+  // A batch claimed for its handler (shardClaim.ts); the checkpoint moved, the claim kept.
+  claim = (shardId: string, request: ClaimRequest): Promise<BatchClaim> =>
+    claimShardBatch({ ...this.options, key: this.key(shardId) }, request);
+  saveHandled = (shardId: string, handled: Parameters<typeof saveHandledThrough>[1]) =>
+    saveHandledThrough({ ...this.options, key: this.key(shardId) }, handled);
 
   getConsumerStart = async (): Promise<ConsumerStart | undefined> => {
     const item = await this.read(CONSUMER_SORT_KEY);

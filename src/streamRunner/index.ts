@@ -1,4 +1,5 @@
 export { checkpointTableDefinition, createCheckpointTable } from '../shared/index.js';
+export { CheckpointStore } from './checkpointStore.js';
 export type { DeadLetter, LambdaStreamFailureMessage } from './deadLetter.js';
 export { lambdaFailureMessage, parseDeadLetter } from './deadLetter.js';
 export type {

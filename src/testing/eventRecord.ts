@@ -12,11 +12,14 @@ export const eventRecord = ({
   eventStoreId,
   event,
   sequenceNumber,
+  createdAt = new Date(Math.floor(Date.parse(event.timestamp) / 1000) * 1000),
 }: {
   eventStoreId: string;
   event: EventDetail;
   /** The record's place in its shard: distinct and increasing (DynamoDB's are 21 digits). */
   sequenceNumber: string;
+  /** When the stream took it (ApproximateCreationDateTime, to the second): by default the event's time. */
+  createdAt?: Date;
 }): StreamsApiRecord => {
   const item = toEventItem(event, eventStoreId);
   return {
@@ -27,6 +30,7 @@ export const eventRecord = ({
       // The item's key attributes (the two clients' AttributeValue types are distinct, alike).
       Keys: { aggregateId: item.aggregateId as never, version: item.version as never },
       SequenceNumber: sequenceNumber,
+      ApproximateCreationDateTime: createdAt,
       NewImage: item,
       StreamViewType: 'NEW_IMAGE',
     },

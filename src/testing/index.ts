@@ -11,3 +11,4 @@ export {
   inBatchesOf,
   type ProjectionUnderTest,
 } from './projectionSpec.js';
+export { type ShardDeliveries, shardDeliveries, type ShardHandler } from './shardDeliveries.js';

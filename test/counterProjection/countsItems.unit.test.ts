@@ -48,7 +48,7 @@ describe('the counts items’ codecs (unit): what one writes, the other reads ba
       key: 'a#b',
       delta: 1n,
       refShards: 4,
-      idempotency: 'refs',
+      guard: { idempotency: 'refs' },
     });
     const values = update.ExpressionAttributeValues ?? {};
     const image = imageOf(update.Key, {
@@ -79,7 +79,12 @@ describe('the counts items’ codecs (unit): what one writes, the other reads ba
 
   it('a window bucket decodes to its bucket and count', () => {
     const key = { counterName: 'paid', window: 'hour' as const, key: 'k', bucket: '2024-01-01T10' };
-    const update = windowItem.increment({ ...key, tableName: 'counts', delta: 3n });
+    const update = windowItem.increment({
+      ...key,
+      tableName: 'counts',
+      delta: 3n,
+      guard: { idempotency: 'refs' },
+    });
     expect(update.Key?.pk?.S).toBe('W#paid#hour#k');
     expect(windowItem.decode(imageOf(update.Key, { count: { N: '3' } }), fail)).toEqual({
       bucket: '2024-01-01T10',

@@ -1,32 +1,33 @@
-import { GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 
-import {
-  counter,
-  CounterProjection,
-  createCountsTable,
-} from '../../src/counterProjection/index.js';
+import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { type CounterErrorCode, isCounterError } from '../../src/index.js';
+import { shardDeliveries } from '../../src/testing/index.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { interceptSend } from '../support/interceptSend.js';
 import { orderPlacedRecord } from '../support/records.js';
 import { toLambdaRecord } from '../support/streams.js';
 
-const { client, uniqueTableName } = useDynamoDB();
+const { client, createTestCountsTable, createTestCheckpointTable } = useDynamoDB();
 const ordersStore = makeOrdersStore();
 
-const setUp = async ({
-  countsTableName = uniqueTableName('counts'),
-  missingCountry,
-}: { countsTableName?: string; missingCountry?: string } = {}) => {
-  if (missingCountry === undefined)
-    await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
-  // Without missingCountry, an order without a country fails its record (key undefined).
-  const country = (e: { payload: { country?: string } }) =>
-    (e.payload.country ?? missingCountry) as string;
-  const projection = new CounterProjection({
-    dynamoDBClient: client,
+type Country = (e: { payload: { country?: string } }) => string;
+const countryOr =
+  (missing?: string): Country =>
+  (e) =>
+    (e.payload.country ?? missing) as string;
+
+const projectionOf = (
+  countsTableName: string,
+  {
+    key = countryOr(),
+    dynamoDBClient = client,
+  }: { key?: Country; dynamoDBClient?: typeof client } = {},
+) =>
+  new CounterProjection({
+    dynamoDBClient,
     countsTableName,
     sourceEventStores: [ordersStore],
     counters: [
@@ -34,21 +35,23 @@ const setUp = async ({
         name: 'hot',
         eventStore: ordersStore,
         eventTypes: ['ORDER_PLACED'],
-        key: country,
+        key,
         windows: ['day'],
         idempotency: 'shardWatermark',
       }),
-      counter({
-        name: 'byRef',
-        eventStore: ordersStore,
-        eventTypes: ['ORDER_PLACED'],
-        key: country,
-      }),
+      counter({ name: 'byRef', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key }),
     ],
     retry: { maxAttempts: 3, baseDelayMs: 1 },
     logger: { error: () => undefined },
   });
-  return { projection, countsTableName };
+
+/** A counts table, a checkpoint table, a projection and shard 0001's deliveries. */
+const setUp = async (options: { key?: Country } = {}) => {
+  const countsTableName = await createTestCountsTable();
+  const checkpointTableName = await createTestCheckpointTable();
+  const shard = (shardId = 'shardId-0001') =>
+    shardDeliveries({ dynamoDBClient: client, checkpointTableName, shardId });
+  return { projection: projectionOf(countsTableName, options), countsTableName, shard };
 };
 
 const records = (from: number, to: number, country = 'FR') =>
@@ -56,33 +59,38 @@ const records = (from: number, to: number, country = 'FR') =>
     orderPlacedRecord(from + i, { customerId: 'c', country, quantity: 1 }),
   );
 const hasErrorCode = (error: unknown, code: CounterErrorCode) => isCounterError(error, code);
-const stream = { shardId: 'shardId-0001', delivery: 'stream' } as const;
+
+const itemOf = async (tableName: string, pk: string, sk: string) =>
+  (
+    await client.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } } }),
+    )
+  ).Item;
 
 describe('shardWatermark counters (DynamoDB Local)', () => {
-  it('count a batch once per counter key, however often and in whatever overlapping runs the shard redelivers it, with no ref item', async () => {
-    const { projection, countsTableName } = await setUp();
-    await projection.processRecords(records(0, 10), stream);
-    // Redeliveries with other boundaries: a lost answer, a partial failure's retry.
-    await projection.processRecords(records(0, 10), stream);
-    await projection.processRecords(records(5, 15), stream);
-    await projection.processRecords([...records(15, 18), ...records(18, 20, 'DE')], stream);
+  it('count a batch once per counter key, however often and in whatever overlapping runs the shard redelivers it, with a mark per shard in the items and no ref item', async () => {
+    const { projection, countsTableName, shard } = await setUp();
+    const first = shard();
+    await first.deliver(projection, records(0, 10));
+    await first.deliver(projection, records(0, 10)); // a lost answer: the same run again
+    // Another runner of the consumer, behind: other boundaries, records decided by the first.
+    const behind = shard();
+    await behind.deliver(projection, records(5, 15));
+    await behind.deliver(projection, [...records(15, 18), ...records(18, 20, 'DE')]);
     expect(await projection.getCount('hot', 'FR')).toBe(18);
     expect(await projection.getCount('hot', 'DE')).toBe(2);
     expect(await projection.getCount('byRef', 'FR')).toBe(18);
     expect(
       await projection.getCount('hot', 'FR', { window: 'day', bucket: '2024-01-01T12:00:00Z' }),
     ).toBe(18);
-    const items = await client.send(
-      new QueryCommand({
-        TableName: countsTableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: 'M#hot#FR' } },
-      }),
-    );
-    expect(items.Items?.map((item) => item.sk?.S)).toEqual(['shardId-0001']);
-    // Kept 7 days after its last write (the stream keeps records 24 hours), then TTL's.
-    const expiresAt = Number(items.Items?.[0]?.expiresAt?.N) * 1000;
-    expect(Math.abs(expiresAt - (Date.now() + 7 * 86_400_000))).toBeLessThan(600_000);
+    const total = await itemOf(countsTableName, 'T#hot#FR', 'total');
+    expect(
+      Object.keys(total ?? {})
+        .filter((name) => name.startsWith('w'))
+        .sort(),
+    ).toEqual(['w:0001', 'wm']);
+    const bucket = await itemOf(countsTableName, 'W#hot#day#FR', '2024-01-01');
+    expect(bucket?.['w:0001']?.B).toBeInstanceOf(Uint8Array);
     const refs = await client.send(
       new QueryCommand({
         TableName: countsTableName,
@@ -94,14 +102,14 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
   });
 
   it('keep shards apart: the same sequence numbers on another shard are other records', async () => {
-    const { projection } = await setUp();
-    await projection.processRecords(records(0, 5), stream);
-    await projection.processRecords(records(0, 5), { shardId: 'shardId-0002', delivery: 'stream' });
+    const { projection, shard } = await setUp();
+    await shard().deliver(projection, records(0, 5));
+    await shard('shardId-0002').deliver(projection, records(0, 5));
     expect(await projection.getCount('hot', 'FR')).toBe(10);
   });
 
-  it('refuse a batch without its shard, a rebuild beside its live counts and a direct increment, with WatermarkRefused, counting nothing', async () => {
-    const { projection } = await setUp();
+  it("refuse a batch without its shard or without the runner's claim, a rebuild beside its live counts and a direct increment, with WatermarkRefused, counting nothing", async () => {
+    const { projection, shard } = await setUp();
     await expect(projection.processRecords(records(0, 2))).rejects.toSatisfy((error) =>
       hasErrorCode(error, 'WatermarkRefused'),
     );
@@ -111,7 +119,12 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
     ).rejects.toSatisfy(
       (error) => isCounterError(error, 'WatermarkRefused') && error.setting === 'NoShardId',
     );
-    await projection.processRecords(records(2, 3), stream);
+    await expect(
+      projection.processRecords(records(0, 2), { shardId: 'shardId-0001', delivery: 'stream' }),
+    ).rejects.toSatisfy(
+      (error) => isCounterError(error, 'WatermarkRefused') && error.setting === 'NoClaim',
+    );
+    await shard().deliver(projection, records(2, 3));
     await expect(projection.rebuild({ eventTableName: 'events' })).rejects.toSatisfy((error) =>
       hasErrorCode(error, 'WatermarkRefused'),
     );
@@ -122,21 +135,21 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
   });
 
   it('refuse a record whose sequence number is out of shape or out of order, counting the records before it', async () => {
-    const { projection } = await setUp();
+    const { projection, shard } = await setUp();
     const [first, second] = records(0, 2);
     const bad = { ...second, dynamodb: { ...second?.dynamodb, SequenceNumber: '12' } };
-    const result = await projection.processRecords([first!, bad], stream);
+    const result = await shard().deliver(projection, [first!, bad]);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '12' }]);
     expect(hasErrorCode(result.error, 'WatermarkRefused')).toBe(true);
-    const reversed = await projection.processRecords([second!, first!], stream);
+    const reversed = await shard('shardId-0002').deliver(projection, [second!, first!]);
     expect(reversed.batchItemFailures).toHaveLength(1);
     expect(await projection.getCount('hot', 'FR')).toBe(2);
   });
 
   it('mark the counter not exact when a dead letter of its shard is replayed, and refuse every read of it after; refs counters count the replay', async () => {
-    const { projection, countsTableName } = await setUp();
-    await projection.processRecords(records(5, 10), stream);
-    await projection.processRecords(records(0, 5), { ...stream, delivery: 'replay' });
+    const { projection, countsTableName, shard } = await setUp();
+    await shard().deliver(projection, records(5, 10));
+    await projection.processRecords(records(0, 5), { shardId: 'shardId-0001', delivery: 'replay' });
     expect(await projection.getCount('byRef', 'FR')).toBe(10);
     await expect(projection.getCount('hot', 'FR')).rejects.toSatisfy((error) =>
       hasErrorCode(error, 'CounterNotExact'),
@@ -144,17 +157,11 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
     await expect(projection.getCounts([{ counterName: 'hot', key: 'DE' }])).rejects.toSatisfy(
       (error) => hasErrorCode(error, 'CounterNotExact'),
     );
-    const mark = await client.send(
-      new GetItemCommand({
-        TableName: countsTableName,
-        Key: { pk: { S: 'X' }, sk: { S: 'hot' } },
-      }),
-    );
-    expect(mark.Item?.reason?.S).toContain('shardId-0001');
+    expect((await itemOf(countsTableName, 'X', 'hot'))?.reason?.S).toContain('shardId-0001');
   });
 
   it('report the records of a replayed dead letter that only watermark counters count as skipped NotExact, not as events no counter counts', async () => {
-    const { countsTableName } = await setUp();
+    const { countsTableName, shard } = await setUp();
     const watermarkOnly = new CounterProjection({
       dynamoDBClient: client,
       countsTableName,
@@ -171,17 +178,17 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
       retry: { maxAttempts: 1 },
       logger: { error: () => undefined },
     });
-    await watermarkOnly.processRecords(records(3, 6), stream);
+    await shard().deliver(watermarkOnly, records(3, 6));
     const replayed = await watermarkOnly.processRecords(records(0, 3), {
-      ...stream,
+      shardId: 'shardId-0001',
       delivery: 'replay',
     });
     expect(replayed.fates).toMatchObject({ counted: 0, duplicate: 0, failed: 0 });
     expect(replayed.fates.skipped).toMatchObject({ NotExact: 3, NoCounter: 0 });
   });
 
-  it('refuse to count a key through a watermark that refs counted before (and the reverse)', async () => {
-    const { projection, countsTableName } = await setUp();
+  it('refuse to count a key through marks that refs counted before (and the reverse), its total and its buckets alike', async () => {
+    const { projection, countsTableName, shard } = await setUp();
     const byRefOnly = new CounterProjection({
       dynamoDBClient: client,
       countsTableName,
@@ -192,26 +199,32 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
           eventStore: ordersStore,
           eventTypes: ['ORDER_PLACED'],
           key: (e) => e.payload.country,
+          windows: ['day'],
         }),
       ],
       retry: { maxAttempts: 1 },
       logger: { error: () => undefined },
     });
     await byRefOnly.processRecords(records(0, 2));
-    const result = await projection.processRecords(records(2, 4), stream);
+    const result = await shard().deliver(projection, records(2, 4));
     expect(hasErrorCode(result.error, 'CounterShardsChanged')).toBe(true);
     expect(await byRefOnly.getCount('hot', 'FR')).toBe(2);
+    expect(await byRefOnly.getCount('hot', 'FR', { window: 'day', bucket: '2024-01-01' })).toBe(2);
+    await shard('shardId-0002').deliver(projection, records(0, 2, 'DE'));
+    const reverse = await byRefOnly.processRecords(records(4, 6, 'DE'));
+    expect(hasErrorCode(reverse.error, 'CounterShardsChanged')).toBe(true);
   });
 
-  it('set aside a record that fails for a reason of its own, durably, and count the rest of its batch and the batches after; count it through refs once fixed (countSetAside), once', async () => {
-    const { projection, countsTableName } = await setUp();
+  it('set aside a record that fails for a reason of its own, with its claim, and count the rest of its batch and the batches after; count it through refs once fixed (countSetAside), once', async () => {
+    const { projection, countsTableName, shard } = await setUp();
     const [first, , third] = records(0, 3);
     const noCountry = orderPlacedRecord(1, { customerId: 'c', quantity: 1 });
     const batch = [first!, noCountry, third!];
-    const result = await projection.processRecords(batch, stream);
+    const runner = shard();
+    const result = await runner.deliver(projection, batch);
     expect(result.batchItemFailures).toEqual([]);
     expect(result.fates.skipped.SetAside).toBe(1);
-    await projection.processRecords(records(3, 5), stream);
+    await runner.deliver(projection, records(3, 5));
     expect(await projection.getCount('hot', 'FR')).toBe(4);
     expect(await projection.countSetAside()).toMatchObject({
       counted: 0,
@@ -219,83 +232,93 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
         { shardId: 'shardId-0001', sequenceNumber: noCountry.dynamodb?.SequenceNumber },
       ],
     });
-
-    const fixed = (await setUp({ countsTableName, missingCountry: 'unknown' })).projection;
+    const fixed = projectionOf(countsTableName, { key: countryOr('unknown') });
     expect(await fixed.countSetAside()).toEqual({ counted: 1, stillFailing: [] });
     expect(await fixed.countSetAside()).toEqual({ counted: 0, stillFailing: [] });
-    // A late redelivery of the batch: the record set aside is skipped, not counted again.
-    const again = await fixed.processRecords(batch, stream);
-    expect(again.fates.skipped.SetAside).toBe(1);
+    // A late redelivery of the batch, by a runner that restarted before its checkpoint: the
+    // record set aside is skipped, not counted again.
+    const again = await shard().deliver(fixed, batch);
+    expect(again.fates.counted).toBe(0);
     expect(await fixed.getCount('hot', 'unknown')).toBe(1);
     expect(await fixed.getCount('byRef', 'unknown')).toBe(1);
     expect(await fixed.getCount('hot', 'FR')).toBe(4);
+    // Counted, it expires a week later (the counts table's TTL).
+    const aside = await client.send(
+      new QueryCommand({
+        TableName: countsTableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'A' } },
+      }),
+    );
+    const expiresAt = Number(aside.Items?.[0]?.expiresAt?.N) * 1000;
+    expect(Math.abs(expiresAt - (Date.now() + 7 * 86_400_000))).toBeLessThan(600_000);
   });
 
-  it('skip a redelivered record that was set aside, even one that would now count: it is counted through refs, once', async () => {
-    const { projection, countsTableName } = await setUp();
-    const noCountry = orderPlacedRecord(0, { customerId: 'c', quantity: 1 });
-    await projection.processRecords([noCountry], stream); // set aside; no watermark moved
-    const fixed = (await setUp({ countsTableName, missingCountry: 'unknown' })).projection;
-    const redelivered = await fixed.processRecords([noCountry], stream);
-    expect(redelivered.fates.skipped.SetAside).toBe(1);
-    expect(await fixed.countSetAside()).toEqual({ counted: 1, stillFailing: [] });
-    expect(await fixed.getCount('hot', 'unknown')).toBe(1);
-  });
-
-  it('stop a key whose first transaction failed before its next one moves the watermark past it (a failed transaction is a fake: DynamoDB Local never fails one)', async () => {
-    const countsTableName = uniqueTableName('counts');
-    await createCountsTable({ dynamoDBClient: client, tableName: countsTableName });
-    let failNext = true;
-    const faulty = interceptSend(client, async (command, send) => {
-      if (command instanceof TransactWriteItemsCommand && failNext) {
-        failNext = false;
-        throw Object.assign(new Error('injected'), {
-          name: 'InternalServerError',
-          $fault: 'server',
-        });
-      }
-      return send(command);
-    });
-    const projection = new CounterProjection({
-      dynamoDBClient: faulty,
+  it('count a set-aside record with binary attributes as the stream gave it', async () => {
+    const { countsTableName, shard } = await setUp({ key: countryOr() });
+    const record = orderPlacedRecord(0, { customerId: 'c', quantity: 1 });
+    const image = record.dynamodb?.NewImage as Record<string, unknown>;
+    image.payload = {
+      M: {
+        customerId: { S: 'c' },
+        quantity: { N: '1' },
+        tag: { B: new Uint8Array([0, 1, 254, 255]) },
+      },
+    };
+    await shard().deliver(projectionOf(countsTableName), [record]);
+    const tagged = new CounterProjection({
+      dynamoDBClient: client,
       countsTableName,
       sourceEventStores: [ordersStore],
       counters: [
         counter({
-          name: 'perMinute',
+          name: 'byRef',
           eventStore: ordersStore,
           eventTypes: ['ORDER_PLACED'],
-          key: () => 'all',
-          windows: ['minute'],
-          idempotency: 'shardWatermark',
+          key: (e) =>
+            Buffer.from((e.payload as unknown as { tag: Uint8Array }).tag).toString('hex'),
         }),
       ],
-      retry: { maxAttempts: 1 },
       logger: { error: () => undefined },
     });
-    // 150 events of one key in 150 minutes: more buckets than one transaction holds, so the
-    // key's increments go in two transactions, one after the other.
-    const batch = Array.from({ length: 150 }, (_, index) => {
-      const record = orderPlacedRecord(index);
-      const image = record.dynamodb?.NewImage as Record<string, { S?: string }>;
-      image.timestamp = { S: new Date(Date.UTC(2024, 0, 1, 0, index)).toISOString() };
-      return record;
-    });
-    const first = await projection.processRecords(batch, stream);
-    expect(first.batchItemFailures).toEqual([
-      { itemIdentifier: batch[0]?.dynamodb?.SequenceNumber },
-    ]);
-    expect(await projection.getCount('perMinute', 'all')).toBe(0);
-    const again = await projection.processRecords(batch, stream);
-    expect(again.batchItemFailures).toEqual([]);
-    expect(await projection.getCount('perMinute', 'all')).toBe(150);
+    expect(await tagged.countSetAside()).toEqual({ counted: 1, stillFailing: [] });
+    expect(await tagged.getCount('byRef', '0001feff')).toBe(1);
   });
 
-  it('mark every shardWatermark counter not exact on the first batch after a retention gap (records trimmed unread), and count that batch through the others', async () => {
-    const { projection } = await setUp();
-    await projection.processRecords(records(0, 2), stream);
+  it('fail a batch from the first record of an item whose write failed, and count it exactly when delivered again (a failed write is a fake: DynamoDB Local never fails one)', async () => {
+    const countsTableName = await createTestCountsTable();
+    const checkpointTableName = await createTestCheckpointTable();
+    let failed = false;
+    const faulty = interceptSend(client, async (command, send) => {
+      const key = (command as { input?: { Key?: { pk?: { S?: string } } } }).input?.Key?.pk?.S;
+      if (command instanceof UpdateItemCommand && key === 'T#hot#DE' && !failed) {
+        failed = true;
+        throw Object.assign(new Error('injected'), { name: 'ValidationException' });
+      }
+      return send(command);
+    });
+    const projection = projectionOf(countsTableName, { dynamoDBClient: faulty });
+    const batch = [...records(0, 3), ...records(3, 5, 'DE'), ...records(5, 8)];
+    const runner = shardDeliveries({ dynamoDBClient: client, checkpointTableName });
+    const first = await runner.deliver(projection, batch);
+    expect(first.batchItemFailures).toEqual([
+      { itemIdentifier: batch[3]?.dynamodb?.SequenceNumber },
+    ]);
+    // Items apart: FR's total took all six of its records, DE's none.
+    expect(await projection.getCount('hot', 'FR')).toBe(6);
+    expect(await projection.getCount('hot', 'DE')).toBe(0);
+    await runner.deliver(projection, batch.slice(3));
+    expect(await projection.getCount('hot', 'FR')).toBe(6);
+    expect(await projection.getCount('hot', 'DE')).toBe(2);
+    expect(await projection.getCount('hot', 'DE', { window: 'day', bucket: '2024-01-01' })).toBe(2);
+  });
+
+  it('mark every shardWatermark counter not exact on a batch after a retention gap (records trimmed unread), and count that batch through the others', async () => {
+    const { projection, shard } = await setUp();
+    const runner = shard();
+    await runner.deliver(projection, records(0, 2));
     await projection.processRecords(records(10, 12), {
-      ...stream,
+      ...runner.contextFor(records(10, 12)),
       afterGap: { reason: 'CheckpointTrimmed' },
     });
     expect(await projection.getCount('byRef', 'FR')).toBe(4);
@@ -306,10 +329,11 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
   });
 
   it('mark every shardWatermark counter not exact when the runner tells, in an empty batch, that records of the shard were dead-lettered', async () => {
-    const { projection } = await setUp();
-    await projection.processRecords(records(0, 2), stream);
+    const { projection, shard } = await setUp();
+    const runner = shard();
+    await runner.deliver(projection, records(0, 2));
     const told = await projection.processRecords([], {
-      ...stream,
+      ...runner.contextFor([]),
       afterGap: { reason: 'RecordsDeadLettered' },
     });
     expect(told.batchItemFailures).toEqual([]);

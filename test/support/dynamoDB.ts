@@ -8,7 +8,7 @@ import { afterAll, inject } from 'vitest';
 
 import { createEventTable } from '../../src/adapter/index.js';
 import { createCountsTable } from '../../src/counterProjection/index.js';
-import { isAwsError } from '../../src/shared/index.js';
+import { createCheckpointTable, isAwsError } from '../../src/shared/index.js';
 
 const clientConfig = () => ({
   endpoint: inject('dynamoDBEndpoint'),
@@ -52,6 +52,8 @@ export interface DynamoDBFixture {
   createTestEventTable: (purpose?: string) => Promise<string>;
   /** A new counts table of this file; `stream` for reactions. */
   createTestCountsTable: (options?: { purpose?: string; stream?: boolean }) => Promise<string>;
+  /** A new checkpoint table of this file (the stream runner's; shard deliveries claim in it). */
+  createTestCheckpointTable: (purpose?: string) => Promise<string>;
 }
 
 /**
@@ -85,6 +87,11 @@ export const useDynamoDB = (): DynamoDBFixture => {
     createTestCountsTable: async ({ purpose = 'counts', stream = false } = {}) => {
       const name = tableName(purpose);
       await createCountsTable({ dynamoDBClient: client, tableName: name, stream });
+      return name;
+    },
+    createTestCheckpointTable: async (purpose = 'checkpoints') => {
+      const name = tableName(purpose);
+      await createCheckpointTable({ dynamoDBClient: client, tableName: name });
       return name;
     },
   };

@@ -8,8 +8,11 @@ import {
 } from './countsAttributes.js';
 
 // One partition for every record set aside: they are rare (a record that fails for a
-// reason of its own), and countSetAside lists them all with one Query.
+// reason of its own: a fault of the counters module, which its fix ends), and countSetAside
+// and `status` list them all with one Query. Counted ones expire a week after (TTL): by
+// then the stream can no longer deliver the record again.
 const ASIDE_PARTITION = 'A';
+const COUNTED_LIFE_SECONDS = 7 * 86_400;
 
 const keyOf = (shardId: string, watermark: string) => ({
   pk: ASIDE_PARTITION,
@@ -21,7 +24,7 @@ export interface AsideRecord {
   shardId: string;
   /** Its sequence number, as a watermark compares it (40 digits). */
   watermark: string;
-  /** The stream record, as JSON. */
+  /** The stream record, as stored (storedRecord.ts: JSON that keeps binaries and dates). */
   record: string;
   /** Its error's code and message. */
   error: string;
@@ -46,8 +49,8 @@ export const asideItem = {
       [COUNTS_ATTRIBUTES.error]: { S: aside.error },
       [COUNTS_ATTRIBUTES.at]: { S: aside.at },
     },
-    // Set aside once: a redelivery finds it there and keeps the first.
-    ConditionExpression: 'attribute_not_exists(pk)',
+    // Written once per record: with the claim that decided it (a claim decides each record
+    // once), or when a record decided before can no longer be told apart (see settleBatch).
   }),
 
   partition: ASIDE_PARTITION,
@@ -72,15 +75,23 @@ export const asideItem = {
     tableName,
     shardId,
     watermark,
+    now = new Date(),
   }: {
     tableName: string;
     shardId: string;
     watermark: string;
+    now?: Date;
   }) => ({
     TableName: tableName,
     Key: toKeyAttributes(keyOf(shardId, watermark)),
-    UpdateExpression: 'SET #countedAt = :now',
-    ExpressionAttributeNames: { '#countedAt': COUNTS_ATTRIBUTES.countedAt },
-    ExpressionAttributeValues: { ':now': { S: new Date().toISOString() } },
+    UpdateExpression: 'SET #countedAt = :now, #expiresAt = :expiresAt',
+    ExpressionAttributeNames: {
+      '#countedAt': COUNTS_ATTRIBUTES.countedAt,
+      '#expiresAt': COUNTS_ATTRIBUTES.expiresAt,
+    },
+    ExpressionAttributeValues: {
+      ':now': { S: now.toISOString() },
+      ':expiresAt': { N: String(Math.floor(now.getTime() / 1000) + COUNTED_LIFE_SECONDS) },
+    },
   }),
 };

@@ -14,7 +14,12 @@ export const COUNTS_ATTRIBUTES = {
   by: 'by',
   at: 'at',
   ref: 'ref',
-  watermark: 'watermark',
+  /** Set by every shard-watermark write (countsItems/watermarkedUpdate.ts): the item counts through marks. */
+  watermarked: 'wm',
+  /** The rebuild a shardWatermark counter's item was written under (rebuildItem.ts). */
+  rebuildId: 'rb',
+  /** Records created at or before it (epoch s) are refused: the marks of shards that old were forgotten. */
+  markFloor: 'wf',
   idempotency: 'idempotency',
   reason: 'reason',
   since: 'since',
@@ -94,7 +99,10 @@ export const identifiedUpdate = (
  * A counts item as read back: from GetItem/Query (AttributeValues), or from a stream image,
  * which a hostile or foreign record may fill with anything.
  */
-export type CountsImage = Record<string, { S?: unknown; N?: unknown } | undefined>;
+export type CountsImage = Record<
+  string,
+  { S?: unknown; N?: unknown; B?: unknown; BOOL?: unknown } | undefined
+>;
 
 /** Called with why an item is not what the projection writes; throws the caller's error. */
 export type DecodeFail = (reason: string) => never;

@@ -16,8 +16,15 @@ const keyOf = (counterName: string) => ({ pk: REBUILD_PARTITION, sk: counterName
 /** Which records a rebuilt shardWatermark counter counts through refs: all (pending) or those before a time. */
 export type RefsBefore = 'pending' | number;
 
+/** A counter's rebuild in this table: its id (on every item it wrote) and where it stands. */
+export interface RebuildMark {
+  counterName: string;
+  rebuildId: string;
+  refsBefore: RefsBefore;
+}
+
 /**
- * A shardWatermark counter rebuilt into this table:  pk "C"  sk <counter>  refsBefore.
+ * A shardWatermark counter rebuilt into this table:  pk "C"  sk <counter>  refsBefore, rb.
  * While the rebuild runs (`pending`) the stream counts all its records through refs; after,
  * those written before `refsBefore` (epoch ms), which the rebuild may have counted too.
  * Every record takes one path, always the same: counted once.
@@ -26,11 +33,20 @@ export const rebuildItem = {
   partition: REBUILD_PARTITION,
 
   /** The mark of a rebuild starting; refused (condition) when the counter has one already. */
-  start: ({ tableName, counterName }: { tableName: string; counterName: string }): Put => ({
+  start: ({
+    tableName,
+    counterName,
+    rebuildId,
+  }: {
+    tableName: string;
+    counterName: string;
+    rebuildId: string;
+  }): Put => ({
     TableName: tableName,
     Item: {
       ...toKeyAttributes(keyOf(counterName)),
       [COUNTS_ATTRIBUTES.refsBefore]: { S: PENDING },
+      [COUNTS_ATTRIBUTES.rebuildId]: { S: rebuildId },
     },
     ConditionExpression: 'attribute_not_exists(pk)',
   }),
@@ -56,12 +72,14 @@ export const rebuildItem = {
     },
   }),
 
-  decode: (image: CountsImage): { counterName: string; refsBefore: RefsBefore } | undefined => {
+  decode: (image: CountsImage): RebuildMark | undefined => {
     const counterName = decodeString(image, 'sk');
     const value = decodeString(image, 'refsBefore');
-    if (counterName === undefined || value === undefined) return undefined;
-    if (value === PENDING) return { counterName, refsBefore: PENDING };
+    const rebuildId = decodeString(image, 'rebuildId');
+    if (counterName === undefined || value === undefined || rebuildId === undefined)
+      return undefined;
+    if (value === PENDING) return { counterName, rebuildId, refsBefore: PENDING };
     const time = Date.parse(value);
-    return Number.isFinite(time) ? { counterName, refsBefore: time } : undefined;
+    return Number.isFinite(time) ? { counterName, rebuildId, refsBefore: time } : undefined;
   },
 };

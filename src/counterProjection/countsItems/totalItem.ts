@@ -1,4 +1,4 @@
-import type { CounterIdempotency } from '../counter.js';
+import { type CountGuard, guardClauses } from './countGuard.js';
 import {
   type CountsImage,
   type CountsItemKey,
@@ -47,39 +47,38 @@ export const totalItem = {
   isKey: (pk: unknown, sk: unknown): pk is string =>
     typeof pk === 'string' && pk.startsWith('T#') && sk === TOTAL_SORT_KEY,
 
-  /** Adds a delta (a bigint: 99 increments near 2^53 would lose units as numbers). */
+  /**
+   * Adds a delta through refs (a bigint: 99 increments near 2^53 would lose units as
+   * numbers). refShards is recorded on first count and checked after: another refShards
+   * would look for refs in other partitions; the guard keeps the item counted one way.
+   */
   increment: ({
     delta,
     refShards,
-    idempotency,
+    guard,
     ...owner
-  }: CountsItemOwner & { delta: bigint; refShards: number; idempotency: CounterIdempotency }) =>
-    identifiedUpdate(owner, {
-      itemKey: keyOf(owner.counterName, owner.key),
-      add: '#count :delta',
-      // refShards (and a watermark counter's idempotency) are recorded on first count and
-      // checked after: another refShards would look for refs in other partitions, another
-      // idempotency would count through refs what a watermark counted (or the reverse).
-      ...(idempotency === 'refs'
-        ? {
-            set: '#refShards = if_not_exists(#refShards, :refShards)',
-            condition:
-              '(attribute_not_exists(#refShards) OR #refShards = :refShards) AND attribute_not_exists(#idempotency)',
-            names: ['count', 'refShards', 'idempotency'],
-            values: { ':delta': { N: String(delta) }, ':refShards': { N: String(refShards) } },
-          }
-        : {
-            set: '#refShards = if_not_exists(#refShards, :refShards), #idempotency = :idempotency',
-            condition:
-              'attribute_not_exists(#refShards) OR (#refShards = :refShards AND #idempotency = :idempotency)',
-            names: ['count', 'refShards', 'idempotency'],
-            values: {
-              ':delta': { N: String(delta) },
-              ':refShards': { N: String(refShards) },
-              ':idempotency': { S: idempotency },
-            },
-          }),
-    }),
+  }: CountsItemOwner & { delta: bigint; refShards: number; guard: CountGuard }) => {
+    const clauses = guardClauses(guard);
+    return {
+      ...identifiedUpdate(owner, {
+        itemKey: keyOf(owner.counterName, owner.key),
+        add: '#count :delta',
+        set: ['#refShards = if_not_exists(#refShards, :refShards)', ...clauses.set].join(', '),
+        condition: [
+          '(attribute_not_exists(#refShards) OR #refShards = :refShards)',
+          ...clauses.condition,
+        ].join(' AND '),
+        names: ['count', 'refShards', ...clauses.names],
+        values: {
+          ':delta': { N: String(delta) },
+          ':refShards': { N: String(refShards) },
+          ...clauses.values,
+        },
+      }),
+      // Which condition refused it: the kind of counter, or a rebuild (commitTransaction.ts).
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+  },
 
   /** Sets the target beside the count, so that one stream image shows both. */
   setTarget: ({ target, ...owner }: CountsItemOwner & { target: number }) =>

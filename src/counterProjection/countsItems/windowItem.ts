@@ -1,4 +1,5 @@
 import type { CounterWindow } from '../windows.js';
+import { type CountGuard, guardClauses } from './countGuard.js';
 import type { CountsImage, CountsItemKey, DecodeFail } from './countsAttributes.js';
 import { decodeCount, decodeInteger, decodeString, identifiedUpdate } from './countsAttributes.js';
 
@@ -25,23 +26,37 @@ export const windowItem = {
   increment: ({
     delta,
     expiresAt,
+    guard,
     ...item
   }: Parameters<typeof keyOf>[0] & {
     tableName: string;
     delta: bigint | number;
     expiresAt?: number | undefined;
-  }) =>
-    identifiedUpdate(item, {
-      itemKey: keyOf(item),
-      add: '#count :delta',
-      set: `#window = :window${expiresAt === undefined ? '' : ', #expiresAt = :expiresAt'}`,
-      names: ['count', 'window', ...(expiresAt === undefined ? [] : ['expiresAt' as const])],
-      values: {
-        ':delta': { N: String(delta) },
-        ':window': { S: item.window },
-        ...(expiresAt === undefined ? {} : { ':expiresAt': { N: String(expiresAt) } }),
-      },
-    }),
+    guard: CountGuard;
+  }) => {
+    const clauses = guardClauses(guard);
+    const expiring = expiresAt !== undefined;
+    return {
+      ...identifiedUpdate(item, {
+        itemKey: keyOf(item),
+        add: '#count :delta',
+        set: [
+          '#window = :window',
+          ...(expiring ? ['#expiresAt = :expiresAt'] : []),
+          ...clauses.set,
+        ].join(', '),
+        condition: clauses.condition.join(' AND '),
+        names: ['count', 'window', ...(expiring ? ['expiresAt' as const] : []), ...clauses.names],
+        values: {
+          ':delta': { N: String(delta) },
+          ':window': { S: item.window },
+          ...(expiring ? { ':expiresAt': { N: String(expiresAt) } } : {}),
+          ...clauses.values,
+        },
+      }),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+  },
 
   decode: (image: CountsImage, fail: DecodeFail): { bucket: string; count: bigint } => ({
     bucket: decodeString(image, 'sk') ?? fail('no sort key'),

@@ -1,6 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 
-import { refItem, totalItem, watermarkItem, windowItem } from '../countsItems/index.js';
+import { type CountGuard, refItem, totalItem, windowItem } from '../countsItems/index.js';
 import { bucketExpiry } from '../windows.js';
 import { refShardOf } from './refShard.js';
 import { chunkActions, type CounterChunk, type TransactionAction } from './transactionActions.js';
@@ -33,46 +33,27 @@ const toItem = (
   tableName: string,
   countedAt: string,
 ): TransactWriteItem => {
-  if (action.kind === 'watermark') return watermarkUpdate(tableName, action.chunk, countedAt);
   if (action.kind === 'total') return totalUpdate(tableName, action.chunk);
   if (action.kind === 'window') return windowUpdate(tableName, action);
   return refPut(tableName, action, countedAt);
 };
 
-const totalUpdate = (tableName: string, { counter, key, increments }: CounterChunk) => ({
-  Update: totalItem.increment({
-    tableName,
-    counterName: counter.name,
-    key,
-    delta: increments.reduce((sum, { by }) => sum + BigInt(by), 0n),
-    refShards: counter.refShards,
-    idempotency: counter.idempotency,
-  }),
+/** A chunk's increments share their counter and the rebuild mark their batch saw. */
+const guardOf = ({ counter, increments }: CounterChunk): CountGuard => ({
+  idempotency: counter.idempotency,
+  rebuildId: increments[0]?.rebuildId,
 });
 
-/** A chunk's increments are in the shard's order (processRecords checks it): first and last bound the run. */
-const watermarkUpdate = (
-  tableName: string,
-  { counter, key, increments, shardId }: CounterChunk,
-  at: string,
-) => {
-  const first = increments[0]?.watermark;
-  const last = increments[increments.length - 1]?.watermark;
-  if (shardId === undefined || first === undefined || last === undefined)
-    throw new Error('A shardWatermark chunk without its shard or sequence numbers'); // a bug, not an input
-  return {
-    Update: watermarkItem.advance({
-      tableName,
-      counterName: counter.name,
-      key,
-      shardId,
-      first,
-      last,
-      delta: increments.reduce((sum, { by }) => sum + BigInt(by), 0n),
-      at,
-    }),
-  };
-};
+const totalUpdate = (tableName: string, chunk: CounterChunk) => ({
+  Update: totalItem.increment({
+    tableName,
+    counterName: chunk.counter.name,
+    key: chunk.key,
+    delta: chunk.increments.reduce((sum, { by }) => sum + BigInt(by), 0n),
+    refShards: chunk.counter.refShards,
+    guard: guardOf(chunk),
+  }),
+});
 
 const windowUpdate = (
   tableName: string,
@@ -87,6 +68,7 @@ const windowUpdate = (
       key: chunk.key,
       bucket,
       delta: by,
+      guard: guardOf(chunk),
       ...(days === undefined ? {} : { expiresAt: bucketExpiry(window, bucket, days) }),
     }),
   };

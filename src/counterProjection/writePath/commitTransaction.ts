@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import {
+  type AttributeValue,
   type CancellationReason,
   type DynamoDBClient,
   TransactWriteItemsCommand,
@@ -15,10 +16,10 @@ import {
   type RetryOptions,
   withRetry,
 } from '../../shared/index.js';
-import { watermarkItem } from '../countsItems/index.js';
+import { COUNTS_ATTRIBUTES } from '../countsItems/index.js';
 import { buildTransaction, type TransactionUnit } from './buildTransaction.js';
 import type { PlannedIncrement } from './planIncrements.js';
-import type { PackedTransaction } from './transactionActions.js';
+import { chunkOf, type PackedTransaction, type TransactionAction } from './transactionActions.js';
 
 export interface CommitResult {
   counted: PlannedIncrement[];
@@ -53,7 +54,7 @@ export const commitTransaction = async ({
   tally?: { transactions: number; retries: number };
 }): Promise<CommitResult> => {
   // Copies: dropping duplicates must not change the caller's plan.
-  const chunks = packedChunks.map((chunk) => ({ ...chunk, increments: [...chunk.increments] }));
+  let chunks = packedChunks.map((chunk) => chunkOf(chunk, chunk.increments));
   const duplicates: PlannedIncrement[] = [];
   const countedAt = new Date().toISOString();
   const request = { clientRequestToken: randomUUID() };
@@ -68,15 +69,21 @@ export const commitTransaction = async ({
       tally.transactions += 1;
       if (first && attemptNumber > 1) tally.retries += 1;
       const dropped = await sendUnits({ dynamoDBClient, units, request });
-      if (dropped.length === 0)
+      if (dropped.size === 0)
         return { counted: chunks.flatMap(({ increments }) => increments), duplicates };
       duplicates.push(...dropped);
+      chunks = chunks.map((chunk) =>
+        chunkOf(
+          chunk,
+          chunk.increments.filter((increment) => !dropped.has(increment)),
+        ),
+      );
     }
   };
   try {
     return await withRetry(attempt, { ...retry, isRetryable: isRetryableCommitError });
   } catch (error) {
-    if (isCounterError(error)) throw error; // CounterShardsChanged: not a write failure.
+    if (isCounterError(error)) throw error; // CounterShardsChanged, a rebuild: not a write failure.
     throw new CounterError('CountWriteFailed', { attempts, cause: error });
   }
 };
@@ -94,7 +101,7 @@ const sendUnits = async ({
   dynamoDBClient: DynamoDBClient;
   units: TransactionUnit[];
   request: { clientRequestToken: string };
-}): Promise<PlannedIncrement[]> => {
+}): Promise<Set<PlannedIncrement>> => {
   try {
     await dynamoDBClient.send(
       new TransactWriteItemsCommand({
@@ -102,7 +109,7 @@ const sendUnits = async ({
         ClientRequestToken: request.clientRequestToken,
       }),
     );
-    return [];
+    return new Set();
   } catch (error) {
     const reasons = cancellationReasons(error);
     if (reasons === undefined) throw error;
@@ -110,7 +117,7 @@ const sendUnits = async ({
     // one. Any other error leaves the outcome unknown: the token is kept for the retry.
     request.clientRequestToken = randomUUID();
     const dropped = dropExistingRefs(reasons, units);
-    if (dropped.length === 0) throw error;
+    if (dropped.size === 0) throw error;
     return dropped;
   }
 };
@@ -132,38 +139,38 @@ const cancellationReasons = (error: unknown): CancellationReason[] | undefined =
     : undefined;
 
 /**
- * Removes from their chunks the increments counted before: those whose ref exists, those at
- * or below their shard's watermark. Throws if a total's condition failed.
+ * The increments counted before: those whose ref exists. Throws if a total's or a bucket's
+ * condition failed: the item is counted another way (CounterShardsChanged), or under a
+ * rebuild it was counted through shard marks the rebuild never saw (WatermarkRefused).
  */
 const dropExistingRefs = (
   reasons: CancellationReason[],
   units: TransactionUnit[],
-): PlannedIncrement[] => {
-  const dropped: PlannedIncrement[] = [];
+): Set<PlannedIncrement> => {
+  const dropped = new Set<PlannedIncrement>();
   reasons.forEach((reason, index) => {
     const action = units[index]?.action;
     if (reason.Code !== 'ConditionalCheckFailed' || action === undefined) return;
-    if (action.kind === 'total') {
-      throw new CounterError('CounterShardsChanged', {
-        counterName: action.chunk.counter.name,
-        key: action.chunk.key,
-        refShards: action.chunk.counter.refShards,
-      });
-    }
-    if (action.kind === 'watermark') {
-      // The shard's records up to the watermark are in the count already: drop them.
-      const watermark = watermarkItem.decodeWatermark(reason.Item);
-      const applied = (increment: PlannedIncrement) =>
-        watermark !== undefined && (increment.watermark ?? '') <= watermark;
-      dropped.push(...action.chunk.increments.filter(applied));
-      action.chunk.increments = action.chunk.increments.filter((i) => !applied(i));
-    }
-    if (action.kind === 'ref') {
-      action.chunk.increments = action.chunk.increments.filter(
-        (increment) => increment !== action.increment,
-      );
-      dropped.push(action.increment);
-    }
+    if (action.kind === 'ref') dropped.add(action.increment);
+    else throw itemRefusal(action.chunk, reason.Item);
   });
   return dropped;
+};
+
+const itemRefusal = (
+  { counter, key, increments }: TransactionAction['chunk'],
+  item: Record<string, AttributeValue> | undefined,
+): CounterError => {
+  const rebuildId = increments[0]?.rebuildId;
+  if (rebuildId !== undefined && item?.[COUNTS_ATTRIBUTES.rebuildId]?.S !== rebuildId)
+    return new CounterError('WatermarkRefused', {
+      counterName: counter.name,
+      setting: 'Rebuild',
+      detail: `key ${JSON.stringify(key)} was counted through shard marks without the rebuild's mark (a batch that began before the rebuild): its count may hold events the rebuild counts too.`,
+    });
+  return new CounterError('CounterShardsChanged', {
+    counterName: counter.name,
+    key,
+    refShards: counter.refShards,
+  });
 };

@@ -3,7 +3,7 @@
 // (transactionActions, packTransactions), run the transactions of a batch without two on
 // one item at once (runTransactions), and commit each: the request with its ref
 // conditions (buildTransaction, refShard) and its retries (commitTransaction).
-export { commitBatch } from './commitBatch.js';
+export { commitBatch, type CommitBatchOutcome, failAt } from './commitBatch.js';
 export { commitTransaction } from './commitTransaction.js';
 export { packTransactions } from './packTransactions.js';
 export {

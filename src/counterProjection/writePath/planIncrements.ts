@@ -2,6 +2,7 @@ import type { EventDetail } from '@castore/core';
 
 import { CounterError, type IncrementField, isWellFormed, utf8Bytes } from '../../shared/index.js';
 import type { Counter } from '../counter.js';
+import { bucketsOf } from '../windows.js';
 
 /** One event counted by one counter: what one ref item and its share of the increment stand for. */
 export interface PlannedIncrement {
@@ -11,10 +12,15 @@ export interface PlannedIncrement {
   targetRef: string;
   /** The event's timestamp, for the window buckets. */
   timestamp: string;
+  /** Its bucket in each of the counter's windows, in the counter's order. */
+  buckets: string[];
   /** The index of the record it comes from in its batch (0 for direct increments). */
   position: number;
-  /** The record's sequence number as a watermark compares it: set for shardWatermark counters. */
-  watermark?: string;
+  /**
+   * A shardWatermark counter's increment counted through refs under a rebuild: the rebuild's
+   * id, written on the items it touches (countsItems/countGuard.ts).
+   */
+  rebuildId?: string;
 }
 
 // The key ends up in partition keys (2,048 bytes, with the counter name of at most 255).
@@ -113,6 +119,7 @@ export const toIncrement = ({
           `a non-empty, well-formed string of at most ${MAX_TARGET_REF_BYTES} UTF-8 bytes`,
         ),
     timestamp,
+    buckets: bucketsOf(counter.windows, timestamp),
     position,
   };
 };

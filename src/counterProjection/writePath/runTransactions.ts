@@ -11,8 +11,7 @@ export const sharedItemsOf = (transaction: PackedTransaction): string[] =>
     if (action.kind === 'total') return [JSON.stringify(['total', name, action.chunk.key])];
     if (action.kind === 'window')
       return [JSON.stringify(['window', name, action.chunk.key, action.window, action.bucket])];
-    // Refs are distinct; a key's watermark goes with its total, which keeps two chunks apart.
-    return [];
+    return []; // refs are distinct by construction
   });
 
 /**

@@ -1,5 +1,5 @@
 import type { Counter } from '../counter.js';
-import { type CounterWindow, toBucket } from '../windows.js';
+import type { CounterWindow } from '../windows.js';
 import type { PlannedIncrement } from './planIncrements.js';
 
 /** Increments of one counter key that go into one transaction: one total update for all of them. */
@@ -7,8 +7,8 @@ export interface CounterChunk {
   counter: Counter;
   key: string;
   increments: PlannedIncrement[];
-  /** The shard its records come from: set for a shardWatermark counter's chunk. */
-  shardId?: string;
+  /** The window buckets its increments fall in, summed: one update each. */
+  buckets: Map<string, { window: CounterWindow; bucket: string; by: bigint }>;
 }
 
 /** The chunks that go into one TransactWriteItems call: at most 100 actions, no item twice. */
@@ -16,42 +16,56 @@ export type PackedTransaction = CounterChunk[];
 
 /** What each action of a transaction stands for, in request order (CancellationReasons use that order). */
 export type TransactionAction =
-  | { kind: 'watermark'; chunk: CounterChunk }
   | { kind: 'total'; chunk: CounterChunk }
   | { kind: 'window'; chunk: CounterChunk; window: CounterWindow; bucket: string; by: bigint }
   | { kind: 'ref'; chunk: CounterChunk; increment: PlannedIncrement };
 
+/** How many actions a chunk makes: its total, one per bucket, one ref per increment. */
+export const actionCountOf = (chunk: CounterChunk): number =>
+  chunk.increments.length === 0 ? 0 : 1 + chunk.buckets.size + chunk.increments.length;
+
+/** Adds an increment to a chunk, its by to the buckets it falls in: constant work per increment. */
+export const addToChunk = (chunk: CounterChunk, increment: PlannedIncrement): void => {
+  chunk.increments.push(increment);
+  increment.buckets.forEach((bucket, index) => {
+    const window = chunk.counter.windows[index] as CounterWindow;
+    const id = `${window}#${bucket}`;
+    const existing = chunk.buckets.get(id);
+    if (existing === undefined) chunk.buckets.set(id, { window, bucket, by: BigInt(increment.by) });
+    else existing.by += BigInt(increment.by);
+  });
+};
+
+/** The buckets an increment would add to a chunk (0 when they are in it already). */
+export const newBucketsOf = (chunk: CounterChunk, increment: PlannedIncrement): number => {
+  let added = 0;
+  increment.buckets.forEach((bucket, index) => {
+    if (!chunk.buckets.has(`${chunk.counter.windows[index] as CounterWindow}#${bucket}`)) added++;
+  });
+  return added;
+};
+
 /**
  * The one place that decides a transaction's shape: a chunk is one total update, one
- * update per window bucket its increments fall in, and one ref put per increment (for a
- * shardWatermark counter: the shard's watermark update instead of the refs). Packing
+ * update per window bucket its increments fall in, and one ref put per increment. Packing
  * counts these, the scheduler reads the counter items among them, and buildTransaction
  * turns each into exactly one request item, so the three cannot disagree.
  */
 export const chunkActions = (chunk: CounterChunk): TransactionAction[] => {
   if (chunk.increments.length === 0) return [];
-  // A shardWatermark counter's chunk from a shard; without one (a record set aside, counted
-  // later) it is counted through refs like any other.
-  if (chunk.shardId !== undefined)
-    return [{ kind: 'watermark', chunk }, { kind: 'total', chunk }, ...windowActions(chunk)];
   return [
     { kind: 'total', chunk },
-    ...windowActions(chunk),
+    ...[...chunk.buckets.values()].map((bucket) => ({ kind: 'window' as const, chunk, ...bucket })),
     ...chunk.increments.map((increment) => ({ kind: 'ref' as const, chunk, increment })),
   ];
 };
 
-const windowActions = (chunk: CounterChunk): TransactionAction[] => {
-  const buckets = new Map<string, TransactionAction & { kind: 'window' }>();
-  for (const increment of chunk.increments) {
-    for (const window of chunk.counter.windows) {
-      const bucket = toBucket(window, increment.timestamp);
-      const id = `${window}#${bucket}`;
-      const existing = buckets.get(id);
-      if (existing === undefined)
-        buckets.set(id, { kind: 'window', chunk, window, bucket, by: BigInt(increment.by) });
-      else existing.by += BigInt(increment.by);
-    }
-  }
-  return [...buckets.values()];
+/** A chunk of these increments, its buckets summed afresh (after duplicates were dropped). */
+export const chunkOf = (
+  { counter, key }: Pick<CounterChunk, 'counter' | 'key'>,
+  increments: PlannedIncrement[],
+): CounterChunk => {
+  const chunk: CounterChunk = { counter, key, increments: [], buckets: new Map() };
+  for (const increment of increments) addToChunk(chunk, increment);
+  return chunk;
 };
