@@ -8,7 +8,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
  * given (checked at start; the event table's also gives its stream ARN), the event table's
  * stream (DescribeStream, GetShardIterator, GetRecords, and ListStreams, which has no
  * resource), the projection's reads and transactions on the counts table, and the
- * checkpoints' GetItem and PutItem; with reactions, the counts table's stream and PutItem on
+ * checkpoints' GetItem, PutItem and UpdateItem; with reactions, the counts table's stream and PutItem on
  * their target. No Scan, no Delete, no read of the event table's items.
  */
 export const grantRunner = (
@@ -48,7 +48,9 @@ export const grantRunner = (
     ],
     tables.countsTable,
   );
-  allow(['DescribeTable', 'GetItem', 'PutItem'], tables.checkpointTable);
+  // The checkpoint store's requests (CheckpointStore): reads, saves, and the conditional
+  // UpdateItem that fixes where a LATEST start begins (anchorLatest).
+  allow(['DescribeTable', 'GetItem', 'PutItem', 'UpdateItem'], tables.checkpointTable);
   if (tables.reactionsTable === undefined) return;
   // The reactions read the counts table's stream and push COUNT_REACHED: a conditional
   // PutItem of version 1 (pushEventReaction's one write).

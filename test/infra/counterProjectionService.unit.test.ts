@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -136,7 +139,12 @@ describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
           Resource: tableArn(service.countsTable),
         },
         {
-          Actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+          Actions: [
+            'dynamodb:DescribeTable',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+          ],
           Resource: tableArn(service.checkpointTable),
         },
       ]),
@@ -144,6 +152,26 @@ describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
     expect(grants).toHaveLength(5);
     const all = grants.flatMap(({ Actions }) => Actions);
     expect(all.filter((action) => /Scan|Delete|BatchWrite/.test(String(action)))).toEqual([]);
+  });
+
+  it('grants on the checkpoint table exactly the commands the checkpoint store sends, and DescribeTable (`run` checks it at start)', () => {
+    // Every request `run` makes to the checkpoint table goes through CheckpointStore: a
+    // command it starts sending must be granted here, or the task gets AccessDenied.
+    const source = readFileSync(
+      fileURLToPath(new URL('../../src/streamRunner/checkpointStore.ts', import.meta.url)),
+      'utf8',
+    );
+    const sent = [...source.matchAll(/new (\w+)Command\(/g)].map(([, name]) => `dynamodb:${name}`);
+    expect(new Set(sent)).toEqual(
+      new Set(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+    );
+    const { grants, service, arn } = synth();
+    const onCheckpoints = grants.filter(
+      ({ Resource }) => JSON.stringify(Resource) === JSON.stringify(arn(service.checkpointTable)),
+    );
+    expect(onCheckpoints.flatMap(({ Actions }) => Actions).sort()).toEqual(
+      [...new Set(['dynamodb:DescribeTable', ...sent])].sort(),
+    );
   });
 
   it('takes existing tables: maps no new table, reads the given stream, and refuses a table without a stream at synth', () => {
