@@ -24,6 +24,7 @@ import {
   createStreamEventSource,
   type EventSourceSettings,
 } from './streamConsumer.js';
+import { grantTableKey } from './tableKeys.js';
 import { asITable, createCountsTable, createEventTable } from './tables.js';
 
 export interface CounterProjectionPipelineProps {
@@ -60,7 +61,8 @@ export interface CounterProjectionPipelineProps {
  * stream: TRIM_HORIZON, ReportBatchItemFailures, bisect on error, finite retries, a
  * maximum record age under the stream's retention, INSERT records only, and an encrypted
  * SQS dead letter queue. The function may read the stream and read/write the counts
- * table, nothing else. Alarms on lag, errors, throttles, dead letters and failed records.
+ * table (and decrypt with their customer managed KMS keys, if they have one), nothing
+ * else. Alarms on lag, errors, throttles, dead letters and failed records.
  */
 export class CounterProjectionPipeline extends Construct {
   /** The event table, created or given. */
@@ -143,7 +145,8 @@ export class CounterProjectionPipeline extends Construct {
       },
     });
     // Exactly what CounterProjection does: reads (GetItem, BatchGetItem, Query) and
-    // transactions of Put/Update with conditions. No Scan, no Delete, no other table.
+    // transactions of Put/Update with conditions. No Scan, no Delete, no other table; and
+    // kms:Decrypt on the counts table's customer managed key if it has one.
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: [
@@ -157,6 +160,7 @@ export class CounterProjectionPipeline extends Construct {
         resources: [this.countsTable.tableArn],
       }),
     );
+    grantTableKey(fn, this.countsTable);
     return fn;
   }
 }

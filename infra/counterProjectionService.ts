@@ -74,7 +74,8 @@ export interface CounterProjectionServiceProps
  * then the task stops and restarts from its checkpoint; no dead letter, no parallelization.
  * The task may read the event table's stream and describe its table, read and write the
  * counts and checkpoint tables (with reactions: read the counts stream, PutItem on their
- * target); nothing else.
+ * target), and decrypt with the customer managed KMS keys of those tables that have one;
+ * nothing else.
  */
 export class CounterProjectionService extends Construct {
   readonly eventTable: ITable;

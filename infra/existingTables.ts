@@ -8,7 +8,8 @@ import type { TableSettings } from './tables.js';
 /**
  * A table the construct creates (its settings), or one that exists already: an ITable,
  * e.g. `Table.fromTableAttributes(scope, id, { tableArn, tableStreamArn })`, or a table of
- * another stack of the app.
+ * the app. A table under a customer managed KMS key needs its `encryptionKey` (given to
+ * fromTableAttributes, or the Table's own): the roles get kms:Decrypt on it.
  */
 export type TableInput = TableSettings | ITable;
 

@@ -17,6 +17,7 @@ import {
   createStreamEventSource,
   type EventSourceSettings,
 } from './streamConsumer.js';
+import { grantTableKey } from './tableKeys.js';
 
 export interface ReactionsSettings {
   /** The module whose export is the reactions' handler (`export const handler = reactions.handler`). */
@@ -76,10 +77,12 @@ export class PipelineReactions extends Construct {
         deadLetterQueue: this.deadLetterQueue,
       }),
     );
-    // pushEventReaction's one write: a conditional PutItem of version 1.
+    // pushEventReaction's one write: a conditional PutItem of version 1 (and kms:Decrypt
+    // on the target's customer managed key if it has one).
     this.function.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [targetTable.tableArn] }),
     );
+    grantTableKey(this.function, targetTable);
     this.alarms = this.createAlarms(props.alarms, props.serviceName);
     acknowledgeConsumerFindings(this.function, this.deadLetterQueue);
   }

@@ -3,13 +3,17 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { TaskDefinition } from 'aws-cdk-lib/aws-ecs';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 
+import { grantTableKey } from './tableKeys.js';
+
 /**
  * Exactly what `castore-dynamodb-counter run` calls: DescribeTable on each table it is
  * given (checked at start; the event table's also gives its stream ARN), the event table's
  * stream (DescribeStream, GetShardIterator, GetRecords, and ListStreams, which has no
  * resource), the projection's reads and transactions on the counts table, and the
- * checkpoints' GetItem and PutItem; with reactions, the counts table's stream and PutItem on
- * their target. No Scan, no Delete, no read of the event table's items.
+ * checkpoint store's GetItem, PutItem and UpdateItem; with reactions, the counts table's
+ * stream and PutItem on their target. No Scan, no Delete, no read of the event table's
+ * items. A table under a customer managed KMS key: kms:Decrypt on its key for its items
+ * (grantTableKey); CDK's stream read grants the stream's.
  */
 export const grantRunner = (
   task: TaskDefinition,
@@ -48,10 +52,15 @@ export const grantRunner = (
     ],
     tables.countsTable,
   );
-  allow(['DescribeTable', 'GetItem', 'PutItem'], tables.checkpointTable);
+  grantTableKey(grantee, tables.countsTable);
+  // The checkpoint store's requests (CheckpointStore): reads, saves, and the conditional
+  // UpdateItem that fixes where a LATEST start begins (anchorLatest).
+  allow(['DescribeTable', 'GetItem', 'PutItem', 'UpdateItem'], tables.checkpointTable);
+  grantTableKey(grantee, tables.checkpointTable);
   if (tables.reactionsTable === undefined) return;
   // The reactions read the counts table's stream and push COUNT_REACHED: a conditional
   // PutItem of version 1 (pushEventReaction's one write).
   tables.countsTable.grantStreamRead(grantee);
   allow(['DescribeTable', 'PutItem'], tables.reactionsTable);
+  grantTableKey(grantee, tables.reactionsTable);
 };

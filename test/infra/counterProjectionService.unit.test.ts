@@ -1,8 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  type ITable,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { type IVpc, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerImage } from 'aws-cdk-lib/aws-ecs';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { CounterProjectionService, type CounterProjectionServiceProps } from '../../infra/index.js';
 import { COUNTS_TTL_ATTRIBUTE } from '../../src/counterProjection/index.js';
 import { acknowledgedFindings, useCdkApps } from './cdkApps.js';
-import { grantsOf } from './grantsOf.js';
+import { grantsOf, keyGrantsOf } from './grantsOf.js';
 import { synthRefusal } from './synthRefusal.js';
 
 const newApp = useCdkApps('cdk-service');
@@ -136,14 +146,124 @@ describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
           Resource: tableArn(service.countsTable),
         },
         {
-          Actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+          Actions: [
+            'dynamodb:DescribeTable',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+          ],
           Resource: tableArn(service.checkpointTable),
         },
       ]),
     );
     expect(grants).toHaveLength(5);
     const all = grants.flatMap(({ Actions }) => Actions);
-    expect(all.filter((action) => /Scan|Delete|BatchWrite/.test(String(action)))).toEqual([]);
+    expect(all.filter((action) => /Scan|Delete|BatchWrite/.test(action))).toEqual([]);
+  });
+
+  it('grants on the checkpoint table exactly the commands the checkpoint store sends, and DescribeTable (`run` checks it at start)', () => {
+    // Every request `run` makes to the checkpoint table goes through CheckpointStore: a
+    // command it starts sending must be granted here, or the task gets AccessDenied.
+    const source = readFileSync(
+      fileURLToPath(new URL('../../src/streamRunner/checkpointStore.ts', import.meta.url)),
+      'utf8',
+    );
+    const sent = [...source.matchAll(/new (\w+)Command\(/g)].map(([, name]) => `dynamodb:${name}`);
+    expect(new Set(sent)).toEqual(
+      new Set(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+    );
+    const { grants, service, arn } = synth();
+    const onCheckpoints = grants.filter(
+      ({ Resource }) => JSON.stringify(Resource) === JSON.stringify(arn(service.checkpointTable)),
+    );
+    expect(onCheckpoints.flatMap(({ Actions }) => Actions).sort()).toEqual(
+      [...new Set(['dynamodb:DescribeTable', ...sent])].sort(),
+    );
+  });
+
+  it('grants kms:Decrypt on the customer managed key of each table whose items it reads or writes, the stream’s key as CDK’s stream read does, and no KMS action on a table without one', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Keys');
+    const keyArn = (name: string) => `arn:aws:kms:eu-west-1:123456789012:key/${name}`;
+    const imported = (name: string, key: boolean) =>
+      Table.fromTableAttributes(stack, name, {
+        tableArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/${name}`,
+        tableStreamArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/${name}/stream/2026-01-01T00:00:00.000`,
+        ...(key ? { encryptionKey: Key.fromKeyArn(stack, `${name}Key`, keyArn(name)) } : {}),
+      });
+    const service = (id: string, keys: boolean[], reactions?: { targetTable?: ITable }) =>
+      new CounterProjectionService(stack, id, {
+        image,
+        countersModule: 'c.js',
+        eventTable: imported(`${id}-events`, keys[0] ?? false),
+        countsTable: imported(`${id}-counts`, keys[1] ?? false),
+        checkpointTable: imported(`${id}-checkpoints`, keys[2] ?? false),
+        ...(reactions !== undefined ? { reactions } : {}),
+      });
+    const encrypted = service('all', [true, true, true], {
+      targetTable: imported('reached', true),
+    });
+    // One key on one table, none on the others: that key's grant alone.
+    const checkpointsOnly = service('one', [false, false, true]);
+    const plain = service('none', [false, false, false], {});
+    const template = Template.fromStack(stack);
+    const kmsGrantsOf = ({ taskDefinition }: CounterProjectionService) =>
+      keyGrantsOf(template, stack.getLogicalId(taskDefinition.taskRole.node.defaultChild as never));
+    expect(kmsGrantsOf(encrypted)).toEqual([
+      // The event table: its stream only (DescribeTable needs no key).
+      { Actions: ['kms:Decrypt', 'kms:DescribeKey'], Resource: keyArn('all-events') },
+      { Actions: ['kms:Decrypt'], Resource: keyArn('all-counts') },
+      { Actions: ['kms:Decrypt'], Resource: keyArn('all-checkpoints') },
+      // The counts table's stream, which the reactions read.
+      { Actions: ['kms:Decrypt', 'kms:DescribeKey'], Resource: keyArn('all-counts') },
+      { Actions: ['kms:Decrypt'], Resource: keyArn('reached') },
+    ]);
+    expect(kmsGrantsOf(checkpointsOnly)).toEqual([
+      { Actions: ['kms:Decrypt'], Resource: keyArn('one-checkpoints') },
+    ]);
+    expect(kmsGrantsOf(plain)).toEqual([]);
+    // The tables it creates are under DynamoDB's AWS owned key: no key, no grant.
+    const created = synth();
+    created.template.resourcePropertiesCountIs(
+      'AWS::DynamoDB::Table',
+      { SSESpecification: Match.anyValue() },
+      0,
+    );
+    expect(JSON.stringify(created.grants)).not.toContain('kms:');
+  });
+
+  it('takes tables of the same stack made with a customer managed key: kms:Decrypt on that key, cdk-nag’s pack still passing', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'SameStack');
+    const encryptedTable = (id: string, stream?: StreamViewType) =>
+      new Table(stack, id, {
+        partitionKey: { name: 'pk', type: AttributeType.STRING },
+        sortKey: { name: 'sk', type: AttributeType.STRING },
+        encryption: TableEncryption.CUSTOMER_MANAGED,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        ...(stream !== undefined ? { stream } : {}),
+      });
+    const events = encryptedTable('Events', StreamViewType.NEW_IMAGE);
+    const counts = encryptedTable('Counts');
+    const checkpoints = encryptedTable('Checkpoints');
+    const service = new CounterProjectionService(stack, 'Runner', {
+      image,
+      countersModule: 'c.js',
+      eventTable: events,
+      countsTable: counts,
+      checkpointTable: checkpoints,
+    });
+    const template = Template.fromStack(stack);
+    const keyArn = (table: Table) => ({
+      'Fn::GetAtt': [stack.getLogicalId(table.encryptionKey?.node.defaultChild as never), 'Arn'],
+    });
+    const role = stack.getLogicalId(service.taskDefinition.taskRole.node.defaultChild as never);
+    expect(keyGrantsOf(template, role)).toEqual([
+      { Actions: ['kms:Decrypt', 'kms:DescribeKey'], Resource: keyArn(events) },
+      { Actions: ['kms:Decrypt'], Resource: keyArn(counts) },
+      { Actions: ['kms:Decrypt'], Resource: keyArn(checkpoints) },
+    ]);
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
   });
 
   it('takes existing tables: maps no new table, reads the given stream, and refuses a table without a stream at synth', () => {

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 
 import { type App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AttributeType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 
@@ -12,7 +13,7 @@ import {
 } from '../../infra/index.js';
 import { UNKNOWN_EVENT_STORES_ENV } from '../../src/counterProjection/index.js';
 import { useCdkApps } from './cdkApps.js';
-import { grantsOf } from './grantsOf.js';
+import { grantsOf, keyGrantsOf } from './grantsOf.js';
 import { synthRefusal } from './synthRefusal.js';
 
 const entry = (file: string) =>
@@ -166,6 +167,74 @@ describe('CounterProjectionPipeline on tables that already exist', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ [UNKNOWN_EVENT_STORES_ENV]: 'skip' }) },
     });
+  });
+
+  it('grants kms:Decrypt on the customer managed key of a table whose items a function reads or writes, the stream’s key as CDK’s event source does, and no KMS action on a table without one', () => {
+    const { stack, pipeline, roleOf } = inApp();
+    const keyArn = (name: string) => `arn:aws:kms:eu-west-1:123456789012:key/${name}`;
+    const imported = (name: string, key: boolean) =>
+      Table.fromTableAttributes(stack, name, {
+        tableArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/${name}`,
+        tableStreamArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/${name}/stream/2026-01-01T00:00:00.000`,
+        ...(key ? { encryptionKey: Key.fromKeyArn(stack, `${name}Key`, keyArn(name)) } : {}),
+      });
+    const encrypted = pipeline('Encrypted', {
+      eventTable: imported('events', true),
+      countsTable: imported('counts', true),
+      reactions, // their target: the event table
+    });
+    const countsOnly = pipeline('CountsOnly', {
+      eventTable: imported('events2', false),
+      countsTable: imported('counts2', true),
+    });
+    const plain = pipeline('Plain', {
+      eventTable: imported('events3', false),
+      countsTable: imported('counts3', false),
+      reactions,
+    });
+    const template = Template.fromStack(stack);
+    const kmsGrants = (roleId: string) => keyGrantsOf(template, roleId);
+    const reactionsRoleOf = (p: CounterProjectionPipeline) =>
+      stack.getLogicalId(p.reactions?.function.role?.node.defaultChild as never);
+    // The projection: the counts table's items, the event table's stream.
+    expect(kmsGrants(roleOf(encrypted))).toEqual([
+      { Actions: ['kms:Decrypt'], Resource: keyArn('counts') },
+      { Actions: ['kms:Decrypt', 'kms:DescribeKey'], Resource: keyArn('events') },
+    ]);
+    // The reactions: the counts table's stream, PutItem on the event table.
+    expect(kmsGrants(reactionsRoleOf(encrypted))).toEqual([
+      { Actions: ['kms:Decrypt', 'kms:DescribeKey'], Resource: keyArn('counts') },
+      { Actions: ['kms:Decrypt'], Resource: keyArn('events') },
+    ]);
+    expect(kmsGrants(roleOf(countsOnly))).toEqual([
+      { Actions: ['kms:Decrypt'], Resource: keyArn('counts2') },
+    ]);
+    expect(kmsGrants(roleOf(plain))).toEqual([]);
+    expect(kmsGrants(reactionsRoleOf(plain))).toEqual([]);
+  });
+
+  it('takes a counts table of the same stack made with a customer managed key: kms:Decrypt on that key, cdk-nag’s pack still passing', () => {
+    const { app, stack, pipeline, roleOf } = inApp();
+    const counts = new Table(stack, 'Counts', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+    const counters = pipeline('Counters', { countsTable: counts });
+    const template = Template.fromStack(stack);
+    expect(keyGrantsOf(template, roleOf(counters))).toEqual([
+      {
+        Actions: ['kms:Decrypt'],
+        Resource: {
+          'Fn::GetAtt': [
+            stack.getLogicalId(counts.encryptionKey?.node.defaultChild as never),
+            'Arn',
+          ],
+        },
+      },
+    ]);
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
   });
 
   it('passes cdk-nag’s AwsSolutions pack on imported event and counts tables, reactions on', () => {
