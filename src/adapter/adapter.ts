@@ -114,5 +114,5 @@ const assertTableName = (option: string, value: unknown): string =>
   tableNameOption(
     option,
     value,
-    ", the event table's, or a function that returns it (is the environment variable that holds it set?)",
+    ": the event table's, or a function that returns it (is the environment variable that holds it set?)",
   );

@@ -1,10 +1,13 @@
 import {
+  errorMessageOf,
   hasErrorCode,
   isAwsError,
   isCounterError,
   networkErrorCode,
+  stillFailing,
   TypedError,
 } from '../shared/index.js';
+import { errorCodeOf } from '../streamBatch/index.js';
 import { DEFAULT_ENDPOINT_REGION } from './region.js';
 
 export const cliErrorCode = 'CliUsage';
@@ -77,11 +80,20 @@ const awsSetUp: Describer = (error) => {
   return undefined;
 };
 
-/** run without a dead letter: past its retries a failing batch stops it, and how to go on. */
+/**
+ * run without a dead letter: past its retries a failing batch stops it. Says a few of its
+ * records (a batch may hold thousands), why its last attempt failed (as the failure log
+ * says it), and how to go on.
+ */
 const runGaveUp: Describer = (error, { command, maxRetries }) => {
   if (command !== 'run' || maxRetries === undefined) return undefined;
   if (!isCounterError(error, 'UndeliverableRecords')) return undefined;
-  return `UndeliverableRecords: Records ${error.sequenceNumbers.join(', ')} of shard ${error.shardId} still fail after ${maxRetries + 1} attempts (--max-retries ${maxRetries}): the run stopped rather than skip them. Fix the cause (said above), then run again: it starts from its checkpoint; --max-retries -1 retries until it succeeds.`;
+  const { cause } = error;
+  const why =
+    cause === undefined
+      ? '.'
+      : `; the last attempt failed with ${errorCodeOf(cause)}: ${errorMessageOf(cause).replace(/([^.])$/, '$1.')}`;
+  return `UndeliverableRecords: ${stillFailing(error.sequenceNumbers, error.shardId)} after ${maxRetries + 1} attempts (--max-retries ${maxRetries})${why} The run stopped rather than skip them: fix the cause, then run again; it starts from its checkpoint. --max-retries -1 retries until it succeeds.`;
 };
 
 const DESCRIBERS: Describer[] = [tableNotFound, unreachable, notDynamoDB, awsSetUp, runGaveUp];

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 
+import { describeValue } from '../shared/index.js';
 import { describeCliError } from './cliError.js';
 import type { CommandOutcome } from './commandOutcome.js';
 import { currentEndpoint } from './connection.js';
@@ -9,7 +10,7 @@ import { buildProgram } from './program.js';
 /**
  * Runs the CLI on `argv` (the arguments after the command's name) and resolves to its
  * exit code; what it prints goes to `io` (the console by default). A failure is one line
- * on io.err (DEBUG=1 adds the error itself), never a thrown error.
+ * on io.err (DEBUG=1 adds the error's stack and its causes'), never a thrown error.
  */
 export const main = (argv: readonly string[], io: CliIo = consoleIo): Promise<number> =>
   runWithIo(io, async () => {
@@ -23,7 +24,7 @@ export const main = (argv: readonly string[], io: CliIo = consoleIo): Promise<nu
       // commander has printed its own message (a usage error, --help, --version).
       if (error instanceof CommanderError) return error.exitCode;
       io.err(describeCliError(error, { endpoint: currentEndpoint(), ...ran }));
-      if (process.env.DEBUG !== undefined) io.err(String(error));
+      if (process.env.DEBUG !== undefined) io.err(debugText(error));
       return outcome.exitCode === 0 ? 1 : outcome.exitCode;
     }
   });
@@ -40,4 +41,17 @@ const recordWhatRuns = (program: ReturnType<typeof buildProgram>) => {
     if (typeof options.maxRetries === 'number') ran.maxRetries = options.maxRetries;
   });
   return ran;
+};
+
+/** DEBUG's text of an error: its stack, then each cause's (an UndeliverableRecords carries why). */
+const debugText = (error: unknown): string => {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 5; depth += 1) {
+    const text =
+      current instanceof Error ? (current.stack ?? String(current)) : describeValue(current);
+    lines.push(depth === 0 ? text : `Caused by: ${text}`);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return lines.join('\n');
 };

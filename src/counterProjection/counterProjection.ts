@@ -5,12 +5,12 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { ImageParser, type StreamRecord } from '../imageParser/index.js';
 import { CounterError, type RetryOptions } from '../shared/index.js';
 import { answerLambda, type BatchContext } from '../streamBatch/index.js';
-import { reportBatch } from './batchReport.js';
+import { countBatch } from './countBatch.js';
 import type { Counter } from './counter.js';
 import { countSetAside, type SetAsideReport } from './countSetAside.js';
 import { type DirectIncrement, incrementOnce } from './increment.js';
 import { type CountedRef, listCountedRefs } from './listCountedRefs.js';
-import { type Delivery, processRecords } from './processRecords.js';
+import type { Delivery } from './processRecords.js';
 import type { ProcessRecordsResult, ProcessRecordsStats } from './processRecordsResult.js';
 import {
   type CounterProjectionOptions,
@@ -97,12 +97,8 @@ export class CounterProjection<
     batch?: BatchContext,
   ): Promise<ProcessRecordsResult> => this.countBatch(records, batch);
 
-  private countBatch = async (records: readonly StreamRecord[], batch?: Delivery) => {
-    const logger = this.options.logger ?? { error: console.error };
-    const result = await processRecords(records, { ...this.countingContext, logger }, batch);
-    reportBatch({ logger, metrics: this.options.metrics }, { records, result, now: new Date() });
-    return result;
-  };
+  private countBatch = (records: readonly StreamRecord[], batch?: Delivery) =>
+    countBatch(records, this.countingContext, batch, this.options);
 
   private get countingContext() {
     const { counters, concurrency, table } = this;

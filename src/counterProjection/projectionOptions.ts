@@ -80,13 +80,13 @@ export const indexCounters = <COUNTER extends Counter>(
  */
 export const UNKNOWN_EVENT_STORES_ENV = 'CASTORE_COUNTER_UNKNOWN_EVENT_STORES';
 
-/** The projection's options with their defaults, each checked (InvalidOption): 0 concurrency would count nothing. */
-const TABLE_NAME_HINT = ' (is the environment variable that holds it set?)';
+const TABLE_NAME_HINT = ": the counts table's (is the environment variable that holds it set?)";
 
 /** The counts table's name, a function's checked when called (a string's is, at construction). */
 export const countsTableNameOf = (name: string | (() => string)): string =>
   typeof name === 'string' ? name : tableNameOption('countsTableName()', name(), TABLE_NAME_HINT);
 
+/** The projection's options with their defaults, each checked (InvalidOption): 0 concurrency would count nothing. */
 export const projectionSettings = (options: {
   /** Checked now when not a function: a wrong name (an unset environment variable) fails here, not at the first batch. */
   countsTableName?: string | (() => string);

@@ -104,7 +104,9 @@ export const getCounts = async (
       const result: BatchGetItemCommandOutput = await context.dynamoDBClient.send(
         new BatchGetItemCommand({ RequestItems: request }),
       );
-      for (const item of result.Responses?.[context.tableName] ?? [])
+      // The one table's items, under whatever key DynamoDB answers with: given a table's
+      // ARN, DynamoDB Local answers under its name.
+      for (const item of Object.values(result.Responses ?? {}).flat())
         counts.set(`${item.pk?.S}\u0000${item.sk?.S}`, countOf(item));
       request = result.UnprocessedKeys ?? {};
       if (Object.keys(request).length > 0) throw new KeysUnprocessed();

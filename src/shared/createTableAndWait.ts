@@ -50,7 +50,10 @@ export const createTableAndWait = async (
   return outcome;
 };
 
-/** A create*Table helper for a definition: every table of the library is created the same way. */
+/**
+ * A create*Table helper for a definition: every table of the library is created the same way.
+ * The name may be a table's ARN: AWS's CreateTable takes one (DynamoDB Local's does not).
+ */
 export const tableCreator =
   (definitionOf: (tableName: string) => CreateTableCommandInput) =>
   ({ tableName, ...options }: CreateTableOptions): Promise<'created' | 'found'> =>

@@ -16,3 +16,18 @@ export const describeValue = (value: unknown): string => {
 /** An error's message, or a printable form of what was thrown when it is not an Error. */
 export const errorMessageOf = (error: unknown): string =>
   error instanceof Error ? error.message : describeValue(error);
+
+/** A long list said short: its first 3 items and how many more ("1, 2, 3 and 497 more"). */
+const firstFew = (items: readonly string[], shown = 3): string => {
+  const rest = items.length - shown;
+  return rest > 0 ? `${items.slice(0, shown).join(', ')} and ${rest} more` : items.join(', ');
+};
+
+/**
+ * "Records 1, 2, 3 and 497 more of shard S still fail", "Record 1 of shard S still fails":
+ * a failing batch's records in one readable line, whether it holds 1 record or 10,000.
+ */
+export const stillFailing = (sequenceNumbers: readonly string[], shardId: string): string =>
+  sequenceNumbers.length === 1
+    ? `Record ${sequenceNumbers[0]} of shard ${shardId} still fails`
+    : `Records ${firstFew(sequenceNumbers)} of shard ${shardId} still fail`;

@@ -1,4 +1,4 @@
-import { describeValue } from './describeValue.js';
+import { describeValue, stillFailing } from './describeValue.js';
 import type { CounterErrorCode, CounterErrorFields } from './errorCatalogue.js';
 
 /* Each code's message, from its fields: what was wrong, and what to do. */
@@ -91,8 +91,9 @@ export const errorMessages: Messages = {
   ReactionFailed: ({ idempotencyKey }, cause) =>
     `The reaction to ${idempotencyKey} failed: ${causeMessage(cause)}. ` +
     'It is retried with the record; once it succeeds, it is not fired again.',
-  UndeliverableRecords: ({ shardId, sequenceNumbers }) =>
-    `Records ${sequenceNumbers.join(', ')} of shard ${shardId} still fail after every retry, and no onFailure ` +
+  UndeliverableRecords: ({ shardId, sequenceNumbers }, cause) =>
+    `${stillFailing(sequenceNumbers, shardId)} after every retry` +
+    `${cause === undefined ? '' : ` (the last attempt: ${causeText(cause)})`}, and no onFailure ` +
     'callback was given to take them: the runner stopped rather than skip them. Fix the cause, or pass onFailure (a dead letter).',
   StreamUnreachable: ({ tableName, outageMs }, cause) =>
     `The stream of ${tableName} could not be read for ${outageMs} ms (${causeText(cause)}). ` +

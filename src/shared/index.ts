@@ -12,7 +12,7 @@ export {
   stringKeysTableDefinition,
   tableCreator,
 } from './createTableAndWait.js';
-export { describeValue, errorMessageOf } from './describeValue.js';
+export { describeValue, errorMessageOf, stillFailing } from './describeValue.js';
 export { type IncrementField } from './errorCatalogue.js';
 export { itemSize } from './itemSize.js';
 export { mapWithConcurrency } from './mapWithConcurrency.js';

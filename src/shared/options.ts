@@ -48,15 +48,33 @@ export const oneOfOption = <T extends string>(
 // DynamoDB's rule for table names (CreateTable's TableName).
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 
+// A table's ARN, which DynamoDB takes wherever it takes a table name (a table of another
+// account, reached through its resource-based policy): arn:<partition>:dynamodb:<region>:
+// <12-digit account>:table/<name>. Partitions: aws, aws-cn, aws-us-gov, aws-iso-b...; the
+// region is checked for its shape only (DynamoDB Local's is `ddblocal`). A stream's ARN
+// (table/<name>/stream/<label>) or an index's is not a table's.
+const TABLE_ARN = /^arn:aws(?:-[a-z]+)*:dynamodb:[a-z][a-z0-9-]*[a-z0-9]:\d{12}:table\/([^/]+)$/;
+
+const TABLE_NAME_EXPECTED =
+  "a DynamoDB table name (3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.') " +
+  "or a table's ARN (arn:aws:dynamodb:<region>:<12-digit account>:table/<name>; not a stream's or an index's)";
+
+/** Whether `value` is a table's ARN of a valid name: DynamoDB takes it where it takes a name. */
+const isTableArn = (value: string): boolean => {
+  const name = TABLE_ARN.exec(value)?.[1];
+  return name !== undefined && TABLE_NAME.test(name);
+};
+
 /**
- * A DynamoDB table name, checked where it is given: a wrong one (empty, too short, an unset
- * environment variable) would otherwise fail at the first request, far from its cause.
+ * A DynamoDB table name or table ARN, checked where it is given: a wrong one (empty, too
+ * short, an unset environment variable) would otherwise fail at the first request, far
+ * from its cause.
  */
 export const tableNameOption = (option: string, value: unknown, hint = ''): string => {
-  if (typeof value === 'string' && TABLE_NAME.test(value)) return value;
+  if (typeof value === 'string' && (TABLE_NAME.test(value) || isTableArn(value))) return value;
   throw new CounterError('InvalidOption', {
     option,
     value,
-    expected: `a DynamoDB table name: 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'${hint}`,
+    expected: `${TABLE_NAME_EXPECTED}${hint}`,
   });
 };

@@ -39,8 +39,13 @@ export const failedFrom = (
   { itemIdentifier: readRecordFields(records[position] as StreamRecord).sequenceNumber ?? '' },
 ];
 
-/** The stable code of an error (a CounterError's, an AWS error's `code`), `Unknown` if none. */
+/**
+ * The stable code of an error (a CounterError's, a Node error's `code`), an AWS service
+ * error's name (ValidationException: the SDK's errors carry `$metadata`), `Unknown` if none.
+ */
 export const errorCodeOf = (error: unknown): string => {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code !== '' ? code : 'Unknown';
+  if (typeof code === 'string' && code !== '') return code;
+  const fromAws = error instanceof Error && '$metadata' in error && error.name !== '';
+  return fromAws ? error.name : 'Unknown';
 };

@@ -13,6 +13,8 @@ export type StreamHandler = (
 ) => Promise<
   | {
       batchItemFailures?: { itemIdentifier: string }[];
+      /** Why the reported record failed (processRecords gives it): the cause onFailure and UndeliverableRecords get. */
+      error?: unknown;
       /** What became of each record (processRecords gives it): added up in the runner's progress. */
       fates?: BatchFates;
       /** The transactions sent and retried (processRecords gives them): added up in the progress. */
@@ -128,7 +130,9 @@ const callHandler = async (
     const failedIndex = indexes.includes(-1) ? 0 : Math.min(...indexes);
     return {
       failedIndex,
-      error: new Error(`handler reported record ${failures[0]?.itemIdentifier} as failed`),
+      error:
+        result?.error ??
+        new Error(`handler reported record ${failures[0]?.itemIdentifier} as failed`),
     };
   } catch (error) {
     return { failedIndex: 0, error };

@@ -29,13 +29,18 @@ export const addFates = (totals: FateTotals, fates: BatchFates): FateTotals => (
 
 /**
  * The handler, adding to the progress what its results report (fates, transactions and
- * retries: processRecords' results do) and the age of each batch's oldest record.
+ * retries: processRecords' results do) and the age of each batch's oldest record. A batch
+ * the handler throws on failed whole: its records are counted failed, as a handler that
+ * reports its failures counts them.
  */
 export const withHandlerTotals =
   (handler: StreamHandler, progress: StreamRunnerProgress): StreamHandler =>
   async (records, context) => {
     progress.oldestRecordAgeMs = oldestRecordAgeMs(records, new Date());
-    const result = await handler(records, context);
+    const result = await handler(records, context).catch((error: unknown) => {
+      progress.fates = { ...progress.fates, failed: progress.fates.failed + records.length };
+      throw error;
+    });
     if (result?.fates !== undefined) progress.fates = addFates(progress.fates, result.fates);
     progress.transactions += result?.stats?.transactions ?? 0;
     progress.transactionRetries += result?.stats?.retries ?? 0;
@@ -61,7 +66,7 @@ export interface StreamRunnerProgress {
   abandonedBatches: number;
   /** While DynamoDB or its stream cannot be reached: since when, and the last error. */
   outage: { since: string; error: string } | undefined;
-  /** What became of the records, when the handler's results say (`fates`). */
+  /** What became of the records, when the handler's results say (`fates`); a batch the handler throws on counts as failed. */
   fates: FateTotals;
   /** Transactions the handler sent, and its retries of them (throttling, conflicts), when its results say (`stats`). */
   transactions: number;

@@ -65,7 +65,13 @@ const handOver = async (
   try {
     const result = await handler(records, { shardId: batch.shardId, delivery: 'replay' });
     const failedAt = result?.batchItemFailures?.[0]?.itemIdentifier;
-    return { ...base, replayed: records.length, failedAt };
+    const error = failedAt === undefined ? undefined : result?.error;
+    return {
+      ...base,
+      replayed: records.length,
+      failedAt,
+      ...(error !== undefined ? { error } : {}),
+    };
   } catch (error) {
     return {
       ...base,

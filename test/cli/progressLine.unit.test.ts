@@ -55,6 +55,17 @@ describe("the runner's record fates", () => {
     await withHandlerTotals(async () => undefined, progress)([], fromShard); // a handler that reports none
     expect(progress.fates).toEqual({ counted: 6, duplicate: 0, skipped: 2, failed: 2 });
   });
+
+  it('counts the records of a batch the handler throws on as failed, and lets the throw through', async () => {
+    const progress = initialProgress();
+    const cause = new Error('the counts table cannot be read');
+    const handler = withHandlerTotals(() => Promise.reject(cause), progress);
+    const records = [{ dynamodb: {} }, { dynamodb: {} }, { dynamodb: {} }];
+    await expect(handler(records, fromShard)).rejects.toBe(cause);
+    await expect(handler(records, fromShard)).rejects.toBe(cause);
+    expect(progress.fates).toEqual({ counted: 0, duplicate: 0, skipped: 0, failed: 6 });
+    expect(progressLine({ progress, countedPerSecond: 0 })).toContain('failed attempts 6,');
+  });
 });
 
 describe("run's live line", () => {

@@ -108,7 +108,7 @@ describe('run with a counter that throws on every event', () => {
     const lines = stderr.trim().split('\n');
     expect(lines[0]).toMatch(/record \d+ not counted: InvalidIncrement/);
     expect(lines[lines.length - 1]).toMatch(
-      /^UndeliverableRecords: Records \d+ of shard .* still fail after 3 attempts \(--max-retries 2\): the run stopped rather than skip them\. Fix the cause \(said above\), then run again: it starts from its checkpoint; --max-retries -1 retries until it succeeds\.$/,
+      /^UndeliverableRecords: Record \d+ of shard .* still fails after 3 attempts \(--max-retries 2\); the last attempt failed with InvalidIncrement: Counter typo for stream record \d+: .* The run stopped rather than skip them: fix the cause, then run again; it starts from its checkpoint\. --max-retries -1 retries until it succeeds\.$/,
     );
   });
 

@@ -95,7 +95,7 @@ describe('the CLI, as a new user meets it', () => {
         '--endpoint',
         endpoint(),
       ],
-      /Invalid option tableName: "ev", expected a DynamoDB table name: 3 to 255 characters/,
+      /Invalid option tableName: "ev", expected a DynamoDB table name \(3 to 255 characters .* or a table.s ARN/,
     ));
 
   it('does not offer an embedded DynamoDB Local where the command starts none', async () => {

@@ -41,6 +41,21 @@ describe('what became of each record of a batch', () => {
     });
     expect(fates).toMatchObject({ failed: 1, failedCode: 'Unknown' });
   });
+
+  it("names an AWS service error by its name (the SDK's errors have no code)", () => {
+    const error = Object.assign(new Error('Query condition missed key schema element: pk'), {
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    const fates = recordFates({
+      records: 1,
+      skipped: new Map(),
+      countedAt: new Set(),
+      duplicateAt: new Set(),
+      failure: { position: 0, error },
+    });
+    expect(fates).toMatchObject({ failed: 1, failedCode: 'ValidationException' });
+  });
 });
 
 describe("the handler's report of a batch", () => {

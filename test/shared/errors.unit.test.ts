@@ -55,4 +55,23 @@ describe('the one error type (unit)', () => {
       new CounterError('InvalidEventGroup', { reason: 'EmptyGroup', explanation: 'x' }),
     ).toMatchObject({ eventIndexes: [] });
   });
+
+  it("UndeliverableRecords names 3 of a batch's records and how many more, and the last attempt's cause; the field keeps them all", () => {
+    const sequenceNumbers = Array.from({ length: 500 }, (_, i) => String(1000 + i));
+    const cause = Object.assign(new Error('Query condition missed key schema element'), {
+      name: 'ValidationException',
+    });
+    const error = new CounterError('UndeliverableRecords', {
+      shardId: 'shard-1',
+      sequenceNumbers,
+      cause,
+    });
+    expect(error.message).toMatch(
+      /^Records 1000, 1001, 1002 and 497 more of shard shard-1 still fail after every retry \(the last attempt: ValidationException: Query condition missed key schema element\), and no onFailure/,
+    );
+    expect(error).toMatchObject({ sequenceNumbers });
+    expect(
+      new CounterError('UndeliverableRecords', { shardId: 's', sequenceNumbers: ['7'] }).message,
+    ).toMatch(/^Record 7 of shard s still fails after every retry, and no onFailure/);
+  });
 });

@@ -96,6 +96,24 @@ describe('invokeBatch, as Lambda’s event source mapping (unit)', () => {
     ]);
   });
 
+  it('gives onFailure the error the handler reported with its failure (processRecords does), not a stand-in', async () => {
+    const cause = new Error('Count transaction failed: ValidationException');
+    const failed: FailedRecords[] = [];
+    await run(
+      batchOf('a', 'b'),
+      () => Promise.resolve({ batchItemFailures: [{ itemIdentifier: 'a' }], error: cause }),
+      {
+        maximumRetryAttempts: 0,
+        onFailure: (records) => {
+          failed.push(records);
+          return Promise.resolve();
+        },
+      },
+    );
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.error).toBe(cause);
+  });
+
   it('fails the whole batch when a reported identifier names no record of it, as Lambda does', async () => {
     const calls: (string | undefined)[][] = [];
     const handler: StreamHandler = (records) => {

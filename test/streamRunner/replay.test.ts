@@ -203,12 +203,15 @@ describe('replaying dead letters (DynamoDB Local)', () => {
       records: [{ ...record, dynamodb: { ...record.dynamodb, SequenceNumber: '100' } }],
       error: new Error('x'),
     };
+    const cause = new Error('the counts table cannot be read');
     const result = await replayDeadLetter({
       streamsClient,
-      handler: async () => ({ batchItemFailures: [{ itemIdentifier: '100' }] }),
+      handler: async () => ({ batchItemFailures: [{ itemIdentifier: '100' }], error: cause }),
       deadLetter,
     });
     expect(result).toMatchObject({ replayed: 1, failedAt: '100' });
+    // Why, as the handler said it (processRecords gives its error with the failure).
+    expect(result.error).toBe(cause);
   });
 });
 
