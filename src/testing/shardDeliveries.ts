@@ -20,11 +20,13 @@ export interface ShardDeliveries {
   contextFor(records: readonly StreamsApiRecord[]): BatchContext;
   /**
    * Hands a contiguous run of the shard to the handler, as the runner would, then saves the
-   * shard's checkpoint after the records it handled.
+   * shard's checkpoint after the records it handled (`checkpoint: false`: the runner is
+   * killed before it saves it, and the run will come again).
    */
   deliver(
     handler: ShardHandler,
     records: readonly StreamsApiRecord[],
+    options?: { checkpoint?: boolean },
   ): Promise<ProcessRecordsResult>;
 }
 
@@ -84,10 +86,10 @@ export const shardDeliveries = ({
   return {
     shardId,
     contextFor,
-    deliver: async (handler, records) => {
+    deliver: async (handler, records, { checkpoint = true } = {}) => {
       const result = await handler.processRecords(records, contextFor(records));
       const last = lastHandledOf(records, result);
-      if (last !== undefined) {
+      if (last !== undefined && checkpoint) {
         handled = last;
         await checkpoints.saveHandled(shardId, { sequenceNumber: last });
       }
