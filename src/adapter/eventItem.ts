@@ -14,10 +14,24 @@ const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
  * Canonical and real: Date.parse rolls 2024-02-30 and T24:00 into the next day, which would
  * put the event in another window bucket, so the date must read back as written.
  */
-export const isIsoTimestamp = (value: unknown): value is string => {
-  if (typeof value !== 'string' || !ISO_TIMESTAMP.test(value)) return false;
-  const time = Date.parse(value);
-  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 19) === value.slice(0, 19);
+export const isIsoTimestamp = (value: unknown): value is string =>
+  typeof value === 'string' && ISO_TIMESTAMP.test(value) && isRealDateTime(value);
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digits = (value: string, from: number, to: number) => Number(value.slice(from, to));
+
+/** The date and time fields of a timestamp of ISO_TIMESTAMP's shape exist (no Date: a stream batch checks every event's). */
+const isRealDateTime = (value: string): boolean => {
+  const [year, month, day] = [digits(value, 0, 4), digits(value, 5, 7), digits(value, 8, 10)];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  return (
+    day >= 1 &&
+    day <= days &&
+    digits(value, 11, 13) < 24 &&
+    digits(value, 14, 16) < 60 &&
+    digits(value, 17, 19) < 60
+  );
 };
 
 export const assertValidVersion = (version: unknown): number => {

@@ -1,5 +1,6 @@
 // The `/testing` entry: specify a projection as given(records).when(projection)
-// .thenCounts(counts), build stream records from events, start a DynamoDB Local.
+// .thenCounts(counts), build stream records from events, deliver a shard's records as the
+// stream runner does (what shardWatermark counters need), start a DynamoDB Local.
 export {
   asOneLambdaBatch,
   type Delivery,
@@ -11,6 +12,9 @@ export {
   type LocalDynamoDB,
   type ProjectionUnderTest,
   sequenceNumberOf,
+  type ShardDeliveries,
+  shardDeliveries,
+  type ShardHandler,
   startLocalDynamoDB,
   toLambdaRecord,
 } from '../testing/index.js';

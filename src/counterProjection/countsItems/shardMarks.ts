@@ -17,14 +17,20 @@ const MARK_NAME = /^w[:!]/;
 export const shardMarkName = (shardId: string): string =>
   shardId.startsWith(AWS_PREFIX) ? `w:${shardId.slice(AWS_PREFIX.length)}` : `w!${shardId}`;
 
+// A batch's records take part in several items' runs: their bytes are computed once.
+const recentBytes = new Map<string, Uint8Array>();
+const RECENT_BYTES = 4_096;
+
 /** A sequence number (21 to 40 digits, checked by the caller) as the 17 bytes a mark begins with. */
 export const sequenceBytes = (sequenceNumber: string): Uint8Array => {
-  const bytes = new Uint8Array(SEQUENCE_BYTES);
-  let value = BigInt(sequenceNumber);
-  for (let index = SEQUENCE_BYTES - 1; index >= 0 && value > 0n; index--) {
-    bytes[index] = Number(value & 0xffn);
-    value >>= 8n;
-  }
+  let bytes = recentBytes.get(sequenceNumber);
+  if (bytes !== undefined) return bytes;
+  const hex = BigInt(sequenceNumber)
+    .toString(16)
+    .padStart(SEQUENCE_BYTES * 2, '0');
+  bytes = new Uint8Array(Buffer.from(hex, 'hex'));
+  if (recentBytes.size >= RECENT_BYTES) recentBytes.clear();
+  recentBytes.set(sequenceNumber, bytes);
   return bytes;
 };
 

@@ -79,28 +79,50 @@ const valuesOf = (run: WatermarkRun): Record<string, AttributeValue> => ({
   ...(run.rebuildId !== undefined ? { ':rebuildId': { S: run.rebuildId } } : {}),
 });
 
+/** The parts of a run's update that depend only on its shape: built once per shape and shard. */
+interface UpdateShape {
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+}
+
+const shapes = new Map<string, UpdateShape>();
+const MAX_SHAPES = 10_000;
+
+const shapeOf = (run: WatermarkRun): UpdateShape => {
+  const id = `${run.window === undefined ? '' : 'w'}${run.window?.expiresAt === undefined ? '' : 'e'}${run.rebuildId === undefined ? '' : 'r'}#${run.shardId}`;
+  let shape = shapes.get(id);
+  if (shape !== undefined) return shape;
+  if (shapes.size >= MAX_SHAPES) shapes.clear(); // shards come and go: keep the cache bounded
+  shape = {
+    UpdateExpression: `ADD #count :delta SET ${setClauses(run).join(', ')}`,
+    ConditionExpression: conditionClauses(run).join(' AND '),
+    ExpressionAttributeNames: {
+      ...countsAttributeNames(
+        'count',
+        'counter',
+        'key',
+        'watermarked',
+        'idempotency',
+        'markFloor',
+        'rebuildId',
+        ...(run.window !== undefined ? (['window'] as const) : []),
+        ...(run.window?.expiresAt !== undefined ? (['expiresAt'] as const) : []),
+      ),
+      '#mark': shardMarkName(run.shardId),
+    },
+  };
+  shapes.set(id, shape);
+  return shape;
+};
+
 /** One conditional UpdateItem: the run's records added to the item and its shard's mark moved over them. */
 export const watermarkedUpdate = (
   run: WatermarkRun & { tableName: string },
 ): UpdateItemCommandInput => ({
   TableName: run.tableName,
   Key: toKeyAttributes(run.itemKey),
-  UpdateExpression: `ADD #count :delta SET ${setClauses(run).join(', ')}`,
-  ConditionExpression: conditionClauses(run).join(' AND '),
-  ExpressionAttributeNames: {
-    ...countsAttributeNames(
-      'count',
-      'counter',
-      'key',
-      'watermarked',
-      'idempotency',
-      'markFloor',
-      'rebuildId',
-      ...(run.window !== undefined ? (['window'] as const) : []),
-      ...(run.window?.expiresAt !== undefined ? (['expiresAt'] as const) : []),
-    ),
-    '#mark': shardMarkName(run.shardId),
-  },
+  ...shapeOf(run),
   ExpressionAttributeValues: valuesOf(run),
   ReturnValues: 'ALL_NEW',
   ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

@@ -1,22 +1,19 @@
-import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-import {
-  CounterError,
-  isAwsError,
-  isTransientError,
-  mapWithConcurrency,
-  type RetryOptions,
-  withRetry,
-} from '../../shared/index.js';
+import { mapWithConcurrency, type RetryOptions } from '../../shared/index.js';
 import type { Counter } from '../counter.js';
-import { type CountsImage, watermarkedUpdate } from '../countsItems/index.js';
+import { watermarkedUpdate } from '../countsItems/index.js';
 import type { CommitBatchOutcome } from '../writePath/index.js';
 import { failAt, type PlannedIncrement } from '../writePath/index.js';
 import { forgetStaleMarks } from './forgetMarks.js';
+
+// An item with this few attributes has at most a few shards' marks: nothing to forget yet.
+const FEW_ATTRIBUTES = 12;
 import { groupMarkRuns, type MarkRun, runUpdate } from './markRuns.js';
 import { markNotExact } from './notExactMarks.js';
 import type { RecordFacts } from './recordFacts.js';
 import { type Refusal, refusalOf } from './refusals.js';
+import { sendMarkUpdate } from './sendMarkUpdate.js';
 
 export interface CommitMarksContext {
   dynamoDBClient: DynamoDBClient;
@@ -79,16 +76,17 @@ const writeRun = async (
       tableName: context.tableName,
       rebuildId: batch.rebuildIds.get(run.counter.name),
     });
-    const answer = await send(context, watermarkedUpdate(update), tally);
+    const answer = await sendMarkUpdate(context, watermarkedUpdate(update), tally);
     if (answer.applied) {
       tally.counted += pending.length;
       for (const { position } of pending) outcome.countedAt.add(position);
-      await forgetStaleMarks(context, {
-        itemKey: run.itemKey,
-        item: answer.item,
-        shardId: batch.shardId,
-        newestCreatedAt: update.lastCreatedAt,
-      });
+      if (answer.item !== undefined && Object.keys(answer.item).length > FEW_ATTRIBUTES)
+        await forgetStaleMarks(context, {
+          itemKey: run.itemKey,
+          item: answer.item,
+          shardId: batch.shardId,
+          newestCreatedAt: update.lastCreatedAt,
+        });
       return;
     }
     pending = await settleRefusal(
@@ -152,32 +150,4 @@ const split = <T>(items: T[], predicate: (item: T) => boolean): [T[], T[]] => {
   const no: T[] = [];
   for (const item of items) (predicate(item) ? yes : no).push(item);
   return [yes, no];
-};
-
-/** Sends an update: its new image, or the item as it was when its condition refused it. */
-const send = async (
-  context: CommitMarksContext,
-  input: ReturnType<typeof watermarkedUpdate>,
-  tally: Tally,
-): Promise<{ applied: boolean; item: CountsImage | undefined }> => {
-  let attempts = 0;
-  try {
-    return await withRetry(
-      async (attempt) => {
-        attempts = attempt;
-        tally.transactions += 1;
-        if (attempt > 1) tally.retries += 1;
-        try {
-          const { Attributes } = await context.dynamoDBClient.send(new UpdateItemCommand(input));
-          return { applied: true, item: Attributes as CountsImage | undefined };
-        } catch (error) {
-          if (!isAwsError(error, 'ConditionalCheckFailedException')) throw error;
-          return { applied: false, item: (error as { Item?: CountsImage }).Item };
-        }
-      },
-      { ...context.retry, isRetryable: isTransientError },
-    );
-  } catch (error) {
-    throw new CounterError('CountWriteFailed', { attempts, cause: error });
-  }
 };

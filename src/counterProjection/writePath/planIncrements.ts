@@ -41,42 +41,43 @@ export const planIncrements = ({
   message: { eventStoreId: string; event: EventDetail };
   position: number;
   sequenceNumber?: string | undefined;
-}): PlannedIncrement[] =>
-  counters
-    .filter((counter) => guard(counter, 'filter', sequenceNumber, () => counter.listensTo(message)))
-    .map((counter) => {
-      const read = (field: 'key' | 'by' | 'targetRef') =>
-        guard(counter, field, sequenceNumber, () => counter.read(field, message));
-      return toIncrement({
-        counter,
-        key: read('key'),
-        by: read('by'),
-        targetRef: read('targetRef'),
-        timestamp: message.event.timestamp,
-        position,
-        sequenceNumber,
-      });
-    });
+}): PlannedIncrement[] => {
+  const planned: PlannedIncrement[] = [];
+  for (const counter of counters) {
+    // One try per counter, the function being called named: the error says which threw.
+    let field: IncrementField = 'filter';
+    let read: { key: unknown; by: unknown; targetRef: unknown };
+    try {
+      if (!counter.listensTo(message)) continue;
+      field = 'key';
+      const key = counter.read('key', message);
+      field = 'by';
+      const by = counter.read('by', message);
+      field = 'targetRef';
+      read = { key, by, targetRef: counter.read('targetRef', message) };
+    } catch (error) {
+      throw threwOn(counter, field, sequenceNumber, error);
+    }
+    const { timestamp } = message.event;
+    planned.push(toIncrement({ counter, ...read, timestamp, position, sequenceNumber }));
+  }
+  return planned;
+};
 
 /** A counter's own function that throws on an odd event (`null.country`) fails the record with a typed error. */
-const guard = <T>(
+const threwOn = (
   counter: Counter,
   field: IncrementField,
   sequenceNumber: string | undefined,
-  call: () => T,
-): T => {
-  try {
-    return call();
-  } catch (error) {
-    throw new CounterError('InvalidIncrement', {
-      counterName: counter.name,
-      field,
-      value: `${(error as Error).name}: ${(error as Error).message}`,
-      expected: 'counter functions (filter, key, by, targetRef) that do not throw on this event',
-      ...(sequenceNumber !== undefined ? { sequenceNumber } : {}),
-    });
-  }
-};
+  error: unknown,
+): CounterError =>
+  new CounterError('InvalidIncrement', {
+    counterName: counter.name,
+    field,
+    value: `${(error as Error).name}: ${(error as Error).message}`,
+    expected: 'counter functions (filter, key, by, targetRef) that do not throw on this event',
+    ...(sequenceNumber !== undefined ? { sequenceNumber } : {}),
+  });
 
 /** Checks what a counter definition (or a direct caller) gave before it reaches DynamoDB keys. */
 export const toIncrement = ({
@@ -124,5 +125,9 @@ export const toIncrement = ({
   };
 };
 
+// A UTF-16 code unit is at most 3 UTF-8 bytes: a string that short needs no count.
 export const isBoundedString = (value: unknown, maxBytes: number): value is string =>
-  typeof value === 'string' && value !== '' && utf8Bytes(value) <= maxBytes && isWellFormed(value);
+  typeof value === 'string' &&
+  value !== '' &&
+  (value.length * 3 <= maxBytes || utf8Bytes(value) <= maxBytes) &&
+  isWellFormed(value);
