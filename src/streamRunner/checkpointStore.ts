@@ -7,6 +7,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 
 import { isAwsError } from '../shared/index.js';
+import { CheckpointGaps, gapAttributes, gapOf, type UntoldGap } from './checkpointGaps.js';
+import { checkpointPartitionKey, CONSUMER_SORT_KEY } from './checkpointKeys.js';
 
 /** What the runner remembers of a shard: the last record handled, never an iterator alone (they expire). */
 export interface ShardCheckpoint {
@@ -30,6 +32,8 @@ export interface ShardCheckpoint {
      */
     first?: string;
   };
+  /** A gap the handler must still be told of before anything more of the shard (checkpointGaps.ts). */
+  untoldGap?: UntoldGap;
 }
 
 /** The consumer's first start: which shards LATEST applied to was decided then, once. */
@@ -38,15 +42,11 @@ export interface ConsumerStart {
   startedAt: string;
 }
 
-// The consumer's own item sorts apart from shard ids (which start with "shardId-").
-export const CONSUMER_SORT_KEY = '#consumer';
-
-/** The checkpoint table's partition key: one per (consumer, stream). */
-export const checkpointPartitionKey = (consumerName: string, streamArn: string): string =>
-  `${consumerName}#${streamArn}`;
-
 /** Checkpoints per (consumer, stream, shard) in a DynamoDB table with string keys pk/sk. */
 export class CheckpointStore {
+  /** Gaps saved until the handler is told, and the listing of the consumer's checkpoints. */
+  readonly gaps: CheckpointGaps;
+
   constructor(
     private readonly options: {
       dynamoDBClient: DynamoDBClient;
@@ -54,7 +54,9 @@ export class CheckpointStore {
       consumerName: string;
       streamArn: string;
     },
-  ) {}
+  ) {
+    this.gaps = new CheckpointGaps(options);
+  }
 
   private key(sortKey: string) {
     return {
@@ -127,6 +129,10 @@ export class CheckpointStore {
     return this.get(shardId);
   };
 
+  /** Every shard's checkpoint of the consumer (one Query). */
+  listCheckpoints = async (): Promise<Map<string, ShardCheckpoint>> =>
+    new Map([...(await this.gaps.listItems())].map(([id, item]) => [id, toCheckpoint(item)]));
+
   getConsumerStart = async (): Promise<ConsumerStart | undefined> => {
     const item = await this.read(CONSUMER_SORT_KEY);
     const startingPosition = item?.startingPosition?.S;
@@ -171,6 +177,7 @@ export class CheckpointStore {
             : {}),
         }
       : {}),
+    ...gapAttributes(checkpoint.untoldGap),
     finished: { BOOL: checkpoint.finished },
     updatedAt: { S: new Date().toISOString() },
   });
@@ -188,5 +195,6 @@ export const toCheckpoint = (item: Record<string, AttributeValue>): ShardCheckpo
         },
       }
     : {}),
+  ...gapOf(item),
   finished: item.finished?.BOOL === true,
 });
