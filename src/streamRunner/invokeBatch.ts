@@ -31,8 +31,6 @@ export interface FailedRecords {
 
 export interface InvokeOptions {
   shardId: string;
-  /** The retention gap this batch comes after, if any: told to the handler (BatchContext). */
-  afterGap?: BatchContext['afterGap'];
   handler: StreamHandler;
   /** Retries of a failing batch after its first attempt (Lambda's MaximumRetryAttempts); -1: no limit. */
   maximumRetryAttempts: number;
@@ -68,7 +66,6 @@ export const invokeBatch = async (
     const { failedIndex, error } = await callHandler(options.handler, pending, {
       shardId: options.shardId,
       delivery: 'stream',
-      ...(options.afterGap !== undefined ? { afterGap: options.afterGap } : {}),
     });
     const committed = failedIndex ?? pending.length;
     if (committed > 0)

@@ -7,6 +7,7 @@ import {
 
 import { readRecordFields } from '../imageParser/index.js';
 import { isAwsError, sleep, withRetry } from '../shared/index.js';
+import type { UntoldGap } from './checkpointGaps.js';
 import type { CheckpointStore } from './checkpointStore.js';
 import { matchesFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import { anchorFirstBatch } from './latestAnchor.js';
@@ -42,7 +43,10 @@ export interface ShardReaderOptions {
   onRead: (records: StreamsApiRecord[]) => void;
   /** Everything read so far is handled and the shard gave nothing new for a while. */
   onCaughtUp: () => void;
-  onRetentionGap: (gap: RetentionGap) => void;
+  /** Saves, reports and tells a retention gap: resolves once told (GapNotTold if not). */
+  onRetentionGap: (gap: RetentionGap) => Promise<void>;
+  /** Tells a gap saved and not told yet, before anything else of the shard (shardGaps.ts). */
+  tellGap: (gap: UntoldGap) => Promise<void>;
 }
 
 const THROTTLED_READ_RETRY = {
@@ -61,6 +65,7 @@ const ITERATOR_LOST = ['ExpiredIteratorException', 'TrimmedDataAccessException']
 export const readShard = async (options: ShardReaderOptions): Promise<boolean> => {
   const checkpoint = await options.checkpoints.get(options.shardId);
   if (checkpoint?.finished === true) return true;
+  if (checkpoint?.untoldGap !== undefined) await options.tellGap(checkpoint.untoldGap);
   const reading = new ShardReading(options, checkpoint?.sequenceNumber);
   await reading.begin(startOf(checkpoint));
   while (reading.canGoOn()) {
@@ -128,7 +133,7 @@ class ShardReading {
       resumed.kind === 'trimHorizon' &&
       latestStartMayBeTrimmed(this.start.takenAt, this.options.now())
     ) {
-      this.options.onRetentionGap({
+      await this.options.onRetentionGap({
         shardId: this.options.shardId,
         reason: 'LatestIteratorExpired',
       });
