@@ -125,7 +125,7 @@ export class CounterProjection<
     ...increment
   }: { counterName: COUNTERS['name'] } & DirectIncrement): Promise<{ counted: boolean }> => {
     const counter = this.counterNamed(counterName);
-    requireShard([counter], undefined, 'DirectIncrement');
+    requireShard([counter], undefined, { setting: 'DirectIncrement' });
     return incrementOnce(this.table, { counter, ...increment });
   };
 

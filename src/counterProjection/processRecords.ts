@@ -48,7 +48,7 @@ export const processRecords = async (
   /** Where the batch comes from: what shardWatermark counters need (the stream runner gives it). */
   batch?: Delivery,
 ): Promise<ProcessRecordsResult> => {
-  requireShard(context.counters, batch);
+  requireShard(context.counters, batch, { records: records.length });
   const stats: ProcessRecordsStats = { ...noStats(), records: records.length };
   const marked = batch !== undefined && hasWatermarkCounter(context.counters);
   const plan = planBatch(

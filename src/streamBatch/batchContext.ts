@@ -10,12 +10,16 @@ export interface BatchContext {
   /** `stream`: read from the stream; `replay`: a dead-lettered batch handed over again, later. */
   delivery: 'stream' | 'replay';
   /**
-   * Set on the first batch of a shard after a gap: records of the shard before it were
-   * trimmed before they could be read (the stream runner's onRetentionGap says the same), or
-   * went to the runner's onFailure (dead-lettered; the runner then tells the handler at once,
-   * with an empty batch, so that a quiet or closed shard does not keep it unsaid).
+   * Set on an empty batch by which the stream runner tells of a gap in the shard: records
+   * of it were trimmed before they could be read, or its shard expired before it was read to
+   * its end (the runner's onRetentionGap says the same), or they went to the runner's
+   * onFailure (dead-lettered). Told before any later record of the shard or of its children;
+   * kept in the shard's checkpoint until the handler took it, so told again after a restart
+   * if need be (taking it twice must be harmless).
    */
-  afterGap?: { reason: 'CheckpointTrimmed' | 'LatestIteratorExpired' | 'RecordsDeadLettered' };
+  afterGap?: {
+    reason: 'CheckpointTrimmed' | 'LatestIteratorExpired' | 'ShardExpired' | 'RecordsDeadLettered';
+  };
   /**
    * The stream runner's record of who decided what of the shard (stream deliveries): see
    * ClaimBatch. A handler whose decisions must be made once per record, whatever redelivers

@@ -1,5 +1,4 @@
 import {
-  type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -8,28 +7,13 @@ import {
 
 import { isAwsError } from '../shared/index.js';
 import type { BatchClaim } from '../streamBatch/index.js';
+import { CheckpointGaps } from './checkpointGaps.js';
+import { checkpointSave, type ShardCheckpoint, toCheckpoint, toItem } from './checkpointItem.js';
+import { checkpointPartitionKey, CONSUMER_SORT_KEY } from './checkpointKeys.js';
 import { saveHandledThrough } from './handledCheckpoint.js';
 import { type ClaimRequest, claimShardBatch } from './shardClaim.js';
 
-/** What the runner remembers of a shard: the last record handled, never an iterator alone (they expire). */
-export interface ShardCheckpoint {
-  sequenceNumber?: string;
-  /** The shard is closed and every record of it was handled: its children may be read. */
-  finished: boolean;
-  /** When the last handled record was written (its ApproximateCreationDateTime): `status` ages it. */
-  recordCreatedAt?: string;
-  /**
-   * Where LATEST pointed when the consumer first started, before any record of the shard
-   * was handled: resumed from while it lives (15 minutes), so that a restart does not
-   * take LATEST again and skip what was written meanwhile.
-   */
-  latest?: {
-    iterator: string;
-    takenAt: string;
-    /** The first record handed over from it (anchorLatest): every runner starts there. */
-    first?: string;
-  };
-}
+export { type ShardCheckpoint, toCheckpoint } from './checkpointItem.js';
 
 /** The consumer's first start: which shards LATEST applied to was decided then, once. */
 export interface ConsumerStart {
@@ -37,15 +21,11 @@ export interface ConsumerStart {
   startedAt: string;
 }
 
-// The consumer's own item sorts apart from shard ids (which start with "shardId-").
-export const CONSUMER_SORT_KEY = '#consumer';
-
-/** The checkpoint table's partition key: one per (consumer, stream). */
-export const checkpointPartitionKey = (consumerName: string, streamArn: string): string =>
-  `${consumerName}#${streamArn}`;
-
 /** Checkpoints per (consumer, stream, shard) in a DynamoDB table with string keys pk/sk. */
 export class CheckpointStore {
+  /** Gaps saved until the handler is told, and the listing of the consumer's checkpoints. */
+  readonly gaps: CheckpointGaps;
+
   constructor(
     private readonly options: {
       dynamoDBClient: DynamoDBClient;
@@ -53,7 +33,9 @@ export class CheckpointStore {
       consumerName: string;
       streamArn: string;
     },
-  ) {}
+  ) {
+    this.gaps = new CheckpointGaps(options);
+  }
 
   private key(sortKey: string) {
     return {
@@ -78,11 +60,16 @@ export class CheckpointStore {
     return item === undefined ? undefined : toCheckpoint(item);
   };
 
+  /**
+   * Saves the shard's checkpoint, keeping what else its item holds (a claim, a gap another
+   * runner saved): an update, never a replacement.
+   */
   save = async (shardId: string, checkpoint: ShardCheckpoint): Promise<void> => {
     await this.options.dynamoDBClient.send(
-      new PutItemCommand({
+      new UpdateItemCommand({
         TableName: this.options.tableName,
-        Item: this.toItem(shardId, checkpoint),
+        Key: this.key(shardId),
+        ...checkpointSave(checkpoint),
       }),
     );
   };
@@ -93,7 +80,7 @@ export class CheckpointStore {
       await this.options.dynamoDBClient.send(
         new PutItemCommand({
           TableName: this.options.tableName,
-          Item: this.toItem(shardId, checkpoint),
+          Item: { ...this.key(shardId), ...toItem(checkpoint) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -132,6 +119,10 @@ export class CheckpointStore {
   saveHandled = (shardId: string, handled: Parameters<typeof saveHandledThrough>[1]) =>
     saveHandledThrough({ ...this.options, key: this.key(shardId) }, handled);
 
+  /** Every shard's checkpoint of the consumer (one Query). */
+  listCheckpoints = async (): Promise<Map<string, ShardCheckpoint>> =>
+    new Map([...(await this.gaps.listItems())].map(([id, item]) => [id, toCheckpoint(item)]));
+
   getConsumerStart = async (): Promise<ConsumerStart | undefined> => {
     const item = await this.read(CONSUMER_SORT_KEY);
     const startingPosition = item?.startingPosition?.S;
@@ -155,43 +146,4 @@ export class CheckpointStore {
       }),
     );
   };
-
-  private toItem = (
-    shardId: string,
-    checkpoint: ShardCheckpoint,
-  ): Record<string, AttributeValue> => ({
-    ...this.key(shardId),
-    ...(checkpoint.sequenceNumber !== undefined
-      ? { sequenceNumber: { S: checkpoint.sequenceNumber } }
-      : {}),
-    ...(checkpoint.recordCreatedAt !== undefined
-      ? { recordCreatedAt: { S: checkpoint.recordCreatedAt } }
-      : {}),
-    ...(checkpoint.latest !== undefined
-      ? {
-          latestIterator: { S: checkpoint.latest.iterator },
-          latestTakenAt: { S: checkpoint.latest.takenAt },
-          ...(checkpoint.latest.first !== undefined
-            ? { latestFirst: { S: checkpoint.latest.first } }
-            : {}),
-        }
-      : {}),
-    finished: { BOOL: checkpoint.finished },
-    updatedAt: { S: new Date().toISOString() },
-  });
 }
-
-export const toCheckpoint = (item: Record<string, AttributeValue>): ShardCheckpoint => ({
-  ...(item.sequenceNumber?.S !== undefined ? { sequenceNumber: item.sequenceNumber.S } : {}),
-  ...(item.recordCreatedAt?.S !== undefined ? { recordCreatedAt: item.recordCreatedAt.S } : {}),
-  ...(item.latestIterator?.S !== undefined
-    ? {
-        latest: {
-          iterator: item.latestIterator.S,
-          takenAt: item.latestTakenAt?.S ?? '',
-          ...(item.latestFirst?.S !== undefined ? { first: item.latestFirst.S } : {}),
-        },
-      }
-    : {}),
-  finished: item.finished?.BOOL === true,
-});

@@ -1,6 +1,6 @@
 import { readRecordFields, type StreamsApiRecord } from '../imageParser/index.js';
 import { type BackoffOptions, withRetry } from '../shared/index.js';
-import type { BatchContext, BatchFates } from '../streamBatch/index.js';
+import type { BatchContext, BatchFates, ClaimBatch } from '../streamBatch/index.js';
 
 export type { BatchContext };
 
@@ -33,8 +33,6 @@ export interface FailedRecords {
 
 export interface InvokeOptions {
   shardId: string;
-  /** The retention gap this batch comes after, if any: told to the handler (BatchContext). */
-  afterGap?: BatchContext['afterGap'];
   handler: StreamHandler;
   /** Retries of a failing batch after its first attempt (Lambda's MaximumRetryAttempts); -1: no limit. */
   maximumRetryAttempts: number;
@@ -50,6 +48,8 @@ export interface InvokeOptions {
   onFailure: (failed: FailedRecords) => Promise<void>;
   /** Asked to stop: a failing batch is not retried again (it stays unhandled, from its checkpoint). */
   isStopping: () => boolean;
+  /** The claim the handler is given with these records (BatchContext.claim). */
+  claimFor?: (records: StreamsApiRecord[]) => ClaimBatch;
 }
 
 /**
@@ -67,10 +67,11 @@ export const invokeBatch = async (
   let lastError: unknown;
   const attempt = async (attemptNumber: number): Promise<void> => {
     if (attemptNumber > 1 && options.isStopping()) throw STOPPED;
+    const claim = options.claimFor?.(pending);
     const { failedIndex, error } = await callHandler(options.handler, pending, {
       shardId: options.shardId,
       delivery: 'stream',
-      ...(options.afterGap !== undefined ? { afterGap: options.afterGap } : {}),
+      ...(claim !== undefined ? { claim } : {}),
     });
     const committed = failedIndex ?? pending.length;
     if (committed > 0)

@@ -60,7 +60,10 @@ export interface StreamRunnerProgress {
   activeShards: number;
   finishedShards: number;
   caughtUp: boolean;
-  /** Times a shard resumed from TRIM_HORIZON because its checkpoint had been trimmed: records may be lost there. */
+  /**
+   * Times a shard resumed from TRIM_HORIZON because its checkpoint had been trimmed, or a
+   * checkpointed shard had expired before it was read to its end: records may be lost there.
+   */
   retentionGaps: number;
   /** Batches a stop ended while they were still failing: not checkpointed, read again by the next run. */
   abandonedBatches: number;

@@ -26,6 +26,8 @@ export interface ClaimRequest {
   last: string;
   /** The last record this runner handled on the shard before the batch (its checkpoint). */
   handled: string | undefined;
+  /** When that record was written (`status` ages the checkpoint by it). */
+  recordCreatedAt?: string;
   now: Date;
   decide: (decidedThrough: string | undefined) => ClaimDecisions;
 }
@@ -82,17 +84,19 @@ const claimUpdate = (
   seen: Stored | 'fresh',
 ): Update & { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } => {
   const handled = seen === 'fresh' ? request.handled : laterOf(seen.handled, request.handled);
+  const createdAt = handled === request.handled ? request.recordCreatedAt : undefined;
   const values: Record<string, AttributeValue> = {
     ':last': { S: sortable(request.through) },
     ':now': { S: request.now.toISOString() },
     ...(handled !== undefined ? { ':handled': { S: handled } } : {}),
+    ...(createdAt !== undefined ? { ':createdAt': { S: createdAt } } : {}),
   };
   if (seen === 'fresh') values[':first'] = { S: sortable(request.first) };
   else if (seen.decided !== undefined) values[':seen'] = { S: seen.decided };
   return {
     TableName: target.tableName,
     Key: target.key,
-    UpdateExpression: `SET decided = :last, decidedAt = :now${handled !== undefined ? ', sequenceNumber = :handled' : ''}`,
+    UpdateExpression: `SET decided = :last, decidedAt = :now${handled !== undefined ? ', sequenceNumber = :handled' : ''}${createdAt !== undefined ? ', recordCreatedAt = :createdAt' : ''}`,
     ConditionExpression:
       seen === 'fresh'
         ? 'attribute_not_exists(decided) OR decided < :first'

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 
 import { CounterError } from '../shared/index.js';
+import type { CheckpointStore } from './checkpointStore.js';
 
 export const resolveStreamArn = async (
   dynamoDBClient: DynamoDBClient,
@@ -39,13 +40,53 @@ export const listShards = async (
 /**
  * A shard may be read once its parent is read to its end, so that records of one item
  * are handled in order across a split. A parent no longer listed has expired: its
- * records are gone, the child may start.
+ * records are gone, the child may start, once the parent's gap is told if the consumer had
+ * checkpointed it (`expired`: it is finished then).
  */
 export const isReadyToRead = (
   shard: Shard,
   listedShardIds: ReadonlySet<string>,
   finishedShardIds: ReadonlySet<string>,
+  expiredShardIds: ReadonlySet<string> = new Set(),
 ): boolean =>
   shard.ParentShardId === undefined ||
-  !listedShardIds.has(shard.ParentShardId) ||
-  finishedShardIds.has(shard.ParentShardId);
+  finishedShardIds.has(shard.ParentShardId) ||
+  (!listedShardIds.has(shard.ParentShardId) && !expiredShardIds.has(shard.ParentShardId));
+
+/**
+ * The stream's shards, and those the consumer checkpointed, did not finish, and that are no
+ * longer listed: expired (closed, past the retention) before they were read to their end.
+ * The checkpoints are asked (one Query) at the first discovery, when a shard listed before
+ * is listed no more, and while one found is not finished yet.
+ */
+export class ShardDiscovery {
+  private listedBefore: ReadonlySet<string> | undefined;
+  private expired: ReadonlySet<string> = new Set();
+
+  constructor(
+    private readonly options: {
+      streamsClient: DynamoDBStreamsClient;
+      streamArn: string;
+      checkpoints: Pick<CheckpointStore, 'listCheckpoints'>;
+    },
+  ) {}
+
+  discover = async (
+    finished: ReadonlySet<string>,
+  ): Promise<{ shards: Shard[]; expired: ReadonlySet<string> }> => {
+    const shards = await listShards(this.options.streamsClient, this.options.streamArn);
+    const listed = new Set(shards.map((shard) => shard.ShardId as string));
+    const vanished =
+      this.listedBefore === undefined || [...this.listedBefore].some((id) => !listed.has(id));
+    if (vanished || [...this.expired].some((id) => !finished.has(id))) {
+      const checkpoints = await this.options.checkpoints.listCheckpoints();
+      this.expired = new Set(
+        [...checkpoints]
+          .filter(([id, checkpoint]) => !checkpoint.finished && !listed.has(id))
+          .map(([id]) => id),
+      );
+    }
+    this.listedBefore = listed;
+    return { shards, expired: this.expired };
+  };
+}

@@ -16,13 +16,15 @@ export type ShardStart =
 
 /**
  * Records the runner may never have seen: its checkpoint (or LATEST's iterator) fell out
- * of the stream's 24-hour retention before it was read on. The Streams API tells neither
- * which nor how many: only that records after `afterSequenceNumber` and before the first
- * one read now are gone.
+ * of the stream's 24-hour retention before it was read on (`CheckpointTrimmed`,
+ * `LatestIteratorExpired`), or the checkpointed shard itself did, closed, before it was read
+ * to its end (`ShardExpired`: no longer listed). The Streams API tells neither which nor how
+ * many: only that records after `afterSequenceNumber` and before the first one read now
+ * (of the shard, or of its children) are gone.
  */
 export interface RetentionGap {
   shardId: string;
-  reason: 'CheckpointTrimmed' | 'LatestIteratorExpired';
+  reason: 'CheckpointTrimmed' | 'LatestIteratorExpired' | 'ShardExpired';
   afterSequenceNumber?: string;
 }
 
@@ -30,7 +32,8 @@ export interface IteratorContext {
   streamsClient: DynamoDBStreamsClient;
   streamArn: string;
   shardId: string;
-  onRetentionGap: (gap: RetentionGap) => void;
+  /** Resolves once the gap is saved and told (the shard hands over nothing before). */
+  onRetentionGap: (gap: RetentionGap) => Promise<void>;
 }
 
 /**
@@ -50,7 +53,7 @@ export const iteratorFor = async (
       return { iterator: await getIterator(context, type, start.sequenceNumber), start };
     } catch (error) {
       if (!isAwsError(error, 'TrimmedDataAccessException')) throw error;
-      context.onRetentionGap({
+      await context.onRetentionGap({
         shardId: context.shardId,
         reason: 'CheckpointTrimmed',
         afterSequenceNumber: start.sequenceNumber,

@@ -1,49 +1,25 @@
 import {
   type _Record as StreamsApiRecord,
-  type DynamoDBStreamsClient,
   GetRecordsCommand,
   type GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
 
 import { readRecordFields } from '../imageParser/index.js';
 import { isAwsError, sleep, withRetry } from '../shared/index.js';
-import type { CheckpointStore } from './checkpointStore.js';
-import { matchesFilterPattern, type StreamFilterPattern } from './filterPattern.js';
+import { matchesFilterPattern } from './filterPattern.js';
 import { anchorFirstBatch } from './latestAnchor.js';
 import {
   iteratorFor,
   latestStartMayBeTrimmed,
-  type RetentionGap,
   type ShardStart,
   skipOlderThanStart,
   startAfterFailure,
   startOf,
   startsFromLatest,
 } from './shardIterators.js';
+import type { ShardReaderOptions } from './shardReaderOptions.js';
 
-export interface ShardReaderOptions {
-  streamsClient: DynamoDBStreamsClient;
-  streamArn: string;
-  shardId: string;
-  checkpoints: CheckpointStore;
-  batchSize: number;
-  /** Records the mapping's filter drops are never batched (Lambda's FilterCriteria). */
-  filter: StreamFilterPattern | undefined;
-  /** The runner's clock: a LATEST start older than the retention may have lost records. */
-  now: () => Date;
-  /** How long to gather records before calling the handler with fewer than batchSize. */
-  maximumBatchingWindowMs: number;
-  pollIntervalMs: number;
-  /** Consecutive empty reads of an open shard taken as "caught up" (an empty page is not the end on AWS). */
-  emptyReadsBeforeCaughtUp: number;
-  isStopping: () => boolean;
-  /** Handles a batch in order; resolves once it is checkpointed, to false if it was given up because the runner stops. */
-  handleBatch: (records: StreamsApiRecord[]) => Promise<boolean>;
-  onRead: (records: StreamsApiRecord[]) => void;
-  /** Everything read so far is handled and the shard gave nothing new for a while. */
-  onCaughtUp: () => void;
-  onRetentionGap: (gap: RetentionGap) => void;
-}
+export type { ShardReaderOptions };
 
 const THROTTLED_READ_RETRY = {
   maxAttempts: Number.POSITIVE_INFINITY,
@@ -61,6 +37,7 @@ const ITERATOR_LOST = ['ExpiredIteratorException', 'TrimmedDataAccessException']
 export const readShard = async (options: ShardReaderOptions): Promise<boolean> => {
   const checkpoint = await options.checkpoints.get(options.shardId);
   if (checkpoint?.finished === true) return true;
+  if (checkpoint?.untoldGap !== undefined) await options.tellGap(checkpoint.untoldGap);
   const reading = new ShardReading(options, checkpoint?.sequenceNumber);
   await reading.begin(startOf(checkpoint));
   while (reading.canGoOn()) {
@@ -128,7 +105,7 @@ class ShardReading {
       resumed.kind === 'trimHorizon' &&
       latestStartMayBeTrimmed(this.start.takenAt, this.options.now())
     ) {
-      this.options.onRetentionGap({
+      await this.options.onRetentionGap({
         shardId: this.options.shardId,
         reason: 'LatestIteratorExpired',
       });
@@ -151,7 +128,9 @@ class ShardReading {
     if (this.buffer.length > 0 && due) await this.flush();
     if (this.buffer.length === 0 && this.emptyReads >= this.options.emptyReadsBeforeCaughtUp)
       this.options.onCaughtUp();
-    if (read.length === 0 && this.iterator !== undefined) await sleep(this.options.pollIntervalMs);
+    if (read.length > 0 || this.iterator === undefined) return;
+    await this.options.onIdle?.();
+    await sleep(this.options.pollIntervalMs);
   };
 
   /** What the mapping delivers of a page: from its start on, and what its filter keeps. */
@@ -183,6 +162,7 @@ class ShardReading {
   /** True when the shard is closed and every record of it handled: then checkpointed as finished. */
   end = async (): Promise<boolean> => {
     if (this.buffer.length > 0 && !this.abandoned) await this.flush();
+    await this.options.onIdle?.();
     if (this.iterator !== undefined || this.abandoned) return false;
     const sequenceNumber = this.lastHandled;
     await this.options.checkpoints.save(this.options.shardId, {

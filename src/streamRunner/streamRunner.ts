@@ -1,4 +1,3 @@
-import { readRecordFields, recordCreatedAtMs } from '../imageParser/index.js';
 import { CheckpointStore } from './checkpointStore.js';
 import { deadLetterOrStop } from './deadLetterOrStop.js';
 import { initializeConsumer } from './initializeConsumer.js';
@@ -12,8 +11,9 @@ import {
 } from './progress.js';
 import { outageDelay, RunControl } from './runControl.js';
 import { type RunnerSettings, runnerSettings, type StreamRunnerOptions } from './runnerSettings.js';
-import { listShards, resolveStreamArn } from './shardDiscovery.js';
-import { ShardGaps } from './shardGaps.js';
+import { ShardCheckpointing } from './shardCheckpointing.js';
+import { listShards, resolveStreamArn, ShardDiscovery } from './shardDiscovery.js';
+import { type GapTelling, learnedOfGap, tellGap, tellShardExpired } from './shardGaps.js';
 import { readShard } from './shardReader.js';
 import { ShardWorkers } from './shardWorkers.js';
 
@@ -25,7 +25,6 @@ import { ShardWorkers } from './shardWorkers.js';
 export class StreamRunner {
   private readonly control = new RunControl();
   private readonly progress: StreamRunnerProgress = initialProgress();
-  private readonly gaps = new ShardGaps(); // what each shard's next batch must tell
   private readonly settings: RunnerSettings;
 
   /** Throws InvalidOptionError for an option that could only make it do nothing. */
@@ -90,17 +89,18 @@ export class StreamRunner {
   }) => {
     const shards: ShardWorkers = new ShardWorkers({
       read: (shardId) =>
-        this.readShardAsRunner({ streamArn, checkpoints, shardId, caughtUp: shards.caughtUp }),
+        this.readShardAsRunner(streamArn, this.telling(shardId, checkpoints), shards.caughtUp),
+      expire: (shardId) => tellShardExpired(this.telling(shardId, checkpoints)),
       onFatal: () => this.stop(),
       onEnded: () => this.control.wakeUp(),
       outageDelayMs: outageDelay(1),
     });
+    const { streamsClient } = this.options;
+    const discovery = new ShardDiscovery({ streamsClient, streamArn, checkpoints });
     while (!this.control.stopping) {
-      const shardList = await this.control.rideOutOutages(() =>
-        listShards(this.options.streamsClient, streamArn),
-      );
-      if (shardList === undefined) break;
-      const listed = shards.startReady(shardList);
+      const found = await this.control.rideOutOutages(() => discovery.discover(shards.finished));
+      if (found === undefined) break;
+      const listed = shards.startReady(found.shards, found.expired);
       this.progress.activeShards = shards.active;
       this.progress.finishedShards = shards.finished.size;
       forgetFinishedShards(this.progress, shards.finished);
@@ -117,18 +117,10 @@ export class StreamRunner {
   };
 
   /** readShard (shardReader.ts) wired to this runner: its settings, progress, stop and batch handling. */
-  private readShardAsRunner = ({
-    streamArn,
-    checkpoints,
-    shardId,
-    caughtUp,
-  }: {
-    streamArn: string;
-    checkpoints: CheckpointStore;
-    shardId: string;
-    caughtUp: Set<string>;
-  }) =>
-    readShard({
+  private readShardAsRunner = (streamArn: string, telling: GapTelling, caughtUp: Set<string>) => {
+    const { shardId, checkpoints } = telling;
+    const checkpointing = new ShardCheckpointing(checkpoints, shardId, this.now);
+    return readShard({
       streamsClient: this.options.streamsClient,
       streamArn,
       shardId,
@@ -140,11 +132,8 @@ export class StreamRunner {
       pollIntervalMs: this.settings.pollIntervalMs,
       emptyReadsBeforeCaughtUp: this.settings.emptyReadsBeforeCaughtUp,
       isStopping: () => this.control.stopping,
-      onRetentionGap: (gap) => {
-        this.gaps.add(shardId, { reason: gap.reason });
-        if (gap.reason === 'CheckpointTrimmed') this.progress.retentionGaps += 1;
-        this.options.onRetentionGap?.(gap);
-      },
+      onRetentionGap: (gap) => learnedOfGap(telling, gap),
+      tellGap: (gap) => tellGap(telling, gap),
       onRead: (records) => {
         caughtUp.delete(shardId);
         this.progress.read += records.length;
@@ -153,46 +142,52 @@ export class StreamRunner {
         caughtUp.add(shardId);
         this.control.wakeUp();
       },
-      handleBatch: (records) => this.handleBatch(shardId, checkpoints, records),
+      handleBatch: (records) => this.handleBatch(telling, checkpointing, records),
+      onIdle: checkpointing.flush,
     });
+  };
 
   private handleBatch = async (
-    shardId: string,
-    checkpoints: CheckpointStore,
+    telling: GapTelling,
+    checkpointing: ShardCheckpointing,
     records: Parameters<StreamHandler>[0],
-  ): Promise<boolean> =>
-    invokeBatch(records, {
+  ): Promise<boolean> => {
+    const { shardId } = telling;
+    return invokeBatch(records, {
       shardId,
-      ...this.gaps.contextFor(shardId),
       handler: withHandlerTotals(this.options.handler, this.progress),
       maximumRetryAttempts: this.settings.maximumRetryAttempts,
       bisectBatchOnFunctionError: this.settings.bisectBatchOnFunctionError,
       retryDelay: this.settings.retryDelay,
       isStopping: () => this.control.stopping,
+      claimFor: checkpointing.claimFor,
       onHandled: async (lastRecord, { committed, failed }) => {
-        // Only after the handler succeeded (or the records went to the dead letter).
-        const createdAt = recordCreatedAtMs(lastRecord);
-        await checkpoints.save(shardId, {
-          sequenceNumber: readRecordFields(lastRecord).sequenceNumber ?? '',
-          finished: false,
-          ...(createdAt !== undefined
-            ? { recordCreatedAt: new Date(createdAt).toISOString() }
-            : {}),
-        });
+        // Only after the handler succeeded, or the records went to the dead letter: the
+        // checkpoint past them keeps that gap, told to the handler before anything more.
+        const deadLettered = await checkpointing.handled(lastRecord, failed);
         recordHandled(this.progress, { shardId, lastRecord, committed, failed, now: this.now() });
         this.options.onProgress?.({ ...this.progress });
+        if (deadLettered !== undefined) await tellGap(telling, deadLettered);
       },
-      onFailure: deadLetterOrStop(this.options, {
-        shardId,
-        settings: this.settings,
-        isStopping: () => this.control.stopping,
-        untold: () => this.gaps.arose(shardId, { reason: 'RecordsDeadLettered' }),
-      }),
+      onFailure: deadLetterOrStop(this.options, shardId),
     }).then((handled) => {
       if (!handled) this.progress.abandonedBatches += 1;
-      else this.gaps.handled(shardId);
       return handled;
     });
+  };
+
+  /** What telling a shard's gaps needs (shardGaps.ts), and who hears of a retention gap. */
+  private telling = (shardId: string, checkpoints: CheckpointStore): GapTelling => ({
+    shardId,
+    handler: this.options.handler,
+    checkpoints,
+    settings: this.settings,
+    isStopping: () => this.control.stopping,
+    report: (gap) => {
+      if (gap.reason !== 'LatestIteratorExpired') this.progress.retentionGaps += 1;
+      this.options.onRetentionGap?.(gap);
+    },
+  });
 
   private now = (): Date => this.options.clock?.() ?? new Date();
 }

@@ -1,14 +1,10 @@
-import { type DynamoDBClient, paginateQuery, paginateScan } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient, Shard } from '@aws-sdk/client-dynamodb-streams';
 
 import { recordCreatedAtMs } from '../imageParser/index.js';
 import { isAwsError } from '../shared/index.js';
-import {
-  checkpointPartitionKey,
-  CONSUMER_SORT_KEY,
-  type ShardCheckpoint,
-  toCheckpoint,
-} from './checkpointStore.js';
+import { checkpointPartitionKey } from './checkpointKeys.js';
+import { CheckpointStore, type ShardCheckpoint } from './checkpointStore.js';
 import { readBehind } from './readBehind.js';
 import { listShards, resolveStreamArn } from './shardDiscovery.js';
 
@@ -63,10 +59,12 @@ export const streamStatus = async (options: StreamStatusOptions): Promise<Consum
   const now = (options.clock ?? (() => new Date()))();
   const statuses: ConsumerStatus[] = [];
   for (const consumerName of consumers) {
-    const checkpoints = await checkpointsOf(
-      options,
-      checkpointPartitionKey(consumerName, streamArn),
-    );
+    const checkpoints = await new CheckpointStore({
+      dynamoDBClient: options.dynamoDBClient,
+      tableName: options.checkpointTableName,
+      consumerName,
+      streamArn,
+    }).listCheckpoints();
     const shardStatuses: ShardStatus[] = [];
     for (const shard of shards)
       shardStatuses.push(
@@ -101,26 +99,6 @@ const consumersOf = async (options: StreamStatusOptions, streamArn: string): Pro
       if (pk?.endsWith(suffix) === true) names.add(pk.slice(0, -suffix.length));
     }
   return [...names].sort();
-};
-
-const checkpointsOf = async (
-  options: StreamStatusOptions,
-  partitionKey: string,
-): Promise<Map<string, ShardCheckpoint>> => {
-  const checkpoints = new Map<string, ShardCheckpoint>();
-  for await (const page of paginateQuery(
-    { client: options.dynamoDBClient },
-    {
-      TableName: options.checkpointTableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': { S: partitionKey } },
-      ConsistentRead: true,
-    },
-  ))
-    for (const item of page.Items ?? [])
-      if (item.sk?.S !== undefined && item.sk.S !== CONSUMER_SORT_KEY)
-        checkpoints.set(item.sk.S, toCheckpoint(item));
-  return checkpoints;
 };
 
 const shardStatus = async (

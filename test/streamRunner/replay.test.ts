@@ -84,7 +84,11 @@ describe('replaying dead letters (DynamoDB Local)', () => {
       maximumRetryAttempts: 0,
       pollIntervalMs: 10,
       stopOnSignals: false,
-      handler: () => Promise.reject(new Error('the counts table was unreachable')),
+      // Every batch fails; the runner's telling of each dead letter (an empty batch) is taken,
+      // as a projection takes it, or the shard would hold there.
+      handler: async (records) => {
+        if (records.length > 0) throw new Error('the counts table was unreachable');
+      },
       onFailure: (failed) => void deadLetters.push(failed),
     }).run({ untilCaughtUp: true });
     const deadRecords = deadLetters.flatMap(({ records }) => records);

@@ -248,7 +248,8 @@ export const checkSchedule = async (
         batchSize: 5,
         maximumRetryAttempts: -1,
         onRetentionGap: (gap) => gaps.push(gap),
-        handler: async (records, { shardId, delivery }) => {
+        handler: async (records, batch) => {
+          const { shardId, delivery } = batch;
           if (process.isDead()) throw new Killed('this runner was killed');
           checkLineage(records);
           // The context names the shard every record of the batch was read from.
@@ -257,10 +258,9 @@ export const checkSchedule = async (
           );
           if (strangers.length > 0 || delivery !== 'stream')
             problems.push(`a batch of ${records.length} handed over as ${delivery} of ${shardId}`);
-          const { batchItemFailures, error } = await projection.processRecords(records, {
-            shardId,
-            delivery,
-          });
+          // The batch context as the runner gives it: a gap it tells (afterGap, in an empty
+          // batch) marks the watermark counter not exact.
+          const { batchItemFailures, error } = await projection.processRecords(records, batch);
           if (batchItemFailures.length > 0) throw error;
           for (const record of records) handled.add(record.dynamodb?.SequenceNumber as string);
           const event = pendingMidRun.shift();

@@ -27,14 +27,18 @@ const DETAILS = {
 export const requireShard = (
   counters: readonly Counter[],
   batch: Delivery | undefined,
-  setting: 'NoShardId' | 'DirectIncrement' = 'NoShardId',
+  {
+    setting = 'NoShardId',
+    records = 1,
+  }: { setting?: 'NoShardId' | 'DirectIncrement'; records?: number } = {},
 ): void => {
   const watermarkCounter = counters.find(isWatermarkCounter);
   if (watermarkCounter === undefined) return;
+  // An empty stream batch (a gap told alone) decides nothing: it needs no claim.
   const refused =
     batch === undefined
       ? setting
-      : batch.delivery === 'stream' && batch.claim === undefined
+      : batch.delivery === 'stream' && batch.claim === undefined && records > 0
         ? 'NoClaim'
         : undefined;
   if (refused === undefined) return;
