@@ -4,11 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { isCounterError } from '../../src/index.js';
+import { shardDeliveries } from '../../src/testing/index.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { readStream } from '../support/streams.js';
 
-const { client, streamsClient, createTestEventTable, createTestCountsTable } = useDynamoDB();
+const {
+  client,
+  streamsClient,
+  createTestEventTable,
+  createTestCountsTable,
+  createTestCheckpointTable,
+} = useDynamoDB();
 
 describe('rebuilding shardWatermark counters into a fresh counts table (DynamoDB Local)', () => {
   it('counts every event once: the rebuild and the records it may have seen through refs, the later ones through the watermark', async () => {
@@ -39,15 +46,18 @@ describe('rebuilding shardWatermark counters into a fresh counts table (DynamoDB
         }),
       ],
     });
-    const stream = { shardId: 'shardId-local', delivery: 'stream' } as const;
+    const checkpointTableName = await createTestCheckpointTable();
+    // Two runners of the live stream, the second restarted from the start.
+    const runner = () =>
+      shardDeliveries({ dynamoDBClient: client, checkpointTableName, shardId: 'shardId-local' });
 
     await projection.rebuild({ eventTableName: eventTable });
     expect(await projection.getCount('hot', 'FR')).toBe(5);
     for (let index = 5; index < 8; index++) await place(index);
     // The live stream from its start: what the rebuild counted comes again, with 3 more.
     const live = await readStream({ dynamoDBClient: client, streamsClient, tableName: eventTable });
-    await projection.processRecords(live, stream);
-    await projection.processRecords(live.slice(2), stream);
+    await runner().deliver(projection, live);
+    await runner().deliver(projection, live.slice(2));
     expect(await projection.getCount('hot', 'FR')).toBe(8);
     expect((await projection.listCountedRefs('hot', 'FR')).refs).toHaveLength(8);
 
@@ -68,8 +78,9 @@ describe('rebuilding shardWatermark counters into a fresh counts table (DynamoDB
         },
       },
     })) as StreamsApiRecord[];
-    await projection.processRecords(later, stream);
-    await projection.processRecords(later, stream);
+    const afterEnd = runner();
+    await afterEnd.deliver(projection, later);
+    await afterEnd.deliver(projection, later);
     expect(await projection.getCount('hot', 'FR')).toBe(10);
     expect((await projection.listCountedRefs('hot', 'FR')).refs).toHaveLength(8);
 

@@ -10,6 +10,7 @@ import {
   pushEventReaction,
 } from '../../src/entries/reactions.js';
 import { counter, CounterProjection } from '../../src/index.js';
+import { shardDeliveries } from '../../src/testing/index.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { readStream, toLambdaRecord } from '../support/streams.js';
@@ -19,6 +20,7 @@ const {
   streamsClient,
   createTestEventTable,
   createTestCountsTable,
+  createTestCheckpointTable,
 } = useDynamoDB();
 
 /**
@@ -44,6 +46,7 @@ const setUp = async ({
     }),
   });
   const countsTableName = await createTestCountsTable({ stream: true });
+  const checkpointTableName = await createTestCheckpointTable();
   const counters = [
     counter({
       name: 'ordersByCountry',
@@ -91,12 +94,14 @@ const setUp = async ({
   /** Counts the event table's stream (all of it: a redelivery for what was counted), then reacts to the counts table's. */
   const count = async ({ batchSize = 100 } = {}) => {
     const events = await read(eventTable);
+    // DynamoDB Local's stream of a table has one shard; each count is a runner from its start.
+    const shard = shardDeliveries({
+      dynamoDBClient,
+      checkpointTableName,
+      shardId: 'shardId-local',
+    });
     for (let start = 0; start < events.length; start += batchSize)
-      // DynamoDB Local's stream of a table has one shard.
-      await projection.processRecords(events.slice(start, start + batchSize), {
-        shardId: 'shardId-local',
-        delivery: 'stream',
-      });
+      await shard.deliver(projection, events.slice(start, start + batchSize));
   };
   const deliver = async (options: { batchSize?: number } = {}) => {
     await count(options);
