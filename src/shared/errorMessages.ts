@@ -28,7 +28,7 @@ export const errorMessages: Messages = {
     const then =
       sequenceNumber === undefined
         ? 'fix the call'
-        : 'fix the counter definition (or the event) and let the record be retried';
+        : 'fix the counter definition (or the event): a failed record is then counted when retried, one set aside by count-set-aside';
     return `Counter ${counterName}${where}: ${field} ${describeValue(value)}, expected ${expected}. Nothing was counted; ${then}.`;
   },
   InvalidEventStoreId: ({ eventStoreId }) =>

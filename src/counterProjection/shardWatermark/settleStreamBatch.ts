@@ -3,6 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { sortableSequenceNumber, type StreamRecord } from '../../imageParser/index.js';
 import type { RetryOptions } from '../../shared/index.js';
 import type { ClaimBatch } from '../../streamBatch/index.js';
+import { failedRecordLog, type ProjectionLogger } from '../batchReport.js';
 import type { Counter } from '../counter.js';
 import type { FailedRecord } from '../planBatch.js';
 import type { RecordSkipReason } from '../recordFates.js';
@@ -17,6 +18,8 @@ export interface SettleContext {
   tableName: string;
   retry: RetryOptions;
   counters: readonly Counter[];
+  /** Where each record set aside is said, with what recovers it. */
+  logger?: Pick<ProjectionLogger, 'error'>;
 }
 
 /** A stream batch once claimed: what is left to count, and what became of the rest. */
@@ -80,6 +83,7 @@ export const settleStreamBatch = async (
     },
   );
   settled.failure ??= failureAt(end, { records, facts, failures });
+  for (const position of claimed.setAside) logSetAside(context, failures.get(position));
   settled.increments = plan.increments.filter(
     ({ position }) =>
       position < end && !settled.duplicateAt.has(position) && !settled.skipped.has(position),
@@ -93,6 +97,16 @@ const emptySettled = (plan: Batch['plan']) => ({
   duplicateAt: new Set<number>(),
   failure: undefined,
 });
+
+/** A record set aside, said once, by the delivery that set it aside, with what counts it. */
+const logSetAside = (context: SettleContext, failure: FailedRecord | undefined): void => {
+  if (failure === undefined) return;
+  const log = failedRecordLog(failure.record, { ...failure, failed: 0 });
+  context.logger?.error(
+    `castore-dynamodb-counter: record ${log.sequenceNumber ?? `#${failure.position}`} set aside, its shard going on; once its cause is fixed, count it with count-set-aside (projection.countSetAside())`,
+    log,
+  );
+};
 
 const firstWatermarkName = (counters: readonly Counter[]): string =>
   counters.find(({ idempotency }) => idempotency === 'shardWatermark')?.name ?? '';
