@@ -1,5 +1,6 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 
+import { fromSortableSequenceNumber } from '../imageParser/index.js';
 import { errorMessageOf } from '../shared/index.js';
 import { asideItem, type CountsImage, decodeStoredRecord } from './countsItems/index.js';
 import { planBatch } from './planBatch.js';
@@ -41,7 +42,7 @@ const countOne = async (
   const fail = (error: unknown) =>
     report.stillFailing.push({
       shardId: key.shardId,
-      sequenceNumber: key.watermark.replace(/^0+(?=\d{21})/, ''),
+      sequenceNumber: fromSortableSequenceNumber(key.watermark),
       error: errorMessageOf(error),
     });
   const plan = planBatch(

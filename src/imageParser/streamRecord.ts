@@ -66,9 +66,12 @@ export const sortableSequenceNumber = (sequenceNumber: unknown): string | undefi
     ? sequenceNumber.padStart(SORTABLE_DIGITS, '0')
     : undefined;
 
-/** The sequence number a sortable one stands for (its leading zeros removed). */
+/**
+ * The sequence number a sortable one stands for: its padding removed, down to the 21 digits a
+ * sequence number has at least (DynamoDB Local's start with zeros), so that it reads back as one.
+ */
 export const fromSortableSequenceNumber = (sortable: string): string =>
-  sortable.replace(/^0+(?=\d)/, '');
+  sortable.replace(/^0+(?=\d{21})/, '');
 
 const MAX_DATE_MS = 8.64e15;
 

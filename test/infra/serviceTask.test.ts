@@ -210,9 +210,14 @@ describe('the task CounterProjectionService deploys', () => {
     });
     const stopped = await Promise.all([first.stop(), second.stop()]);
     expect(stopped.map(({ code }) => code)).toEqual([0, 0]);
-    expect(stopped.map(({ stderr }) => stderr).join('')).toMatch(
-      /record \d+ set aside: InvalidIncrement/,
-    );
+    // Set aside once, by the one task whose claim decided it, whichever handed it over.
+    const setAsideLines = stopped
+      .map(({ stderr }) => stderr)
+      .join('')
+      .match(
+        /record \d+ set aside, its shard going on; once its cause is fixed, count it with count-set-aside .*: InvalidIncrement/g,
+      );
+    expect(setAsideLines).toHaveLength(1);
     // What the alarms read: the metrics the tasks published, in the namespace and service
     // the construct gave them, the record set aside among them.
     const published = stopped.flatMap(({ stdout }) => emfLines(stdout));

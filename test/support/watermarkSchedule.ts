@@ -106,13 +106,17 @@ const eventOf = (
     payload: { customerId: 'c', quantity: by, ...(poison ? {} : { country: key }) },
   }) as EventDetail;
 
-/** The stream records of each shard, in order, with sequence numbers that grow with gaps. */
+/**
+ * The stream records of each shard, in order, with sequence numbers that grow with gaps:
+ * shard 1's shaped as DynamoDB Local's (21 digits, leading zeros), the others as AWS's.
+ */
 const shardRecords = (schedule: WatermarkSchedule): StreamsApiRecord[][] =>
   schedule.shards.map((records, shard) => {
-    let sequenceNumber = FIRST_SEQUENCE_NUMBER;
+    let sequenceNumber = shard === 1 ? 0n : FIRST_SEQUENCE_NUMBER;
     return records.map((record, index) => {
       sequenceNumber += BigInt(record.gap);
-      return insertRecord('orders', eventOf(shard, index, record), String(sequenceNumber));
+      const shaped = String(sequenceNumber).padStart(21, '0');
+      return insertRecord('orders', eventOf(shard, index, record), shaped);
     });
   });
 

@@ -22,7 +22,21 @@ export interface GuardClauses {
   values: Record<string, AttributeValue>;
 }
 
-export const guardClauses = ({ idempotency, rebuildId }: CountGuard): GuardClauses => {
+// The clauses of one guard are the same for every write under it: built once.
+const clausesByGuard = new Map<string, GuardClauses>();
+
+export const guardClauses = (guard: CountGuard): GuardClauses => {
+  const id = `${guard.idempotency}#${guard.rebuildId ?? ''}`;
+  let clauses = clausesByGuard.get(id);
+  if (clauses === undefined) {
+    if (clausesByGuard.size > 1_000) clausesByGuard.clear();
+    clauses = buildClauses(guard);
+    clausesByGuard.set(id, clauses);
+  }
+  return clauses;
+};
+
+const buildClauses = ({ idempotency, rebuildId }: CountGuard): GuardClauses => {
   if (idempotency === 'refs')
     return {
       set: [],

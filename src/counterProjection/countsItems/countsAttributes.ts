@@ -33,14 +33,23 @@ export const COUNTS_ATTRIBUTES = {
 
 type CountsAttribute = keyof typeof COUNTS_ATTRIBUTES;
 
+// Every write builds these: one object per set of names, shared (the SDK only reads them).
+const namesBySet = new Map<string, Record<`#${CountsAttribute}`, string>>();
+
 /** ExpressionAttributeNames for `#name` placeholders of counts attributes. */
 export const countsAttributeNames = (
   ...names: CountsAttribute[]
-): Record<`#${CountsAttribute}`, string> =>
-  Object.fromEntries(names.map((name) => [`#${name}`, COUNTS_ATTRIBUTES[name]])) as Record<
-    `#${CountsAttribute}`,
-    string
-  >;
+): Record<`#${CountsAttribute}`, string> => {
+  const id = names.join(',');
+  let built = namesBySet.get(id);
+  if (built === undefined) {
+    built = Object.freeze(
+      Object.fromEntries(names.map((name) => [`#${name}`, COUNTS_ATTRIBUTES[name]])),
+    ) as Record<`#${CountsAttribute}`, string>;
+    namesBySet.set(id, built);
+  }
+  return built;
+};
 
 /** A counts item's primary key. */
 export interface CountsItemKey {

@@ -24,14 +24,17 @@ export interface CountedRef {
 // cannot meet: plain sort keys are at most PLAIN_REF_BYTES, hashed ones always longer.
 const PLAIN_REF_BYTES = 952;
 
+// A UTF-16 code unit is at most 3 UTF-8 bytes: a string this short needs no count.
+const isPlain = (value: string): boolean =>
+  value.length * 3 <= PLAIN_REF_BYTES || Buffer.byteLength(value, 'utf8') <= PLAIN_REF_BYTES;
+
 export const refSortKey = (targetRef: string): string => {
-  if (Buffer.byteLength(targetRef, 'utf8') <= PLAIN_REF_BYTES) return targetRef;
+  if (isPlain(targetRef)) return targetRef;
   const digest = createHash('sha256').update(targetRef, 'utf8').digest('hex');
   return `${utf8Prefix(targetRef, PLAIN_REF_BYTES)}#sha256:${digest}`;
 };
 
-export const isHashedRefSortKey = (sortKey: string): boolean =>
-  Buffer.byteLength(sortKey, 'utf8') > PLAIN_REF_BYTES;
+export const isHashedRefSortKey = (sortKey: string): boolean => !isPlain(sortKey);
 
 /** The longest prefix of at most maxBytes UTF-8 bytes that does not cut a character in two. */
 const utf8Prefix = (value: string, maxBytes: number): string => {

@@ -38,7 +38,11 @@ export const sequenceBytes = (sequenceNumber: string): Uint8Array => {
 export const encodeShardMark = (sequenceNumber: string, createdAtSeconds: number): Uint8Array => {
   const bytes = new Uint8Array(SEQUENCE_BYTES + TIME_BYTES);
   bytes.set(sequenceBytes(sequenceNumber));
-  new DataView(bytes.buffer).setUint32(SEQUENCE_BYTES, Math.max(0, createdAtSeconds) >>> 0);
+  const time = Math.max(0, createdAtSeconds) >>> 0; // big-endian, as the sequence number
+  bytes[SEQUENCE_BYTES] = time >>> 24;
+  bytes[SEQUENCE_BYTES + 1] = (time >>> 16) & 0xff;
+  bytes[SEQUENCE_BYTES + 2] = (time >>> 8) & 0xff;
+  bytes[SEQUENCE_BYTES + 3] = time & 0xff;
   return bytes;
 };
 

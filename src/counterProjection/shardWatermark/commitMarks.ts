@@ -32,6 +32,7 @@ export interface MarkBatch {
 }
 
 type Tally = { counted: number; duplicates: number; transactions: number; retries: number };
+type MarksOutcome = CommitBatchOutcome & { notExactAt: Set<number>; counted: Uint8Array };
 
 /**
  * Counts a batch's increments through shard marks: one conditional UpdateItem per counts
@@ -44,11 +45,13 @@ export const commitMarks = async (
   batch: MarkBatch,
   tally: Tally,
 ): Promise<CommitBatchOutcome & { notExactAt: Set<number> }> => {
-  const outcome = {
+  const outcome: MarksOutcome = {
     countedAt: new Set<number>(),
     duplicateAt: new Set<number>(),
     notExactAt: new Set<number>(),
-  } as CommitBatchOutcome & { notExactAt: Set<number> };
+    // A record's increment is in several items (its total, its buckets): said counted once.
+    counted: new Uint8Array(batch.facts.sortable.length),
+  };
   // Single-item writes on distinct items: more of them in flight than transactions.
   const inFlight = Math.min(64, context.concurrency * 4);
   await mapWithConcurrency(groupMarkRuns(batch.increments), inFlight, async (run) => {
@@ -66,7 +69,7 @@ const writeRun = async (
   context: CommitMarksContext,
   batch: MarkBatch,
   run: MarkRun,
-  outcome: CommitBatchOutcome & { notExactAt: Set<number> },
+  outcome: MarksOutcome,
   tally: Tally,
 ): Promise<void> => {
   let pending = run.increments;
@@ -79,7 +82,11 @@ const writeRun = async (
     const answer = await sendMarkUpdate(context, watermarkedUpdate(update), tally);
     if (answer.applied) {
       tally.counted += pending.length;
-      for (const { position } of pending) outcome.countedAt.add(position);
+      for (const { position } of pending)
+        if (outcome.counted[position] === 0) {
+          outcome.counted[position] = 1;
+          outcome.countedAt.add(position);
+        }
       if (answer.item !== undefined && Object.keys(answer.item).length > FEW_ATTRIBUTES)
         await forgetStaleMarks(context, {
           itemKey: run.itemKey,
@@ -115,7 +122,7 @@ const settleRefusal = async (
     batch: MarkBatch;
     run: MarkRun;
     pending: PlannedIncrement[];
-    outcome: CommitBatchOutcome & { notExactAt: Set<number> };
+    outcome: MarksOutcome;
     tally: Tally;
   },
   refusal: Refusal,

@@ -1,3 +1,4 @@
+import { fromSortableSequenceNumber } from '../../imageParser/index.js';
 import { CounterError, errorMessageOf } from '../../shared/index.js';
 import type { FailedRecord } from '../planBatch.js';
 import { markNotExact } from './notExactMarks.js';
@@ -21,7 +22,7 @@ export const inDoubt = async (
     decidedAt,
   }: { shardId: string; sortable: string; failure: FailedRecord; decidedAt: string | undefined },
 ): Promise<CounterError | undefined> => {
-  const sequenceNumber = sortable.replace(/^0+(?=\d)/, '');
+  const sequenceNumber = fromSortableSequenceNumber(sortable);
   const decidedMs = decidedAt === undefined ? NaN : Date.parse(decidedAt);
   if (!(Date.now() - decidedMs > IN_DOUBT_MS))
     return new CounterError('RecordInDoubt', {

@@ -53,8 +53,8 @@ export const commitTransaction = async ({
   /** Counts the requests sent and those that were retries (the batch's stats). */
   tally?: { transactions: number; retries: number };
 }): Promise<CommitResult> => {
-  // Copies: dropping duplicates must not change the caller's plan.
-  let chunks = packedChunks.map((chunk) => chunkOf(chunk, chunk.increments));
+  // Replaced, never changed, when duplicates are dropped: the caller's plan stays as it was.
+  let chunks = packedChunks;
   const duplicates: PlannedIncrement[] = [];
   const countedAt = new Date().toISOString();
   const request = { clientRequestToken: randomUUID() };

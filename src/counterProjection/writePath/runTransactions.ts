@@ -8,9 +8,10 @@ import { chunkActions, type PackedTransaction } from './transactionActions.js';
 export const sharedItemsOf = (transaction: PackedTransaction): string[] =>
   transaction.flatMap(chunkActions).flatMap((action) => {
     const { name } = action.chunk.counter;
-    if (action.kind === 'total') return [JSON.stringify(['total', name, action.chunk.key])];
-    if (action.kind === 'window')
-      return [JSON.stringify(['window', name, action.chunk.key, action.window, action.bucket])];
+    // Length-prefixed, so that no two items share an id (a key may hold any character).
+    const item = `${name.length}:${name}${action.chunk.key.length}:${action.chunk.key}`;
+    if (action.kind === 'total') return [`T${item}`];
+    if (action.kind === 'window') return [`W${item}${action.window}#${action.bucket}`];
     return []; // refs are distinct by construction
   });
 
