@@ -10,8 +10,10 @@ const MAY_IMPORT = {
   streamBatch: ['shared', 'imageParser'],
   counterProjection: ['shared', 'adapter', 'imageParser', 'streamBatch'],
   counterReactions: ['shared', 'adapter', 'imageParser', 'streamBatch', 'counterProjection'],
+  // A consumer's checkpoint table: no Streams client needed.
+  checkpoints: ['shared', 'imageParser', 'streamBatch'],
   // A generic event source mapping: it knows the batch contract, not what a handler does.
-  streamRunner: ['shared', 'imageParser', 'streamBatch'],
+  streamRunner: ['shared', 'imageParser', 'streamBatch', 'checkpoints'],
   dynamoDBLocal: ['shared'],
   // Helpers for users' tests: on top of what they test.
   testing: [
@@ -20,7 +22,7 @@ const MAY_IMPORT = {
     'imageParser',
     'streamBatch',
     'counterProjection',
-    'streamRunner',
+    'checkpoints',
     'dynamoDBLocal',
   ],
   example: ['shared', 'adapter', 'counterProjection', 'counterReactions'],
@@ -31,6 +33,7 @@ const MAY_IMPORT = {
     'streamBatch',
     'counterProjection',
     'counterReactions',
+    'checkpoints',
     'streamRunner',
     'dynamoDBLocal',
     'example',
@@ -42,6 +45,7 @@ const MAY_IMPORT = {
     'streamBatch',
     'counterProjection',
     'counterReactions',
+    'checkpoints',
     'streamRunner',
     'testing',
   ],

@@ -1,5 +1,4 @@
 export { checkpointTableDefinition, createCheckpointTable } from '../shared/index.js';
-export { CheckpointStore } from './checkpointStore.js';
 export type { DeadLetter, LambdaStreamFailureMessage } from './deadLetter.js';
 export { lambdaFailureMessage, parseDeadLetter } from './deadLetter.js';
 export type {

@@ -1,6 +1,6 @@
 import type { DynamoDBStreamsClient, Shard } from '@aws-sdk/client-dynamodb-streams';
 
-import type { CheckpointStore } from './checkpointStore.js';
+import type { CheckpointStore } from '../checkpoints/index.js';
 import { getIterator } from './shardIterators.js';
 
 /**

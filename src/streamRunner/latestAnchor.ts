@@ -1,7 +1,7 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
+import type { CheckpointStore } from '../checkpoints/index.js';
 import { readRecordFields } from '../imageParser/index.js';
-import type { CheckpointStore } from './checkpointStore.js';
 import type { ShardStart } from './shardIterators.js';
 
 const sequenceOf = (record: StreamsApiRecord): bigint =>

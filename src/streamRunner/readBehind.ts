@@ -5,8 +5,8 @@ import {
   type GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
 
+import type { ShardCheckpoint } from '../checkpoints/index.js';
 import { isAwsError } from '../shared/index.js';
-import type { ShardCheckpoint } from './checkpointStore.js';
 import {
   getIterator,
   type ShardStart,

@@ -1,9 +1,9 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
+import type { CheckpointStore } from '../checkpoints/index.js';
+import { newGap, type UntoldGap } from '../checkpoints/index.js';
 import { readRecordFields, recordCreatedAtMs } from '../imageParser/index.js';
 import type { ClaimBatch } from '../streamBatch/index.js';
-import { newGap, type UntoldGap } from './checkpointGaps.js';
-import type { CheckpointStore } from './checkpointStore.js';
 
 const createdAtOf = (record: StreamsApiRecord): string | undefined => {
   const createdAt = recordCreatedAtMs(record);

@@ -5,8 +5,8 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 
+import type { CheckpointStore } from '../checkpoints/index.js';
 import { CounterError } from '../shared/index.js';
-import type { CheckpointStore } from './checkpointStore.js';
 
 export const resolveStreamArn = async (
   dynamoDBClient: DynamoDBClient,

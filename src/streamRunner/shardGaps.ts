@@ -1,6 +1,6 @@
+import type { UntoldGap } from '../checkpoints/index.js';
+import type { CheckpointStore } from '../checkpoints/index.js';
 import { withRetry } from '../shared/index.js';
-import type { UntoldGap } from './checkpointGaps.js';
-import type { CheckpointStore } from './checkpointStore.js';
 import type { StreamHandler } from './invokeBatch.js';
 import type { RunnerSettings } from './runnerSettings.js';
 import type { RetentionGap } from './shardIterators.js';

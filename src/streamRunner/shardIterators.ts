@@ -4,8 +4,8 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 
+import type { ShardCheckpoint } from '../checkpoints/index.js';
 import { isAwsError } from '../shared/index.js';
-import type { ShardCheckpoint } from './checkpointStore.js';
 
 /** Where a shard's reading resumes: after a handled record, from LATEST's saved iterator, or from the oldest record kept. */
 export type ShardStart =

@@ -3,8 +3,8 @@ import type {
   DynamoDBStreamsClient,
 } from '@aws-sdk/client-dynamodb-streams';
 
-import type { UntoldGap } from './checkpointGaps.js';
-import type { CheckpointStore } from './checkpointStore.js';
+import type { UntoldGap } from '../checkpoints/index.js';
+import type { CheckpointStore } from '../checkpoints/index.js';
 import type { StreamFilterPattern } from './filterPattern.js';
 import type { RetentionGap } from './shardIterators.js';
 

@@ -1,4 +1,4 @@
-import { CheckpointStore } from './checkpointStore.js';
+import { CheckpointStore } from '../checkpoints/index.js';
 import { deadLetterOrStop } from './deadLetterOrStop.js';
 import { initializeConsumer } from './initializeConsumer.js';
 import { invokeBatch, type StreamHandler } from './invokeBatch.js';

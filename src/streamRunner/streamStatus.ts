@@ -1,10 +1,10 @@
 import { type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient, Shard } from '@aws-sdk/client-dynamodb-streams';
 
+import { checkpointPartitionKey } from '../checkpoints/index.js';
+import { CheckpointStore, type ShardCheckpoint } from '../checkpoints/index.js';
 import { recordCreatedAtMs } from '../imageParser/index.js';
 import { isAwsError } from '../shared/index.js';
-import { checkpointPartitionKey } from './checkpointKeys.js';
-import { CheckpointStore, type ShardCheckpoint } from './checkpointStore.js';
 import { readBehind } from './readBehind.js';
 import { listShards, resolveStreamArn } from './shardDiscovery.js';
 

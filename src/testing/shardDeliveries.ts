@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
+import { CheckpointStore } from '../checkpoints/index.js';
 import type { ProcessRecordsResult } from '../counterProjection/index.js';
 import { readRecordFields, type StreamsApiRecord } from '../imageParser/index.js';
 import type { BatchContext } from '../streamBatch/index.js';
-import { CheckpointStore } from '../streamRunner/index.js';
 
 /** What a shard's deliveries need of a projection: its stream-batch entry. */
 export interface ShardHandler {

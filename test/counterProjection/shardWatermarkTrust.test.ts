@@ -5,9 +5,9 @@ import type { EventDetail } from '@castore/core';
 import { describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { checkpointPartitionKey } from '../../src/checkpoints/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { isCounterError } from '../../src/index.js';
-import { checkpointPartitionKey } from '../../src/streamRunner/checkpointKeys.js';
 import { eventRecord, shardDeliveries } from '../../src/testing/index.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';

@@ -2,10 +2,10 @@ import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-strea
 import type { EventDetail } from '@castore/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { CheckpointStore } from '../../src/checkpoints/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { makeOrdersStore } from '../../src/example/eventStores.js';
 import { isCounterError } from '../../src/shared/index.js';
-import { CheckpointStore } from '../../src/streamRunner/checkpointStore.js';
 import {
   type BatchContext,
   createCheckpointTable,

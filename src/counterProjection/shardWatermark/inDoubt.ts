@@ -3,10 +3,14 @@ import { CounterError, errorMessageOf } from '../../shared/index.js';
 import type { FailedRecord } from '../planBatch.js';
 import { markNotExact } from './notExactMarks.js';
 import { putSetAside } from './setAsideRecords.js';
-import type { SettleContext } from './settleStreamBatch.js';
 
 /** After this long, a delivery that decided a record and never finished is taken as stopped. */
 export const IN_DOUBT_MS = 10 * 60_000;
+
+type Context = Parameters<typeof markNotExact>[0] &
+  Parameters<typeof putSetAside>[0] & {
+    counters: Parameters<typeof markNotExact>[1];
+  };
 
 /**
  * A record an earlier delivery decided to count (it may have) fails now: held while that
@@ -14,7 +18,7 @@ export const IN_DOUBT_MS = 10 * 60_000;
  * marked not exact and the record set aside (refs counters count it, once, through refs).
  */
 export const inDoubt = async (
-  context: SettleContext,
+  context: Context,
   {
     shardId,
     sortable,
