@@ -13,8 +13,18 @@ export const transactionWcu = (sizes: number[]): number =>
   sizes.reduce((wcu, size) => wcu + 2 * Math.max(1, Math.ceil(size / 1024)), 0);
 
 /**
+ * AWS bills a conditional write its condition refused as a write of the item as it stood (1
+ * WCU per started KB, at least 1), and DynamoDB Local throws without a figure: the item
+ * returned with the refusal (ReturnValuesOnConditionCheckFailure: ALL_OLD, which the shard
+ * watermark's writes ask for) gives its size; without it, 1.
+ */
+export const refusedWriteWcu = ({ Item }: { Item?: Record<string, AttributeValue> }): number =>
+  Item === undefined ? 1 : Math.max(1, Math.ceil(itemSize(Item) / 1024));
+
+/**
  * Wraps a client to count the write capacity each call costs on AWS. Single-item writes
- * ask DynamoDB (ReturnConsumedCapacity: TOTAL, size-based and right); transactions apply
+ * ask DynamoDB (ReturnConsumedCapacity: TOTAL, size-based and right), refused ones are billed
+ * by refusedWriteWcu; transactions apply
  * AWS's rule to the items, since DynamoDB Local under-reports them. Updates in
  * transactions are counted by the size `updatedItemSize` says the item has; a ConditionCheck
  * is billed as a transactional write of the checked item (2 WCU under 1 KB; measured on AWS by
@@ -33,11 +43,17 @@ export const meteredClient = (
       return async (command: { input: Record<string, unknown> }) => {
         if (command instanceof PutItemCommand || command instanceof UpdateItemCommand) {
           command.input.ReturnConsumedCapacity = 'TOTAL';
-          const result = await target.send(command as never);
-          wcu +=
-            (result as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity
-              ?.CapacityUnits ?? 0;
-          return result;
+          try {
+            const result = await target.send(command as never);
+            wcu +=
+              (result as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity
+                ?.CapacityUnits ?? 0;
+            return result;
+          } catch (error) {
+            if ((error as Error).name === 'ConditionalCheckFailedException')
+              wcu += refusedWriteWcu(error as { Item?: Record<string, AttributeValue> });
+            throw error;
+          }
         }
         if (command instanceof TransactWriteItemsCommand) {
           const sizes = (command.input.TransactItems ?? []).map(

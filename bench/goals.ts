@@ -1,7 +1,7 @@
 import type { BenchResults } from './benchResults.js';
 import { CONTIGUOUS_PUSH, CONTIGUOUS_PUSH_NAME, RAW_CHECKED_PUT } from './contiguousPushSuite.js';
 import { type Comparison, ratioBetween } from './harness.js';
-import { watermarkGoals } from './watermarkSuite.js';
+import { watermarkGoals } from './watermarkGoals.js';
 
 const OURS = 'castore-dynamodb-counter';
 const REFERENCE = '@castore reference 2.4.2';
@@ -113,7 +113,14 @@ export const goalsTable = (results: BenchResults): string =>
   [
     '| goal | measured in this run | met |',
     '| --- | --- | --- |',
-    ...[...goalRows(results), ...watermarkGoals(results.projection.comparisons)].map(
+    ...[
+      ...goalRows(results),
+      ...watermarkGoals({
+        comparisons: results.projection.comparisons,
+        storage: results.watermarkStorage,
+        cpu: results.cpu,
+      }),
+    ].map(
       ({ goal, measured, met }) =>
         `| ${goal} | ${measured} | ${met === undefined ? '-' : met ? 'yes' : '**no**'} |`,
     ),

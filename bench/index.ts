@@ -7,10 +7,11 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startDynamoDBLocal } from '../src/dynamoDBLocal/index.js';
 import { runAdapterSuite } from './adapterSuite.js';
 import type { BenchResults } from './benchResults.js';
+import { runCpuSuite } from './cpuSuite.js';
 import { runProjectionSuite } from './projectionSuite.js';
 import { runReactionsCost } from './reactionsSuite.js';
 import { runScaleSuite } from './scaleSuite.js';
-import { isWatermarkComparison, runWatermarkSuite } from './watermarkSuite.js';
+import { isWatermarkComparison, runWatermarkStorage, runWatermarkSuite } from './watermarkSuite.js';
 import { readBenchResults, writeBenchOutputs } from './writeOutputs.js';
 
 /**
@@ -62,6 +63,8 @@ const main = async () => {
       quick,
     };
     const projectionSizes = quick ? [1_000, 5_000] : [1_000, 5_000, 20_000];
+    // The projection's own CPU first, while nothing else runs (the server is idle).
+    const cpu = await runCpuSuite({ quick, log: console.log });
     const adapter = await runAdapterSuite({
       client,
       rounds: settings.adapterRounds,
@@ -78,6 +81,7 @@ const main = async () => {
     projection.comparisons.push(
       ...(await runWatermarkSuite({ client, rounds: settings.projectionRounds, warmup: 1 })),
     );
+    const watermarkStorage = await runWatermarkStorage(client);
     projection.reactions = await runReactionsCost({
       client,
       endpoint,
@@ -112,6 +116,8 @@ const main = async () => {
       projection,
       projectionSizes,
       scale,
+      watermarkStorage,
+      cpu,
     };
     writeBenchOutputs(results);
     console.log(
@@ -163,20 +169,25 @@ const measureReactionsOnly = (quick: boolean) =>
   });
 
 /**
- * `--watermark-only`: the shard watermark's comparisons alone (issue 25), on a fresh server,
- * merged into bench/results.json in place of the ones measured before.
+ * `--watermark-only`: the shard watermark's comparisons, its storage as shards roll over and
+ * the CPU per record (issue 33) alone, on a fresh server, merged into bench/results.json in
+ * place of the ones measured before.
  */
 const measureWatermarkOnly = (quick: boolean) =>
   onFreshServer(async ({ client }) => {
     const results = readBenchResults();
-    const measured = await runWatermarkSuite({ client, rounds: quick ? 2 : 3, warmup: 1 });
+    results.cpu = await runCpuSuite({ quick, log: console.log });
+    const measured = await runWatermarkSuite({ client, rounds: quick ? 1 : 2, warmup: 1 });
+    results.watermarkStorage = await runWatermarkStorage(client);
     results.projection.comparisons = [
       ...results.projection.comparisons.filter((comparison) => !isWatermarkComparison(comparison)),
       ...measured,
     ];
     results.watermarkMeasured = { date: new Date().toISOString().slice(0, 10), quick };
     writeBenchOutputs(results);
-    console.log('\nMerged the watermark comparisons into bench/results.json and BENCHMARKS.md.');
+    console.log(
+      "\nMerged the watermark comparisons, storage and CPU into bench/results.json, BENCHMARKS.md and README.md's headlines.",
+    );
   });
 
 await main();

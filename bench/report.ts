@@ -1,26 +1,16 @@
 import type { BenchResults } from './benchResults.js';
+import { comparisonTable } from './comparisonTable.js';
 import { CONTIGUOUS_PUSH, CONTIGUOUS_PUSH_NAME, PLAIN_PUSH } from './contiguousPushSuite.js';
 import { goalsTable } from './goals.js';
-import { type Comparison, ratioBetween, ratioToBaseline } from './harness.js';
+import { type Comparison, ratioBetween } from './harness.js';
 import { COUNTING_ALONE, COUNTING_AND_REACTING, COUNTING_WITH_STREAM } from './reactionsSuite.js';
 import type { ScalePoint } from './scaleSuite.js';
-import { isWatermarkComparison, watermarkHeadline } from './watermarkSuite.js';
+import { watermarkHeadline } from './watermarkGoals.js';
+import { cpuSection, watermarkSection } from './watermarkReport.js';
+import { isWatermarkComparison } from './watermarkSuite.js';
 
 const fmt = (value: number, digits = 0) =>
   value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-const comparisonTable = (comparison: Comparison): string => {
-  const wcu = comparison.results.some((r) => r.wcuPerOperation !== undefined);
-  const lines = [
-    `| ${['contender', `median ${comparison.unit}`, 'min', 'max', `× ${comparison.baseline}`, ...(wcu ? ['WCU per op (AWS)'] : [])].join(' | ')} |`,
-    `|${' --- |'.repeat(wcu ? 6 : 5)}`,
-    ...comparison.results.map(
-      (r) =>
-        `| ${[r.name + (r.notes !== undefined ? ` (${r.notes})` : ''), fmt(r.median), fmt(r.min), fmt(r.max), fmt(ratioToBaseline(comparison, r), 2), ...(wcu ? [r.wcuPerOperation === undefined ? '' : fmt(r.wcuPerOperation, r.wcuPerOperation < 0.1 ? 4 : 2)] : [])].join(' | ')} |`,
-    ),
-  ];
-  return `#### ${comparison.name}\n\n${lines.join('\n')}\n`;
-};
 
 /** The headline ratios, as measured: README quotes these. */
 export const headlines = (results: BenchResults): string[] => {
@@ -186,7 +176,10 @@ the refs kept in a list inside the counter item (\`list_append\` guarded by \`NO
 \`ADD\` (no idempotency: the floor). Per-event designs run 16 writes at a time. The largest
 size runs one round without warm-up (the list-in-item design takes minutes there).
 
-${projection.comparisons.map(comparisonTable).join('\n')}
+${projection.comparisons
+  .filter((c) => !isWatermarkComparison(c))
+  .map(comparisonTable)
+  .join('\n')}
 ![events per second by design](bench/chart.svg)
 
 ### The hot counter's item as the count grows (bytes)
@@ -224,6 +217,8 @@ ${Object.entries(projection.exactUnderRedelivery)
   )
   .join('\n')}
 
+${watermarkSection(results)}
+${cpuSection(results)}
 ## End to end
 
 Castore pushes (32 in flight) -> the table's stream -> the stream runner (the CLI's \`run\`, its own process)

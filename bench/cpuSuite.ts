@@ -1,0 +1,193 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+
+import { counter, CounterProjection } from '../src/counterProjection/index.js';
+import { makeOrdersStore } from '../src/example/eventStores.js';
+import { StreamRunner } from '../src/streamRunner/index.js';
+import { shardDeliveries } from '../src/testing/index.js';
+import { SimulatedStream } from '../test/support/simulatedStreams.js';
+import { makeStream } from './projectionSuite.js';
+
+/**
+ * The projection's own CPU (issue 33): a DynamoDB client that answers every request at
+ * once, so that what is measured is nothing but planning, packing, building requests and
+ * reading their answers. CPU time (process.cpuUsage: user + system, garbage collection
+ * included) per record, the best of a few rounds after one warm-up: the least the machine's
+ * other work added.
+ */
+export interface CpuPoint {
+  idempotency: Idempotency;
+  windows: number;
+  batchSize: number;
+  microsPerRecord: number;
+}
+
+/** The stream runner end to end on the simulated Streams API (in memory), per core. */
+export interface RunnerCpuPoint {
+  idempotency: Idempotency;
+  records: number;
+  microsPerRecord: number;
+  recordsPerCoreSecond: number;
+}
+
+export interface CpuFindings {
+  records: number;
+  projection: CpuPoint[];
+  runner: RunnerCpuPoint[];
+}
+
+type Idempotency = 'refs' | 'shardWatermark';
+const WINDOWS = [[], ['day'], ['minute', 'hour', 'day']] as const;
+const BATCH_SIZES = [100, 1_000, 10_000];
+const RECORDS = 20_000;
+const ROUNDS = 3;
+const STREAM_ARN = 'arn:aws:dynamodb:local:000000000000:table/events/stream/cpu';
+
+const ordersStore = makeOrdersStore();
+
+/**
+ * Answers every request at once: an empty answer, or the stream of the table asked about. A
+ * real client whose `send` is replaced, since the SDK's paginators check the client's class.
+ */
+class InstantClient extends DynamoDBClient {
+  constructor() {
+    super({ region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  }
+
+  override send = (async (command: unknown) =>
+    command instanceof DescribeTableCommand
+      ? { Table: { LatestStreamArn: STREAM_ARN, StreamSpecification: { StreamEnabled: true } } }
+      : {}) as unknown as DynamoDBClient['send'];
+}
+const instantClient = new InstantClient();
+
+const projectionOf = (idempotency: Idempotency, windows: readonly ('minute' | 'hour' | 'day')[]) =>
+  new CounterProjection({
+    dynamoDBClient: instantClient,
+    countsTableName: 'counts',
+    sourceEventStores: [ordersStore],
+    counters: [
+      counter({
+        name: 'placed',
+        eventStore: ordersStore,
+        eventTypes: ['ORDER_PLACED'],
+        key: (event) => event.payload.country,
+        windows: [...windows],
+        idempotency,
+      }),
+    ],
+    logger: { error: () => undefined },
+  });
+
+/** The bench's mixed workload (60% on one hot key, the rest on 500), stamped as a stream stamps it. */
+const mixedRecords = (records: number): StreamsApiRecord[] =>
+  makeStream(records, 0.6).map((record) => ({
+    ...record,
+    dynamodb: { ...record.dynamodb, ApproximateCreationDateTime: new Date('2024-01-01T00:00:00Z') },
+  }));
+
+const cpuMicros = async (work: () => Promise<void>): Promise<number> => {
+  const start = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+};
+
+const bestOf = async (rounds: number, work: () => Promise<void>): Promise<number> => {
+  await work(); // warm-up: the JIT, the caches of update shapes
+  let best = Infinity;
+  for (let round = 0; round < rounds; round += 1) best = Math.min(best, await cpuMicros(work));
+  return best;
+};
+
+const projectionPoint = async (
+  idempotency: Idempotency,
+  windows: readonly ('minute' | 'hour' | 'day')[],
+  batchSize: number,
+  stream: StreamsApiRecord[],
+): Promise<CpuPoint> => {
+  const projection = projectionOf(idempotency, windows);
+  // A watermark batch comes with its claim, as the runner gives it; the claim's write goes
+  // to the same client that answers at once.
+  const shard = shardDeliveries({ dynamoDBClient: instantClient, checkpointTableName: 'cps' });
+  const micros = await bestOf(ROUNDS, async () => {
+    for (let start = 0; start < stream.length; start += batchSize) {
+      const batch = stream.slice(start, start + batchSize);
+      if (idempotency === 'refs') await projection.processRecords(batch);
+      else await shard.deliver(projection, batch);
+    }
+  });
+  return {
+    idempotency,
+    windows: windows.length,
+    batchSize,
+    microsPerRecord: micros / stream.length,
+  };
+};
+
+/** Writes `records` records over a shard that rolls over every 10,000 records. */
+const simulatedStreamOf = (records: StreamsApiRecord[]): SimulatedStream => {
+  const stream = new SimulatedStream();
+  records.forEach((record, index) => {
+    if (index > 0 && index % 10_000 === 0) stream.rollover(stream.openShards()[0]?.id ?? '');
+    stream.write(record, 'orders');
+  });
+  return stream;
+};
+
+const runnerPoint = async (idempotency: Idempotency, records: number): Promise<RunnerCpuPoint> => {
+  const workload = mixedRecords(records);
+  const run = async () => {
+    const stream = simulatedStreamOf(workload);
+    const projection = projectionOf(idempotency, ['minute', 'hour', 'day']);
+    const runner = new StreamRunner({
+      dynamoDBClient: instantClient,
+      streamsClient: stream.client(),
+      tableName: 'events',
+      checkpointTableName: 'checkpoints',
+      consumerName: 'cpu',
+      batchSize: 1_000,
+      pollIntervalMs: 1,
+      shardDiscoveryIntervalMs: 5,
+      stopOnSignals: false,
+      clock: stream.clock,
+      handler: (batchRecords, context) => projection.processRecords(batchRecords, context),
+    });
+    await runner.run({ untilCaughtUp: true });
+  };
+  const micros = await bestOf(ROUNDS, run);
+  return {
+    idempotency,
+    records,
+    microsPerRecord: micros / records,
+    recordsPerCoreSecond: (records / micros) * 1_000_000,
+  };
+};
+
+export const runCpuSuite = async ({
+  quick,
+  log = () => undefined,
+}: {
+  quick: boolean;
+  log?: (line: string) => void;
+}): Promise<CpuFindings> => {
+  const records = quick ? 10_000 : RECORDS;
+  const stream = mixedRecords(records);
+  const projection: CpuPoint[] = [];
+  for (const idempotency of ['refs', 'shardWatermark'] as const)
+    for (const windows of WINDOWS)
+      for (const batchSize of BATCH_SIZES) {
+        const point = await projectionPoint(idempotency, windows, batchSize, stream);
+        log(
+          `cpu ${idempotency} windows ${point.windows} batch ${batchSize}: ${point.microsPerRecord.toFixed(1)} µs/record`,
+        );
+        projection.push(point);
+      }
+  const runner: RunnerCpuPoint[] = [];
+  for (const idempotency of ['refs', 'shardWatermark'] as const) {
+    const point = await runnerPoint(idempotency, quick ? 20_000 : 50_000);
+    log(`runner ${idempotency}: ${point.microsPerRecord.toFixed(1)} µs/record`);
+    runner.push(point);
+  }
+  return { records, projection, runner };
+};

@@ -1,0 +1,87 @@
+import type { BenchResults } from './benchResults.js';
+import { comparisonTable } from './comparisonTable.js';
+import { PARTITION_WRITES_PER_SECOND } from './watermarkGoals.js';
+import { isWatermarkComparison } from './watermarkSuite.js';
+
+const one = (value: number) => value.toFixed(1);
+const thousands = (value: number) => Math.round(value).toLocaleString('en');
+
+const measuredAlone = ({ watermarkMeasured }: BenchResults) =>
+  watermarkMeasured === undefined
+    ? ''
+    : `Measured on ${watermarkMeasured.date} alone (\`npm run bench -- --watermark-only${watermarkMeasured.quick ? ' --quick' : ''}\`), on a fresh DynamoDB Local. `;
+
+/** BENCHMARKS.md's section on what the shard watermark costs, against refs and a plain ADD. */
+export const watermarkSection = (results: BenchResults): string => {
+  const comparisons = results.projection.comparisons.filter(isWatermarkComparison);
+  const storage = results.watermarkStorage ?? [];
+  return `## The shard watermark against refs and a plain ADD
+
+${measuredAlone(results)}One counter (\`ORDER_PLACED\` by country) counted three ways from the same
+5,000 stream records: the shard watermark, delivered as the stream runner delivers (each batch
+claimed in the consumer's checkpoint), refs, and a plain \`ADD\` of the same items (16 at a time;
+no idempotency: the floor). Three workloads: one hot key, the mixed one (60% on one hot key, the
+rest on 500 keys) and cold keys only (500 keys), each with no window and with a day window, at
+batches of 100 and 1,000; then each at batches of 100 delivered twice: first to a task killed before
+its checkpoint, then to a new task (what a deployment of the service does). WCU: what the counting
+writes to the counts table, refused conditional writes billed as AWS bills them (the item's size,
+at least 1 WCU); the runner's own checkpoint write per batch, which carries the claim, is not
+counted (it is one per batch whatever the counter). "exact": the totals sum to the events written.
+
+${comparisons.map(comparisonTable).join('\n')}
+${
+  storage.length === 0
+    ? ''
+    : `### Storage as shards roll over
+
+One hot key with a day window, counted from 40 shards in turn (a shard every 6 hours, 500 records
+each, batches of 100). Each shard leaves a mark (25 bytes) in the key's items; marks of shards past
+the 28-hour horizon are forgotten, so the item stays bounded.
+
+| shards so far | ${storage.map((p) => p.shards).join(' | ')} |
+|${' --- |'.repeat(storage.length + 1)}
+| the hot key's total item (bytes) | ${storage.map((p) => p.hotItemBytes).join(' | ')} |
+`
+}`;
+};
+
+/** BENCHMARKS.md's section on the projection's and the runner's own CPU per record. */
+export const cpuSection = (results: BenchResults): string => {
+  const { cpu } = results;
+  if (cpu === undefined) return '';
+  const batchSizes = [...new Set(cpu.projection.map((p) => p.batchSize))];
+  const rows = [...new Set(cpu.projection.map((p) => `${p.idempotency}|${p.windows}`))];
+  const slowest = Math.min(...cpu.runner.map((p) => p.recordsPerCoreSecond));
+  return `## CPU per record
+
+${measuredAlone(results)}The projection's own work, with a DynamoDB client that answers every request at once: ${thousands(cpu.records)}
+records of the mixed workload, CPU time (user and system, garbage collection included) per record,
+the best of 3 rounds after a warm-up. Then the stream runner end to end on the simulated Streams API
+in memory (shards rolling over every 10,000 records, batches of 1,000, three windows), with the same
+instant client.
+
+| idempotency | windows | ${batchSizes.map((b) => `batches of ${thousands(b)} (µs)`).join(' | ')} |
+|${' --- |'.repeat(batchSizes.length + 2)}
+${rows
+  .map((row) => {
+    const [idempotency, windows] = row.split('|');
+    const points = cpu.projection.filter(
+      (p) => p.idempotency === idempotency && String(p.windows) === windows,
+    );
+    return `| ${idempotency} | ${windows} | ${batchSizes.map((b) => one(points.find((p) => p.batchSize === b)?.microsPerRecord ?? NaN)).join(' | ')} |`;
+  })
+  .join('\n')}
+
+| the stream runner end to end | records | µs per record | records a second per core |
+| --- | --- | --- | --- |
+${cpu.runner.map((p) => `| ${p.idempotency} | ${thousands(p.records)} | ${one(p.microsPerRecord)} | ${thousands(p.recordsPerCoreSecond)} |`).join('\n')}
+
+### Sizing
+
+A DynamoDB partition writes at most ${thousands(PARTITION_WRITES_PER_SECOND)} items a second, so a stream shard carries at most about that
+many records a second. One core of the service's task runs the runner and the projection at
+${thousands(slowest)} records a second on this machine: about ${Math.floor(slowest / PARTITION_WRITES_PER_SECOND)} partitions of sustained writes, before the
+network's wait (which costs no CPU) and DynamoDB's own limits. Beyond that, see
+[docs/deploy.md](docs/deploy.md) and [docs/decisions.md](docs/decisions.md).
+`;
+};
