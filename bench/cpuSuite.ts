@@ -25,6 +25,8 @@ export interface CpuPoint {
 /** The stream runner end to end on the simulated Streams API (in memory), per core. */
 export interface RunnerCpuPoint {
   idempotency: Idempotency;
+  /** With the SDK's client stack (an HTTP handler answering at once), or a client answering at once. */
+  sdk: boolean;
   records: number;
   microsPerRecord: number;
   recordsPerCoreSecond: number;
@@ -61,9 +63,41 @@ class InstantClient extends DynamoDBClient {
 }
 const instantClient = new InstantClient();
 
-const projectionOf = (idempotency: Idempotency, windows: readonly ('minute' | 'hour' | 'day')[]) =>
+const encoder = new TextEncoder();
+/**
+ * The SDK's whole client (middleware, serializing, signing, parsing the answer) over an HTTP
+ * handler that answers at once: what a request costs the task's CPU besides the projection's
+ * own work, the network's wait aside.
+ */
+const sdkOverInstantHttp = new DynamoDBClient({
+  region: 'local',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  requestHandler: {
+    handle: async (request: { headers: Record<string, string> }) => {
+      const target = request.headers['x-amz-target'] ?? '';
+      const body = target.endsWith('.DescribeTable')
+        ? { Table: { LatestStreamArn: STREAM_ARN, StreamSpecification: { StreamEnabled: true } } }
+        : {};
+      return {
+        response: {
+          statusCode: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.0' },
+          body: encoder.encode(JSON.stringify(body)),
+        },
+      };
+    },
+    updateHttpClientConfig: () => undefined,
+    httpHandlerConfigs: () => ({}),
+  } as never,
+});
+
+const projectionOf = (
+  idempotency: Idempotency,
+  windows: readonly ('minute' | 'hour' | 'day')[],
+  dynamoDBClient: DynamoDBClient = instantClient,
+) =>
   new CounterProjection({
-    dynamoDBClient: instantClient,
+    dynamoDBClient,
     countsTableName: 'counts',
     sourceEventStores: [ordersStore],
     counters: [
@@ -135,13 +169,18 @@ const simulatedStreamOf = (records: StreamsApiRecord[]): SimulatedStream => {
   return stream;
 };
 
-const runnerPoint = async (idempotency: Idempotency, records: number): Promise<RunnerCpuPoint> => {
+const runnerPoint = async (
+  idempotency: Idempotency,
+  records: number,
+  sdk: boolean,
+): Promise<RunnerCpuPoint> => {
+  const dynamoDBClient = sdk ? sdkOverInstantHttp : instantClient;
   const workload = mixedRecords(records);
   const run = async () => {
     const stream = simulatedStreamOf(workload);
-    const projection = projectionOf(idempotency, ['minute', 'hour', 'day']);
+    const projection = projectionOf(idempotency, ['minute', 'hour', 'day'], dynamoDBClient);
     const runner = new StreamRunner({
-      dynamoDBClient: instantClient,
+      dynamoDBClient,
       streamsClient: stream.client(),
       tableName: 'events',
       checkpointTableName: 'checkpoints',
@@ -158,6 +197,7 @@ const runnerPoint = async (idempotency: Idempotency, records: number): Promise<R
   const micros = await bestOf(ROUNDS, run);
   return {
     idempotency,
+    sdk,
     records,
     microsPerRecord: micros / records,
     recordsPerCoreSecond: (records / micros) * 1_000_000,
@@ -184,10 +224,13 @@ export const runCpuSuite = async ({
         projection.push(point);
       }
   const runner: RunnerCpuPoint[] = [];
-  for (const idempotency of ['refs', 'shardWatermark'] as const) {
-    const point = await runnerPoint(idempotency, quick ? 20_000 : 50_000);
-    log(`runner ${idempotency}: ${point.microsPerRecord.toFixed(1)} µs/record`);
-    runner.push(point);
-  }
+  for (const sdk of [false, true])
+    for (const idempotency of ['refs', 'shardWatermark'] as const) {
+      const point = await runnerPoint(idempotency, quick ? 20_000 : 50_000, sdk);
+      log(
+        `runner ${idempotency}${sdk ? ' with the SDK' : ''}: ${point.microsPerRecord.toFixed(1)} µs/record`,
+      );
+      runner.push(point);
+    }
   return { records, projection, runner };
 };

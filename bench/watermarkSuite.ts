@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
-import { counter,CounterProjection } from '../src/counterProjection/index.js';
+import { counter, CounterProjection } from '../src/counterProjection/index.js';
 import { dropTables } from '../src/dynamoDBLocal/dropTables.js';
 import { makeOrdersStore } from '../src/example/eventStores.js';
 import { createCheckpointTable } from '../src/shared/index.js';
