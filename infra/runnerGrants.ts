@@ -10,7 +10,7 @@ import { grantTableKey } from './tableKeys.js';
  * given (checked at start; the event table's also gives its stream ARN), the event table's
  * stream (DescribeStream, GetShardIterator, GetRecords, and ListStreams, which has no
  * resource), the projection's reads and transactions on the counts table, and the
- * checkpoint store's GetItem, PutItem and UpdateItem; with reactions, the counts table's
+ * checkpoint store's GetItem, Query, PutItem and UpdateItem; with reactions, the counts table's
  * stream and PutItem on their target. No Scan, no Delete, no read of the event table's
  * items. A table under a customer managed KMS key: kms:Decrypt on its key for its items
  * (grantTableKey); CDK's stream read grants the stream's.
@@ -53,9 +53,11 @@ export const grantRunner = (
     tables.countsTable,
   );
   grantTableKey(grantee, tables.countsTable);
-  // The checkpoint store's requests (CheckpointStore): reads, saves, and the conditional
-  // UpdateItem that fixes where a LATEST start begins (anchorLatest).
-  allow(['DescribeTable', 'GetItem', 'PutItem', 'UpdateItem'], tables.checkpointTable);
+  // The checkpoint store's requests (src/checkpoints): reads, the Query that lists a
+  // consumer's checkpoints at each shard discovery, saves, and the conditional UpdateItems
+  // (claims, untold gaps, where a LATEST start begins). A claim that sets records aside is a
+  // transaction: IAM authorizes its actions one by one (UpdateItem here, PutItem on counts).
+  allow(['DescribeTable', 'GetItem', 'Query', 'PutItem', 'UpdateItem'], tables.checkpointTable);
   grantTableKey(grantee, tables.checkpointTable);
   if (tables.reactionsTable === undefined) return;
   // The reactions read the counts table's stream and push COUNT_REACHED: a conditional

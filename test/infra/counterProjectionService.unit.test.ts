@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { Duration, Stack } from 'aws-cdk-lib';
@@ -150,6 +151,7 @@ describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
             'dynamodb:DescribeTable',
             'dynamodb:GetItem',
             'dynamodb:PutItem',
+            'dynamodb:Query',
             'dynamodb:UpdateItem',
           ],
           Resource: tableArn(service.checkpointTable),
@@ -162,15 +164,20 @@ describe('CounterProjectionService (the stream runner on ECS Fargate)', () => {
   });
 
   it('grants on the checkpoint table exactly the commands the checkpoint store sends, and DescribeTable (`run` checks it at start)', () => {
-    // Every request `run` makes to the checkpoint table goes through CheckpointStore: a
-    // command it starts sending must be granted here, or the task gets AccessDenied.
-    const source = readFileSync(
-      fileURLToPath(new URL('../../src/streamRunner/checkpointStore.ts', import.meta.url)),
-      'utf8',
-    );
-    const sent = [...source.matchAll(/new (\w+)Command\(/g)].map(([, name]) => `dynamodb:${name}`);
+    // Every request `run` makes to the checkpoint table goes through src/checkpoints: a
+    // command it starts sending (or paginating) must be granted here, or the task gets
+    // AccessDenied, which DynamoDB Local never says. A transaction is authorized action by
+    // action (its Update on a checkpoint is UpdateItem), so it names no action of its own.
+    const folder = fileURLToPath(new URL('../../src/checkpoints/', import.meta.url));
+    const source = readdirSync(folder)
+      .map((file) => readFileSync(join(folder, file), 'utf8'))
+      .join('\n');
+    const sent = [...source.matchAll(/new (\w+)Command\(|paginate(\w+)\(/g)]
+      .map(([, command, paginated]) => command ?? paginated)
+      .filter((name) => name !== 'TransactWriteItems')
+      .map((name) => `dynamodb:${name}`);
     expect(new Set(sent)).toEqual(
-      new Set(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+      new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
     );
     const { grants, service, arn } = synth();
     const onCheckpoints = grants.filter(
