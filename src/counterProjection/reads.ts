@@ -57,7 +57,6 @@ const readItem = async (
   context: ReadContext & { consistentRead?: boolean },
   target: CountTarget,
 ) => {
-  await refuseIfNotExact(context, [target.counter]);
   const { Item } = await context.dynamoDBClient.send(
     new GetItemCommand({
       TableName: context.tableName,
@@ -65,6 +64,10 @@ const readItem = async (
       ConsistentRead: context.consistentRead ?? false,
     }),
   );
+  // After the read, never before: a gap is marked before any later record is counted, so a
+  // count read before an unmarked check holds nothing past a gap (checked first, a gap told
+  // and later records counted in between would pass as exact).
+  await refuseIfNotExact(context, [target.counter]);
   return Item;
 };
 
@@ -86,10 +89,6 @@ export const getCounts = async (
   context: ReadContext & { retry: RetryOptions },
   targets: CountTarget[],
 ): Promise<number[]> => {
-  await refuseIfNotExact(
-    context,
-    targets.map(({ counter }) => counter),
-  );
   const keys = targets.map((target) => itemKeyOf(target));
   const counts = new Map<string, number>();
   const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
@@ -124,6 +123,11 @@ export const getCounts = async (
       });
     }
   }
+  // After the reads, as readItem says why.
+  await refuseIfNotExact(
+    context,
+    targets.map(({ counter }) => counter),
+  );
   return keys.map((key) => counts.get(`${key.pk}\u0000${key.sk}`) ?? 0);
 };
 
@@ -153,13 +157,13 @@ export const getWindowedCounts = async (
       value: from,
       expected: `a time in or before the ${window} bucket of to (${describeValue(to)})`,
     });
-  await refuseIfNotExact(context, [counter]);
   const buckets: { bucket: string; count: number }[] = [];
   const items = await queryPartition(context, {
     pk: fromKey.pk,
     between: [fromKey.sk, toSk],
     consistentRead: false,
   });
+  await refuseIfNotExact(context, [counter]); // after the read, as readItem says why
   for (const item of items) {
     if (windowItem.isExpired(item, new Date(), failRead(item))) continue;
     const { bucket, count } = windowItem.decode(item, failRead(item));
