@@ -11,6 +11,7 @@ import {
 import { fromSortableSequenceNumber, sortableSequenceNumber } from '../imageParser/index.js';
 import { CounterError, isAwsError } from '../shared/index.js';
 import type { BatchClaim, ClaimDecisions } from '../streamBatch/index.js';
+import { gapOf } from './checkpointGaps.js';
 
 // A batch's claim, in the shard's checkpoint item (the checkpoint table): `decided` is the
 // last record (40 digits) whose fate some handler decided and made durable with the claim;
@@ -42,12 +43,14 @@ interface Stored {
   decided: string | undefined;
   handled: string | undefined;
   decidedAt: string | undefined;
+  untoldGap: string | undefined;
 }
 
 const storedOf = (item: Record<string, AttributeValue> | undefined): Stored => ({
   decided: item?.decided?.S,
   handled: item?.sequenceNumber?.S,
   decidedAt: item?.decidedAt?.S,
+  untoldGap: item === undefined ? undefined : gapOf(item).untoldGap?.reason,
 });
 
 const sortable = (sequenceNumber: string): string => {
@@ -74,6 +77,7 @@ const claimOf = (stored: Stored, handled: string | undefined): BatchClaim => {
       ? { decidedThrough: fromSortableSequenceNumber(stored.decided) }
       : {}),
     ...(stored.decidedAt !== undefined ? { decidedAt: stored.decidedAt } : {}),
+    ...(stored.untoldGap !== undefined ? { untoldGap: stored.untoldGap } : {}),
   };
 };
 

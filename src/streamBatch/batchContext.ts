@@ -65,4 +65,10 @@ export interface BatchClaim {
   decidedThrough?: string;
   /** When that earlier claim was made (ISO time, by its runner's clock). */
   decidedAt?: string;
+  /**
+   * A gap (its reason) that a runner of the consumer saved in the shard's checkpoint and has
+   * not told yet (another task of a deployment, stopped before it could): records after it
+   * must not be counted as if it were not there. The handler treats the batch as after a gap.
+   */
+  untoldGap?: string;
 }

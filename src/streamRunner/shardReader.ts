@@ -36,8 +36,10 @@ const ITERATOR_LOST = ['ExpiredIteratorException', 'TrimmedDataAccessException']
  */
 export const readShard = async (options: ShardReaderOptions): Promise<boolean> => {
   const checkpoint = await options.checkpoints.get(options.shardId);
-  if (checkpoint?.finished === true) return true;
+  // A gap saved and not told is told first, even on a shard since finished by another runner
+  // of the consumer: its children, which come after it, wait for this shard.
   if (checkpoint?.untoldGap !== undefined) await options.tellGap(checkpoint.untoldGap);
+  if (checkpoint?.finished === true) return true;
   const reading = new ShardReading(options, checkpoint?.sequenceNumber);
   await reading.begin(startOf(checkpoint));
   while (reading.canGoOn()) {
@@ -164,6 +166,10 @@ class ShardReading {
     if (this.buffer.length > 0 && !this.abandoned) await this.flush();
     await this.options.onIdle?.();
     if (this.iterator !== undefined || this.abandoned) return false;
+    // Another runner of the consumer (a deployment's old task, stopped) may have saved a gap
+    // here that it could not tell: told before the shard is finished and its children read.
+    const stored = await this.options.checkpoints.get(this.options.shardId);
+    if (stored?.untoldGap !== undefined) await this.options.tellGap(stored.untoldGap);
     const sequenceNumber = this.lastHandled;
     await this.options.checkpoints.save(this.options.shardId, {
       ...(sequenceNumber !== undefined ? { sequenceNumber } : {}),

@@ -20,6 +20,8 @@ export interface ClaimedBatch {
   decidedAt: string | undefined;
   /** The first position not decided: the batch stops there (a record that cannot be set aside). */
   cut: number;
+  /** A gap another runner saved in the shard's checkpoint and has not told yet (its reason). */
+  untoldGap: string | undefined;
 }
 
 interface Round {
@@ -97,6 +99,7 @@ export const claimBatch = async (
     decidedBefore: [],
     decidedAt: undefined,
     cut: 0,
+    untoldGap: undefined,
   };
   for (;;) {
     let round: Round | undefined;
@@ -108,6 +111,7 @@ export const claimBatch = async (
     const { ours, setAside, cut } = round as Round;
     claimed.handled = laterOf(claimed.handled, told.handledThrough);
     claimed.decidedAt ??= told.decidedAt; // the claim that decided the records before ours
+    claimed.untoldGap ??= told.untoldGap;
     for (const position of ours) claimed.ours.add(position);
     for (const position of setAside) claimed.setAside.add(position);
     claimed.cut = cut;

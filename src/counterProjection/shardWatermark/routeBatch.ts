@@ -56,19 +56,17 @@ export const routeBatch = async (
   let increments = plan.increments;
   if (batch.delivery === 'stream') {
     if (batch.afterGap !== undefined)
-      await markNotExact(
-        context,
-        context.counters,
-        batch.afterGap.reason === 'RecordsDeadLettered'
-          ? GAP_REASONS.RecordsDeadLettered(batch.shardId)
-          : GAP_REASONS.trimmed(batch.shardId, batch.afterGap.reason),
-      );
+      await markAfterGap(context, batch.shardId, batch.afterGap.reason);
     const settled = await settleStreamBatch(context, {
       records,
       plan,
       shardId: batch.shardId,
       claim: batch.claim as NonNullable<typeof batch.claim>, // requireShard checked it
     });
+    // A gap another runner saved and could not tell yet (a deployment's old task, stopped):
+    // these records come after it, so it is as if it were told here, before they count.
+    if (settled.untoldGap !== undefined)
+      await markAfterGap(context, batch.shardId, settled.untoldGap);
     routed.skipped = settled.skipped;
     routed.duplicateAt = settled.duplicateAt;
     routed.failure = settled.failure;
@@ -78,6 +76,16 @@ export const routeBatch = async (
   splitByRebuild(routed, increments, { rebuilds, stream: batch.delivery === 'stream' });
   return routed;
 };
+
+/** After a gap of the shard, every shardWatermark counter may miss its records: not exact. */
+const markAfterGap = (context: SettleContext, shardId: string, reason: string) =>
+  markNotExact(
+    context,
+    context.counters,
+    reason === 'RecordsDeadLettered'
+      ? GAP_REASONS.RecordsDeadLettered(shardId)
+      : GAP_REASONS.trimmed(shardId, reason),
+  );
 
 /** A replayed dead letter: its records' marks were passed; refs counters count them as usual. */
 const routeReplay = async (

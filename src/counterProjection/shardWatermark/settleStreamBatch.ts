@@ -30,6 +30,8 @@ export interface SettledBatch {
   duplicateAt: Set<number>;
   failure: { position: number; error: unknown } | undefined;
   facts: RecordFacts;
+  /** A gap another runner saved in the shard's checkpoint and has not told yet (its reason). */
+  untoldGap?: string | undefined;
 }
 
 interface Batch {
@@ -68,6 +70,7 @@ export const settleStreamBatch = async (
     duplicateAt: new Set(),
     failure: undefined,
     facts,
+    untoldGap: claimed.untoldGap,
   };
   const failures = new Map(plan.failures.map((failure) => [failure.position, failure]));
   const handled = sortableSequenceNumber(claimed.handled);
