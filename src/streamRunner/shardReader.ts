@@ -4,6 +4,7 @@ import {
   type GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
 
+import type { ShardCheckpoint } from '../checkpoints/index.js';
 import { readRecordFields } from '../imageParser/index.js';
 import { isAwsError, sleep, withRetry } from '../shared/index.js';
 import { matchesFilterPattern } from './filterPattern.js';
@@ -16,6 +17,7 @@ import {
   startAfterFailure,
   startOf,
   startsFromLatest,
+  unreadMayBeTrimmed,
 } from './shardIterators.js';
 import type { ShardReaderOptions } from './shardReaderOptions.js';
 
@@ -35,10 +37,17 @@ const ITERATOR_LOST = ['ExpiredIteratorException', 'TrimmedDataAccessException']
  * over in order. Returns true when the shard is closed and fully handled.
  */
 export const readShard = async (options: ShardReaderOptions): Promise<boolean> => {
-  const checkpoint = await options.checkpoints.get(options.shardId);
-  if (checkpoint?.finished === true) return true;
-  if (checkpoint?.untoldGap !== undefined) await options.tellGap(checkpoint.untoldGap);
-  const reading = new ShardReading(options, checkpoint?.sequenceNumber);
+  const checkpoint = await checkpointOrReadingSince(options);
+  if (checkpoint.finished) return true;
+  if (checkpoint.untoldGap !== undefined) await options.tellGap(checkpoint.untoldGap);
+  if (unreadMayBeTrimmed(checkpoint, options.now())) {
+    // Read since a day or so and nothing handled: what the shard held first may be trimmed
+    // unread, and TRIM_HORIZON says nothing of it. A gap told just before covers it.
+    if (checkpoint.untoldGap === undefined)
+      await options.onRetentionGap({ shardId: options.shardId, reason: 'CheckpointTrimmed' });
+    await options.checkpoints.restartReading(options.shardId, options.now().toISOString());
+  }
+  const reading = new ShardReading(options, checkpoint.sequenceNumber);
   await reading.begin(startOf(checkpoint));
   while (reading.canGoOn()) {
     const page = await reading.readPage();
@@ -46,6 +55,19 @@ export const readShard = async (options: ShardReaderOptions): Promise<boolean> =
   }
   return reading.end();
 };
+
+/**
+ * The shard's checkpoint; with none, one saying since when it is read (one conditional
+ * write per shard, never over another runner's: the checkpoint it saved first is kept).
+ * A shard found empty saves no other until its first batch or its end: without it, a
+ * runner down a day would read it from TRIM_HORIZON and lose what was trimmed, untold.
+ */
+const checkpointOrReadingSince = async (options: ShardReaderOptions): Promise<ShardCheckpoint> =>
+  (await options.checkpoints.get(options.shardId)) ??
+  options.checkpoints.saveIfAbsent(options.shardId, {
+    finished: false,
+    readingSince: options.now().toISOString(),
+  });
 
 /** One pass over a shard: its iterator, the records read but not yet handled, and the last one handled. */
 class ShardReading {
