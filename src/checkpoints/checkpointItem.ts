@@ -5,6 +5,7 @@ import { gapAttributes, gapOf, type UntoldGap } from './checkpointGaps.js';
 // A shard's checkpoint item, beside its keys (checkpointKeys.ts):
 //   sequenceNumber, recordCreatedAt   the last record handled, and when it was written
 //   finished                          closed and wholly handled: its children may be read
+//   readingSince                      when a runner began reading it with nothing handled (shardReader.ts)
 //   latestIterator, latestTakenAt, latestFirst   a LATEST start (latestAnchor.ts)
 //   untoldGap, untoldGapId            a gap the handler must still be told (checkpointGaps.ts)
 //   decided, decidedAt                the last record a handler's claim decided (shardClaim.ts)
@@ -34,6 +35,12 @@ export interface ShardCheckpoint {
   };
   /** A gap the handler must still be told of before anything more of the shard (checkpointGaps.ts). */
   untoldGap?: UntoldGap;
+  /**
+   * When a runner began reading the shard from TRIM_HORIZON with no checkpoint (the
+   * runner's clock): a start with still nothing handled a day later may have lost records
+   * to the retention unread (shardReader.ts).
+   */
+  readingSince?: string;
 }
 
 /** The checkpoint's attributes, for an item that does not exist yet (a consumer's first start). */
@@ -54,6 +61,9 @@ export const toItem = (checkpoint: ShardCheckpoint): Record<string, AttributeVal
       }
     : {}),
   ...gapAttributes(checkpoint.untoldGap),
+  ...(checkpoint.readingSince !== undefined
+    ? { readingSince: { S: checkpoint.readingSince } }
+    : {}),
   finished: { BOOL: checkpoint.finished },
   updatedAt: { S: new Date().toISOString() },
 });
@@ -71,6 +81,15 @@ export const checkpointSave = (checkpoint: ShardCheckpoint) => {
   };
 };
 
+/**
+ * The update that starts the shard's reading time again, once a gap told covers what was
+ * trimmed before: SET readingSince only (never finished: another runner may have finished it).
+ */
+export const readingSinceSave = (readingSince: string) => ({
+  UpdateExpression: 'SET readingSince = :since',
+  ExpressionAttributeValues: { ':since': { S: readingSince } },
+});
+
 export const toCheckpoint = (item: Record<string, AttributeValue>): ShardCheckpoint => ({
   ...(item.sequenceNumber?.S !== undefined ? { sequenceNumber: item.sequenceNumber.S } : {}),
   ...(item.recordCreatedAt?.S !== undefined ? { recordCreatedAt: item.recordCreatedAt.S } : {}),
@@ -84,5 +103,6 @@ export const toCheckpoint = (item: Record<string, AttributeValue>): ShardCheckpo
       }
     : {}),
   ...gapOf(item),
+  ...(item.readingSince?.S !== undefined ? { readingSince: item.readingSince.S } : {}),
   finished: item.finished?.BOOL === true,
 });

@@ -8,7 +8,13 @@ import {
 import { isAwsError } from '../shared/index.js';
 import type { BatchClaim } from '../streamBatch/index.js';
 import { CheckpointGaps } from './checkpointGaps.js';
-import { checkpointSave, type ShardCheckpoint, toCheckpoint, toItem } from './checkpointItem.js';
+import {
+  checkpointSave,
+  readingSinceSave,
+  type ShardCheckpoint,
+  toCheckpoint,
+  toItem,
+} from './checkpointItem.js';
 import { checkpointPartitionKey, CONSUMER_SORT_KEY } from './checkpointKeys.js';
 import { saveHandledThrough } from './handledCheckpoint.js';
 import { type ClaimRequest, claimShardBatch } from './shardClaim.js';
@@ -89,6 +95,17 @@ export class CheckpointStore {
       if (!isAwsError(error, 'ConditionalCheckFailedException')) throw error;
       return (await this.get(shardId)) ?? checkpoint;
     }
+  };
+
+  /** Starts the shard's reading time again (readingSince), keeping everything else of its item. */
+  restartReading = async (shardId: string, readingSince: string): Promise<void> => {
+    await this.options.dynamoDBClient.send(
+      new UpdateItemCommand({
+        TableName: this.options.tableName,
+        Key: this.key(shardId),
+        ...readingSinceSave(readingSince),
+      }),
+    );
   };
 
   /**

@@ -121,6 +121,34 @@ export const latestStartMayBeTrimmed = (takenAt: string, now: Date): boolean => 
   return Number.isNaN(taken) || now.getTime() - taken >= STREAM_RETENTION_MS - LATEST_CLOCK_SKEW_MS;
 };
 
+/**
+ * How long before the retention ends a reading that handled nothing counts as maybe
+ * trimmed: AWS trims by its own clock (the host's may lag it by minutes), records written a
+ * little before the reading began (the shard was found holding some) are that much older,
+ * and a start takes a while before its first records are read (throttling, empty pages).
+ * An hour covers these; a false alarm costs a gap told for a shard left a day (23 hours)
+ * with nothing handled, a missed one a count that reads exact and is not.
+ */
+export const READING_SINCE_MARGIN_MS = 3_600_000;
+
+/**
+ * Whether a shard read from TRIM_HORIZON since `readingSince` (no record handled since,
+ * no LATEST start) may have lost records to the retention before they were read: with no
+ * checkpoint to resume after, AWS reports no trimming (TRIM_HORIZON is always valid).
+ */
+export const unreadMayBeTrimmed = (checkpoint: ShardCheckpoint, now: Date): boolean => {
+  if (
+    checkpoint.readingSince === undefined ||
+    checkpoint.sequenceNumber !== undefined ||
+    checkpoint.latest !== undefined
+  )
+    return false;
+  const since = Date.parse(checkpoint.readingSince);
+  return (
+    Number.isNaN(since) || now.getTime() - since >= STREAM_RETENTION_MS - READING_SINCE_MARGIN_MS
+  );
+};
+
 /** Drops the records a TRIM_HORIZON resumption of a LATEST start skips (startAfterFailure). */
 export const skipOlderThanStart = (
   records: StreamsApiRecord[],

@@ -4,6 +4,7 @@ import {
   type GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
 
+import type { ShardCheckpoint } from '../checkpoints/index.js';
 import { readRecordFields } from '../imageParser/index.js';
 import { isAwsError, sleep, withRetry } from '../shared/index.js';
 import { matchesFilterPattern } from './filterPattern.js';
@@ -16,6 +17,7 @@ import {
   startAfterFailure,
   startOf,
   startsFromLatest,
+  unreadMayBeTrimmed,
 } from './shardIterators.js';
 import type { ShardReaderOptions } from './shardReaderOptions.js';
 
@@ -35,12 +37,18 @@ const ITERATOR_LOST = ['ExpiredIteratorException', 'TrimmedDataAccessException']
  * over in order. Returns true when the shard is closed and fully handled.
  */
 export const readShard = async (options: ShardReaderOptions): Promise<boolean> => {
-  const checkpoint = await options.checkpoints.get(options.shardId);
-  // A gap saved and not told is told first, even on a shard since finished by another runner
-  // of the consumer: its children, which come after it, wait for this shard.
-  if (checkpoint?.untoldGap !== undefined) await options.tellGap(checkpoint.untoldGap);
-  if (checkpoint?.finished === true) return true;
-  const reading = new ShardReading(options, checkpoint?.sequenceNumber);
+  const checkpoint = await checkpointOrReadingSince(options);
+  // An untold gap first, even on a shard another runner finished: its children wait for it.
+  if (checkpoint.untoldGap !== undefined) await options.tellGap(checkpoint.untoldGap);
+  if (checkpoint.finished) return true;
+  if (unreadMayBeTrimmed(checkpoint, options.now())) {
+    // Read since a day or so and nothing handled: what the shard held first may be trimmed
+    // unread, and TRIM_HORIZON says nothing of it. A gap told just before covers it.
+    if (checkpoint.untoldGap === undefined)
+      await options.onRetentionGap({ shardId: options.shardId, reason: 'CheckpointTrimmed' });
+    await options.checkpoints.restartReading(options.shardId, options.now().toISOString());
+  }
+  const reading = new ShardReading(options, checkpoint.sequenceNumber);
   await reading.begin(startOf(checkpoint));
   while (reading.canGoOn()) {
     const page = await reading.readPage();
@@ -48,6 +56,19 @@ export const readShard = async (options: ShardReaderOptions): Promise<boolean> =
   }
   return reading.end();
 };
+
+/**
+ * The shard's checkpoint; with none, one saying since when it is read (one conditional
+ * write per shard, never over another runner's: the checkpoint it saved first is kept).
+ * A shard found empty saves no other until its first batch or its end: without it, a
+ * runner down a day would read it from TRIM_HORIZON and lose what was trimmed, untold.
+ */
+const checkpointOrReadingSince = async (options: ShardReaderOptions): Promise<ShardCheckpoint> =>
+  (await options.checkpoints.get(options.shardId)) ??
+  options.checkpoints.saveIfAbsent(options.shardId, {
+    finished: false,
+    readingSince: options.now().toISOString(),
+  });
 
 /** One pass over a shard: its iterator, the records read but not yet handled, and the last one handled. */
 class ShardReading {
@@ -166,8 +187,7 @@ class ShardReading {
     if (this.buffer.length > 0 && !this.abandoned) await this.flush();
     await this.options.onIdle?.();
     if (this.iterator !== undefined || this.abandoned) return false;
-    // Another runner of the consumer (a deployment's old task, stopped) may have saved a gap
-    // here that it could not tell: told before the shard is finished and its children read.
+    // A gap another runner saved here and could not tell: told before the children are read.
     const stored = await this.options.checkpoints.get(this.options.shardId);
     if (stored?.untoldGap !== undefined) await this.options.tellGap(stored.untoldGap);
     const sequenceNumber = this.lastHandled;

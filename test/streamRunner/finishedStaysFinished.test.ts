@@ -96,6 +96,9 @@ describe('a shard another runner of the consumer finished', () => {
     });
     const runningOld = oldTask.run({ untilCaughtUp: true });
     await aWaiting;
+    // The new task starts 3 hours later: the child it finds (empty) waits 22 hours, not a
+    // day, for the restart below, and has nothing it could have lost to the retention.
+    stream.advance(3 * HOUR);
 
     // The new task reads everything: the parent finished, the child read.
     const { runner: newTask } = simulatedRunner({
@@ -120,8 +123,8 @@ describe('a shard another runner of the consumer finished', () => {
     const parentItem = Items.find((item) => item.sk?.S === parent);
     expect(parentItem?.finished?.BOOL).toBe(true);
 
-    // A day later (the parent closed, past the retention, no longer listed), a restart.
-    stream.advance(25 * HOUR);
+    // A day after the parent closed (past the retention, no longer listed), a restart.
+    stream.advance(22 * HOUR);
     stream.write(orderOf('d'), 'orders#all');
     stream.write(orderOf('e'), 'orders#all');
     const { runner: restarted } = simulatedRunner({
