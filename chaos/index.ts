@@ -241,27 +241,33 @@ ${v.problems.length === 0 ? '' : `\nProblems:\n${v.problems.map((p) => `- ${p}`)
 const renderWatermark = (v: WatermarkVerdict, measuredBy?: string) => `
 ## Shard watermarks against their model
 ${measuredBy === undefined ? '' : `\nMeasured alone by \`${measuredBy}\` on ${new Date().toISOString().slice(0, 10)}.\n`}
-\`idempotency: 'shardWatermark'\` counters (issue 25) play ${v.schedules} random schedules
-(fast-check, seeded; \`test/support/watermarkSchedule.ts\`) on DynamoDB Local: shards of
-records crossing the 21/22-digit sequence-number boundary (every shard reusing the same
-numbers), records a strict counter cannot key ("poison"), and a consumer with a checkpoint
-per shard whose deliveries are contiguous runs of random sizes, some with a transaction
-failing (a fake: DynamoDB Local never fails one), some whose answer is lost (the run comes
-again), rewinds (a consumer behind another) and, in ${v.withDeadLetters} of them, dead letters
-(a run skipped, replayed twice at the end: the refused setting). Then every shard is
-drained, the counters fixed, and the records set aside counted. The model: a key's count is
-the sum over every record that maps to it, once. A refs counter counts the same records beside.
-\`npm test\` runs 30 of them (\`test/counterProjection/shardWatermark.property.test.ts\`).
+\`idempotency: 'shardWatermark'\` counters (issues 25, 32, 33: marks in the counts items,
+batches claimed in the consumer's checkpoints) play ${v.schedules} random schedules (fast-check,
+seeded; \`test/support/watermarkSchedule.ts\`) on DynamoDB Local: shards of records crossing
+the 21/22-digit sequence-number boundary, one shaped as DynamoDB Local's (leading zeros),
+records a strict counter cannot key ("poison"), a total and a day bucket per key, and a
+consumer with a checkpoint per shard whose deliveries are contiguous runs of random sizes,
+each claimed as the stream runner claims: some with a counts write failing (a fake:
+DynamoDB Local never fails one), some whose runner is killed before its checkpoint (the run
+comes again), rewinds (a runner restarted behind another), a later module that throws on
+one key (a deployment: what was counted must stay counted once), in ${v.rebuilt} of them a
+rebuild beginning beside the first delivery, and in ${v.withDeadLetters} dead letters (a run
+skipped, replayed twice at the end: the refused setting). Then every shard is drained, the
+counters fixed, and the records set aside counted. The model: a key's count is the sum over
+every record that maps to it, once. A refs counter counts the same records beside.
+\`npm test\` runs a short version (\`test/counterProjection/shardWatermark.property.test.ts\`).
 
-| schedules | with dead letters | deliveries | of which failed | dead letters | records set aside | schedules whose watermark counter refused reads | **schedules with a wrong count** |
-| --- | --- | --- | --- | --- | --- | --- | --- |
-| ${v.schedules} | ${v.withDeadLetters} | ${v.deliveries} | ${v.failedDeliveries} | ${v.deadLetters} | ${v.setAside} | ${v.refused} | **${v.failedSchedules}** |
+| schedules | with dead letters | with a rebuild | deliveries | of which failed | held in doubt | dead letters | records set aside | schedules whose watermark counter refused reads | **schedules with a wrong count** |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| ${v.schedules} | ${v.withDeadLetters} | ${v.rebuilt} | ${v.deliveries} | ${v.failedDeliveries} | ${v.held} | ${v.deadLetters} | ${v.setAside} | ${v.refused} | **${v.failedSchedules}** |
 
 What is checked in every schedule: the refs counter equals the model; the watermark
-counter equals it when no dead letter was replayed, and otherwise each of its reads equals
-it or refuses with \`CounterNotExact\`, never a wrong number. Seen failing with the
-watermark's condition weakened (a redelivered run counted twice) and with a replayed dead
-letter not marked (a count short, not refused).
+counter (its total and its day bucket) equals it when no dead letter was replayed, and
+otherwise each of its reads equals it or refuses with \`CounterNotExact\`, never a wrong
+number. Seen failing with a mark's condition weakened (a redelivered run counted twice),
+with a replayed dead letter not marked (a count short, not refused), with a later
+delivery's failure set aside past the claim (issue 32's point 1) and with the rebuild guard
+off the item (its point 2).
 `;
 
 await main();

@@ -15,6 +15,10 @@ export interface WatermarkVerdict {
   failedDeliveries: number;
   deadLetters: number;
   setAside: number;
+  /** Deliveries that held a record an earlier delivery decided (RecordInDoubt). */
+  held: number;
+  /** Schedules with a rebuild beginning beside the first delivery. */
+  rebuilt: number;
   /** Schedules whose watermark counter refused its reads (CounterNotExact): allowed only with dead letters. */
   refused: number;
   failedSchedules: number;
@@ -23,8 +27,9 @@ export interface WatermarkVerdict {
 
 /**
  * The model-based property of test/counterProjection/shardWatermark.property.test.ts at
- * full size: random shards and consumer steps (redeliveries, lost answers, failed
- * transactions, rewinds, records set aside, dead letters), each checked against its model.
+ * full size: random shards and consumer steps (claimed deliveries, runners killed before
+ * their checkpoint, failed writes, rewinds, a module that now throws, a rebuild beside the
+ * first delivery, records set aside, dead letters), each checked against its model.
  */
 export const watermarkSchedules = async ({
   endpoint,
@@ -43,6 +48,8 @@ export const watermarkSchedules = async ({
     failedDeliveries: 0,
     deadLetters: 0,
     setAside: 0,
+    held: 0,
+    rebuilt: 0,
     refused: 0,
     failedSchedules: 0,
     problems: [],
@@ -56,6 +63,8 @@ export const watermarkSchedules = async ({
       verdict.failedDeliveries += outcome.failedDeliveries;
       verdict.deadLetters += outcome.deadLetters;
       verdict.setAside += outcome.setAside;
+      verdict.held += outcome.held;
+      if (outcome.rebuilt) verdict.rebuilt += 1;
       if (outcome.refused) verdict.refused += 1;
       if (outcome.problems.length > 0) {
         verdict.failedSchedules += 1;
