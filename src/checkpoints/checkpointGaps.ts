@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  paginateQuery,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, paginateQuery, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 
 import { isAwsError } from '../shared/index.js';
 import type { BatchContext } from '../streamBatch/index.js';
-import { checkpointPartitionKey, CONSUMER_SORT_KEY } from './checkpointKeys.js';
+import {
+  checkpointPartitionKey,
+  type CheckpointTableOptions,
+  CONSUMER_SORT_KEY,
+} from './checkpointKeys.js';
 
 export type GapReason = NonNullable<BatchContext['afterGap']>['reason'];
 
@@ -36,14 +35,7 @@ export const gapOf = (item: Record<string, AttributeValue>): { untoldGap?: Untol
 
 /** The gaps kept in a consumer's checkpoint items, and the listing of those items. */
 export class CheckpointGaps {
-  constructor(
-    private readonly options: {
-      dynamoDBClient: DynamoDBClient;
-      tableName: string;
-      consumerName: string;
-      streamArn: string;
-    },
-  ) {}
+  constructor(private readonly options: CheckpointTableOptions) {}
 
   private get partitionKey(): string {
     return checkpointPartitionKey(this.options.consumerName, this.options.streamArn);

@@ -1,8 +1,8 @@
 import {
-  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 
 import { isAwsError } from '../shared/index.js';
@@ -15,7 +15,11 @@ import {
   toCheckpoint,
   toItem,
 } from './checkpointItem.js';
-import { checkpointPartitionKey, CONSUMER_SORT_KEY } from './checkpointKeys.js';
+import {
+  checkpointPartitionKey,
+  type CheckpointTableOptions,
+  CONSUMER_SORT_KEY,
+} from './checkpointKeys.js';
 import { saveHandledThrough } from './handledCheckpoint.js';
 import { type ClaimRequest, claimShardBatch } from './shardClaim.js';
 
@@ -32,14 +36,7 @@ export class CheckpointStore {
   /** Gaps saved until the handler is told, and the listing of the consumer's checkpoints. */
   readonly gaps: CheckpointGaps;
 
-  constructor(
-    private readonly options: {
-      dynamoDBClient: DynamoDBClient;
-      tableName: string;
-      consumerName: string;
-      streamArn: string;
-    },
-  ) {
+  constructor(private readonly options: CheckpointTableOptions) {
     this.gaps = new CheckpointGaps(options);
   }
 
@@ -70,15 +67,8 @@ export class CheckpointStore {
    * Saves the shard's checkpoint, keeping what else its item holds (a claim, a gap another
    * runner saved): an update, never a replacement.
    */
-  save = async (shardId: string, checkpoint: ShardCheckpoint): Promise<void> => {
-    await this.options.dynamoDBClient.send(
-      new UpdateItemCommand({
-        TableName: this.options.tableName,
-        Key: this.key(shardId),
-        ...checkpointSave(checkpoint),
-      }),
-    );
-  };
+  save = (shardId: string, checkpoint: ShardCheckpoint): Promise<void> =>
+    this.update(shardId, checkpointSave(checkpoint));
 
   /** Saves the checkpoint unless the shard has one (another runner may have decided first); returns the one kept. */
   saveIfAbsent = async (shardId: string, checkpoint: ShardCheckpoint): Promise<ShardCheckpoint> => {
@@ -98,12 +88,19 @@ export class CheckpointStore {
   };
 
   /** Starts the shard's reading time again (readingSince), keeping everything else of its item. */
-  restartReading = async (shardId: string, readingSince: string): Promise<void> => {
+  restartReading = (shardId: string, readingSince: string): Promise<void> =>
+    this.update(shardId, readingSinceSave(readingSince));
+
+  /** An update of the shard's item: what it sets, and nothing else of the item touched. */
+  private update = async (
+    shardId: string,
+    expression: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+  ): Promise<void> => {
     await this.options.dynamoDBClient.send(
       new UpdateItemCommand({
         TableName: this.options.tableName,
         Key: this.key(shardId),
-        ...readingSinceSave(readingSince),
+        ...expression,
       }),
     );
   };

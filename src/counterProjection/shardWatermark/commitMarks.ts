@@ -56,7 +56,7 @@ export const commitMarks = async (
   const inFlight = Math.min(64, context.concurrency * 4);
   await mapWithConcurrency(groupMarkRuns(batch.increments), inFlight, async (run) => {
     try {
-      await writeRun(context, batch, run, outcome, tally);
+      await writeRun(context, { batch, run, outcome, tally });
     } catch (error) {
       failAt(outcome, (run.increments[0] as PlannedIncrement).position, error);
     }
@@ -67,10 +67,12 @@ export const commitMarks = async (
 /** Writes one item's run until it is applied, its increments found in it, or it fails. */
 const writeRun = async (
   context: CommitMarksContext,
-  batch: MarkBatch,
-  run: MarkRun,
-  outcome: MarksOutcome,
-  tally: Tally,
+  {
+    batch,
+    run,
+    outcome,
+    tally,
+  }: { batch: MarkBatch; run: MarkRun; outcome: MarksOutcome; tally: Tally },
 ): Promise<void> => {
   let pending = run.increments;
   while (pending.length > 0) {
