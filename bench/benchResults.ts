@@ -19,6 +19,8 @@ export interface BenchResults {
   watermarkStorage?: StoragePoint[];
   /** The projection's and the runner's own CPU per record; absent from runs before issue 33. */
   cpu?: CpuFindings;
+  /** When the CPU per record was measured alone (`--cpu-only`), after the rest. */
+  cpuMeasured?: { date: string; quick: boolean };
   /** When the shard watermark's comparisons, storage and CPU were measured alone (`--watermark-only`). */
   watermarkMeasured?: { date: string; quick: boolean };
 }

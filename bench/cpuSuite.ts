@@ -1,3 +1,5 @@
+import { loadavg } from 'node:os';
+
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
 
@@ -34,6 +36,8 @@ export interface RunnerCpuPoint {
 
 export interface CpuFindings {
   records: number;
+  /** The machine's 1-minute load average when the measure began (2 cores here): what else ran. */
+  loadAverage?: number;
   projection: CpuPoint[];
   runner: RunnerCpuPoint[];
 }
@@ -211,6 +215,7 @@ export const runCpuSuite = async ({
   quick: boolean;
   log?: (line: string) => void;
 }): Promise<CpuFindings> => {
+  const loadAverage = loadavg()[0] ?? NaN;
   const records = quick ? 10_000 : RECORDS;
   const stream = mixedRecords(records);
   const projection: CpuPoint[] = [];
@@ -232,5 +237,5 @@ export const runCpuSuite = async ({
       );
       runner.push(point);
     }
-  return { records, projection, runner };
+  return { records, loadAverage, projection, runner };
 };

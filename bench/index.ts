@@ -20,6 +20,8 @@ import { readBenchResults, writeBenchOutputs } from './writeOutputs.js';
  * `--adapter-only` runs the adapter comparisons and writes nothing (for tuning).
  * `--render` measures nothing: it rewrites the reports from bench/results.json.
  * `--reactions-only` measures what reactions add, merged into bench/results.json.
+ * `--cpu-only` measures the CPU per record alone (no server), merged likewise: run it with
+ * nothing else on the machine.
  */
 const main = async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -34,6 +36,10 @@ const main = async () => {
   const quick = args.includes('--quick');
   if (args.includes('--watermark-only')) {
     await measureWatermarkOnly(quick);
+    return;
+  }
+  if (args.includes('--cpu-only')) {
+    await measureCpuOnly(quick);
     return;
   }
   if (args.includes('--reactions-only')) {
@@ -168,6 +174,15 @@ const measureReactionsOnly = (quick: boolean) =>
     );
   });
 
+/** `--cpu-only`: the projection's and the runner's CPU per record, merged into bench/results.json. */
+const measureCpuOnly = async (quick: boolean) => {
+  const results = readBenchResults();
+  results.cpu = await runCpuSuite({ quick, log: console.log });
+  results.cpuMeasured = { date: new Date().toISOString().slice(0, 10), quick };
+  writeBenchOutputs(results);
+  console.log('\nMerged the CPU per record into bench/results.json and BENCHMARKS.md.');
+};
+
 /**
  * `--watermark-only`: the shard watermark's comparisons, its storage as shards roll over and
  * the CPU per record (issue 33) alone, on a fresh server, merged into bench/results.json in
@@ -177,6 +192,7 @@ const measureWatermarkOnly = (quick: boolean) =>
   onFreshServer(async ({ client }) => {
     const results = readBenchResults();
     results.cpu = await runCpuSuite({ quick, log: console.log });
+    delete results.cpuMeasured; // measured again here, with the rest
     const measured = await runWatermarkSuite({ client, rounds: quick ? 1 : 2, warmup: 1 });
     results.watermarkStorage = await runWatermarkStorage(client);
     results.projection.comparisons = [

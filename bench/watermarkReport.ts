@@ -55,11 +55,15 @@ export const cpuSection = (results: BenchResults): string => {
   const slowest = Math.min(
     ...(withSdk.length > 0 ? withSdk : cpu.runner).map((p) => p.recordsPerCoreSecond),
   );
+  const alone =
+    results.cpuMeasured === undefined
+      ? measuredAlone(results)
+      : `Measured on ${results.cpuMeasured.date} alone (\`npm run bench -- --cpu-only${results.cpuMeasured.quick ? ' --quick' : ''}\`), on a machine whose other tenants vary (about 30% between runs). `;
   return `## CPU per record
 
-${measuredAlone(results)}The projection's own work, with a DynamoDB client that answers every request at once: ${thousands(cpu.records)}
+${alone}The projection's own work, with a DynamoDB client that answers every request at once: ${thousands(cpu.records)}
 records of the mixed workload, CPU time (user and system, garbage collection included) per record,
-the best of 3 rounds after a warm-up. Then the stream runner end to end on the simulated Streams API
+the best of 3 rounds after a warm-up${cpu.loadAverage === undefined ? '' : `, the machine's load average ${cpu.loadAverage.toFixed(2)} when it began`}. Then the stream runner end to end on the simulated Streams API
 in memory (shards rolling over every 10,000 records, batches of 1,000, three windows), with the same
 instant client, then with the SDK's whole client (middleware, serializing, signing, parsing the
 answer) over an HTTP handler that answers at once: what each request costs the task besides the
@@ -86,8 +90,12 @@ ${cpu.runner.map((p) => `| ${p.idempotency} | ${p.sdk ? "the SDK's, over HTTP an
 
 A DynamoDB partition writes at most ${thousands(PARTITION_WRITES_PER_SECOND)} items a second, so a stream shard carries at most about that
 many records a second. One core of the service's task runs the runner, the projection and the
-SDK at ${thousands(slowest)} records a second on this machine (the slower mode, the mixed workload): about ${Math.floor(slowest / PARTITION_WRITES_PER_SECOND)} partitions of sustained writes, before the
-network's wait (which costs no CPU) and DynamoDB's own limits. Beyond that, see
-[docs/deploy.md](docs/deploy.md) and [docs/decisions.md](docs/decisions.md).
+SDK at ${thousands(slowest)} records a second on this machine (the slower mode, the mixed workload with three
+windows): about ${Math.floor(slowest / PARTITION_WRITES_PER_SECOND)} partitions of sustained writes, before the network's wait (which costs no
+CPU) and DynamoDB's own limits. The SDK's own work per request dominates: a shard watermark
+sends one conditional \`UpdateItem\` per counts item and batch (about 1.3 per record here, its
+WCU), where refs pack up to 100 actions in one transaction, so a watermark task's CPU follows
+the writes it sends. Node.js runs all of it on one thread: one task's ceiling is one core.
+Beyond that, see [docs/deploy.md](docs/deploy.md) and [docs/decisions.md](docs/decisions.md).
 `;
 };
