@@ -56,9 +56,10 @@ export interface CounterOptions<
   floors?: readonly number[];
   /**
    * How an event is counted once. `refs` (the default): a ref item per event, exact in
-   * every setting, about 2 WCU per event. `shardWatermark`: one conditional write per batch
-   * and counter key (about 0.004 WCU per event at batches of 1,000), exact only when
-   * counted by the stream runner; refused elsewhere (docs/counters.md, "Idempotency").
+   * every setting, 2 WCU or more per event. `shardWatermark`: one conditional write per
+   * counts item (the total, each window bucket) and batch, a mark per shard in the item (0.41
+   * WCU per event on the bench's mixed workload, where a plain ADD costs 1.00), exact only
+   * when counted by the stream runner; refused elsewhere (docs/counters.md, "Idempotency").
    * Without targetRef and refShards. Fixed for the counter's life.
    */
   idempotency?: CounterIdempotency;
