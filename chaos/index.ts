@@ -229,7 +229,12 @@ records are all handled before any of its children's; nothing is handled that th
 starting position excludes; the counts equal the events handled, each once; and no
 runner stops on anything AWS does in normal operation. Records trimmed while every
 runner was down are AWS's retention at work: the runner cannot read them, and reports
-the gap (\`onRetentionGap\`, \`progress.retentionGaps\`).
+the gap (\`onRetentionGap\`, \`progress.retentionGaps\`); since issue 32 a shard-watermark
+counter must then refuse its reads (\`CounterNotExact\`), never read as exact, whenever a
+record was trimmed unread after the consumer began. That oracle found records trimmed from
+a shard the runner had found empty and never checkpointed, read later from TRIM_HORIZON
+without a gap (11 schedules in 400 without the fix, \`readingSince\` in the checkpoint);
+\`npm test\` plays one of them.
 The full run of 2026-11-30, the first with the watermark counter, found one schedule in
 400 where it counted an event less than refs: a LATEST start, a runner killed between its
 first batch and its checkpoint, resumed once LATEST's iterator had expired from

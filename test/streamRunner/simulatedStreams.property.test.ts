@@ -45,4 +45,28 @@ describe('the stream runner and the projection on AWS’s stream (property, simu
     expect(outcome.problems).toEqual([]);
     expect(outcome.stats.kills).toBe(1);
   });
+
+  // Found by the property once its oracle held a watermark read to what was written (issue
+  // 32): a shard found empty, then records written and trimmed while the runner was down a
+  // day, read from TRIM_HORIZON with no gap, the watermark counter read as exact.
+  it('tells a gap for records trimmed unread from a shard it found empty, so that the watermark counter refuses', async () => {
+    const outcome = await checkSchedule(
+      {
+        startingPosition: 'TRIM_HORIZON',
+        aggregates: 1,
+        steps: [
+          { kind: 'run', runners: 1, killAfterBatches: undefined, midRun: [] },
+          { kind: 'write', count: 5, emptyPages: 2 },
+          { kind: 'write', count: 9, emptyPages: 0 },
+          { kind: 'advance', minutes: 25 },
+          { kind: 'advance', minutes: 1_495 },
+          { kind: 'advance', minutes: 22 },
+        ],
+      },
+      { dynamoDBClient, eventTableName },
+    );
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.lostToRetention).toBe(14);
+    expect(outcome.stats.gaps).toBeGreaterThan(0);
+  });
 });
