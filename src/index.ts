@@ -32,6 +32,7 @@ export {
   type ProcessRecordsStats,
   type ProjectionLogger,
   type ProjectionMetrics,
+  type RebuildInput,
   type RebuildOptions,
   type RecordFates,
   type RecordSkipReason,

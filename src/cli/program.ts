@@ -84,6 +84,7 @@ const addRebuildCommand = (program: Command): void => {
     .addOption(countersOption())
     .requiredOption('--event-table <name>')
     .requiredOption('--counts-table <name>')
+    .option('--counter <name...>', "the counters to rebuild (all the module's by default)")
     .option('--segments <n>', 'parallel scan segments', positiveInteger, 4)
     .addOption(endpointOption())
     .action(async (options) =>

@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventStore, EventStoreId } from '@castore/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
@@ -19,7 +18,7 @@ import {
   projectionSettings,
 } from './projectionOptions.js';
 import { getCount, getCounts, getExactCount, getWindowedCounts } from './reads.js';
-import type { RebuildOptions } from './rebuild.js';
+import { countersToRebuild, type RebuildInput } from './rebuild.js';
 import { setTarget, type TargetInput } from './setTarget.js';
 import { rebuildWithMarks, requireShard } from './shardWatermark/index.js';
 import { type CountTargetOf, windowOf, type WindowOptions, type WindowsOf } from './windows.js';
@@ -97,8 +96,11 @@ export class CounterProjection<
     batch?: BatchContext,
   ): Promise<ProcessRecordsResult> => this.countBatch(records, batch);
 
-  private countBatch = (records: readonly StreamRecord[], batch?: Delivery) =>
-    countBatch(records, this.countingContext, batch, this.options);
+  private countBatch = (
+    records: readonly StreamRecord[],
+    batch?: Delivery,
+    counters: readonly COUNTERS[] = this.counters,
+  ) => countBatch(records, { ...this.countingContext, counters }, batch, this.options);
 
   private get countingContext() {
     const { counters, concurrency, table } = this;
@@ -109,15 +111,15 @@ export class CounterProjection<
   /** Counts through refs the records set aside by shardWatermark batches: call it once fixed. */
   countSetAside = (): Promise<SetAsideReport> => countSetAside(this.countingContext);
 
-  /** Counts every event of the event table: beside the live projection, or (shardWatermark) into a fresh table. */
-  rebuild = (
-    options: Omit<RebuildOptions, 'dynamoDBClient'> & { dynamoDBClient?: DynamoDBClient },
-  ): Promise<ProcessRecordsStats> =>
-    rebuildWithMarks(
-      { ...this.table, counters: this.counters },
+  /** Every event of the event table counted again into the counters named (all by default): see RebuildInput. */
+  rebuild = async (options: RebuildInput<COUNTERS['name']>): Promise<ProcessRecordsStats> => {
+    const counters = countersToRebuild(this.counters, options.counterNames);
+    return rebuildWithMarks(
+      { ...this.table, counters },
       { dynamoDBClient: this.options.dynamoDBClient, ...options },
-      (records) => this.countBatch(records, { delivery: 'rebuild' }),
+      (records) => this.countBatch(records, { delivery: 'rebuild' }, counters),
     );
+  };
 
   /** Counts `by` once per targetRef (`counted`: false when counted before); `timestamp` places it in windows. */
   increment = async ({

@@ -30,7 +30,7 @@ export {
 } from './processRecordsResult.js';
 export type { CounterProjectionOptions } from './projectionOptions.js';
 export { UNKNOWN_EVENT_STORES_ENV } from './projectionOptions.js';
-export type { RebuildOptions } from './rebuild.js';
+export type { RebuildInput, RebuildOptions } from './rebuild.js';
 export type { RecordFates, RecordSkipReason } from './recordFates.js';
 export { countingStreamFilter } from './streamFilter.js';
 export type { CounterWindow, CountTargetOf, WindowOptions, WindowsOf } from './windows.js';

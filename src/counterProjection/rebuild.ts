@@ -1,7 +1,8 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 
 import type { StreamsApiRecord } from '../imageParser/index.js';
-import { integerOption, mapWithConcurrency } from '../shared/index.js';
+import { CounterError, integerOption, mapWithConcurrency } from '../shared/index.js';
+import type { Counter } from './counter.js';
 import {
   addStats,
   noStats,
@@ -18,6 +19,40 @@ export interface RebuildOptions {
   pageSize?: number;
   onProgress?: (stats: ProcessRecordsStats) => void;
 }
+
+/** What `CounterProjection.rebuild` takes: its client by default. */
+export type RebuildInput<NAME extends string> = Omit<RebuildOptions, 'dynamoDBClient'> & {
+  dynamoDBClient?: DynamoDBClient;
+  /**
+   * The counters to rebuild; all when absent. The others keep their counts: rebuild refs
+   * counters into the live counts table beside a shardWatermark counter it counts already,
+   * or one shardWatermark counter into a fresh one.
+   */
+  counterNames?: readonly NAME[];
+};
+
+/**
+ * The counters a rebuild counts: those named, each once, or all when none are named. A
+ * rebuild of some counters leaves the others' counts as they are, so that a refs counter can
+ * be rebuilt beside a shardWatermark counter that the table counts already.
+ */
+export const countersToRebuild = <COUNTER extends Counter>(
+  counters: readonly COUNTER[],
+  counterNames: readonly string[] | undefined,
+): COUNTER[] => {
+  if (counterNames === undefined) return [...counters];
+  const knownCounters = counters.map(({ name }) => name);
+  if (counterNames.length === 0)
+    throw new CounterError('InvalidOption', {
+      option: 'counterNames',
+      value: counterNames,
+      expected: `at least one of ${knownCounters.join(', ')} (or no counterNames: all of them)`,
+    });
+  for (const counterName of counterNames)
+    if (!knownCounters.includes(counterName))
+      throw new CounterError('UnknownCounter', { counterName, knownCounters });
+  return counters.filter(({ name }) => counterNames.includes(name));
+};
 
 /**
  * Counts every event of the event table by reading the table itself, as INSERT records.

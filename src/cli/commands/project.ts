@@ -50,14 +50,15 @@ export const withProjection = <T>(
     return use(projection, connection, module);
   });
 
-/** `rebuild`: counts every event already in the event table; safe beside a live projection. */
+/** `rebuild`: counts every event already in the event table (into the counters named); safe beside a live projection. */
 export const rebuildCommand = async (
-  options: ProjectionOptions & { eventTable: string; segments: number },
+  options: ProjectionOptions & { eventTable: string; segments: number; counter?: string[] },
 ): Promise<void> => {
   await withProjection(options, async (projection) => {
     const stats = await projection.rebuild({
       eventTableName: options.eventTable,
       segments: options.segments,
+      ...(options.counter !== undefined ? { counterNames: options.counter } : {}),
     });
     out(
       `Rebuilt from ${stats.events} events: ${stats.counted} counter increments applied (one per counter that counts an event), ${stats.duplicates} increments already counted, ${stats.skipped} items skipped (not events of the source stores).`,
