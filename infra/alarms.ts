@@ -24,11 +24,11 @@ export interface PipelineAlarmSettings {
   throttles?: number | false;
   /** Messages waiting in the dead letter queue above this. Default 0. */
   deadLetters?: number | false;
-  /** The handler's RecordsFailed metric (Powertools Metrics, see `metrics`) in 5 minutes above this. Default 0. */
+  /** The handler's RecordsFailed metric (published where `metrics` says) in 5 minutes above this. Default 0. */
   recordsFailed?: number | false;
 }
 
-/** Where the handler's Powertools Metrics publish: the construct sets them as the function's environment. */
+/** Where the handler's metrics publish: the construct sets them as the function's environment (the projection, or Powertools Metrics, reads it). */
 export interface PipelineMetricsSettings {
   /** Default "CastoreCounters" (POWERTOOLS_METRICS_NAMESPACE). */
   namespace?: string;

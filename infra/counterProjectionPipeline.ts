@@ -50,7 +50,7 @@ export interface CounterProjectionPipelineProps {
   deadLetterRetention?: Duration;
   /** CloudWatch alarms, each on by default (see PipelineAlarmSettings); false: none. */
   alarms?: PipelineAlarmSettings | false;
-  /** Where the handler's Powertools Metrics publish (set as the function's environment). */
+  /** Where the handler's metrics publish (set as the function's environment, which the projection reads). */
   metrics?: PipelineMetricsSettings;
   /** A reactions function on the counts table's stream (which it then gets): see ReactionsSettings. */
   reactions?: ReactionsSettings;
@@ -134,7 +134,7 @@ export class CounterProjectionPipeline extends Construct {
       environment: {
         EVENT_TABLE_NAME: this.eventTable.tableName,
         COUNTS_TABLE_NAME: this.countsTable.tableName,
-        // Read by Powertools' Metrics and Logger when the handler makes them without these.
+        // Read by the projection (its metrics when given none), and by Powertools' Metrics and Logger made without these.
         POWERTOOLS_METRICS_NAMESPACE: this.metricsSettings.namespace,
         POWERTOOLS_SERVICE_NAME: this.metricsSettings.serviceName,
         // Reactions push COUNT_REACHED into the event table by default: the projection

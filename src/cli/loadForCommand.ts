@@ -8,7 +8,6 @@ const NEEDED_FOR: Record<string, string> = {
   '@aws-sdk/client-sqs': 'reading the on-failure queue',
   '@castore/event-type-json-schema': 'the demo’s example event stores',
   tsx: 'loading a TypeScript module',
-  '@aws-lambda-powertools/metrics': 'publishing metrics in CloudWatch’s Embedded Metric Format',
 };
 
 /** The package an import could not find, from Node's ERR_MODULE_NOT_FOUND; undefined for any other error. */

@@ -33,7 +33,7 @@ const addRunCommand = (program: Command, outcome: CommandOutcome): void => {
     )
     .option(
       '--metrics-namespace <name>',
-      "publish the projection's metrics per batch (OldestRecordAge, RecordsFailed, …) in CloudWatch's Embedded Metric Format on stdout, with @aws-lambda-powertools/metrics",
+      "publish the projection's metrics per batch (OldestRecordAge, RecordsFailed, …) in CloudWatch's Embedded Metric Format on stdout, as a Lambda handler does",
     )
     .option(
       '--metrics-service <name>',

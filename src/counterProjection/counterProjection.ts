@@ -7,6 +7,7 @@ import { answerLambda, type BatchContext } from '../streamBatch/index.js';
 import { countBatch } from './countBatch.js';
 import type { Counter } from './counter.js';
 import { countSetAside, type SetAsideReport } from './countSetAside.js';
+import { emfMetricsFromEnvironment } from './emfMetrics.js';
 import { type DirectIncrement, incrementOnce } from './increment.js';
 import { type CountedRef, listCountedRefs } from './listCountedRefs.js';
 import type { Delivery } from './processRecords.js';
@@ -38,6 +39,8 @@ export class CounterProjection<
   private readonly countersByName: Map<string, COUNTERS>;
   private readonly retry: RetryOptions;
   private readonly concurrency: number;
+  /** Where each batch is logged and its figures published. */
+  private readonly report: Parameters<typeof countBatch>[3];
 
   constructor(options: CounterProjectionOptions<EVENT_STORES, COUNTERS>) {
     this.options = options;
@@ -50,6 +53,8 @@ export class CounterProjection<
       unknownEventStores,
     });
     this.countersByName = indexCounters(options.counters, this.imageParser);
+    const metrics = options.metrics ?? emfMetricsFromEnvironment();
+    this.report = { ...options, ...(metrics !== undefined ? { metrics } : {}) };
   }
 
   private get countsTableName(): string {
@@ -100,7 +105,7 @@ export class CounterProjection<
     records: readonly StreamRecord[],
     batch?: Delivery,
     counters: readonly COUNTERS[] = this.counters,
-  ) => countBatch(records, { ...this.countingContext, counters }, batch, this.options);
+  ) => countBatch(records, { ...this.countingContext, counters }, batch, this.report);
 
   private get countingContext() {
     const { counters, concurrency, table } = this;

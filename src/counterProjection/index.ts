@@ -20,6 +20,7 @@ export {
 } from './countsItems/index.js';
 export { COUNTS_TTL_ATTRIBUTE, countsTableDefinition, createCountsTable } from './countsTable.js';
 export { bucketOf } from './countTarget.js';
+export { emfMetrics } from './emfMetrics.js';
 export type { DirectIncrement } from './increment.js';
 export type { CountedRef } from './listCountedRefs.js';
 export {

@@ -32,7 +32,11 @@ export interface CounterProjectionOptions<
    * Logger for JSON lines. Default: console.error, failures only.
    */
   logger?: ProjectionLogger;
-  /** Each batch's figures, published after it: Powertools' Metrics for CloudWatch EMF. Default: none. */
+  /**
+   * Each batch's figures, published after it: Powertools' Metrics for CloudWatch EMF.
+   * Default: EMF lines on stdout when POWERTOOLS_METRICS_NAMESPACE is set (as
+   * CounterProjectionPipeline sets it, so that its alarms are fed), else none.
+   */
   metrics?: ProjectionMetrics;
   /**
    * How `handler` tells Lambda that records failed. true: it returns `batchItemFailures`,

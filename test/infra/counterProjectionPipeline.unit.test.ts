@@ -254,7 +254,7 @@ describe('CounterProjectionPipeline', () => {
       Namespace: 'AWS/SQS',
       Threshold: 0,
     });
-    // The handler's Powertools Metrics publish where the alarm looks: the function's environment says where.
+    // The handler's metrics publish where the alarm looks: the function's environment says where.
     expect(byMetric.RecordsFailed).toMatchObject({
       Namespace: 'CastoreCounters',
       Dimensions: [{ Name: 'service', Value: 'Counters' }],

@@ -1,9 +1,8 @@
 // In a file of its own: the stream runner loads @aws-sdk/client-dynamodb-streams (an
 // optional peer), which rebuild and the counts commands do not need.
-import type { ProjectionMetrics } from '../../counterProjection/index.js';
+import { emfMetrics, type ProjectionMetrics } from '../../counterProjection/index.js';
 import { StreamRunner } from '../../streamRunner/index.js';
 import { err, out } from '../io.js';
-import { loadForCommand } from '../loadForCommand.js';
 import { liveProgress } from '../progressLine.js';
 import { type ProjectionOptions, withProjection } from './project.js';
 import { reactionsRunner } from './runReactions.js';
@@ -26,7 +25,7 @@ export const runCommand = async (
     metricsService?: string;
   },
 ): Promise<number> => {
-  const metrics = await emfMetrics(options);
+  const metrics = metricsOf(options);
   return withProjection(
     options,
     async (projection, connection, module) => {
@@ -57,25 +56,21 @@ export const runCommand = async (
 };
 
 /**
- * With --metrics-namespace, the projection's metrics per batch as Powertools Metrics writes
- * them in Lambda: EMF lines on stdout, which CloudWatch Logs turns into metrics (in ECS
- * through the awslogs driver), so that a runner has the lag and failure alarms a Lambda has.
+ * With --metrics-namespace, the projection's metrics per batch as a Lambda handler publishes
+ * them: EMF lines on stdout, which CloudWatch Logs turns into metrics (in ECS through the
+ * awslogs driver), so that a runner has the lag and failure alarms a Lambda has.
  */
-const emfMetrics = async (options: {
+const metricsOf = (options: {
   consumer: string;
   metricsNamespace?: string;
   metricsService?: string;
-}): Promise<ProjectionMetrics | undefined> => {
-  if (options.metricsNamespace === undefined) return undefined;
-  const { Metrics } = await loadForCommand(
-    'run --metrics-namespace',
-    () => import('@aws-lambda-powertools/metrics'),
-  );
-  return new Metrics({
-    namespace: options.metricsNamespace,
-    serviceName: options.metricsService ?? options.consumer,
-  });
-};
+}): ProjectionMetrics | undefined =>
+  options.metricsNamespace === undefined
+    ? undefined
+    : emfMetrics({
+        namespace: options.metricsNamespace,
+        serviceName: options.metricsService ?? options.consumer,
+      });
 
 /** Runs the projection (and the reactions) until stopped; 1 when a batch was still failing. */
 const untilStopped = async (
