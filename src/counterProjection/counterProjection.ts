@@ -27,7 +27,8 @@ import { type CountTargetOf, windowOf, type WindowOptions, type WindowsOf } from
 /**
  * Counts the events of Castore event stores into a counts table, exactly once per
  * (counter, key, targetRef), from the event table's DynamoDB stream (Lambda or any
- * runner) or directly through `increment`.
+ * runner) or directly through `increment`. Every method returning a promise is async: a
+ * refused argument (an unknown counter, a window it lacks) rejects, never throws.
  */
 export class CounterProjection<
   EVENT_STORES extends EventStore,
@@ -91,13 +92,13 @@ export class CounterProjection<
    * The handler's work on records of either shape (Lambda's or the Streams API's); logs
    * the batch and publishes its metrics when a logger with `info` or metrics are given.
    */
-  processRecords = (
+  processRecords = async (
     records: readonly StreamRecord[],
     /** Where the batch comes from (the stream runner passes it): shardWatermark counters need it. */
     batch?: BatchContext,
   ): Promise<ProcessRecordsResult> => this.countBatch(records, batch);
 
-  private countBatch = (records: readonly StreamRecord[], batch?: Delivery) =>
+  private countBatch = async (records: readonly StreamRecord[], batch?: Delivery) =>
     countBatch(records, this.countingContext, batch, this.options);
 
   private get countingContext() {
@@ -107,16 +108,16 @@ export class CounterProjection<
   }
 
   /** Counts through refs the records set aside by shardWatermark batches: call it once fixed. */
-  countSetAside = (): Promise<SetAsideReport> => countSetAside(this.countingContext);
+  countSetAside = async (): Promise<SetAsideReport> => countSetAside(this.countingContext);
 
   /** Counts every event of the event table: beside the live projection, or (shardWatermark) into a fresh table. */
-  rebuild = (
+  rebuild = async (
     options: Omit<RebuildOptions, 'dynamoDBClient'> & { dynamoDBClient?: DynamoDBClient },
   ): Promise<ProcessRecordsStats> =>
     rebuildWithMarks(
       { ...this.table, counters: this.counters },
       { dynamoDBClient: this.options.dynamoDBClient, ...options },
-      (records) => this.countBatch(records, { delivery: 'rebuild' }),
+      async (records) => this.countBatch(records, { delivery: 'rebuild' }),
     );
 
   /** Counts `by` once per targetRef (`counted`: false when counted before); `timestamp` places it in windows. */
@@ -141,7 +142,7 @@ export class CounterProjection<
 
   // The read methods below stay separate, explicitly typed: each is public API.
   /** The all-time count (or a window bucket's); 0 when never counted. */
-  getCount = <NAME extends COUNTERS['name']>(
+  getCount = async <NAME extends COUNTERS['name']>(
     counterName: NAME,
     key: string,
     options: WindowOptions<WindowsOf<COUNTERS, NAME>> & { consistentRead?: boolean } = {},
@@ -153,7 +154,7 @@ export class CounterProjection<
     });
 
   /** The count as a bigint, exact however large (getCount refuses counts beyond 2^53 rather than round them). */
-  getExactCount = <NAME extends COUNTERS['name']>(
+  getExactCount = async <NAME extends COUNTERS['name']>(
     counterName: NAME,
     key: string,
     options: WindowOptions<WindowsOf<COUNTERS, NAME>> & { consistentRead?: boolean } = {},
@@ -165,7 +166,7 @@ export class CounterProjection<
     });
 
   /** Many counts at once, in the order asked. */
-  getCounts = (targets: CountTargetOf<COUNTERS>[]): Promise<number[]> =>
+  getCounts = async (targets: CountTargetOf<COUNTERS>[]): Promise<number[]> =>
     getCounts(
       this.table,
       targets.map(({ counterName, key, ...options }) => ({
@@ -176,7 +177,7 @@ export class CounterProjection<
     );
 
   /** The non-empty buckets of a window between two times, inclusive, oldest first. */
-  getWindowedCounts = <NAME extends COUNTERS['name']>(
+  getWindowedCounts = async <NAME extends COUNTERS['name']>(
     counterName: NAME,
     key: string,
     range: { window: WindowsOf<COUNTERS, NAME>; from: string | Date; to: string | Date },
@@ -184,7 +185,7 @@ export class CounterProjection<
     getWindowedCounts(this.table, { counter: this.counterNamed(counterName), key, ...range });
 
   /** The refs counted for a counter key (the audit trail), paginated. */
-  listCountedRefs = (
+  listCountedRefs = async (
     counterName: COUNTERS['name'],
     key: string,
     options: { limit?: number; pageToken?: string } = {},
