@@ -22,7 +22,7 @@ import { getCount, getCounts, getExactCount, getWindowedCounts } from './reads.j
 import type { RebuildOptions } from './rebuild.js';
 import { setTarget, type TargetInput } from './setTarget.js';
 import { rebuildWithMarks, requireShard } from './shardWatermark/index.js';
-import { type CountTargetOf, windowOf, type WindowOptions, type WindowsOf } from './windows.js';
+import { type CountTargetOf, windowOf, type WindowOptions, type WindowToRead } from './windows.js';
 
 /**
  * Counts the events of Castore event stores into a counts table, exactly once per
@@ -145,7 +145,7 @@ export class CounterProjection<
   getCount = async <NAME extends COUNTERS['name']>(
     counterName: NAME,
     key: string,
-    options: WindowOptions<WindowsOf<COUNTERS, NAME>> & { consistentRead?: boolean } = {},
+    options: WindowOptions<WindowToRead<COUNTERS, NAME>> & { consistentRead?: boolean } = {},
   ): Promise<number> =>
     getCount(this.readContext(options.consistentRead), {
       counter: this.counterNamed(counterName),
@@ -157,7 +157,7 @@ export class CounterProjection<
   getExactCount = async <NAME extends COUNTERS['name']>(
     counterName: NAME,
     key: string,
-    options: WindowOptions<WindowsOf<COUNTERS, NAME>> & { consistentRead?: boolean } = {},
+    options: WindowOptions<WindowToRead<COUNTERS, NAME>> & { consistentRead?: boolean } = {},
   ): Promise<bigint> =>
     getExactCount(this.readContext(options.consistentRead), {
       counter: this.counterNamed(counterName),
@@ -180,7 +180,7 @@ export class CounterProjection<
   getWindowedCounts = async <NAME extends COUNTERS['name']>(
     counterName: NAME,
     key: string,
-    range: { window: WindowsOf<COUNTERS, NAME>; from: string | Date; to: string | Date },
+    range: { window: WindowToRead<COUNTERS, NAME>; from: string | Date; to: string | Date },
   ): Promise<{ bucket: string; count: number }[]> =>
     getWindowedCounts(this.table, { counter: this.counterNamed(counterName), key, ...range });
 

@@ -88,4 +88,56 @@ describe('counters are typed from the event stores they read', () => {
       });
     });
   });
+
+  it('names a counter without windows in the error of a window read on it, and types valid reads as before', () => {
+    const projection = new CounterProjection({
+      dynamoDBClient: new DynamoDBClient({}),
+      countsTableName: 'counts',
+      sourceEventStores: [ordersStore],
+      counters: [
+        counter({ name: 'placed', eventStore: ordersStore, key: () => 'all' }),
+        counter({ name: 'hourly', eventStore: ordersStore, key: () => 'all', windows: ['hour'] }),
+      ],
+    });
+    // The type a window must be is what the compiler's error shows: `Type '"hour"' is not
+    // assignable to type '"counter 'placed' has no windows"'` (it said `'undefined'`).
+    type Message = "counter 'placed' has no windows";
+    type WindowOf<OPTIONS> = NonNullable<
+      NonNullable<OPTIONS> extends { window?: infer W } ? W : never
+    >;
+    expectTypeOf<
+      WindowOf<Parameters<typeof projection.getCount<'placed'>>[2]>
+    >().toEqualTypeOf<Message>();
+    expectTypeOf<
+      WindowOf<Parameters<typeof projection.getExactCount<'placed'>>[2]>
+    >().toEqualTypeOf<Message>();
+    expectTypeOf<
+      WindowOf<Parameters<typeof projection.getWindowedCounts<'placed'>>[2]>
+    >().toEqualTypeOf<Message>();
+    type Target<NAME> = Extract<
+      Parameters<typeof projection.getCounts>[0][number],
+      { counterName: NAME }
+    >;
+    expectTypeOf<WindowOf<Target<'placed'>>>().toEqualTypeOf<Message>();
+    // A counter with windows takes them, as before, and the reads answer as before.
+    expectTypeOf<
+      WindowOf<Parameters<typeof projection.getCount<'hourly'>>[2]>
+    >().toEqualTypeOf<'hour'>();
+    expectTypeOf<WindowOf<Target<'hourly'>>>().toEqualTypeOf<'hour'>();
+    void (() => {
+      expectTypeOf(projection.getCount('placed', 'all', {})).toEqualTypeOf<Promise<number>>();
+      expectTypeOf(
+        projection.getCount('hourly', 'all', { window: 'hour', bucket: new Date() }),
+      ).toEqualTypeOf<Promise<number>>();
+      expectTypeOf(projection.getExactCount('placed', 'all', { window: undefined })).toEqualTypeOf<
+        Promise<bigint>
+      >();
+      expectTypeOf(
+        projection.getWindowedCounts('hourly', 'all', { window: 'hour', from: 'a', to: 'b' }),
+      ).toEqualTypeOf<Promise<{ bucket: string; count: number }[]>>();
+      // prettier-ignore
+      // @ts-expect-error 'placed' has no windows
+      void projection.getWindowedCounts('placed', 'all', { window: 'hour', from: 'a', to: 'b' });
+    });
+  });
 });
