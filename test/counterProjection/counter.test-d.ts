@@ -3,7 +3,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expectTypeOf, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { counter, CounterProjection } from '../../src/counterProjection/index.js';
+import {
+  type Counter,
+  counter,
+  type CounterIdempotency,
+  CounterProjection,
+} from '../../src/counterProjection/index.js';
 import { makeOrdersStore, makeUsersStore } from '../support/eventStores.js';
 
 const adapter = new DynamoDBSingleTableEventStorageAdapter({
@@ -138,6 +143,58 @@ describe('counters are typed from the event stores they read', () => {
       // prettier-ignore
       // @ts-expect-error 'placed' has no windows
       void projection.getWindowedCounts('placed', 'all', { window: 'hour', from: 'a', to: 'b' });
+    });
+  });
+
+  it('refuses targetRef and refShards beside a shard watermark at compile time, saying why', () => {
+    void (() => {
+      // prettier-ignore
+      // @ts-expect-error a shard watermark counts each stream record once: no targetRef
+      counter({ name: 'x', eventStore: ordersStore, key: () => 'k', idempotency: 'shardWatermark', targetRef: () => 'r' });
+      // prettier-ignore
+      // @ts-expect-error a shard watermark writes no refs: no refShards
+      counter({ name: 'x', eventStore: ordersStore, key: () => 'k', idempotency: 'shardWatermark', refShards: 8 });
+    });
+    // What the compiler's error shows: `Type '() => string' is not assignable to type
+    // '"none with idempotency 'shardWatermark': it counts each stream record once"'`.
+    type Watermark = Parameters<
+      typeof counter<typeof ordersStore, 'x', 'ORDER_PLACED', never, 'shardWatermark'>
+    >[0];
+    expectTypeOf<
+      NonNullable<Watermark['targetRef']>
+    >().toEqualTypeOf<"none with idempotency 'shardWatermark': it counts each stream record once">();
+    expectTypeOf<
+      NonNullable<Watermark['refShards']>
+    >().toEqualTypeOf<"none with idempotency 'shardWatermark': it writes no refs">();
+    // Refs counters keep both, typed from the store; a shard watermark without them, or an
+    // idempotency only known at run time, compiles (the run time refuses a targetRef beside
+    // shardWatermark there).
+    const refs = counter({
+      name: 'refs',
+      eventStore: ordersStore,
+      eventTypes: ['ORDER_PLACED'],
+      key: () => 'k',
+      refShards: 8,
+      targetRef: ({ eventStoreId, event }) => {
+        expectTypeOf(eventStoreId).toEqualTypeOf<'orders'>();
+        return event.payload.customerId;
+      },
+    });
+    expectTypeOf(refs).toEqualTypeOf<Counter<'orders', 'refs', never>>();
+    const watermark = counter({
+      name: 'w',
+      eventStore: ordersStore,
+      key: () => 'k',
+      idempotency: 'shardWatermark',
+    });
+    expectTypeOf(watermark).toEqualTypeOf<Counter<'orders', 'w', never>>();
+    const idempotency = 'refs' as CounterIdempotency;
+    counter({
+      name: 'd',
+      eventStore: ordersStore,
+      key: () => 'k',
+      idempotency,
+      targetRef: () => 'r',
     });
   });
 });
