@@ -48,6 +48,15 @@ export default tseslint.config(
     },
   },
   {
+    // The public classes: a method returning a promise is async, so that a refused
+    // argument rejects as a failed request does, never throws before the promise exists.
+    files: [
+      'src/counterProjection/counterProjection.ts',
+      'src/counterReactions/counterReactions.ts',
+    ],
+    rules: { '@typescript-eslint/promise-function-async': 'error' },
+  },
+  {
     // commander gives an action its options as `any`; each command's function declares
     // the options it takes, and commander's parsers (options.ts) checked their values.
     files: ['src/cli/program.ts', 'src/cli/streamCommands.ts'],

@@ -40,6 +40,7 @@ export {
   type SetAsideReport,
   type WindowOptions,
   type WindowsOf,
+  type WindowToRead,
 } from './counterProjection/index.js';
 export {
   ImageParser,

@@ -7,8 +7,11 @@ import { type CounterWindow, isCounterWindow, toBucket } from './windows.js';
 export interface CountTarget {
   counter: Counter;
   key: string;
-  /** A window and the time whose bucket to read (or the bucket itself, e.g. "2024-01-31T12"). */
-  window?: CounterWindow;
+  /**
+   * A window and the time whose bucket to read (or the bucket itself, e.g. "2024-01-31T12");
+   * as the caller gave it (a message type stands for a counter without windows): checked here.
+   */
+  window?: string;
   bucket?: string | Date;
 }
 

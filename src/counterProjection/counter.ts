@@ -14,6 +14,7 @@ export interface CounterOptions<
   EVENT_TYPE extends string,
   NAME extends string = string,
   WINDOW extends CounterWindow = CounterWindow,
+  IDEMPOTENCY extends CounterIdempotency = CounterIdempotency,
 > {
   /** Unique within a projection, without '#'. Part of every item key: renaming starts a new counter. */
   name: NAME;
@@ -37,16 +38,24 @@ export interface CounterOptions<
    * without one keeps its buckets for ever.
    */
   windowRetention?: Partial<Record<NoInfer<WINDOW>, number>>;
-  /** What makes the count idempotent; default `eventStoreId#aggregateId#version`. */
-  targetRef?: (message: {
-    eventStoreId: EventStoreId<EVENT_STORE>;
-    event: CountedEvent<EVENT_STORE, EVENT_TYPE>;
-  }) => string;
+  /**
+   * What makes the count idempotent; default `eventStoreId#aggregateId#version`. None with
+   * shardWatermark: a type error that says so (and refused at run time, for JavaScript).
+   */
+  targetRef?: [IDEMPOTENCY] extends ['shardWatermark']
+    ? "none with idempotency 'shardWatermark': it counts each stream record once"
+    : (message: {
+        eventStoreId: EventStoreId<EVENT_STORE>;
+        event: CountedEvent<EVENT_STORE, EVENT_TYPE>;
+      }) => string;
   /**
    * How many partitions a counter's refs are spread over (default 64). Fixed for the
-   * counter's life: the projection refuses to count with another value.
+   * counter's life: the projection refuses to count with another value. None with
+   * shardWatermark, as targetRef.
    */
-  refShards?: number;
+  refShards?: [IDEMPOTENCY] extends ['shardWatermark']
+    ? "none with idempotency 'shardWatermark': it writes no refs"
+    : number;
   /**
    * Counts whose reaching fires the reactions (CounterReactions), once per key: the count
    * goes from below a threshold to at or above it.
@@ -62,7 +71,7 @@ export interface CounterOptions<
    * when counted by the stream runner; refused elsewhere (docs/counters.md, "Idempotency").
    * Without targetRef and refShards. Fixed for the counter's life.
    */
-  idempotency?: CounterIdempotency;
+  idempotency?: IDEMPOTENCY;
 }
 
 export type CounterIdempotency = 'refs' | 'shardWatermark';
@@ -116,8 +125,9 @@ export const counter = <
   const EVENT_TYPE extends EventStoreEventDetails<EVENT_STORE>['type'] =
     EventStoreEventDetails<EVENT_STORE>['type'],
   const WINDOW extends CounterWindow = never,
+  const IDEMPOTENCY extends CounterIdempotency = 'refs',
 >(
-  options: CounterOptions<EVENT_STORE, EVENT_TYPE, NAME, WINDOW>,
+  options: CounterOptions<EVENT_STORE, EVENT_TYPE, NAME, WINDOW, IDEMPOTENCY>,
 ): Counter<EventStoreId<EVENT_STORE>, NAME, WINDOW> => {
   const {
     name,
@@ -128,13 +138,14 @@ export const counter = <
     by = 1,
     windows = [],
     windowRetention = {},
-    targetRef = defaultTargetRef,
-    refShards = DEFAULT_REF_SHARDS,
     thresholds = [],
     floors = [],
     idempotency = 'refs',
   } = options;
   validateCounterOptions(options);
+  // IDEMPOTENCY only types the options: validated, a shardWatermark counter has neither.
+  const { targetRef = defaultTargetRef, refShards = DEFAULT_REF_SHARDS } =
+    options as CounterOptions<EVENT_STORE, EVENT_TYPE, NAME, WINDOW, 'refs'>;
   const typeSet = eventTypes === undefined ? undefined : new Set<string>(eventTypes);
   type Event = CountedEvent<EVENT_STORE, EVENT_TYPE>;
   return {

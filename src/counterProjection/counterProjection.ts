@@ -7,7 +7,6 @@ import { answerLambda, type BatchContext } from '../streamBatch/index.js';
 import { countBatch } from './countBatch.js';
 import type { Counter } from './counter.js';
 import { countSetAside, type SetAsideReport } from './countSetAside.js';
-import { emfMetricsFromEnvironment } from './emfMetrics.js';
 import { type DirectIncrement, incrementOnce } from './increment.js';
 import { type CountedRef, listCountedRefs } from './listCountedRefs.js';
 import type { Delivery } from './processRecords.js';
@@ -22,12 +21,13 @@ import { getCount, getCounts, getExactCount, getWindowedCounts } from './reads.j
 import { countersToRebuild, type RebuildInput } from './rebuild.js';
 import { setTarget, type TargetInput } from './setTarget.js';
 import { rebuildWithMarks, requireShard } from './shardWatermark/index.js';
-import { type CountTargetOf, windowOf, type WindowOptions, type WindowsOf } from './windows.js';
+import { type CountTargetOf, windowOf, type WindowOptions, type WindowToRead } from './windows.js';
 
 /**
  * Counts the events of Castore event stores into a counts table, exactly once per
  * (counter, key, targetRef), from the event table's DynamoDB stream (Lambda or any
- * runner) or directly through `increment`.
+ * runner) or directly through `increment`. Every method returning a promise is async: a
+ * refused argument (an unknown counter, a window it lacks) rejects, never throws.
  */
 export class CounterProjection<
   EVENT_STORES extends EventStore,
@@ -39,13 +39,12 @@ export class CounterProjection<
   private readonly countersByName: Map<string, COUNTERS>;
   private readonly retry: RetryOptions;
   private readonly concurrency: number;
-  /** Where each batch is logged and its figures published. */
-  private readonly report: Parameters<typeof countBatch>[3];
+  private readonly report: ReturnType<typeof projectionSettings>['report'];
 
   constructor(options: CounterProjectionOptions<EVENT_STORES, COUNTERS>) {
     this.options = options;
     this.counters = options.counters;
-    const { retry, concurrency, unknownEventStores } = projectionSettings(options);
+    const { retry, concurrency, unknownEventStores, report } = projectionSettings(options);
     this.retry = retry;
     this.concurrency = concurrency;
     this.imageParser = new ImageParser({
@@ -53,8 +52,7 @@ export class CounterProjection<
       unknownEventStores,
     });
     this.countersByName = indexCounters(options.counters, this.imageParser);
-    const metrics = options.metrics ?? emfMetricsFromEnvironment();
-    this.report = { ...options, ...(metrics !== undefined ? { metrics } : {}) };
+    this.report = report;
   }
 
   private get countsTableName(): string {
@@ -95,13 +93,13 @@ export class CounterProjection<
    * The handler's work on records of either shape (Lambda's or the Streams API's); logs
    * the batch and publishes its metrics when a logger with `info` or metrics are given.
    */
-  processRecords = (
+  processRecords = async (
     records: readonly StreamRecord[],
     /** Where the batch comes from (the stream runner passes it): shardWatermark counters need it. */
     batch?: BatchContext,
   ): Promise<ProcessRecordsResult> => this.countBatch(records, batch);
 
-  private countBatch = (
+  private countBatch = async (
     records: readonly StreamRecord[],
     batch?: Delivery,
     counters: readonly COUNTERS[] = this.counters,
@@ -114,7 +112,7 @@ export class CounterProjection<
   }
 
   /** Counts through refs the records set aside by shardWatermark batches: call it once fixed. */
-  countSetAside = (): Promise<SetAsideReport> => countSetAside(this.countingContext);
+  countSetAside = async (): Promise<SetAsideReport> => countSetAside(this.countingContext);
 
   /** Every event of the event table counted again into the counters named (all by default): see RebuildInput. */
   rebuild = async (options: RebuildInput<COUNTERS['name']>): Promise<ProcessRecordsStats> => {
@@ -122,7 +120,7 @@ export class CounterProjection<
     return rebuildWithMarks(
       { ...this.table, counters },
       { dynamoDBClient: this.options.dynamoDBClient, ...options },
-      (records) => this.countBatch(records, { delivery: 'rebuild' }, counters),
+      async (records) => this.countBatch(records, { delivery: 'rebuild' }, counters),
     );
   };
 
@@ -148,10 +146,10 @@ export class CounterProjection<
 
   // The read methods below stay separate, explicitly typed: each is public API.
   /** The all-time count (or a window bucket's); 0 when never counted. */
-  getCount = <NAME extends COUNTERS['name']>(
+  getCount = async <NAME extends COUNTERS['name']>(
     counterName: NAME,
     key: string,
-    options: WindowOptions<WindowsOf<COUNTERS, NAME>> & { consistentRead?: boolean } = {},
+    options: WindowOptions<WindowToRead<COUNTERS, NAME>> & { consistentRead?: boolean } = {},
   ): Promise<number> =>
     getCount(this.readContext(options.consistentRead), {
       counter: this.counterNamed(counterName),
@@ -160,10 +158,10 @@ export class CounterProjection<
     });
 
   /** The count as a bigint, exact however large (getCount refuses counts beyond 2^53 rather than round them). */
-  getExactCount = <NAME extends COUNTERS['name']>(
+  getExactCount = async <NAME extends COUNTERS['name']>(
     counterName: NAME,
     key: string,
-    options: WindowOptions<WindowsOf<COUNTERS, NAME>> & { consistentRead?: boolean } = {},
+    options: WindowOptions<WindowToRead<COUNTERS, NAME>> & { consistentRead?: boolean } = {},
   ): Promise<bigint> =>
     getExactCount(this.readContext(options.consistentRead), {
       counter: this.counterNamed(counterName),
@@ -172,7 +170,7 @@ export class CounterProjection<
     });
 
   /** Many counts at once, in the order asked. */
-  getCounts = (targets: CountTargetOf<COUNTERS>[]): Promise<number[]> =>
+  getCounts = async (targets: CountTargetOf<COUNTERS>[]): Promise<number[]> =>
     getCounts(
       this.table,
       targets.map(({ counterName, key, ...options }) => ({
@@ -183,15 +181,15 @@ export class CounterProjection<
     );
 
   /** The non-empty buckets of a window between two times, inclusive, oldest first. */
-  getWindowedCounts = <NAME extends COUNTERS['name']>(
+  getWindowedCounts = async <NAME extends COUNTERS['name']>(
     counterName: NAME,
     key: string,
-    range: { window: WindowsOf<COUNTERS, NAME>; from: string | Date; to: string | Date },
+    range: { window: WindowToRead<COUNTERS, NAME>; from: string | Date; to: string | Date },
   ): Promise<{ bucket: string; count: number }[]> =>
     getWindowedCounts(this.table, { counter: this.counterNamed(counterName), key, ...range });
 
   /** The refs counted for a counter key (the audit trail), paginated. */
-  listCountedRefs = (
+  listCountedRefs = async (
     counterName: COUNTERS['name'],
     key: string,
     options: { limit?: number; pageToken?: string } = {},

@@ -34,5 +34,11 @@ export { UNKNOWN_EVENT_STORES_ENV } from './projectionOptions.js';
 export type { RebuildInput, RebuildOptions } from './rebuild.js';
 export type { RecordFates, RecordSkipReason } from './recordFates.js';
 export { countingStreamFilter } from './streamFilter.js';
-export type { CounterWindow, CountTargetOf, WindowOptions, WindowsOf } from './windows.js';
+export type {
+  CounterWindow,
+  CountTargetOf,
+  WindowOptions,
+  WindowsOf,
+  WindowToRead,
+} from './windows.js';
 export { COUNTER_WINDOWS, toBucket } from './windows.js';

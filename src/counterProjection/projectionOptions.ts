@@ -12,6 +12,7 @@ import {
 } from '../shared/index.js';
 import type { ProjectionLogger, ProjectionMetrics } from './batchReport.js';
 import type { Counter } from './counter.js';
+import { emfMetricsFromEnvironment } from './emfMetrics.js';
 
 export interface CounterProjectionOptions<
   EVENT_STORES extends EventStore,
@@ -97,6 +98,8 @@ export const projectionSettings = (options: {
   retry?: Partial<RetryOptions> | undefined;
   concurrency?: number | undefined;
   unknownEventStores?: 'fail' | 'skip' | undefined;
+  logger?: ProjectionLogger | undefined;
+  metrics?: ProjectionMetrics | undefined;
 }) => ({
   countsTableName:
     typeof options.countsTableName === 'function'
@@ -114,4 +117,6 @@ export const projectionSettings = (options: {
     ['fail', 'skip'],
     process.env[UNKNOWN_EVENT_STORES_ENV] === 'skip' ? 'skip' : 'fail',
   ),
+  /** Where each batch is logged and its figures published. */
+  report: { logger: options.logger, metrics: options.metrics ?? emfMetricsFromEnvironment() },
 });

@@ -17,7 +17,6 @@ import {
 import { type CountTarget, itemKeyOf } from './countTarget.js';
 import { queryPartition } from './readPages.js';
 import { refuseIfNotExact } from './shardWatermark/index.js';
-import type { CounterWindow } from './windows.js';
 
 interface ReadContext {
   dynamoDBClient: DynamoDBClient;
@@ -143,7 +142,8 @@ export const getWindowedCounts = async (
   }: {
     counter: Counter;
     key: string;
-    window: CounterWindow;
+    /** Checked by itemKeyOf, as CountTarget's. */
+    window: string;
     from: string | Date;
     to: string | Date;
   },

@@ -46,7 +46,7 @@ export const isCounterWindow = (value: unknown): value is CounterWindow =>
   typeof value === 'string' && (COUNTER_WINDOWS as readonly string[]).includes(value);
 
 /** A read's window: none for the all-time count; a bucket is any time inside it (now by default). */
-export interface WindowOptions<WINDOW extends CounterWindow = CounterWindow> {
+export interface WindowOptions<WINDOW extends string = CounterWindow> {
   window?: WINDOW | undefined;
   bucket?: string | Date | undefined;
 }
@@ -57,15 +57,27 @@ export type WindowsOf<
   NAME extends string,
 > = Extract<COUNTERS, { name: NAME }>['windows'][number];
 
+/**
+ * What a read's `window` takes: the windows of the counter named NAME, or, for a counter
+ * without any, a message naming it, so that the compiler's error says why (`Type '"hour"' is
+ * not assignable to type '"counter 'placed' has no windows"'`) and not `never` or `undefined`.
+ */
+export type WindowToRead<
+  COUNTERS extends { name: string; windows: readonly CounterWindow[] },
+  NAME extends string,
+> = [WindowsOf<COUNTERS, NAME>] extends [never]
+  ? `counter '${NAME}' has no windows`
+  : WindowsOf<COUNTERS, NAME>;
+
 /** One count to read among many, typed per counter. */
 export type CountTargetOf<COUNTERS extends { name: string; windows: readonly CounterWindow[] }> = {
   [NAME in COUNTERS['name']]: { counterName: NAME; key: string } & WindowOptions<
-    WindowsOf<COUNTERS, NAME>
+    WindowToRead<COUNTERS, NAME>
   >;
 }[COUNTERS['name']];
 
 /** Only the options given: undefined must not reach the key builders as a value. */
-export const windowOf = ({ window, bucket }: WindowOptions) => ({
+export const windowOf = ({ window, bucket }: WindowOptions<string>) => ({
   ...(window !== undefined ? { window } : {}),
   ...(bucket !== undefined ? { bucket } : {}),
 });

@@ -3,7 +3,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expectTypeOf, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { counter, CounterProjection } from '../../src/counterProjection/index.js';
+import {
+  type Counter,
+  counter,
+  type CounterIdempotency,
+  CounterProjection,
+} from '../../src/counterProjection/index.js';
 import { makeOrdersStore, makeUsersStore } from '../support/eventStores.js';
 
 const adapter = new DynamoDBSingleTableEventStorageAdapter({
@@ -86,6 +91,110 @@ describe('counters are typed from the event stores they read', () => {
         // @ts-expect-error the users store is not a source of this projection
         counters: [counter({ name: 'signups', eventStore: usersStore, key: () => 'all' })],
       });
+    });
+  });
+
+  it('names a counter without windows in the error of a window read on it, and types valid reads as before', () => {
+    const projection = new CounterProjection({
+      dynamoDBClient: new DynamoDBClient({}),
+      countsTableName: 'counts',
+      sourceEventStores: [ordersStore],
+      counters: [
+        counter({ name: 'placed', eventStore: ordersStore, key: () => 'all' }),
+        counter({ name: 'hourly', eventStore: ordersStore, key: () => 'all', windows: ['hour'] }),
+      ],
+    });
+    // The type a window must be is what the compiler's error shows: `Type '"hour"' is not
+    // assignable to type '"counter 'placed' has no windows"'` (it said `'undefined'`).
+    type Message = "counter 'placed' has no windows";
+    type WindowOf<OPTIONS> = NonNullable<
+      NonNullable<OPTIONS> extends { window?: infer W } ? W : never
+    >;
+    expectTypeOf<
+      WindowOf<Parameters<typeof projection.getCount<'placed'>>[2]>
+    >().toEqualTypeOf<Message>();
+    expectTypeOf<
+      WindowOf<Parameters<typeof projection.getExactCount<'placed'>>[2]>
+    >().toEqualTypeOf<Message>();
+    expectTypeOf<
+      WindowOf<Parameters<typeof projection.getWindowedCounts<'placed'>>[2]>
+    >().toEqualTypeOf<Message>();
+    type Target<NAME> = Extract<
+      Parameters<typeof projection.getCounts>[0][number],
+      { counterName: NAME }
+    >;
+    expectTypeOf<WindowOf<Target<'placed'>>>().toEqualTypeOf<Message>();
+    // A counter with windows takes them, as before, and the reads answer as before.
+    expectTypeOf<
+      WindowOf<Parameters<typeof projection.getCount<'hourly'>>[2]>
+    >().toEqualTypeOf<'hour'>();
+    expectTypeOf<WindowOf<Target<'hourly'>>>().toEqualTypeOf<'hour'>();
+    void (() => {
+      expectTypeOf(projection.getCount('placed', 'all', {})).toEqualTypeOf<Promise<number>>();
+      expectTypeOf(
+        projection.getCount('hourly', 'all', { window: 'hour', bucket: new Date() }),
+      ).toEqualTypeOf<Promise<number>>();
+      expectTypeOf(projection.getExactCount('placed', 'all', { window: undefined })).toEqualTypeOf<
+        Promise<bigint>
+      >();
+      expectTypeOf(
+        projection.getWindowedCounts('hourly', 'all', { window: 'hour', from: 'a', to: 'b' }),
+      ).toEqualTypeOf<Promise<{ bucket: string; count: number }[]>>();
+      // prettier-ignore
+      // @ts-expect-error 'placed' has no windows
+      void projection.getWindowedCounts('placed', 'all', { window: 'hour', from: 'a', to: 'b' });
+    });
+  });
+
+  it('refuses targetRef and refShards beside a shard watermark at compile time, saying why', () => {
+    void (() => {
+      // prettier-ignore
+      // @ts-expect-error a shard watermark counts each stream record once: no targetRef
+      counter({ name: 'x', eventStore: ordersStore, key: () => 'k', idempotency: 'shardWatermark', targetRef: () => 'r' });
+      // prettier-ignore
+      // @ts-expect-error a shard watermark writes no refs: no refShards
+      counter({ name: 'x', eventStore: ordersStore, key: () => 'k', idempotency: 'shardWatermark', refShards: 8 });
+    });
+    // What the compiler's error shows: `Type '() => string' is not assignable to type
+    // '"none with idempotency 'shardWatermark': it counts each stream record once"'`.
+    type Watermark = Parameters<
+      typeof counter<typeof ordersStore, 'x', 'ORDER_PLACED', never, 'shardWatermark'>
+    >[0];
+    expectTypeOf<
+      NonNullable<Watermark['targetRef']>
+    >().toEqualTypeOf<"none with idempotency 'shardWatermark': it counts each stream record once">();
+    expectTypeOf<
+      NonNullable<Watermark['refShards']>
+    >().toEqualTypeOf<"none with idempotency 'shardWatermark': it writes no refs">();
+    // Refs counters keep both, typed from the store; a shard watermark without them, or an
+    // idempotency only known at run time, compiles (the run time refuses a targetRef beside
+    // shardWatermark there).
+    const refs = counter({
+      name: 'refs',
+      eventStore: ordersStore,
+      eventTypes: ['ORDER_PLACED'],
+      key: () => 'k',
+      refShards: 8,
+      targetRef: ({ eventStoreId, event }) => {
+        expectTypeOf(eventStoreId).toEqualTypeOf<'orders'>();
+        return event.payload.customerId;
+      },
+    });
+    expectTypeOf(refs).toEqualTypeOf<Counter<'orders', 'refs', never>>();
+    const watermark = counter({
+      name: 'w',
+      eventStore: ordersStore,
+      key: () => 'k',
+      idempotency: 'shardWatermark',
+    });
+    expectTypeOf(watermark).toEqualTypeOf<Counter<'orders', 'w', never>>();
+    const idempotency = 'refs' as CounterIdempotency;
+    counter({
+      name: 'd',
+      eventStore: ordersStore,
+      key: () => 'k',
+      idempotency,
+      targetRef: () => 'r',
     });
   });
 });

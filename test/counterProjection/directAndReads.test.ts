@@ -263,6 +263,24 @@ describe('counter definitions', () => {
     ).toThrow(expect.objectContaining({ code: 'InvalidCounterDefinition', field }));
   });
 
+  it.each([
+    ['targetRef', { targetRef: () => 'r' }],
+    ['refShards', { refShards: 8 }],
+  ])(
+    'refuses a shardWatermark counter with %s when built (a type error, refused for JavaScript)',
+    (field, change) => {
+      expect(() =>
+        counter({
+          name: 'ok',
+          eventStore: ordersStore,
+          key: () => 'k',
+          idempotency: 'shardWatermark',
+          ...(change as object),
+        } as never),
+      ).toThrow(expect.objectContaining({ code: 'InvalidCounterDefinition', field }));
+    },
+  );
+
   it('refuses two counters of one name, or a counter of a store the projection does not read', () => {
     const make = (counters: Parameters<typeof counter>[0][]) => () =>
       new CounterProjection({
