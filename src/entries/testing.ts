@@ -3,6 +3,7 @@
 // stream runner does (what shardWatermark counters need), start a DynamoDB Local.
 export {
   asOneLambdaBatch,
+  asShardRuns,
   type Delivery,
   eventRecord,
   eventRecords,

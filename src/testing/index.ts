@@ -5,6 +5,7 @@ export { eventRecord, eventRecords, sequenceNumberOf, toLambdaRecord } from './e
 export { type LocalDynamoDB, startLocalDynamoDB } from './localServer.js';
 export {
   asOneLambdaBatch,
+  asShardRuns,
   type Delivery,
   type ExpectedCounts,
   given,

@@ -10,7 +10,9 @@ import {
   type ProcessRecordsStats,
 } from '../counterProjection/index.js';
 import type { StreamRecord, StreamsApiRecord } from '../imageParser/index.js';
+import type { BatchContext } from '../streamBatch/index.js';
 import { toLambdaRecord } from './eventRecord.js';
+import type { ShardDeliveries } from './shardDeliveries.js';
 
 /*
  * Projections specified as Emmett specifies them: given(stream records).when(projection,
@@ -25,7 +27,10 @@ import { toLambdaRecord } from './eventRecord.js';
  */
 export interface ProjectionUnderTest {
   handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse>;
-  processRecords(records: readonly StreamRecord[]): Promise<ProcessRecordsResult>;
+  processRecords(
+    records: readonly StreamRecord[],
+    batch?: BatchContext,
+  ): Promise<ProcessRecordsResult>;
   /** Typed by each projection for its own counters: the spec's targets are checked when read. */
   getCounts(targets: never[]): Promise<number[]>;
 }
@@ -62,6 +67,28 @@ export const inBatchesOf =
       );
       if (batchItemFailures.length > 0)
         throw new Error(`processRecords failed records ${JSON.stringify(batchItemFailures)}`);
+      addStats(totals, stats);
+    }
+    return totals;
+  };
+
+/**
+ * The records as the stream runner delivers one shard: contiguous runs of `size` (all at
+ * once by default), each claimed and checkpointed by `shard` (a `shardDeliveries`), as
+ * shardWatermark counters need; a failed record fails the spec. Delivered again
+ * (`times`), the runs come to the same runner, after its checkpoint: nothing counts twice.
+ */
+export const asShardRuns =
+  (shard: ShardDeliveries, { size = Number.MAX_SAFE_INTEGER }: { size?: number } = {}): Delivery =>
+  async (projection, records) => {
+    const totals = noStats();
+    for (let start = 0; start < records.length; start += size) {
+      const { batchItemFailures, stats } = await shard.deliver(
+        projection,
+        records.slice(start, start + size),
+      );
+      if (batchItemFailures.length > 0)
+        throw new Error(`the shard's run failed records ${JSON.stringify(batchItemFailures)}`);
       addStats(totals, stats);
     }
     return totals;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { type CounterErrorCode, isCounterError } from '../../src/index.js';
-import { shardDeliveries } from '../../src/testing/index.js';
+import { asShardRuns, given, shardDeliveries } from '../../src/testing/index.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { interceptSend } from '../support/interceptSend.js';
@@ -103,9 +103,12 @@ describe('shardWatermark counters (DynamoDB Local)', () => {
 
   it('keep shards apart: the same sequence numbers on another shard are other records', async () => {
     const { projection, shard } = await setUp();
-    await shard().deliver(projection, records(0, 5));
-    await shard('shardId-0002').deliver(projection, records(0, 5));
-    expect(await projection.getCount('hot', 'FR')).toBe(10);
+    await given(records(0, 5))
+      .when(projection, asShardRuns(shard(), { size: 2 }), { times: 2 })
+      .thenCounts({ 'hot/FR': 5 });
+    await given(records(0, 5))
+      .when(projection, asShardRuns(shard('shardId-0002')))
+      .thenCounts({ 'hot/FR': 10, 'byRef/FR': 5 }); // refs count each event once
   });
 
   it("refuse a batch without its shard or without the runner's claim, a rebuild beside its live counts and a direct increment, with WatermarkRefused, counting nothing", async () => {

@@ -9,7 +9,15 @@ import {
   CounterProjection,
   createCountsTable,
 } from '../../src/counterProjection/index.js';
-import { eventRecords, given, inBatchesOf, startLocalDynamoDB } from '../../src/testing/index.js';
+import { isCounterError } from '../../src/index.js';
+import {
+  asShardRuns,
+  eventRecords,
+  given,
+  inBatchesOf,
+  shardDeliveries,
+  startLocalDynamoDB,
+} from '../../src/testing/index.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 
@@ -25,10 +33,13 @@ const placed = (aggregateId: string, country: string) => ({
     payload: { customerId: 'c1', country, quantity: 2 },
   } as EventDetail,
 });
-const { client, uniqueTableName } = useDynamoDB();
+const { client, uniqueTableName, createTestCheckpointTable } = useDynamoDB();
 const records = eventRecords([placed('o1', 'FR'), placed('o2', 'FR'), placed('o3', 'DE')]);
 
-const projectionOn = async (dynamoDBClient: DynamoDBClient) => {
+const projectionOn = async (
+  dynamoDBClient: DynamoDBClient,
+  idempotency: 'refs' | 'shardWatermark' = 'refs',
+) => {
   const countsTableName = uniqueTableName('spec-counts');
   await createCountsTable({ dynamoDBClient, tableName: countsTableName });
   return new CounterProjection({
@@ -42,6 +53,7 @@ const projectionOn = async (dynamoDBClient: DynamoDBClient) => {
         eventTypes: ['ORDER_PLACED'],
         key: (event) => event.payload.country,
         windows: ['day'],
+        idempotency,
       }),
     ],
   });
@@ -64,6 +76,33 @@ describe('the projection spec: given(records).when(projection).thenCounts(counts
     expect(records.map((r) => r.dynamodb?.SequenceNumber)).toEqual(
       [...records.map((r) => r.dynamodb?.SequenceNumber as string)].sort(),
     );
+  });
+
+  it('specifies shardWatermark counters delivered as a shard’s runs (asShardRuns); delivered alone, they are refused with the way to deliver them', async () => {
+    const projection = await projectionOn(client, 'shardWatermark');
+    const refused: unknown = await given(records)
+      .when(projection)
+      .thenCounts({})
+      .catch((e: unknown) => e);
+    expect(isCounterError(refused, 'WatermarkRefused') && refused.setting).toBe('NoShardId');
+    expect((refused as Error).message).toMatch(/asShardRuns/);
+
+    const shard = shardDeliveries({
+      dynamoDBClient: client,
+      checkpointTableName: await createTestCheckpointTable(),
+    });
+    const { stats } = await given(records)
+      .when(projection, asShardRuns(shard, { size: 2 }), { times: 2 })
+      .thenCounts({
+        'ordersByCountry/FR': 2,
+        'ordersByCountry/DE': 1,
+        'ordersByCountry/FR/day/2024-01-31': 2,
+      });
+    // Delivered again after its checkpoint: nothing counted.
+    expect(stats.map(({ records: all, counted }) => ({ all, counted: counted > 0 }))).toEqual([
+      { all: 3, counted: true },
+      { all: 3, counted: false },
+    ]);
   });
 
   it('throws an AssertionError naming the delivery when a count differs', async () => {

@@ -17,7 +17,7 @@ export type Delivery = BatchContext | { delivery: 'rebuild'; shardId?: undefined
 
 const DETAILS = {
   NoShardId:
-    "the batch came without its shard (a Lambda mapping's plain event, or a handler called with records alone).",
+    "the batch came without its shard (a Lambda mapping's plain event, or a handler called with records alone; in tests, deliver with castore-dynamodb-counter/testing's asShardRuns or shardDeliveries).",
   NoClaim:
     "the stream batch came without the stream runner's claim (BatchContext.claim), which decides each record once, whatever redelivers it: pass the runner's context on as it is, or use castore-dynamodb-counter/testing's shard deliveries in tests.",
   DirectIncrement: 'a direct increment comes from no shard.',
