@@ -1,6 +1,7 @@
 // In a file of its own: the stream runner loads @aws-sdk/client-dynamodb-streams (an
 // optional peer), which rebuild and the counts commands do not need.
 import type { ProjectionMetrics } from '../../counterProjection/index.js';
+import { countOf } from '../../shared/index.js';
 import { StreamRunner, type StreamRunnerProgress } from '../../streamRunner/index.js';
 import { err, out } from '../io.js';
 import { loadForCommand } from '../loadForCommand.js';
@@ -101,7 +102,7 @@ const untilStopped = async (
       : Promise.all([runner.run(), reactions?.run()]).then(([projected]) => projected));
     const notCaughtUp = untilCaughtUp && !caughtUp;
     out(
-      `${untilCaughtUp && caughtUp ? 'Caught up' : 'Stopped'} after committing ${committed} records.`,
+      `${untilCaughtUp && caughtUp ? 'Caught up' : 'Stopped'} after committing ${countOf(committed, 'record')}.`,
     );
     if (abandonedBatches > 0)
       err(
