@@ -35,6 +35,12 @@ export interface ConnectionOptions {
   port?: number | undefined;
 }
 
+/** A port taken is said with the CLI's flags (the API's message names its `port` option). */
+const CLI_PORT_NAMING = {
+  port: '--port',
+  useRunning: (endpoint: string) => `pass --endpoint ${endpoint}`,
+};
+
 /**
  * The clients the commands use: against --endpoint, against AWS (the usual AWS
  * environment), or against a DynamoDB Local started for this run and stopped by close().
@@ -50,7 +56,7 @@ export const connect = async ({
     embedded && endpoint === undefined
       ? await (
           await loadDynamoDBLocal()
-        ).startDynamoDBLocal({ ...(port !== undefined ? { port } : {}) })
+        ).startDynamoDBLocal({ ...(port !== undefined ? { port } : {}), naming: CLI_PORT_NAMING })
       : undefined;
   const url = server?.endpoint ?? endpoint;
   lastEndpoint = url;
