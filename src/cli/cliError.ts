@@ -8,6 +8,7 @@ import {
   TypedError,
 } from '../shared/index.js';
 import { errorCodeOf } from '../streamBatch/index.js';
+import { ENDPOINT_VARIABLES, type ServiceEndpoint, serviceEndpoint } from './endpoints.js';
 import { DEFAULT_ENDPOINT_REGION } from './region.js';
 
 export const cliErrorCode = 'CliUsage';
@@ -21,7 +22,8 @@ export class CliError extends TypedError<typeof cliErrorCode> {
 
 /** The one line printed for an error a user can meet; a stack trace only with DEBUG set. */
 export interface CliErrorContext {
-  endpoint?: string | undefined;
+  /** Where the client that failed sends its requests (DynamoDB's or the Streams API's). */
+  endpoint?: ServiceEndpoint | undefined;
   /** The command that ran: only `demo` can start an embedded DynamoDB Local. */
   command?: string | undefined;
   /** The tables the command was given, to name the missing one. */
@@ -54,20 +56,37 @@ const tableNotFound: Describer = (error, context) => {
 const unreachable: Describer = (error, context) => {
   const code = networkErrorCode(error);
   if (code === undefined) return undefined;
+  const endpoint = context.endpoint ?? serviceEndpoint('DynamoDB', undefined);
   const embedded =
     context.command === 'demo' ? ', or leave it out to start an embedded DynamoDB Local' : '';
-  return `Cannot reach DynamoDB at ${context.endpoint ?? 'the default AWS endpoint'} (${code}): check --endpoint${embedded}.`;
+  return `Cannot reach ${endpoint.service} at ${where(endpoint)} (${code}): ${whatToCheck(endpoint)}${embedded}.`;
+};
+
+const where = ({ url, from }: ServiceEndpoint): string =>
+  url === undefined ? 'the default AWS endpoint' : from === '--endpoint' ? url : `${url} (${from})`;
+
+/** The setting to fix: --endpoint (which serves both clients), or the variable the SDK read or would read. */
+const whatToCheck = ({ service, url, from }: ServiceEndpoint): string => {
+  if (url !== undefined)
+    return from === '--endpoint' ? 'check --endpoint' : `check ${from}, or pass --endpoint`;
+  if (service === 'DynamoDB') return 'check --endpoint';
+  const own = ENDPOINT_VARIABLES[service];
+  const dynamoDB = ENDPOINT_VARIABLES.DynamoDB;
+  return serviceEndpoint('DynamoDB', undefined).from === dynamoDB
+    ? `${dynamoDB} is set, but the Streams client reads ${own}: set it too (for DynamoDB Local, the same URL), or pass --endpoint, which serves both`
+    : `set ${own}, or pass --endpoint, which serves both DynamoDB and its Streams`;
 };
 
 const notDynamoDB: Describer = (error, context) => {
   const answer = nonJsonAnswer(error);
   if (answer === undefined) return undefined;
+  const endpoint = context.endpoint ?? serviceEndpoint('DynamoDB', undefined);
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const signed =
     region === undefined
       ? `requests were signed for ${DEFAULT_ENDPOINT_REGION}, since AWS_REGION is not set`
       : `requests were signed for ${region} (AWS_REGION)`;
-  return `The server at ${context.endpoint ?? 'the default AWS endpoint'} answered HTTP ${answer.status}, not with DynamoDB's JSON (its answer begins ${answer.begins}): is --endpoint a DynamoDB? A server that checks regions refuses one it does not serve: ${signed}.`;
+  return `The server at ${where(endpoint)} answered HTTP ${answer.status}, not with ${endpoint.service}'s JSON (its answer begins ${answer.begins}): is ${endpoint.from ?? '--endpoint'} a DynamoDB? A server that checks regions refuses one it does not serve: ${signed}.`;
 };
 
 const awsSetUp: Describer = (error) => {

@@ -5,12 +5,19 @@ import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 import { CliError } from './cliError.js';
+import {
+  markStreamsErrors,
+  type ServiceEndpoint,
+  serviceEndpoint,
+  serviceOf,
+} from './endpoints.js';
 import { loadForCommand, missingPackageOf } from './loadForCommand.js';
 import { endpointRegion } from './region.js';
 
 let lastEndpoint: string | undefined;
-/** The endpoint of the latest connection, for error messages. */
-export const currentEndpoint = (): string | undefined => lastEndpoint;
+/** The endpoint of the latest connection's client that threw this error, for its error line. */
+export const endpointOf = (error: unknown): ServiceEndpoint =>
+  serviceEndpoint(serviceOf(error), lastEndpoint);
 
 export interface Connection {
   endpoint: string | undefined;
@@ -28,6 +35,12 @@ export interface ConnectionOptions {
   port?: number | undefined;
 }
 
+/** A port taken is said with the CLI's flags (the API's message names its `port` option). */
+const CLI_PORT_NAMING = {
+  port: '--port',
+  useRunning: (endpoint: string) => `pass --endpoint ${endpoint}`,
+};
+
 /**
  * The clients the commands use: against --endpoint, against AWS (the usual AWS
  * environment), or against a DynamoDB Local started for this run and stopped by close().
@@ -43,26 +56,11 @@ export const connect = async ({
     embedded && endpoint === undefined
       ? await (
           await loadDynamoDBLocal()
-        ).startDynamoDBLocal({ ...(port !== undefined ? { port } : {}) })
+        ).startDynamoDBLocal({ ...(port !== undefined ? { port } : {}), naming: CLI_PORT_NAMING })
       : undefined;
   const url = server?.endpoint ?? endpoint;
   lastEndpoint = url;
-  const config = {
-    ...(url !== undefined ? { endpoint: url } : {}),
-    // AWS itself: the SDK's own resolution (environment, AWS_PROFILE, ~/.aws/config). A
-    // given endpoint needs a region too: the environment's, else a real one.
-    ...(url !== undefined ? { region: endpointRegion() } : {}),
-    ...(url !== undefined && !hasAwsCredentials()
-      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
-    // Without a timeout, a request in flight when DynamoDB dies can wait forever.
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }),
-      connectionTimeout: 5_000,
-      requestTimeout: 30_000,
-      throwOnRequestTimeout: true,
-    }),
-  };
+  const config = clientConfig(url);
   const dynamoDBClient = new DynamoDBClient(config);
   let streamsClient: DynamoDBStreamsClient | undefined;
   return {
@@ -73,7 +71,12 @@ export const connect = async ({
         command,
         () => import('@aws-sdk/client-dynamodb-streams'),
       );
-      streamsClient ??= new DynamoDBStreamsClient(config);
+      if (streamsClient === undefined) {
+        // Without --endpoint the SDK resolves its endpoint apart from DynamoDB's
+        // (AWS_ENDPOINT_URL_DYNAMODB_STREAMS): its errors must say so.
+        streamsClient = new DynamoDBStreamsClient(config);
+        markStreamsErrors(streamsClient);
+      }
       return streamsClient;
     },
     close: async () => {
@@ -83,6 +86,24 @@ export const connect = async ({
     },
   };
 };
+
+/** Both clients' settings: the endpoint, and the region and credentials it needs. */
+const clientConfig = (url: string | undefined) => ({
+  ...(url !== undefined ? { endpoint: url } : {}),
+  // AWS itself: the SDK's own resolution (environment, AWS_PROFILE, ~/.aws/config). A
+  // given endpoint needs a region too: the environment's, else a real one.
+  ...(url !== undefined ? { region: endpointRegion() } : {}),
+  ...(url !== undefined && !hasAwsCredentials()
+    ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+    : {}),
+  // Without a timeout, a request in flight when DynamoDB dies can wait forever.
+  requestHandler: new NodeHttpHandler({
+    httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }),
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    throwOnRequestTimeout: true,
+  }),
+});
 
 /** Every command's frame: a connection for `use`, closed (and its embedded server stopped) whatever happens. */
 export const withConnection = async <T>(

@@ -3,7 +3,7 @@ import { CommanderError } from 'commander';
 import { describeValue } from '../shared/index.js';
 import { describeCliError } from './cliError.js';
 import type { CommandOutcome } from './commandOutcome.js';
-import { currentEndpoint } from './connection.js';
+import { endpointOf } from './connection.js';
 import { type CliIo, consoleIo, runWithIo } from './io.js';
 import { buildProgram } from './program.js';
 
@@ -23,7 +23,7 @@ export const main = (argv: readonly string[], io: CliIo = consoleIo): Promise<nu
     } catch (error) {
       // commander has printed its own message (a usage error, --help, --version).
       if (error instanceof CommanderError) return error.exitCode;
-      io.err(describeCliError(error, { endpoint: currentEndpoint(), ...ran }));
+      io.err(describeCliError(error, { endpoint: endpointOf(error), ...ran }));
       if (process.env.DEBUG !== undefined) io.err(debugText(error));
       return outcome.exitCode === 0 ? 1 : outcome.exitCode;
     }

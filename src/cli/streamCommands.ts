@@ -4,10 +4,24 @@ import type { CommandOutcome } from './commandOutcome.js';
 import { loadForCommand } from './loadForCommand.js';
 import { countersOption, endpointOption, positiveInteger } from './options.js';
 
+/** run's metrics: the projection's, as a Lambda's handler publishes them. */
+const addMetricsOptions = (command: Command): Command =>
+  command
+    .option(
+      '--metrics-namespace <name>',
+      "publish the projection's metrics per batch (OldestRecordAge, RecordsFailed, …) in CloudWatch's Embedded Metric Format on stdout, as a Lambda handler does",
+    )
+    .option(
+      '--metrics-service <name>',
+      "with --metrics-namespace: the metrics' service dimension (default: the consumer)",
+    );
+
 const addRunCommand = (program: Command, outcome: CommandOutcome): void => {
-  program
+  const command = program
     .command('run')
-    .description('project the live stream of the event table with your counters, until stopped')
+    .description(
+      'project the live stream of the event table with your counters, until stopped (or caught up)',
+    )
     .addOption(countersOption())
     .requiredOption('--event-table <name>')
     .requiredOption('--counts-table <name>')
@@ -32,17 +46,14 @@ const addRunCommand = (program: Command, outcome: CommandOutcome): void => {
       0,
     )
     .option(
-      '--metrics-namespace <name>',
-      "publish the projection's metrics per batch (OldestRecordAge, RecordsFailed, …) in CloudWatch's Embedded Metric Format on stdout, as a Lambda handler does",
-    )
-    .option(
-      '--metrics-service <name>',
-      "with --metrics-namespace: the metrics' service dimension (default: the consumer)",
+      '--until-caught-up',
+      'stop once every shard is read to its current end (and, with --reactions-table, the counts table stream after it), exit 0',
     )
     .option(
       '--reactions-table <name>',
       'when the module exports `reactions`, react as well: the event table their COUNT_REACHED events go to (the counts table needs its stream: tables create --reactions)',
-    )
+    );
+  addMetricsOptions(command)
     .addOption(endpointOption())
     .action(async (options) => {
       const { runCommand } = await loadForCommand('run', () => import('./commands/run.js'));

@@ -24,7 +24,26 @@ export interface StartDynamoDBLocalOptions {
   readyTimeoutMs?: number;
   /** Where a free port comes from when no port is given (default findFreePort; tests race it). */
   pickPort?: () => Promise<number>;
+  /** How the caller's user names the port, for PortTaken (default: the API's `port` option). */
+  naming?: PortNaming;
 }
+
+/**
+ * How a PortTaken message names what to change: a caller's own settings (the CLI's
+ * `--port` and `--endpoint`, an API's `port` option), never another's.
+ */
+export interface PortNaming {
+  /** "choose another <port>": `--port`, or the option's name. */
+  port: string;
+  /** What to do to use the DynamoDB already running at `endpoint` instead. */
+  useRunning: (endpoint: string) => string;
+}
+
+/** The default: a function called with `{ port }` (`startLocalDynamoDB` of `/testing`, and this one). */
+export const API_PORT_NAMING: PortNaming = {
+  port: 'port (the `port` option)',
+  useRunning: (endpoint) => `give your clients its endpoint ${endpoint} instead of starting one`,
+};
 
 export const assertJavaIsInstalled = (): void => {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -44,9 +63,10 @@ export const startDynamoDBLocal = async (
 ): Promise<DynamoDBLocal> => {
   assertJavaIsInstalled();
   if (options.port !== undefined && !(await isPortFree(options.port))) {
+    const { port, useRunning } = options.naming ?? API_PORT_NAMING;
     throw new CounterError('DynamoDBLocalStart', {
       failure: 'PortTaken',
-      explanation: `Port ${options.port} is already in use by another server: choose another --port, or none to get a free one (to use a DynamoDB that is already running there, pass --endpoint http://127.0.0.1:${options.port}).`,
+      explanation: `Port ${options.port} is already in use by another server: choose another ${port}, or none to get a free one (to use a DynamoDB that is already running there, ${useRunning(`http://127.0.0.1:${options.port}`)}).`,
     });
   }
   if (options.port !== undefined) return startOnPort(options.port, options);

@@ -26,5 +26,5 @@ export {
   sleep,
   withRetry,
 } from './retry.js';
-export { isWellFormed, utf8Bytes } from './strings.js';
+export { countOf, isWellFormed, utf8Bytes } from './strings.js';
 export { hasErrorCode, TypedError } from './typedError.js';

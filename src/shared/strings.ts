@@ -7,3 +7,7 @@ export const isWellFormed = (value: string): boolean => !LONE_SURROGATE.test(val
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
+
+/** "1 record", "0 records", "2 batches": a count with its noun, plural unless 1 (`plural` for a noun not made with -s). */
+export const countOf = (count: number, noun: string, plural = `${noun}s`): string =>
+  `${count} ${count === 1 ? noun : plural}`;

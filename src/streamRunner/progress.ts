@@ -53,9 +53,13 @@ export interface StreamRunnerProgress {
   committed: number;
   /** Records given to onFailure. */
   deadLettered: number;
-  /** How old the last handled record is, from its approximate creation time (ms). */
+  /**
+   * How old the last handled record is, from its approximate creation time (ms); once a
+   * shard is read to its current end its lag is 0 (nothing of it waits), and this the
+   * largest lag of the shards being read.
+   */
   lagMs: number | undefined;
-  /** The same, per shard being read (a finished shard leaves it). */
+  /** Per shard being read, as `lagMs` (a finished shard leaves it; a caught-up one is 0). */
   lagMsByShard: Record<string, number>;
   activeShards: number;
   finishedShards: number;
@@ -120,6 +124,15 @@ export const recordHandled = (
   // A new object each time: the copies given to onProgress stay as they were.
   if (progress.lagMs !== undefined)
     progress.lagMsByShard = { ...progress.lagMsByShard, [shardId]: progress.lagMs };
+};
+
+/**
+ * A shard read to its current end: nothing of it waits, so its lag is 0 and `lagMs` the
+ * largest of the others (the last handled record's age would otherwise stay shown while idle).
+ */
+export const shardCaughtUp = (progress: StreamRunnerProgress, shardId: string): void => {
+  progress.lagMsByShard = { ...progress.lagMsByShard, [shardId]: 0 };
+  progress.lagMs = Math.max(...Object.values(progress.lagMsByShard));
 };
 
 /** Finished shards are read no more: their lag would only get stale. */

@@ -6,6 +6,7 @@ import {
   forgetFinishedShards,
   initialProgress,
   recordHandled,
+  shardCaughtUp,
   type StreamRunnerProgress,
   withHandlerTotals,
 } from './progress.js';
@@ -139,7 +140,12 @@ export class StreamRunner {
         this.progress.read += records.length;
       },
       onCaughtUp: () => {
-        caughtUp.add(shardId);
+        // Told once per catching up: an idle runner's last report shows no stale lag.
+        if (!caughtUp.has(shardId)) {
+          caughtUp.add(shardId);
+          shardCaughtUp(this.progress, shardId);
+          this.options.onProgress?.({ ...this.progress });
+        }
         this.control.wakeUp();
       },
       handleBatch: (records) => this.handleBatch(telling, checkpointing, records),

@@ -198,6 +198,32 @@ describe('run', () => {
   });
 });
 
+describe('run --until-caught-up', () => {
+  it('counts every event written so far, then exits 0 on its own', async () => {
+    const countsTable = await newCountsTable();
+    const checkpointTable = uniqueTableName('checkpoints');
+    await createCheckpointTable({ dynamoDBClient: client, tableName: checkpointTable });
+    const { code, stdout, stderr } = await runCli([
+      'run',
+      '--until-caught-up',
+      '--counters',
+      countersModule,
+      '--event-table',
+      eventTable,
+      '--counts-table',
+      countsTable,
+      '--checkpoint-table',
+      checkpointTable,
+      '--endpoint',
+      endpoint(),
+    ]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/until caught up; Ctrl-C stops/);
+    expect(stdout).toMatch(/\nCaught up after committing \d+ records\.\n$/);
+    expect(await mismatches(countsTable)).toEqual([]);
+  });
+});
+
 describe('mistakes a user can make end with one clear line and a non-zero exit', () => {
   it('an unknown table', () =>
     expectOneLine(

@@ -39,7 +39,7 @@ describe('run with a module that reacts (DynamoDB Local, the CLI as a child proc
       checkpoints: uniqueTableName('checkpoints'),
     };
     const endpoint = ['--endpoint', inject('dynamoDBEndpoint')];
-    const created = await runCli([
+    const createArgs = [
       'tables',
       'create',
       '--event-table',
@@ -50,9 +50,14 @@ describe('run with a module that reacts (DynamoDB Local, the CLI as a child proc
       tables.checkpoints,
       '--reactions',
       ...endpoint,
-    ]);
+    ];
+    const created = await runCli(createArgs);
     expect(created.stdout).toContain(
       `Created ${tables.counts} (counts, with its stream for reactions).`,
+    );
+    const again = await runCli(createArgs);
+    expect(again.stdout).toContain(
+      `Found ${tables.counts} (counts, with its stream for reactions), with the keys and stream it needs.`,
     );
     const adapter = new DynamoDBSingleTableEventStorageAdapter({
       tableName: tables.event,

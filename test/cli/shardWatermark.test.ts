@@ -113,6 +113,7 @@ describe('the CLI with a shardWatermark counter', () => {
     ]);
     expect(still.code).toBe(1);
     expect(still.stdout).toMatch(/Record \d+ of shard .+ still fails: Counter byCountry/);
+    expect(still.stdout).toContain('\n1 record still failing: fix the counters module');
 
     const counted = await runCli([
       'count-set-aside',
@@ -122,7 +123,7 @@ describe('the CLI with a shardWatermark counter', () => {
       countsTable,
       ...endpoint,
     ]);
-    expect(counted.stdout).toContain('1 records set aside are now counted.');
+    expect(counted.stdout).toContain('Counted 1 record set aside.');
     expect(counted.code).toBe(0);
     expect(await projection.getCount('byCountry', 'unknown')).toBe(1);
     const healthy = await runCli(['status', ...tables, '--counts-table', countsTable, ...endpoint]);

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 
 import { describe, expect, inject, it } from 'vitest';
 
+import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { expectOneLine, runCli } from '../support/cli.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
 
 const endpoint = () => inject('dynamoDBEndpoint');
 const countersModule = 'src/example/counters.ts';
-const { createTestCountsTable } = useDynamoDB();
+const { client, uniqueTableName, createTestCountsTable, createTestEventTable } = useDynamoDB();
 
 describe('the CLI, as a new user meets it', () => {
   it('shows its help, not a 40-second demo, when given no command', async () => {
@@ -117,6 +118,65 @@ describe('the CLI, as a new user meets it', () => {
     expect(stderr).not.toMatch(/embedded/);
   });
 
+  describe('with the endpoint set for DynamoDB alone (AWS_ENDPOINT_URL_DYNAMODB)', () => {
+    /** status's arguments on a fresh event table and checkpoint table, and its environment with `variables`. */
+    const status = async (variables: Record<string, string> = {}) => {
+      const eventTable = await createTestEventTable();
+      const checkpointTable = uniqueTableName('checkpoints');
+      await createCheckpointTable({ dynamoDBClient: client, tableName: checkpointTable });
+      const args = ['status', '--event-table', eventTable, '--checkpoint-table', checkpointTable];
+      const env = {
+        PATH: process.env.PATH,
+        HOME: '/nonexistent',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        // A region no AWS endpoint serves: the Streams client's default cannot resolve.
+        AWS_REGION: 'nowhere-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_ENDPOINT_URL_DYNAMODB: endpoint(),
+        ...variables,
+      };
+      return { args, env };
+    };
+
+    it('names the Streams endpoint the SDK used, and its variable, when the stream cannot be reached', async () => {
+      const { args, env } = await status();
+      await expectOneLine(
+        args,
+        /^Cannot reach DynamoDB Streams at the default AWS endpoint \((ENOTFOUND|EAI_AGAIN)\): AWS_ENDPOINT_URL_DYNAMODB is set, but the Streams client reads AWS_ENDPOINT_URL_DYNAMODB_STREAMS: set it too .*--endpoint/,
+        env,
+      );
+    });
+
+    it('names AWS_ENDPOINT_URL_DYNAMODB_STREAMS when the endpoint it gives cannot be reached', async () => {
+      const { args, env } = await status({
+        AWS_ENDPOINT_URL_DYNAMODB_STREAMS: 'http://127.0.0.1:9',
+      });
+      await expectOneLine(
+        args,
+        /^Cannot reach DynamoDB Streams at http:\/\/127\.0\.0\.1:9 \(AWS_ENDPOINT_URL_DYNAMODB_STREAMS\) \(ECONNREFUSED\): check AWS_ENDPOINT_URL_DYNAMODB_STREAMS, or pass --endpoint\./,
+        env,
+      );
+    });
+
+    it('names AWS_ENDPOINT_URL_DYNAMODB, not the default AWS endpoint, when DynamoDB at it cannot be reached', async () => {
+      const { args, env } = await status({ AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' });
+      await expectOneLine(
+        args,
+        /^Cannot reach DynamoDB at http:\/\/127\.0\.0\.1:9 \(AWS_ENDPOINT_URL_DYNAMODB\) \(ECONNREFUSED\): check AWS_ENDPOINT_URL_DYNAMODB, or pass --endpoint\./,
+        env,
+      );
+    });
+
+    it('reads the stream at AWS_ENDPOINT_URL_DYNAMODB_STREAMS', async () => {
+      const { args, env } = await status({ AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoint() });
+      const { code, stdout, stderr } = await runCli(args, env);
+      // The stream read: no consumer has checkpointed yet (exit 2, as a health check says).
+      expect({ code, stderr }).toEqual({ code: 2, stderr: '' });
+      expect(stdout).toMatch(/^No consumer has a checkpoint on this stream yet/);
+    });
+  });
+
   it('says credentials are missing when there are none, not that DynamoDB refused them', async () => {
     const noCredentials = {
       PATH: process.env.PATH,
@@ -216,8 +276,9 @@ describe('the CLI, as a new user meets it', () => {
     expect(second.code).toBe(0);
     expect(second.stdout.trim().split('\n')).toEqual([
       `Found e-${suffix} (events, with its stream), with the keys, index and stream it needs.`,
-      `Found c-${suffix} (counts), with the keys, index and stream it needs.`,
-      `Found k-${suffix} (checkpoints), with the keys, index and stream it needs.`,
+      // Only what was checked: the counts and checkpoint tables have no index, nor a stream.
+      `Found c-${suffix} (counts), with the keys it needs.`,
+      `Found k-${suffix} (checkpoints), with the keys it needs.`,
     ]);
     await expectOneLine(
       [

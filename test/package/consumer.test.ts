@@ -311,7 +311,7 @@ await startLocalDynamoDB().catch((error) => console.log(error.code, error.failur
     runner.kill('SIGINT');
     const code = await new Promise((resolve) => runner.once('close', resolve));
     expect(code).toBe(0);
-    expect(output).toContain('Stopped after committing 1 records.');
+    expect(output).toContain('Stopped after committing 1 record.');
     // Counted by rebuild and read again by run: still once.
     expect((await countsOf('counters.js')).stdout).toMatch(/placed\s*│\s*all\s*│\s*1/);
   }, 240_000);

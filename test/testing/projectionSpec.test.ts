@@ -1,4 +1,5 @@
 import { AssertionError } from 'node:assert';
+import { createServer } from 'node:net';
 
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { EventDetail } from '@castore/core';
@@ -136,5 +137,20 @@ describe('startLocalDynamoDB (its own server)', () => {
       await local.stop();
     }
     await expect(fetch(local.endpoint, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
+  });
+
+  it('refuses a port another server holds, naming its `port` option, not the CLI’s flags', async () => {
+    const squatter = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const { port } = squatter.address() as { port: number };
+    try {
+      const error = await startLocalDynamoDB({ port }).catch((e: unknown) => e);
+      expect(isCounterError(error, 'DynamoDBLocalStart') && error.failure).toBe('PortTaken');
+      expect((error as Error).message).toBe(
+        `Port ${port} is already in use by another server: choose another port (the \`port\` option), or none to get a free one (to use a DynamoDB that is already running there, give your clients its endpoint http://127.0.0.1:${port} instead of starting one).`,
+      );
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { countOf } from '../../shared/index.js';
 import { out } from '../io.js';
 import { type ProjectionOptions, withProjection } from './project.js';
 
@@ -8,12 +9,12 @@ import { type ProjectionOptions, withProjection } from './project.js';
 export const countSetAsideCommand = async (options: ProjectionOptions): Promise<number> =>
   withProjection(options, async (projection) => {
     const { counted, stillFailing } = await projection.countSetAside();
-    out(`${counted} records set aside are now counted.`);
+    out(`Counted ${countOf(counted, 'record')} set aside.`);
     for (const { shardId, sequenceNumber, error } of stillFailing)
       out(`Record ${sequenceNumber} of shard ${shardId} still fails: ${error}`);
     if (stillFailing.length === 0) return 0;
     out(
-      `${stillFailing.length} records still fail: fix the counters module (or the events), then run count-set-aside again.`,
+      `${countOf(stillFailing.length, 'record')} still failing: fix the counters module (or the events), then run count-set-aside again.`,
     );
     return 1;
   });

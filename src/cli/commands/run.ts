@@ -1,15 +1,17 @@
 // In a file of its own: the stream runner loads @aws-sdk/client-dynamodb-streams (an
 // optional peer), which rebuild and the counts commands do not need.
 import { emfMetrics, type ProjectionMetrics } from '../../counterProjection/index.js';
-import { StreamRunner } from '../../streamRunner/index.js';
+import { countOf } from '../../shared/index.js';
+import { StreamRunner, type StreamRunnerProgress } from '../../streamRunner/index.js';
 import { err, out } from '../io.js';
 import { liveProgress } from '../progressLine.js';
 import { type ProjectionOptions, withProjection } from './project.js';
 import { reactionsRunner } from './runReactions.js';
 
 /**
- * `run`: projects the live stream with the module's counters until stopped (Ctrl-C);
- * resolves to the exit code: 1 when stopped while a batch was still failing.
+ * `run`: projects the live stream with the module's counters until stopped (Ctrl-C), or
+ * with --until-caught-up until every shard is read to its current end; resolves to the
+ * exit code: 1 when stopped while a batch was still failing, or before catching up.
  */
 export const runCommand = async (
   options: ProjectionOptions & {
@@ -23,6 +25,7 @@ export const runCommand = async (
     reactionsTable?: string;
     metricsNamespace?: string;
     metricsService?: string;
+    untilCaughtUp?: boolean;
   },
 ): Promise<number> => {
   const metrics = metricsOf(options);
@@ -46,9 +49,9 @@ export const runCommand = async (
         onProgress: liveProgress(),
       });
       out(
-        `Projecting the stream of ${options.eventTable} into ${options.countsTable}${reactions === undefined ? '' : `, and reacting to the stream of ${options.countsTable} into ${options.reactionsTable}`}; Ctrl-C stops after the batch in flight.`,
+        `Projecting the stream of ${options.eventTable} into ${options.countsTable}${reactions === undefined ? '' : `, and reacting to the stream of ${options.countsTable} into ${options.reactionsTable}`}${options.untilCaughtUp === true ? ' until caught up' : ''}; Ctrl-C stops after the batch in flight.`,
       );
-      return untilStopped(runner, reactions);
+      return untilStopped(runner, reactions, options.untilCaughtUp === true);
     },
     // Like the runner, run rides out a DynamoDB that is restarting while it starts.
     { rideOutOutages: true, metrics },
@@ -72,10 +75,16 @@ const metricsOf = (options: {
         serviceName: options.metricsService ?? options.consumer,
       });
 
-/** Runs the projection (and the reactions) until stopped; 1 when a batch was still failing. */
+/**
+ * Runs the projection (and the reactions) until stopped; with `untilCaughtUp`, the
+ * projection to the end of its stream, then the reactions to the end of theirs (which
+ * the projection's writes made). 1 when a batch was still failing, or stopped before
+ * catching up.
+ */
 const untilStopped = async (
   runner: StreamRunner,
-  reactions: { run: () => Promise<unknown> } | undefined,
+  reactions: StreamRunner | undefined,
+  untilCaughtUp: boolean,
 ): Promise<number> => {
   // The runner stops on the first signal; say so at once, since the batch in flight (or
   // a failing one's retry wait) may take a moment. A second signal, unhandled, quits.
@@ -83,15 +92,33 @@ const untilStopped = async (
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const [{ committed, abandonedBatches }] = await Promise.all([runner.run(), reactions?.run()]);
-    out(`Stopped after committing ${committed} records.`);
-    if (abandonedBatches === 0) return 0;
-    err(
-      'Stopped while a batch was still failing: it was not checkpointed, and the next run starts from it (the failure is said above).',
+    const { committed, abandonedBatches, caughtUp } = await (untilCaughtUp
+      ? runInTurn(runner, reactions)
+      : Promise.all([runner.run(), reactions?.run()]).then(([projected]) => projected));
+    const notCaughtUp = untilCaughtUp && !caughtUp;
+    out(
+      `${untilCaughtUp && caughtUp ? 'Caught up' : 'Stopped'} after committing ${countOf(committed, 'record')}.`,
     );
-    return 1;
+    if (abandonedBatches > 0)
+      err(
+        'Stopped while a batch was still failing: it was not checkpointed, and the next run starts from it (the failure is said above).',
+      );
+    else if (notCaughtUp)
+      err('Stopped before catching up: the next run starts from its checkpoints.');
+    return abandonedBatches > 0 || notCaughtUp ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+};
+
+/** The projection to the end of its stream, then (once it got there) the reactions to the end of theirs. */
+const runInTurn = async (
+  runner: StreamRunner,
+  reactions: StreamRunner | undefined,
+): Promise<StreamRunnerProgress> => {
+  const projected = await runner.run({ untilCaughtUp: true });
+  if (!projected.caughtUp || reactions === undefined) return projected;
+  const reacted = await reactions.run({ untilCaughtUp: true });
+  return { ...projected, caughtUp: reacted.caughtUp };
 };
