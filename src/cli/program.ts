@@ -63,11 +63,11 @@ const addTablesCommand = (program: Command): void => {
   tables
     .command('create')
     .description(
-      'create the event table (with its stream), the counts table and the checkpoint table',
+      'create the tables named: the event table (with its stream), the counts table, the checkpoint table',
     )
-    .requiredOption('--event-table <name>')
-    .requiredOption('--counts-table <name>')
-    .requiredOption('--checkpoint-table <name>')
+    .option('--event-table <name>')
+    .option('--counts-table <name>')
+    .option('--checkpoint-table <name>')
     .option('--reactions', 'give the counts table the stream reactions read (thresholds, targets)')
     .addOption(endpointOption())
     .action(async (options) =>

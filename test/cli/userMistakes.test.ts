@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
@@ -256,6 +257,32 @@ describe('the CLI, as a new user meets it', () => {
       }
     },
   );
+
+  it('tables create makes just the tables it is given (a fresh counts table alone), and refuses to be given none', async () => {
+    const counts = uniqueTableName('counts-alone');
+    const { code, stdout, stderr } = await runCli([
+      'tables',
+      'create',
+      '--counts-table',
+      counts,
+      '--endpoint',
+      endpoint(),
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toEqual([`Created ${counts} (counts).`]);
+    const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+    expect(TableNames.filter((name) => name.includes(counts.slice(-8)))).toEqual([counts]);
+
+    await expectOneLine(
+      ['tables', 'create', '--endpoint', endpoint()],
+      /^tables create needs at least one of --event-table, --counts-table and --checkpoint-table/,
+    );
+    await expectOneLine(
+      ['tables', 'create', '--reactions', '--event-table', 'e', '--endpoint', endpoint()],
+      /--reactions gives the counts table its stream: pass --counts-table with it/,
+    );
+  });
 
   it('tables create can run again: it finds correct tables and refuses a wrong one in one line', async () => {
     const suffix = Date.now().toString(36);
