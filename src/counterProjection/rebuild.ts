@@ -33,11 +33,11 @@ export type RebuildInput<NAME extends string> = Omit<RebuildOptions, 'dynamoDBCl
 };
 
 /**
- * The counters a rebuild counts: those named, each once, or all when none are named. A
- * rebuild of some counters leaves the others' counts as they are, so that a refs counter can
- * be rebuilt beside a shardWatermark counter that the table counts already.
+ * The counters a rebuild counts (or a verify recounts): those named, each once, or all when
+ * none are named. A rebuild of some counters leaves the others' counts as they are, so that a
+ * refs counter can be rebuilt beside a shardWatermark counter that the table counts already.
  */
-export const countersToRebuild = <COUNTER extends Counter>(
+export const countersNamed = <COUNTER extends Counter>(
   counters: readonly COUNTER[],
   counterNames: readonly string[] | undefined,
 ): COUNTER[] => {
