@@ -12,8 +12,8 @@ import {
   counters as exampleCounters,
   makeOrdersStore,
   makeUsersStore,
-  type PushedEvent,
   planWorkload,
+  type PushedEvent,
   pushWorkload,
 } from '../../src/example/index.js';
 import { eventRecords } from '../../src/testing/index.js';
