@@ -14,6 +14,7 @@ export {
 } from './adapter/index.js';
 export {
   type BatchLog,
+  type CountDifference,
   type CountedRef,
   type Counter,
   counter,
@@ -38,6 +39,10 @@ export {
   type RecordSkipReason,
   type RetryOptions,
   type SetAsideReport,
+  type VerifyInput,
+  type VerifyOptions,
+  type VerifyProgress,
+  type VerifyReport,
   type WindowOptions,
   type WindowsOf,
   type WindowToRead,

@@ -27,6 +27,7 @@ export const buildProgram = (outcome: CommandOutcome, io: CliIo): Command => {
   addTablesCommand(program);
   addStreamCommands(program, outcome);
   addRebuildCommand(program);
+  addVerifyCommand(program, outcome);
   addCountsCommands(program);
   return program;
 };
@@ -92,6 +93,27 @@ const addRebuildCommand = (program: Command): void => {
         options,
       ),
     );
+};
+
+const addVerifyCommand = (program: Command, outcome: CommandOutcome): void => {
+  program
+    .command('verify')
+    .description(
+      'recount the counters from the event table and compare with the counts table (reads only); exits 2 on any difference',
+    )
+    .addOption(countersOption())
+    .requiredOption('--event-table <name>')
+    .requiredOption('--counts-table <name>')
+    .option('--counter <name...>', "the counters to verify (all the module's by default)")
+    .option('--segments <n>', 'parallel scan segments, for each table', positiveInteger, 4)
+    .addOption(endpointOption())
+    .action(async (options) => {
+      const { verifyCommand } = await loadForCommand(
+        'verify',
+        () => import('./commands/verify.js'),
+      );
+      outcome.exitCode = await verifyCommand(options);
+    });
 };
 
 const addCountsCommands = (program: Command): void => {

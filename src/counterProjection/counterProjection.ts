@@ -18,9 +18,10 @@ import {
   projectionSettings,
 } from './projectionOptions.js';
 import { getCount, getCounts, getExactCount, getWindowedCounts } from './reads.js';
-import { countersToRebuild, type RebuildInput } from './rebuild.js';
+import { countersNamed, type RebuildInput } from './rebuild.js';
 import { setTarget, type TargetInput } from './setTarget.js';
 import { rebuildWithMarks, requireShard } from './shardWatermark/index.js';
+import { verifyCounts, type VerifyInput, type VerifyReport } from './verify/index.js';
 import { type CountTargetOf, windowOf, type WindowOptions, type WindowToRead } from './windows.js';
 
 /**
@@ -55,14 +56,10 @@ export class CounterProjection<
     this.report = report;
   }
 
-  private get countsTableName(): string {
-    return countsTableNameOf(this.options.countsTableName);
-  }
-
   /** The client and counts table every action takes, with the retry options for writes. */
   private get table() {
-    const { dynamoDBClient } = this.options;
-    return { dynamoDBClient, tableName: this.countsTableName, retry: this.retry };
+    const { dynamoDBClient, countsTableName } = this.options;
+    return { dynamoDBClient, tableName: countsTableNameOf(countsTableName), retry: this.retry };
   }
 
   private readContext = (consistentRead: boolean | undefined) => ({
@@ -116,13 +113,17 @@ export class CounterProjection<
 
   /** Every event of the event table counted again into the counters named (all by default): see RebuildInput. */
   rebuild = async (options: RebuildInput<COUNTERS['name']>): Promise<ProcessRecordsStats> => {
-    const counters = countersToRebuild(this.counters, options.counterNames);
+    const counters = countersNamed(this.counters, options.counterNames);
     return rebuildWithMarks(
       { ...this.table, counters },
       { dynamoDBClient: this.options.dynamoDBClient, ...options },
       async (records) => this.countBatch(records, { delivery: 'rebuild' }, counters),
     );
   };
+
+  /** The counters named (all by default) recounted from the event table and compared with the counts table: reads only. */
+  verify = async (options: VerifyInput<COUNTERS['name']>): Promise<VerifyReport> =>
+    verifyCounts(this.countingContext, options);
 
   /** Counts `by` once per targetRef (`counted`: false when counted before); `timestamp` places it in windows. */
   increment = async ({

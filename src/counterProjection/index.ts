@@ -35,6 +35,13 @@ export type { RebuildInput, RebuildOptions } from './rebuild.js';
 export type { RecordFates, RecordSkipReason } from './recordFates.js';
 export { countingStreamFilter } from './streamFilter.js';
 export type {
+  CountDifference,
+  VerifyInput,
+  VerifyOptions,
+  VerifyProgress,
+  VerifyReport,
+} from './verify/index.js';
+export type {
   CounterWindow,
   CountTargetOf,
   WindowOptions,

@@ -1,7 +1,7 @@
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import type { StreamsApiRecord } from '../imageParser/index.js';
-import { CounterError, integerOption, mapWithConcurrency } from '../shared/index.js';
+import { CounterError, type RetryOptions } from '../shared/index.js';
 import type { Counter } from './counter.js';
 import {
   addStats,
@@ -9,6 +9,7 @@ import {
   type ProcessRecordsResult,
   type ProcessRecordsStats,
 } from './processRecordsResult.js';
+import { scanSegments } from './scanSegments.js';
 
 export interface RebuildOptions {
   dynamoDBClient: DynamoDBClient;
@@ -32,11 +33,11 @@ export type RebuildInput<NAME extends string> = Omit<RebuildOptions, 'dynamoDBCl
 };
 
 /**
- * The counters a rebuild counts: those named, each once, or all when none are named. A
- * rebuild of some counters leaves the others' counts as they are, so that a refs counter can
- * be rebuilt beside a shardWatermark counter that the table counts already.
+ * The counters a rebuild counts (or a verify recounts): those named, each once, or all when
+ * none are named. A rebuild of some counters leaves the others' counts as they are, so that a
+ * refs counter can be rebuilt beside a shardWatermark counter that the table counts already.
  */
-export const countersToRebuild = <COUNTER extends Counter>(
+export const countersNamed = <COUNTER extends Counter>(
   counters: readonly COUNTER[],
   counterNames: readonly string[] | undefined,
 ): COUNTER[] => {
@@ -60,53 +61,29 @@ export const countersToRebuild = <COUNTER extends Counter>(
  * counts it first. Throws the first record's error if one cannot be counted.
  */
 export const rebuildCounts = async (
-  options: RebuildOptions,
+  options: RebuildOptions & { retry: RetryOptions },
   processRecords: (records: StreamsApiRecord[]) => Promise<ProcessRecordsResult>,
 ): Promise<ProcessRecordsStats> => {
   const totals = noStats();
-  // DynamoDB allows 1,000,000 segments; 0, NaN or 0.5 would scan nothing and report success.
-  const segments = integerOption('segments', options.segments, {
-    min: 1,
-    max: 1_000_000,
-    defaultValue: 4,
-  });
-  const pageSize = integerOption('pageSize', options.pageSize, { min: 1, defaultValue: 500 });
-  await mapWithConcurrency(
-    Array.from({ length: segments }, (_, segment) => segment),
-    segments,
-    async (segment) => {
-      let startKey: Record<string, AttributeValue> | undefined;
-      let page = 0;
-      do {
-        const result = await options.dynamoDBClient.send(
-          new ScanCommand({
-            TableName: options.eventTableName,
-            Segment: segment,
-            TotalSegments: segments,
-            Limit: pageSize,
-            ExclusiveStartKey: startKey,
-            ConsistentRead: true,
-          }),
-        );
-        const records = (result.Items ?? []).map((item, index) =>
-          asInsertRecord(item, `rebuild-${segment}-${page}-${index}`),
-        );
-        const { stats, error, batchItemFailures } = await processRecords(records);
-        addStats(totals, stats);
-        options.onProgress?.({ ...totals });
-        if (batchItemFailures.length > 0) throw error;
-        startKey = result.LastEvaluatedKey;
-        page += 1;
-      } while (startKey !== undefined);
+  await scanSegments(
+    { ...options, tableName: options.eventTableName },
+    async (items, { segment, page }) => {
+      const records = asInsertRecords(items, `rebuild-${segment}-${page}`);
+      const { stats, error, batchItemFailures } = await processRecords(records);
+      addStats(totals, stats);
+      options.onProgress?.({ ...totals });
+      if (batchItemFailures.length > 0) throw error;
     },
   );
   return totals;
 };
 
-const asInsertRecord = (
-  item: Record<string, AttributeValue>,
-  sequenceNumber: string,
-): StreamsApiRecord => ({
-  eventName: 'INSERT',
-  dynamodb: { SequenceNumber: sequenceNumber, NewImage: item as never },
-});
+/** Items of the event table as the INSERT records of their writes, numbered from `prefix`. */
+export const asInsertRecords = (
+  items: Record<string, AttributeValue>[],
+  prefix: string,
+): StreamsApiRecord[] =>
+  items.map((item, index) => ({
+    eventName: 'INSERT',
+    dynamodb: { SequenceNumber: `${prefix}-${index}`, NewImage: item as never },
+  }));

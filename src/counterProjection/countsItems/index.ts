@@ -20,6 +20,7 @@ export {
   type CountsItemKey,
   type DecodeFail,
   decodeInteger,
+  decodeString,
   toKeyAttributes,
 } from './countsAttributes.js';
 export { type NotExact, notExactItem } from './notExactItem.js';

@@ -1,4 +1,4 @@
-import type { CounterWindow } from '../windows.js';
+import { type CounterWindow, isCounterWindow } from '../windows.js';
 import { type CountGuard, guardClauses } from './countGuard.js';
 import type { CountsImage, CountsItemKey, DecodeFail } from './countsAttributes.js';
 import { decodeCount, decodeInteger, decodeString, identifiedUpdate } from './countsAttributes.js';
@@ -62,6 +62,19 @@ export const windowItem = {
     bucket: decodeString(image, 'sk') ?? fail('no sort key'),
     count: decodeCount(image, fail),
   }),
+
+  /** A whole bucket whose partition key is `partitionKey`: its counter, window and key must name it. */
+  decodeOwned: (image: CountsImage, partitionKey: string, fail: DecodeFail) => {
+    const counterName = decodeString(image, 'counter');
+    const key = decodeString(image, 'key');
+    const window = decodeString(image, 'window');
+    if (counterName === undefined || key === undefined || !isCounterWindow(window))
+      return fail('no counter, key or window');
+    const { bucket, count } = windowItem.decode(image, fail);
+    if (partitionKey !== keyOf({ counterName, window, key, bucket }).pk)
+      fail('counter, window and key unlike the item key');
+    return { counterName, key, window, bucket, count };
+  },
 
   /**
    * Whether a bucket is past its retention: it reads as absent from then on, whether or

@@ -27,7 +27,7 @@ export const rebuildWithMarks = async (
 ): Promise<ProcessRecordsStats> => {
   await beginWatermarkRebuild(context, context.counters);
   try {
-    const stats = await rebuildCounts(options, countThroughRefs);
+    const stats = await rebuildCounts({ ...options, retry: context.retry }, countThroughRefs);
     await endWatermarkRebuild(context, context.counters, Date.now() + REBUILD_MARGIN_MS);
     return stats;
   } catch (error) {
