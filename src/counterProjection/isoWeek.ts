@@ -5,8 +5,8 @@ const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 
 /** A UTC midnight, also for years below 100 (which Date.UTC takes as 19xx). */
-export const utcDate = (year: number, month: number, day: number): number =>
-  new Date(0).setUTCFullYear(year, month, day);
+export const utcDate = (year: number, monthIndex: number, dayOfMonth: number): number =>
+  new Date(0).setUTCFullYear(year, monthIndex, dayOfMonth);
 
 /** Monday 0 … Sunday 6, of a UTC time. */
 const weekday = (ms: number): number => (new Date(ms).getUTCDay() + 6) % 7;
