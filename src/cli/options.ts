@@ -1,5 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 
+import { COUNTER_WINDOWS } from '../counterProjection/index.js';
+
 /** The options several commands share. */
 export const positiveInteger = (value: string): number => {
   const parsed = Number(value);
@@ -18,9 +20,6 @@ export const countersOption = () =>
     '--counters <module>',
     'a module exporting `counters` and `sourceEventStores`',
   ).makeOptionMandatory();
+/** The choices are the table of windows' (counterProjection's windowTable.ts). */
 export const windowOption = () =>
-  new Option('--window <window>', 'a time window of the counter').choices([
-    'minute',
-    'hour',
-    'day',
-  ]);
+  new Option('--window <window>', 'a time window of the counter (UTC)').choices(COUNTER_WINDOWS);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 
+import { listSpansSaid } from '../counterProjection/index.js';
 import type { CommandOutcome } from './commandOutcome.js';
 import type { CliIo } from './io.js';
 import { loadForCommand } from './loadForCommand.js';
@@ -141,8 +142,11 @@ const addCountsCommands = (program: Command): void => {
     .requiredOption('--counter <name>')
     .requiredOption('--key <key>')
     .addOption(windowOption())
-    .option('--from <time>', 'with --window: start (24 h before --to by default)')
-    .option('--to <time>', 'with --window: end (now by default)')
+    .option(
+      '--from <time>',
+      `with --window: start, a time or bucket (by default, before --to: ${listSpansSaid()})`,
+    )
+    .option('--to <time>', 'with --window: end, a time or bucket (now by default)')
     .option('--limit <n>', 'refs to list', positiveInteger, 100)
     .addOption(endpointOption())
     .action(async (options) =>

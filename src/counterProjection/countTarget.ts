@@ -1,40 +1,20 @@
 import { CounterError } from '../shared/index.js';
 import type { Counter } from './counter.js';
 import { type CountsItemKey, totalItem, windowItem } from './countsItems/index.js';
-import { type CounterWindow, isCounterWindow, toBucket } from './windows.js';
+import { bucketOf, isCounterWindow } from './windows.js';
 
 /** What a read names: a counter key's total, or one bucket of one of its windows. */
 export interface CountTarget {
   counter: Counter;
   key: string;
   /**
-   * A window and the time whose bucket to read (or the bucket itself, e.g. "2024-01-31T12");
-   * as the caller gave it (a message type stands for a counter without windows): checked here.
+   * A window and the time whose bucket to read (or the bucket itself, e.g. "2024-01-31T12",
+   * "2024-W05"), as the caller gave it (a message type stands for a counter without
+   * windows): checked here.
    */
   window?: string;
   bucket?: string | Date;
 }
-
-const BUCKET_PATTERN: Record<CounterWindow, RegExp> = {
-  minute: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/,
-  hour: /^\d{4}-\d{2}-\d{2}T\d{2}$/,
-  day: /^\d{4}-\d{2}-\d{2}$/,
-};
-
-/** The bucket a time (or a bucket already) falls in; InvalidCountQuery if it is neither.
- * A bucket of the window's precision is taken as is; any other time is bucketed. */
-export const bucketOf = (window: CounterWindow, bucket: string | Date): string => {
-  if (typeof bucket === 'string' && BUCKET_PATTERN[window].test(bucket)) return bucket;
-  const time = typeof bucket === 'string' ? new Date(bucket) : bucket;
-  if (Number.isNaN(time.getTime())) {
-    throw new CounterError('InvalidCountQuery', {
-      option: 'bucket',
-      value: bucket,
-      expected: `a Date, an ISO timestamp or a ${window} bucket such as ${toBucket(window, new Date(0))}`,
-    });
-  }
-  return toBucket(window, time);
-};
 
 /** The key of the item a read names; InvalidCountQuery for a window the counter lacks. */
 export const itemKeyOf = ({ counter, key, window, bucket }: CountTarget): CountsItemKey => {

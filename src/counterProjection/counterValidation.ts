@@ -1,7 +1,7 @@
 import type { EventStore } from '@castore/core';
 
 import { CounterError, isWellFormed, utf8Bytes } from '../shared/index.js';
-import { isCounterWindow } from './windows.js';
+import { COUNTER_WINDOWS, isCounterWindow } from './windows.js';
 
 /** With a key of at most 1,024 bytes, every partition key the projection writes fits DynamoDB's 2,048. */
 const MAX_NAME_BYTES = 255;
@@ -40,7 +40,7 @@ export const validateCounterOptions = (checked: object) => {
   validateEventTypes(options, fail);
   validateFunctions(options, fail);
   for (const window of options.windows ?? []) {
-    if (!isCounterWindow(window)) fail('windows', window, 'minute, hour or day');
+    if (!isCounterWindow(window)) fail('windows', window, `one of ${COUNTER_WINDOWS.join(', ')}`);
   }
   for (const field of ['thresholds', 'floors'] as const)
     for (const value of options[field] ?? [])

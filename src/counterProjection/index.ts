@@ -19,7 +19,6 @@ export {
   type TotalState,
 } from './countsItems/index.js';
 export { COUNTS_TTL_ATTRIBUTE, countsTableDefinition, createCountsTable } from './countsTable.js';
-export { bucketOf } from './countTarget.js';
 export { emfMetrics } from './emfMetrics.js';
 export type { DirectIncrement } from './increment.js';
 export type { CountedRef } from './listCountedRefs.js';
@@ -48,4 +47,4 @@ export type {
   WindowsOf,
   WindowToRead,
 } from './windows.js';
-export { COUNTER_WINDOWS, toBucket } from './windows.js';
+export { bucketOf, COUNTER_WINDOWS, defaultListFrom, listSpansSaid, toBucket } from './windows.js';

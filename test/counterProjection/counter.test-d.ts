@@ -8,6 +8,7 @@ import {
   counter,
   type CounterIdempotency,
   CounterProjection,
+  type CounterWindow,
 } from '../../src/counterProjection/index.js';
 import { makeOrdersStore, makeUsersStore } from '../support/eventStores.js';
 
@@ -50,7 +51,7 @@ describe('counters are typed from the event stores they read', () => {
       counter({ name: 'x', eventStore: ordersStore, eventTypes: ['ORDER_PLACED'], key: (event) => event.payload.quantity });
       // prettier-ignore
       // @ts-expect-error no such window
-      counter({ name: 'x', eventStore: ordersStore, key: () => 'k', windows: ['week'] });
+      counter({ name: 'x', eventStore: ordersStore, key: () => 'k', windows: ['fortnight'] });
     });
   });
 
@@ -91,6 +92,34 @@ describe('counters are typed from the event stores they read', () => {
         // @ts-expect-error the users store is not a source of this projection
         counters: [counter({ name: 'signups', eventStore: usersStore, key: () => 'all' })],
       });
+    });
+  });
+
+  it('types the week and month windows from the table of windows, as the others', () => {
+    expectTypeOf<CounterWindow>().toEqualTypeOf<'minute' | 'hour' | 'day' | 'week' | 'month'>();
+    const projection = new CounterProjection({
+      dynamoDBClient: new DynamoDBClient({}),
+      countsTableName: 'counts',
+      sourceEventStores: [ordersStore],
+      counters: [
+        counter({
+          name: 'periodic',
+          eventStore: ordersStore,
+          key: () => 'all',
+          windows: ['week', 'month'],
+          windowRetention: { week: 366 },
+        }),
+      ],
+    });
+    void (() => {
+      void projection.getCount('periodic', 'all', { window: 'week', bucket: '2024-W05' });
+      void projection.getWindowedCounts('periodic', 'all', { window: 'month', from: 'a', to: 'b' });
+      // prettier-ignore
+      // @ts-expect-error 'periodic' counts weeks and months, not days
+      void projection.getCount('periodic', 'all', { window: 'day' });
+      // prettier-ignore
+      // @ts-expect-error a retention only for the counter's windows
+      counter({ name: 'x', eventStore: ordersStore, key: () => 'k', windows: ['week'], windowRetention: { month: 30 } });
     });
   });
 

@@ -248,7 +248,7 @@ describe('counter definitions', () => {
     [{ name: 'n\uD800' }, 'name'],
     [{ eventTypes: ['USER_SIGNED_UP'] }, 'eventTypes'],
     [{ by: 1.5 }, 'by'],
-    [{ windows: ['week'] }, 'windows'],
+    [{ windows: ['fortnight'] }, 'windows'],
     [{ refShards: 0 }, 'refShards'],
     [{ thresholds: [100, 1.5] }, 'thresholds'],
     [{ floors: ['0'] }, 'floors'],

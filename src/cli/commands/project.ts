@@ -4,6 +4,8 @@ import {
   bucketOf,
   type Counter,
   CounterProjection,
+  type CounterWindow,
+  defaultListFrom,
   type ProjectionMetrics,
 } from '../../counterProjection/index.js';
 import { type Connection, type ConnectionOptions, withConnection } from '../connection.js';
@@ -71,7 +73,7 @@ export const countsGetCommand = async (
   options: ProjectionOptions & {
     counter: string;
     key: string[];
-    window?: 'minute' | 'hour' | 'day';
+    window?: CounterWindow;
     bucket?: string;
   },
 ): Promise<void> => {
@@ -106,7 +108,7 @@ export const countsListCommand = async (
   options: ProjectionOptions & {
     counter: string;
     key: string;
-    window?: 'minute' | 'hour' | 'day';
+    window?: CounterWindow;
     from?: string;
     to?: string;
     limit: number;
@@ -114,8 +116,9 @@ export const countsListCommand = async (
 ): Promise<void> => {
   await withProjection(options, async (projection) => {
     if (options.window !== undefined) {
-      const to = options.to ?? new Date().toISOString();
-      const from = options.from ?? new Date(Date.parse(to) - 24 * 3600 * 1000).toISOString();
+      // Bucketed here, so that a bad --to is refused as one (InvalidCountQuery).
+      const to = bucketOf(options.window, options.to ?? new Date());
+      const from = options.from ?? defaultListFrom(options.window, to);
       const buckets = await projection.getWindowedCounts(options.counter, options.key, {
         window: options.window,
         from,
