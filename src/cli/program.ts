@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 
 import { listSpansSaid } from '../counterProjection/index.js';
-import type { CommandOutcome } from './commandOutcome.js';
+import { type CommandOutcome, exitCodeAction } from './commandOutcome.js';
 import type { CliIo } from './io.js';
 import { loadForCommand } from './loadForCommand.js';
 import { countersOption, endpointOption, positiveInteger, windowOption } from './options.js';
@@ -108,13 +108,13 @@ const addVerifyCommand = (program: Command, outcome: CommandOutcome): void => {
     .option('--counter <name...>', "the counters to verify (all the module's by default)")
     .option('--segments <n>', 'parallel scan segments, for each table', positiveInteger, 4)
     .addOption(endpointOption())
-    .action(async (options) => {
-      const { verifyCommand } = await loadForCommand(
+    .action(
+      exitCodeAction(
+        outcome,
         'verify',
-        () => import('./commands/verify.js'),
-      );
-      outcome.exitCode = await verifyCommand(options);
-    });
+        async () => (await import('./commands/verify.js')).verifyCommand,
+      ),
+    );
 };
 
 const addCountsCommands = (program: Command): void => {

@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
 
-import type { CommandOutcome } from './commandOutcome.js';
-import { loadForCommand } from './loadForCommand.js';
+import { type CommandOutcome, exitCodeAction } from './commandOutcome.js';
 import { countersOption, endpointOption, positiveInteger } from './options.js';
 
 /** run's metrics: the projection's, as a Lambda's handler publishes them. */
@@ -55,10 +54,9 @@ const addRunCommand = (program: Command, outcome: CommandOutcome): void => {
     );
   addMetricsOptions(command)
     .addOption(endpointOption())
-    .action(async (options) => {
-      const { runCommand } = await loadForCommand('run', () => import('./commands/run.js'));
-      outcome.exitCode = await runCommand(options);
-    });
+    .action(
+      exitCodeAction(outcome, 'run', async () => (await import('./commands/run.js')).runCommand),
+    );
 };
 
 /** `status` (and `replay`): what an operator runs when the projection lags or dead-letters. */
@@ -81,13 +79,13 @@ const addStatusCommand = (program: Command, outcome: CommandOutcome): void => {
       (v) => (v === '0' ? 0 : positiveInteger(v)),
     )
     .addOption(endpointOption())
-    .action(async (options) => {
-      const { statusCommand } = await loadForCommand(
+    .action(
+      exitCodeAction(
+        outcome,
         'status',
-        () => import('./commands/status.js'),
-      );
-      outcome.exitCode = await statusCommand(options);
-    });
+        async () => (await import('./commands/status.js')).statusCommand,
+      ),
+    );
 };
 
 const addReplayCommand = (program: Command, outcome: CommandOutcome): void => {
@@ -109,13 +107,13 @@ const addReplayCommand = (program: Command, outcome: CommandOutcome): void => {
       "the event table: a message of another stream (the reactions' counts table) is refused",
     )
     .addOption(endpointOption())
-    .action(async (options) => {
-      const { replayCommand } = await loadForCommand(
+    .action(
+      exitCodeAction(
+        outcome,
         'replay',
-        () => import('./commands/replay.js'),
-      );
-      outcome.exitCode = await replayCommand(options);
-    });
+        async () => (await import('./commands/replay.js')).replayCommand,
+      ),
+    );
 };
 
 /** `count-set-aside`: what an operator runs once the cause of records set aside is fixed. */
@@ -128,13 +126,13 @@ const addCountSetAsideCommand = (program: Command, outcome: CommandOutcome): voi
     .addOption(countersOption())
     .requiredOption('--counts-table <name>')
     .addOption(endpointOption())
-    .action(async (options) => {
-      const { countSetAsideCommand } = await loadForCommand(
+    .action(
+      exitCodeAction(
+        outcome,
         'count-set-aside',
-        () => import('./commands/countSetAside.js'),
-      );
-      outcome.exitCode = await countSetAsideCommand(options);
-    });
+        async () => (await import('./commands/countSetAside.js')).countSetAsideCommand,
+      ),
+    );
 };
 
 /** The commands that read the event table's stream (each loads the optional streams client when it runs). */
