@@ -9,7 +9,6 @@ export {
   EVENT_TABLE_TIMESTAMP_KEY,
   MAX_TRANSACTION_ACTIONS,
 } from './constants.js';
-export { DynamoDBEventAlreadyExistsError } from './errors.js';
 export { isIsoTimestamp, toEventItem } from './eventItem.js';
 export { assertValidEventStoreId, splitPartitionKey } from './keys.js';
 export { createEventTable, eventTableDefinition } from './tableDefinition.js';

@@ -2,7 +2,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { EventDetail, OptionalTimestamp, PushEventOptions } from '@castore/core';
 
 import { isAwsError } from '../shared/index.js';
-import { DynamoDBEventAlreadyExistsError } from './errors.js';
+import { eventAlreadyExists } from './errors.js';
 import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
 import type { EventGroupTarget } from './parseEventGroup.js';
 import { pushEventGroup } from './pushEventGroup.js';
@@ -41,7 +41,7 @@ export const pushEvent = async ({
     await dynamoDBClient.send(new PutItemCommand(input));
   } catch (error) {
     if (isConditionalCheckFailed(error)) {
-      throw new DynamoDBEventAlreadyExistsError({
+      throw eventAlreadyExists({
         eventStoreId,
         aggregateId: event.aggregateId,
         version: event.version,

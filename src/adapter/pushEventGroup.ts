@@ -14,7 +14,7 @@ import {
   isRetryable,
   withRetry,
 } from '../shared/index.js';
-import { DynamoDBEventAlreadyExistsError } from './errors.js';
+import { eventAlreadyExists } from './errors.js';
 import { buildGroupTransaction, type GroupAction } from './groupTransaction.js';
 import { isItemTooLarge, itemTooLargeError } from './itemTooLarge.js';
 import type { ParsedGroupEvent } from './parseEventGroup.js';
@@ -109,7 +109,7 @@ const toGroupError = ({
       version: parsed.event.version,
     };
     return atFault === existing
-      ? new DynamoDBEventAlreadyExistsError(fields)
+      ? eventAlreadyExists(fields)
       : new CounterError('PreviousVersionMissing', {
           ...fields,
           missingVersion: fields.version - 1,

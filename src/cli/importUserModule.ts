@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { errorMessageOf } from '../shared/index.js';
-import { CliError } from './cliError.js';
+import { CounterError, errorMessageOf } from '../shared/index.js';
 import { loadForCommand } from './loadForCommand.js';
 
 const TYPESCRIPT = /\.(c|m)?tsx?$/;
@@ -27,7 +26,7 @@ export const importUserModule = async (path: string): Promise<Record<string, unk
   try {
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation: `Cannot load the counters module ${path}: ${describeLoadError(error, file)}`,
     });
   }

@@ -1,7 +1,7 @@
 import type { EventStore } from '@castore/core';
 
 import type { Counter } from '../counterProjection/index.js';
-import { CliError } from './cliError.js';
+import { CounterError } from '../shared/index.js';
 import { importUserModule } from './importUserModule.js';
 
 export interface CountersModule {
@@ -21,7 +21,7 @@ export const loadCountersModule = async (path: string): Promise<CountersModule> 
   ) as Record<string, unknown>;
   const { counters, sourceEventStores } = exports;
   if (!Array.isArray(counters) || counters.length === 0 || !counters.every(isCounter)) {
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation: `The module ${path} does not export \`counters\`: an array of counter({ ... }) definitions.`,
     });
   }
@@ -31,7 +31,7 @@ export const loadCountersModule = async (path: string): Promise<CountersModule> 
       (store) => typeof (store as EventStore | null | undefined)?.eventStoreId === 'string',
     )
   ) {
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation: `The module ${path} does not export \`sourceEventStores\`: an array of the Castore EventStores its counters read.`,
     });
   }
@@ -53,7 +53,7 @@ const readReactions = (value: unknown, path: string): CountersModule['reactions'
   const eventTypes = (eventStore as { eventTypes?: { type: string }[] } | undefined)?.eventTypes;
   const types = eventTypes?.map(({ type }) => type) ?? [];
   if (eventStore === undefined || typeof eventType !== 'string' || !types.includes(eventType))
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation: `The module ${path} exports \`reactions\` that are not { eventStore, eventType }: an EventStore and one of its event types, whose payload can hold a crossing.`,
     });
   return { eventStore, eventType };

@@ -1,5 +1,4 @@
-import { errorMessageOf } from '../shared/index.js';
-import { CliError } from './cliError.js';
+import { CounterError, errorMessageOf } from '../shared/index.js';
 
 /** What a missing package is needed for, when npm's name alone would not say. */
 const NEEDED_FOR: Record<string, string> = {
@@ -28,7 +27,7 @@ export const loadForCommand = async <T>(command: string, load: () => Promise<T>)
     const missing = missingPackageOf(error);
     if (missing === undefined) throw error;
     const purpose = NEEDED_FOR[missing];
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation: `\`${command}\` needs the package ${missing}${purpose === undefined ? '' : ` for ${purpose}`}: install it with \`npm install ${missing}\`.`,
     });
   }

@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 
-import { CliError } from './cliError.js';
+import { CounterError } from '../shared/index.js';
 import { hasAwsCredentials } from './connection.js';
 import { loadForCommand } from './loadForCommand.js';
 import { endpointRegion } from './region.js';
@@ -18,7 +18,7 @@ export const sqsClientFor = async (queueUrl: string): Promise<SQSClient> => {
   try {
     url = new URL(queueUrl);
   } catch {
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation: `Invalid --queue-url ${JSON.stringify(queueUrl)}: expected the queue's URL, such as https://sqs.eu-west-1.amazonaws.com/123456789012/counts-dlq.`,
     });
   }

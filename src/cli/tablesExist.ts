@@ -1,7 +1,6 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-import { isAwsError, isTransientError, withRetry } from '../shared/index.js';
-import { CliError } from './cliError.js';
+import { CounterError, isAwsError, isTransientError, withRetry } from '../shared/index.js';
 
 // The table options of the commands, and the flag that gives each.
 const TABLE_FLAGS = {
@@ -44,7 +43,7 @@ export const assertTablesExist = async (
     }
   }
   if (missing.length > 0)
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation: `${missing.length === 1 ? 'Table' : 'Tables'} ${missing.join(', ')} not found: check the ${missing.length === 1 ? 'name' : 'names'} and the region or --endpoint, or create the tables with \`castore-dynamodb-counter tables create\`.`,
     });
 };

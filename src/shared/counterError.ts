@@ -8,12 +8,12 @@ export type CounterErrorOf<CODE extends CounterErrorCode> = CounterError<CODE> &
   Readonly<CounterErrorFields[CODE]>;
 
 /**
- * The one error this library throws (Castore's EventAlreadyExists apart, which keeps
- * Castore's class). Like Castore and dynamodb-toolbox, callers recognise it by its stable
+ * The one error this library throws (EventAlreadyExists with Castore's own code,
+ * `EventAlreadyExistsError`, which Castore's `isEventAlreadyExistsError` recognises). Like Castore and dynamodb-toolbox, callers recognise it by its stable
  * `code`, not by class: a class is not shared between two copies of a package, a code is.
  * Each code's fields are top-level properties (`error.option`, `error.reason`...), typed
  * by `isCounterError(error, code)`; its message says what was wrong and what to do; its
- * `name` is `<code>Error`.
+ * `name` is `<code>Error` (the code itself when it already ends so).
  */
 export class CounterError<CODE extends CounterErrorCode = CounterErrorCode> extends Error {
   readonly code: CODE;
@@ -27,7 +27,7 @@ export class CounterError<CODE extends CounterErrorCode = CounterErrorCode> exte
     );
     super(message, 'cause' in fields ? { cause } : undefined);
     this.code = code;
-    this.name = `${code}Error`;
+    this.name = code.endsWith('Error') ? code : `${code}Error`;
     Object.assign(this, withDefaults);
   }
 }

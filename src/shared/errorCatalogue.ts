@@ -1,6 +1,6 @@
 /* Every error this library throws, by code: what it carries (its message, saying what was
- * wrong and what to do, is in errorMessages.ts). Castore's EventAlreadyExists keeps
- * Castore's own class. */
+ * wrong and what to do, is in errorMessages.ts). EventAlreadyExists carries Castore's own
+ * code, so that Castore's `isEventAlreadyExistsError` (and its commands' retries) see it. */
 
 /** An argument or option that is not what it must be: `option` (or `field`) names it. */
 interface Invalid {
@@ -86,6 +86,8 @@ export interface CounterErrorFields {
   /** A shardWatermark counter that may have missed records: every read refuses until it is replaced. */
   CounterNotExact: { counterName: string; reason: string; since: string };
   // Conflicts.
+  /** Castore's code: the version pushed is already in the table. */
+  EventAlreadyExistsError: { eventStoreId: string; aggregateId: string; version: number };
   PreviousVersionMissing: {
     eventStoreId: string;
     aggregateId: string;
@@ -114,6 +116,8 @@ export interface CounterErrorFields {
     detail: string;
   };
   DynamoDBLocalStart: { failure: DynamoDBLocalStartFailure; explanation: string };
+  /** A mistake in a CLI command's flags, module or packages, said in one line by the CLI. */
+  CliUsage: { explanation: string };
 }
 
 export type CounterErrorCode = keyof CounterErrorFields;

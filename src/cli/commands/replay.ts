@@ -2,9 +2,8 @@
 import { readFile } from 'node:fs/promises';
 
 import { countingStreamFilter } from '../../counterProjection/index.js';
-import { isCounterError } from '../../shared/index.js';
+import { CounterError, isCounterError } from '../../shared/index.js';
 import { replayDeadLetter } from '../../streamRunner/index.js';
-import { CliError } from '../cliError.js';
 import { out } from '../io.js';
 import { replayedLine, verdict } from '../replayLines.js';
 import { type ProjectionOptions, withProjection } from './project.js';
@@ -26,14 +25,14 @@ export type ReplayOptions = ProjectionOptions &
  */
 export const replayCommand = async (options: ReplayOptions): Promise<number> => {
   if ((options.message === undefined) === (options.queueUrl === undefined))
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation:
         "`replay` needs one of --message FILE (a saved message body) or --queue-url URL (the mapping's on-failure queue).",
     });
   if (options.queueUrl !== undefined) return drainQueue({ ...options, queueUrl: options.queueUrl });
   const file = options.message as string;
   const body = await readFile(file, 'utf8').catch((error: unknown) => {
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation: `Cannot read --message ${file} (${(error as Error).message}): save the body of the on-failure queue's message there.`,
     });
   });
@@ -46,7 +45,7 @@ export const replayCommand = async (options: ReplayOptions): Promise<number> => 
       ...(await eventStreamArn(connection, options)),
     }).catch((error: unknown) => {
       if (!isCounterError(error, 'ReplayIncomplete')) throw error;
-      throw new CliError({ explanation: error.message });
+      throw new CounterError('CliUsage', { explanation: error.message });
     });
     out(replayedLine(result));
     return verdict(result, 'replay again');

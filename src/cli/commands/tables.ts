@@ -4,8 +4,11 @@ import { createEventTable } from '../../adapter/index.js';
 import { createCountsTable } from '../../counterProjection/index.js';
 // The checkpoint table from the kernel, not the runner's entry: that loads
 // @aws-sdk/client-dynamodb-streams, which tables create does not need.
-import { createCheckpointTable, type CreateTableOptions } from '../../shared/index.js';
-import { CliError } from '../cliError.js';
+import {
+  CounterError,
+  createCheckpointTable,
+  type CreateTableOptions,
+} from '../../shared/index.js';
 import { type ConnectionOptions, withConnection } from '../connection.js';
 import { out } from '../io.js';
 
@@ -22,12 +25,12 @@ export interface TableNames {
 const assertSomethingToCreate = (names: TableNames) => {
   const given = [names.eventTable, names.countsTable, names.checkpointTable];
   if (given.every((name) => name === undefined))
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation:
         'tables create needs at least one of --event-table, --counts-table and --checkpoint-table: it creates the tables it is given.',
     });
   if (names.reactions === true && names.countsTable === undefined)
-    throw new CliError({
+    throw new CounterError('CliUsage', {
       explanation: '--reactions gives the counts table its stream: pass --counts-table with it.',
     });
 };
