@@ -1,16 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// The tiers: `npm run test:unit` (no server, seconds), `test:integration` (against DynamoDB
-// Local), `test:e2e` (processes, packaging, chaos, CDK, the manual's snippets); `npm test`
-// runs all three. A file's tier is in its name or folder.
-const unit = ['test/**/*.unit.test.ts'];
-const endToEnd = [
-  'test/cli/*.test.ts',
-  'test/package/*.test.ts',
-  'test/reliability/chaos.test.ts',
-  'test/infra/*.test.ts',
-  'test/readme/*.test.ts',
-];
+// The tiers, each in the test file's name (test/lint/layout.unit.test.ts refuses a test
+// file without one): `npm run test:unit` (`*.unit.test.ts` and the type tests: pure code, no
+// server), `test:synth` (`*.synth.test.ts`: CDK stacks synthesized, checked as templates),
+// `test:integration` (`*.int.test.ts`: against DynamoDB Local), `test:e2e` (`*.e2e.test.ts`:
+// processes, packaging, chaos, the CDK CLI, the manual's snippets); `npm test` runs them all.
 const tempFolders = 'test/support/tempFolders.globalSetup.ts';
 // Real DynamoDB calls on one shared DynamoDB Local, which slows down as the run fills it
 // with tables and streams (a 5,000-event test: 13 s early in a run, 50 s late): generous,
@@ -27,7 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: unit,
+          include: ['test/**/*.unit.test.ts'],
           globalSetup: [tempFolders],
           // Only the type tests and what they import: the whole project is `npm run typecheck`.
           typecheck: {
@@ -39,10 +33,13 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: 'synth', include: ['test/**/*.synth.test.ts'], globalSetup: [tempFolders] },
+      },
+      {
+        extends: true,
         test: {
           name: 'integration',
-          include: ['test/**/*.test.ts'],
-          exclude: [...unit, ...endToEnd],
+          include: ['test/**/*.int.test.ts'],
           globalSetup: [tempFolders, dynamoDBLocal],
           ...serverTimeouts,
         },
@@ -51,8 +48,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: endToEnd,
-          exclude: unit,
+          include: ['test/**/*.e2e.test.ts'],
           globalSetup: [tempFolders, dynamoDBLocal],
           ...serverTimeouts,
         },

@@ -157,7 +157,7 @@ const renderReport = (verdicts: Verdict[], quick: boolean) => `# Reliability
 
 Measured by \`npm run chaos${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores, Node.js ${process.version},
 DynamoDB Local 3.3.0; the server-death scenario runs a file-backed DynamoDB Local so that it can be killed).
-\`npm test\` runs a short version of each scenario (\`test/reliability/chaos.test.ts\`).
+\`npm test\` runs a short version of each scenario (\`test/reliability/chaos.e2e.test.ts\`).
 
 | scenario | events pushed | acknowledged | stored | refs counted / expected | reactions fired / expected | duplicates injected | kills survived | dead-lettered then replayed | lost acknowledged | partial groups | count differences | reaction differences | version gaps |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
@@ -217,7 +217,7 @@ batch and its checkpoint, two runners at once, from TRIM_HORIZON or LATEST. Chec
 and counts live in DynamoDB Local. Each schedule is checked against its model, and counts
 the same events twice: through refs and through a \`shardWatermark\` counter (issue 25),
 both of which must equal the records handled.
-\`npm test\` runs 25 of them (\`test/streamRunner/simulatedStreams.property.test.ts\`).
+\`npm test\` runs 25 of them (\`test/streamRunner/simulatedStreams.property.int.test.ts\`).
 
 | schedules | records written | rollovers | splits | records trimmed | of which never read (runner down past the retention) | iterators expired | throttled reads | empty pages | runner kills | runs | retention gaps reported | **records missed** | **count differences** | **schedules with a problem** |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
@@ -260,7 +260,7 @@ rebuild beginning beside the first delivery, and in ${v.withDeadLetters} dead le
 skipped, replayed twice at the end: the refused setting). Then every shard is drained, the
 counters fixed, and the records set aside counted. The model: a key's count is the sum over
 every record that maps to it, once. A refs counter counts the same records beside.
-\`npm test\` runs a short version (\`test/counterProjection/shardWatermark.property.test.ts\`).
+\`npm test\` runs a short version (\`test/counterProjection/shardWatermark.property.int.test.ts\`).
 
 | schedules | with dead letters | with a rebuild | deliveries | of which failed | held in doubt | dead letters | records set aside | schedules whose watermark counter refused reads | **schedules with a wrong count** |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |

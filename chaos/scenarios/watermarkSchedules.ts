@@ -26,7 +26,7 @@ export interface WatermarkVerdict {
 }
 
 /**
- * The model-based property of test/counterProjection/shardWatermark.property.test.ts at
+ * The model-based property of test/counterProjection/shardWatermark.property.int.test.ts at
  * full size: random shards and consumer steps (claimed deliveries, runners killed before
  * their checkpoint, failed writes, rewinds, a module that now throws, a rebuild beside the
  * first delivery, records set aside, dead letters), each checked against its model.

@@ -198,7 +198,7 @@ describe('the task CounterProjectionService deploys', () => {
 
     for (let index = 0; index < 20; index++) await order({ country: 'FR' });
     // No country: byCountry's key is undefined, and the record is set aside, for every
-    // counter, until count-set-aside (test/cli/shardWatermark.test.ts).
+    // counter, until count-set-aside (test/cli/shardWatermark.e2e.test.ts).
     await order({});
     const [first, second] = [startTask(command), startTask(command)];
     tasks.push(first, second);
