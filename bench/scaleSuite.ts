@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../src/adapter/index.js';
-import { createTables } from '../src/cli/commands/tables.js';
+import { createTables } from '../src/cli/tables/createTables.js';
 import { CounterProjection } from '../src/counterProjection/index.js';
 import { dropTables } from '../src/dynamoDBLocal/dropTables.js';
 import { counters } from '../src/example/counters.js';

@@ -6,7 +6,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 import { createEventTable, DynamoDBSingleTableEventStorageAdapter } from '../src/adapter/index.js';
-import { createTables } from '../src/cli/commands/tables.js';
+import { createTables } from '../src/cli/tables/createTables.js';
 import { makeOrdersStore, makeUsersStore } from '../src/example/eventStores.js';
 import { type PushedEvent, pushWorkload } from '../src/example/pushWorkload.js';
 import { type Operation, planWorkload } from '../src/example/workloadPlan.js';

@@ -6,8 +6,8 @@ import {
   stillFailing,
 } from '../shared/index.js';
 import { errorCodeOf } from '../streamBatch/index.js';
-import { ENDPOINT_VARIABLES, type ServiceEndpoint, serviceEndpoint } from './endpoints.js';
-import { DEFAULT_ENDPOINT_REGION } from './region.js';
+import { ENDPOINT_VARIABLES, type ServiceEndpoint, serviceEndpoint } from './frame/endpoints.js';
+import { DEFAULT_ENDPOINT_REGION } from './frame/region.js';
 
 /** The one line printed for an error a user can meet; a stack trace only with DEBUG set. */
 export interface CliErrorContext {

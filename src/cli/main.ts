@@ -2,10 +2,9 @@ import { CommanderError } from 'commander';
 
 import { describeValue } from '../shared/index.js';
 import { describeCliError } from './cliError.js';
-import type { CommandOutcome } from './commandOutcome.js';
-import { endpointOf } from './connection.js';
+import { endpointOf } from './frame/withConnection.js';
 import { type CliIo, consoleIo, runWithIo } from './io.js';
-import { buildProgram } from './program.js';
+import { buildProgram, type CommandOutcome } from './program.js';
 
 /**
  * Runs the CLI on `argv` (the arguments after the command's name) and resolves to its

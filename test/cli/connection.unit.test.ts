@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { connect, loadDynamoDBLocal } from '../../src/cli/connection.js';
+import { connect, loadDynamoDBLocal } from '../../src/cli/frame/withConnection.js';
 import { isCounterError } from '../../src/shared/index.js';
 
 describe('the embedded DynamoDB Local of the CLI', () => {

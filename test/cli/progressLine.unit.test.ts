@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { liveProgress, progressLine } from '../../src/cli/progressLine.js';
+import { liveProgress, progressLine } from '../../src/cli/output/progressLine.js';
 import { recordFates } from '../../src/counterProjection/recordFates.js';
 import {
   addFates,

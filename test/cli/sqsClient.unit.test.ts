@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { sqsClientFor } from '../../src/cli/sqsClient.js';
+import { sqsClientFor } from '../../src/cli/frame/sqsClient.js';
 
 afterEach(() => vi.unstubAllEnvs());
 

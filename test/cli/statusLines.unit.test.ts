@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { countsHealthLines, statusLines } from '../../src/cli/statusLines.js';
+import { countsHealthLines, statusLines } from '../../src/cli/output/statusLines.js';
 import type { ShardStatus } from '../../src/streamRunner/index.js';
 
 const shard = (fields: Partial<ShardStatus>): ShardStatus => ({

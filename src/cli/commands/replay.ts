@@ -1,14 +1,15 @@
-// In a file of its own, as `run`: it reads the stream (the optional streams client).
 import { readFile } from 'node:fs/promises';
 
 import { countingStreamFilter } from '../../counterProjection/index.js';
 import { CounterError, isCounterError } from '../../shared/index.js';
-import { replayDeadLetter } from '../../streamRunner/index.js';
+import { defineCommand } from '../command.js';
+import { streamRunnerModule } from '../frame/optionalModules.js';
+import { type ProjectionOptions, withProjection } from '../frame/withProjection.js';
 import { out } from '../io.js';
-import { replayedLine, verdict } from '../replayLines.js';
-import { type ProjectionOptions, withProjection } from './project.js';
-import { drainQueue } from './replayQueue.js';
-import { eventStreamArn, type ReplayStreamOptions } from './replayStream.js';
+import { countersOption, endpointOption, positiveInteger } from '../options.js';
+import { replayedLine, verdict } from '../output/replayLines.js';
+import { drainQueue } from '../replay/drainQueue.js';
+import { eventStreamArn, type ReplayStreamOptions } from '../replay/eventStreamArn.js';
 
 export type ReplayOptions = ProjectionOptions &
   ReplayStreamOptions & {
@@ -23,7 +24,30 @@ export type ReplayOptions = ProjectionOptions &
  * message). Exit 0 when every record was counted; 1 when the handler still fails (or a
  * message is not a dead letter); 2 when records were past the stream's retention.
  */
-export const replayCommand = async (options: ReplayOptions): Promise<number> => {
+export const replay = defineCommand({
+  path: ['replay'],
+  define: (command) =>
+    command
+      .description(
+        "count dead-lettered batches again: one message's body saved to a file, or the mapping's on-failure queue, drained",
+      )
+      .addOption(countersOption())
+      .requiredOption('--counts-table <name>')
+      .option('--message <file>', "a file holding a message's body (its DDBStreamBatchInfo)")
+      .option(
+        '--queue-url <url>',
+        'the on-failure queue: each message deleted once its records are counted',
+      )
+      .option('--max-messages <n>', 'with --queue-url: stop after this many', positiveInteger)
+      .option(
+        '--event-table <name>',
+        "the event table: a message of another stream (the reactions' counts table) is refused",
+      )
+      .addOption(endpointOption()),
+  action: async (options: ReplayOptions) => replayCommand(options),
+});
+
+const replayCommand = async (options: ReplayOptions): Promise<number> => {
   if ((options.message === undefined) === (options.queueUrl === undefined))
     throw new CounterError('CliUsage', {
       explanation:
@@ -36,6 +60,7 @@ export const replayCommand = async (options: ReplayOptions): Promise<number> => 
       explanation: `Cannot read --message ${file} (${(error as Error).message}): save the body of the on-failure queue's message there.`,
     });
   });
+  const { replayDeadLetter } = await streamRunnerModule('replay');
   return withProjection(options, async (projection, connection) => {
     const result = await replayDeadLetter({
       streamsClient: await connection.streamsClient('replay'),

@@ -1,33 +1,87 @@
-// In a file of its own: the stream runner loads @aws-sdk/client-dynamodb-streams (an
-// optional peer), which rebuild and the counts commands do not need.
+import { Option } from 'commander';
+
 import { emfMetrics, type ProjectionMetrics } from '../../counterProjection/index.js';
 import { countOf } from '../../shared/index.js';
-import { StreamRunner, type StreamRunnerProgress } from '../../streamRunner/index.js';
+import type { StreamRunner, StreamRunnerProgress } from '../../streamRunner/index.js';
+import { defineCommand } from '../command.js';
+import { streamRunnerModule } from '../frame/optionalModules.js';
+import { type ProjectionOptions, withProjection } from '../frame/withProjection.js';
 import { err, out } from '../io.js';
-import { liveProgress } from '../progressLine.js';
-import { type ProjectionOptions, withProjection } from './project.js';
-import { reactionsRunner } from './runReactions.js';
+import { countersOption, endpointOption, positiveInteger } from '../options.js';
+import { liveProgress } from '../output/progressLine.js';
+import { reactionsRunner } from '../run/reactionsRunner.js';
+
+type RunOptions = ProjectionOptions & {
+  eventTable: string;
+  checkpointTable: string;
+  consumer: string;
+  from: 'TRIM_HORIZON' | 'LATEST';
+  batchSize: number;
+  batchingWindow: number;
+  maxRetries: number;
+  reactionsTable?: string;
+  metricsNamespace?: string;
+  metricsService?: string;
+  untilCaughtUp?: boolean;
+};
 
 /**
  * `run`: projects the live stream with the module's counters until stopped (Ctrl-C), or
  * with --until-caught-up until every shard is read to its current end; resolves to the
  * exit code: 1 when stopped while a batch was still failing, or before catching up.
  */
-export const runCommand = async (
-  options: ProjectionOptions & {
-    eventTable: string;
-    checkpointTable: string;
-    consumer: string;
-    from: 'TRIM_HORIZON' | 'LATEST';
-    batchSize: number;
-    batchingWindow: number;
-    maxRetries: number;
-    reactionsTable?: string;
-    metricsNamespace?: string;
-    metricsService?: string;
-    untilCaughtUp?: boolean;
-  },
-): Promise<number> => {
+export const run = defineCommand({
+  path: ['run'],
+  define: (command) =>
+    command
+      .description(
+        'project the live stream of the event table with your counters, until stopped (or caught up)',
+      )
+      .addOption(countersOption())
+      .requiredOption('--event-table <name>')
+      .requiredOption('--counts-table <name>')
+      .requiredOption('--checkpoint-table <name>')
+      .option('--consumer <name>', 'checkpoint name, one per projection', 'default')
+      .addOption(
+        new Option('--from <position>', 'where to start without a checkpoint')
+          .choices(['TRIM_HORIZON', 'LATEST'])
+          .default('TRIM_HORIZON'),
+      )
+      .option('--batch-size <n>', 'records per handler call', positiveInteger, 500)
+      .option(
+        '--max-retries <n>',
+        'retries of a failing batch (with backoff, up to 5 s apart) before the run stops, nothing skipped (-1: until it succeeds)',
+        (v) => (v === '-1' ? -1 : positiveInteger(v)),
+        10,
+      )
+      .option(
+        '--batching-window <ms>',
+        'how long to gather records before a smaller batch (Lambda: MaximumBatchingWindow)',
+        (v) => (v === '0' ? 0 : positiveInteger(v)),
+        0,
+      )
+      .option(
+        '--until-caught-up',
+        'stop once every shard is read to its current end (and, with --reactions-table, the counts table stream after it), exit 0',
+      )
+      .option(
+        '--reactions-table <name>',
+        'when the module exports `reactions`, react as well: the event table their COUNT_REACHED events go to (the counts table needs its stream: tables create --reactions)',
+      )
+      .option(
+        '--metrics-namespace <name>',
+        "publish the projection's metrics per batch (OldestRecordAge, RecordsFailed, …) in CloudWatch's Embedded Metric Format on stdout, as a Lambda handler does",
+      )
+      .option(
+        '--metrics-service <name>',
+        "with --metrics-namespace: the metrics' service dimension (default: the consumer)",
+      )
+      .addOption(endpointOption()),
+  action: async (options: RunOptions) => runProjection(options),
+});
+
+const runProjection = async (options: RunOptions): Promise<number> => {
+  const { StreamRunner } = await streamRunnerModule('run');
   const metrics = metricsOf(options);
   return withProjection(
     options,

@@ -1,26 +1,42 @@
 import type { VerifyProgress, VerifyReport } from '../../counterProjection/index.js';
 import { countOf } from '../../shared/index.js';
+import { defineCommand } from '../command.js';
+import { type ProjectionOptions, withProjection } from '../frame/withProjection.js';
 import { err, out } from '../io.js';
-import { renderTable } from '../render.js';
-import { type ProjectionOptions, withProjection } from './project.js';
+import { countersOption, endpointOption, positiveInteger } from '../options.js';
+import { renderTable } from '../output/render.js';
 
 /**
  * `verify`: recounts the counters from the event table and compares with the counts table;
  * never writes. Progress on stderr, the differences on stdout; exits 2 on any, 0 when none.
  */
-export const verifyCommand = async (
-  options: ProjectionOptions & { eventTable: string; segments: number; counter?: string[] },
-): Promise<number> =>
-  withProjection(options, async (projection) => {
-    const report = await projection.verify({
-      eventTableName: options.eventTable,
-      segments: options.segments,
-      onProgress: progressOnStderr(),
-      ...(options.counter !== undefined ? { counterNames: options.counter } : {}),
-    });
-    for (const line of reportLines(report)) out(line);
-    return report.differences.length === 0 ? 0 : 2;
-  });
+export const verify = defineCommand({
+  path: ['verify'],
+  define: (command) =>
+    command
+      .description(
+        'recount the counters from the event table and compare with the counts table (reads only); exits 2 on any difference',
+      )
+      .addOption(countersOption())
+      .requiredOption('--event-table <name>')
+      .requiredOption('--counts-table <name>')
+      .option('--counter <name...>', "the counters to verify (all the module's by default)")
+      .option('--segments <n>', 'parallel scan segments, for each table', positiveInteger, 4)
+      .addOption(endpointOption()),
+  action: async (
+    options: ProjectionOptions & { eventTable: string; segments: number; counter?: string[] },
+  ) =>
+    withProjection(options, async (projection) => {
+      const report = await projection.verify({
+        eventTableName: options.eventTable,
+        segments: options.segments,
+        onProgress: progressOnStderr(),
+        ...(options.counter !== undefined ? { counterNames: options.counter } : {}),
+      });
+      for (const line of reportLines(report)) out(line);
+      return report.differences.length === 0 ? 0 : 2;
+    }),
+});
 
 /** A line at most a second per table, and one as each table's scan starts. */
 const progressOnStderr = () => {

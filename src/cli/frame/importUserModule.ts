@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { CounterError, errorMessageOf } from '../shared/index.js';
+import { CounterError, errorMessageOf } from '../../shared/index.js';
 import { loadForCommand } from './loadForCommand.js';
 
 const TYPESCRIPT = /\.(c|m)?tsx?$/;

@@ -1,9 +1,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 
-import { CounterError } from '../shared/index.js';
-import { hasAwsCredentials } from './connection.js';
+import { CounterError } from '../../shared/index.js';
 import { loadForCommand } from './loadForCommand.js';
 import { endpointRegion } from './region.js';
+import { hasAwsCredentials } from './withConnection.js';
 
 // sqs.<region>.amazonaws.com, and the legacy <region>.queue.amazonaws.com.
 const AWS_QUEUE_HOST = /^(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com(?:\.cn)?$/;

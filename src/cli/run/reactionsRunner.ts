@@ -5,10 +5,11 @@ import {
   pushEventReaction,
   type ReactionEventType,
 } from '../../counterReactions/index.js';
-import { StreamRunner } from '../../streamRunner/index.js';
-import type { Connection } from '../connection.js';
+import type { StreamRunner } from '../../streamRunner/index.js';
+import type { CountersModule } from '../frame/loadCountersModule.js';
+import { streamRunnerModule } from '../frame/optionalModules.js';
+import type { Connection } from '../frame/withConnection.js';
 import { out } from '../io.js';
-import type { CountersModule } from '../loadCountersModule.js';
 
 export interface ReactionsRunOptions {
   countsTable: string;
@@ -43,25 +44,13 @@ export const reactionsRunner = async ({
   }
   const note = batchingNote(module.counters);
   if (note !== undefined) out(note);
-  reactions.eventStore.eventStorageAdapter = new DynamoDBSingleTableEventStorageAdapter({
-    tableName: options.reactionsTable,
-    dynamoDBClient: connection.dynamoDBClient,
-  });
-  const push = pushEventReaction({
-    eventStore: reactions.eventStore,
-    eventType: reactions.eventType as ReactionEventType<typeof reactions.eventStore>,
-  });
-  const counterReactions = new CounterReactions<Counter>({
+  const counterReactions = reactingInto({
+    reactions,
     counters: module.counters,
-    react: async (crossing) => {
-      const outcome = await push(crossing);
-      if (outcome === 'fired')
-        out(
-          `Reached: ${crossing.counterName} ${crossing.key} ${crossing.kind} ${crossing.value} (count ${crossing.count}).`,
-        );
-      return outcome;
-    },
+    connection,
+    reactionsTable: options.reactionsTable,
   });
+  const { StreamRunner } = await streamRunnerModule('run');
   return new StreamRunner({
     dynamoDBClient: connection.dynamoDBClient,
     streamsClient: await connection.streamsClient('run'),
@@ -72,6 +61,39 @@ export const reactionsRunner = async ({
     handler: async (records) => ({
       batchItemFailures: (await counterReactions.processRecords(records)).batchItemFailures,
     }),
+  });
+};
+
+/** The module's reactions, pushing COUNT_REACHED to the reactions table, each said as it fires. */
+const reactingInto = ({
+  reactions,
+  counters,
+  connection,
+  reactionsTable,
+}: {
+  reactions: NonNullable<CountersModule['reactions']>;
+  counters: readonly Counter[];
+  connection: Connection;
+  reactionsTable: string;
+}) => {
+  reactions.eventStore.eventStorageAdapter = new DynamoDBSingleTableEventStorageAdapter({
+    tableName: reactionsTable,
+    dynamoDBClient: connection.dynamoDBClient,
+  });
+  const push = pushEventReaction({
+    eventStore: reactions.eventStore,
+    eventType: reactions.eventType as ReactionEventType<typeof reactions.eventStore>,
+  });
+  return new CounterReactions<Counter>({
+    counters,
+    react: async (crossing) => {
+      const outcome = await push(crossing);
+      if (outcome === 'fired')
+        out(
+          `Reached: ${crossing.counterName} ${crossing.key} ${crossing.kind} ${crossing.value} (count ${crossing.count}).`,
+        );
+      return outcome;
+    },
   });
 };
 

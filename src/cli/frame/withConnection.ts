@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
-import { CounterError } from '../shared/index.js';
+import { CounterError } from '../../shared/index.js';
 import {
   markStreamsErrors,
   type ServiceEndpoint,
@@ -142,7 +142,7 @@ const assertUrl = (endpoint: string) => {
  * peer dependency, so that users who never run the demo do not download it.
  */
 export const loadDynamoDBLocal = async (
-  importModule = () => import('../dynamoDBLocal/index.js'),
+  importModule = () => import('../../dynamoDBLocal/index.js'),
 ) => {
   try {
     return await importModule();

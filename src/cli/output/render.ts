@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 
-import { out } from './io.js';
+import { out } from '../io.js';
 
 export interface ProgressView {
   update: (values: Record<string, number>) => void;

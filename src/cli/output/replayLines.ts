@@ -1,5 +1,5 @@
-import type { ReplayResult } from '../streamRunner/index.js';
-import { out } from './io.js';
+import type { ReplayResult } from '../../streamRunner/index.js';
+import { out } from '../io.js';
 
 /** What `replay` says of one dead-lettered batch, as one message or from the queue. */
 export const replayedLine = (result: ReplayResult): string =>

@@ -1,6 +1,6 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-import { CounterError, isAwsError, isTransientError, withRetry } from '../shared/index.js';
+import { CounterError, isAwsError, isTransientError, withRetry } from '../../shared/index.js';
 
 // The table options of the commands, and the flag that gives each.
 const TABLE_FLAGS = {

@@ -1,7 +1,7 @@
 import type { EventStore } from '@castore/core';
 
-import type { Counter } from '../counterProjection/index.js';
-import { CounterError } from '../shared/index.js';
+import type { Counter } from '../../counterProjection/index.js';
+import { CounterError } from '../../shared/index.js';
 import { importUserModule } from './importUserModule.js';
 
 export interface CountersModule {

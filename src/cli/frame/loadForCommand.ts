@@ -1,4 +1,4 @@
-import { CounterError, errorMessageOf } from '../shared/index.js';
+import { CounterError, errorMessageOf } from '../../shared/index.js';
 
 /** What a missing package is needed for, when npm's name alone would not say. */
 const NEEDED_FOR: Record<string, string> = {

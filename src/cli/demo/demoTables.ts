@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 import { createEventTable } from '../../adapter/index.js';
 import { dropTables } from '../../dynamoDBLocal/index.js';
-import type { Connection } from '../connection.js';
+import type { Connection } from '../frame/withConnection.js';
 import { out } from '../io.js';
+import { createTables } from '../tables/createTables.js';
 import type { DemoOptions } from './demoOptions.js';
-import { createTables } from './tables.js';
 
 /**
  * The embedded server takes its tables with it; on a server of the user's (--endpoint),

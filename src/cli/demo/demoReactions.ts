@@ -7,7 +7,7 @@ import {
   makeCountReachedStore,
 } from '../../example/index.js';
 import { StreamRunner } from '../../streamRunner/index.js';
-import type { Connection } from '../connection.js';
+import type { Connection } from '../frame/withConnection.js';
 import { out } from '../io.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { StreamRunnerProgress } from '../streamRunner/index.js';
-import { out } from './io.js';
+import type { StreamRunnerProgress } from '../../streamRunner/index.js';
+import { out } from '../io.js';
 
 /** A duration as the CLI prints it: whole seconds, `-` when unknown. */
 export const seconds = (ms: number | undefined): string =>

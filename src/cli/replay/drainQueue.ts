@@ -1,10 +1,10 @@
 import { countingStreamFilter } from '../../counterProjection/index.js';
-import { drainDeadLetterQueue } from '../../streamRunner/index.js';
+import { streamRunnerModule } from '../frame/optionalModules.js';
+import { sqsClientFor } from '../frame/sqsClient.js';
+import { type ProjectionOptions, withProjection } from '../frame/withProjection.js';
 import { out } from '../io.js';
-import { replayedLine, verdict } from '../replayLines.js';
-import { sqsClientFor } from '../sqsClient.js';
-import { type ProjectionOptions, withProjection } from './project.js';
-import { eventStreamArn, type ReplayStreamOptions } from './replayStream.js';
+import { replayedLine, verdict } from '../output/replayLines.js';
+import { eventStreamArn, type ReplayStreamOptions } from './eventStreamArn.js';
 
 /**
  * `replay --queue-url`: drains the on-failure queue, deleting each message once its records
@@ -14,6 +14,7 @@ import { eventStreamArn, type ReplayStreamOptions } from './replayStream.js';
 export const drainQueue = async (
   options: ProjectionOptions & ReplayStreamOptions & { queueUrl: string; maxMessages?: number },
 ): Promise<number> => {
+  const { drainDeadLetterQueue } = await streamRunnerModule('replay');
   const sqsClient = await sqsClientFor(options.queueUrl);
   try {
     return await withProjection(options, async (projection, connection) => {

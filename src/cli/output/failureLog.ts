@@ -1,5 +1,5 @@
-import type { FailedRecordLog } from '../counterProjection/index.js';
-import { err } from './io.js';
+import type { FailedRecordLog } from '../../counterProjection/index.js';
+import { err } from '../io.js';
 
 /**
  * The projection's logger for `run`: a record that keeps failing (a counter whose key

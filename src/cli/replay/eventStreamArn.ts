@@ -1,5 +1,5 @@
-import { resolveStreamArn } from '../../streamRunner/index.js';
-import type { Connection } from '../connection.js';
+import { streamRunnerModule } from '../frame/optionalModules.js';
+import type { Connection } from '../frame/withConnection.js';
 
 export interface ReplayStreamOptions {
   /** The event table whose stream the projection reads: a message of another stream is refused. */
@@ -14,7 +14,8 @@ export interface ReplayStreamOptions {
 export const eventStreamArn = async (
   connection: Connection,
   { eventTable }: ReplayStreamOptions,
-): Promise<{ streamArn?: string }> =>
-  eventTable === undefined
-    ? {}
-    : { streamArn: await resolveStreamArn(connection.dynamoDBClient, eventTable) };
+): Promise<{ streamArn?: string }> => {
+  if (eventTable === undefined) return {};
+  const { resolveStreamArn } = await streamRunnerModule('replay');
+  return { streamArn: await resolveStreamArn(connection.dynamoDBClient, eventTable) };
+};

@@ -1,5 +1,5 @@
-import type { CountsHealth } from '../counterProjection/index.js';
-import type { ConsumerStatus, ShardStatus } from '../streamRunner/index.js';
+import type { CountsHealth } from '../../counterProjection/index.js';
+import type { ConsumerStatus, ShardStatus } from '../../streamRunner/index.js';
 import { seconds } from './progressLine.js';
 
 const shardLine = (shard: ShardStatus): string => {
