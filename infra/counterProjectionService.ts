@@ -26,11 +26,16 @@ import { asITable, createCheckpointTable, createCountsTable, createEventTable } 
 export interface CounterProjectionServiceProps
   extends ServiceNetworkSettings, RunnerCommandSettings {
   /**
-   * The image the runner runs in: Node.js 20 or later, with castore-dynamodb-counter and
-   * your counters module installed in its working directory (e.g. ContainerImage.fromAsset).
+   * The image the runner runs in (e.g. ContainerImage.fromAsset): Node.js 20.19 or later
+   * (docs/deploy.md's Dockerfile: node:24-slim, the Lambda's), castore-dynamodb-counter
+   * among the dependencies installed in its working directory, and the counters module built.
    */
   image: ContainerImage;
-  /** The module that exports `counters` (and `sourceEventStores`), as `run --counters` takes it: a path in the image. */
+  /**
+   * The module that exports `counters` (and `sourceEventStores`), as `run --counters` takes
+   * it: a path in the image, from its working directory, where the build wrote it (tsc with
+   * rootDir src and outDir dist: src/counters.ts is dist/counters.js).
+   */
   countersModule: string;
   /** The CLI in the image. Default ["./node_modules/.bin/castore-dynamodb-counter"] (from the working directory). */
   entryPoint?: string[];

@@ -12,8 +12,14 @@ import type { Construct } from 'constructs';
  * with the same safe settings, and its encrypted dead letter queue.
  */
 
+/**
+ * Node.js 24, the latest Lambda offers (cdk-nag's AwsSolutions-L1 wants the latest); the
+ * image docs/deploy.md documents for CounterProjectionService is the same major.
+ */
+export const DEFAULT_FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
+
 export interface ConsumerFunctionSettings {
-  /** Default Node.js 24 (cdk-nag's AwsSolutions-L1 wants the latest). */
+  /** Default Node.js 24 (DEFAULT_FUNCTION_RUNTIME). */
   runtime?: Runtime;
   /** Default 512 MB. */
   memorySize?: number;
@@ -66,7 +72,7 @@ export const createConsumerFunction = (
   new NodejsFunction(scope, ids.function, {
     entry,
     handler,
-    runtime: settings.runtime ?? Runtime.NODEJS_24_X,
+    runtime: settings.runtime ?? DEFAULT_FUNCTION_RUNTIME,
     memorySize: settings.memorySize ?? 512,
     timeout: settings.timeout ?? Duration.seconds(60),
     environment: {

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { expectOneLine, runCli } from '../support/cli.js';
@@ -257,6 +257,66 @@ describe('the CLI, as a new user meets it', () => {
       }
     },
   );
+
+  describe('run, when what its counters module needs is not where it runs (a container image)', () => {
+    // The working directory as an image lays it out: a package.json, the build's output.
+    let folder: string;
+    beforeAll(() => {
+      folder = mkdtempSync(join(tmpdir(), 'counters-'));
+      const files = {
+        'package.json': JSON.stringify({ type: 'module', devDependencies: { 'left-pad': '1' } }),
+        'dist/src/counters.js': 'export const counters = [];\n',
+        'dist/dev.js': "import 'left-pad';\nexport const counters = [];\n",
+        'dist/unlisted.js': "import './stores.js';\n",
+        'dist/stores.js': "import 'zod-never-installed';\n",
+        'dist/partial.js': "import './missing.js';\nexport const counters = [];\n",
+      };
+      for (const [file, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(folder, file)), { recursive: true });
+        writeFileSync(join(folder, file), text);
+      }
+    });
+    afterAll(() => rmSync(folder, { recursive: true, force: true }));
+    const run = (module: string) => [
+      'run',
+      '--counters',
+      module,
+      '--event-table',
+      'e',
+      '--counts-table',
+      'c',
+      '--checkpoint-table',
+      'k',
+      '--endpoint',
+      endpoint(),
+    ];
+    const oneLine = async (module: string) =>
+      (await expectOneLine(run(module), /./, undefined, folder)).trim();
+
+    it('no file at --counters: where it was looked for, and the file of that name the build wrote', async () => {
+      expect(await oneLine('dist/counters.js')).toBe(
+        `No counters module at dist/counters.js (--counters is resolved against the working directory, ${folder}), but there is dist/src/counters.js: give --counters (CounterProjectionService's countersModule) the path your build writes, or make the build write this one (tsconfig's rootDir and outDir).`,
+      );
+      expect(await oneLine('build/nothing.js')).toMatch(
+        /^No counters module at build\/nothing\.js \(.*\): build it first \(e\.g\. `npm run build`\); in a container image, copy the build's output there/,
+      );
+    });
+
+    it('a package it imports, not installed: the one to move from devDependencies, or to install', async () => {
+      expect(await oneLine('dist/dev.js')).toBe(
+        "The counters module dist/dev.js imports the package left-pad, which is not installed: it is among package.json's devDependencies, which `npm ci --omit=dev` (an image's install) leaves out; move it to dependencies with `npm install --save-prod left-pad`.",
+      );
+      expect(await oneLine('dist/unlisted.js')).toBe(
+        'The counters module dist/unlisted.js imports the package zod-never-installed (from dist/stores.js), which is not installed: install it with `npm install zod-never-installed`.',
+      );
+    });
+
+    it('a file it imports, not there', async () => {
+      expect(await oneLine('dist/partial.js')).toBe(
+        "The counters module dist/partial.js imports dist/missing.js, which does not exist: the image must hold the whole build's output, not only dist/partial.js.",
+      );
+    });
+  });
 
   it('tables create makes just the tables it is given (a fresh counts table alone), and refuses to be given none', async () => {
     const counts = uniqueTableName('counts-alone');

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { makeDynamoDBClient } from '../support/dynamoDB.js';
+import { packedTarball } from './packedTarball.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -48,23 +49,8 @@ describe('the packed package in a consumer project', () => {
     );
 
   beforeAll(async () => {
+    tarball = await packedTarball();
     scratch = mkdtempSync(join(tmpdir(), 'consumer-'));
-    const packageDir = join(scratch, 'package');
-    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    for (const [config, out] of [
-      ['tsconfig.build.json', 'esm'],
-      ['tsconfig.cjs.json', 'cjs'],
-    ] as const)
-      await exec(process.execPath, [tsc, '-p', config, '--outDir', join(packageDir, 'dist', out)], {
-        cwd: root,
-      });
-    writeFileSync(join(packageDir, 'dist', 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
-    for (const file of ['package.json', 'README.md', 'LICENSE'])
-      copyFileSync(join(root, file), join(packageDir, file));
-    const { stdout } = await exec('npm', ['pack', '--silent', '--pack-destination', scratch], {
-      cwd: packageDir,
-    });
-    tarball = join(scratch, stdout.trim());
     consumer = join(scratch, 'consumer');
     mkdirSync(consumer);
     writeFileSync(

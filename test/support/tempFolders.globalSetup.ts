@@ -20,5 +20,7 @@ export default function setup() {
 /** The temp folders our tests and CDK make (mkdtemp prefixes), to check none is left behind. */
 const ourTempFolders = (): string[] =>
   readdirSync(tmpdir()).filter((name) =>
-    /^(cdk\.out|chaos-db-|counters-|empty-path-|consumer-|aws-config-)/.test(name),
+    /^(cdk\.out|chaos-db-|counters-|empty-path-|consumer-|image-|aws-config-|service-|floors-)/.test(
+      name,
+    ),
   );

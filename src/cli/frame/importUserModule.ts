@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { CounterError, errorMessageOf } from '../../shared/index.js';
 import { loadForCommand } from './loadForCommand.js';
+import { importNotFound, noModuleAt } from './moduleNotFound.js';
 
 const TYPESCRIPT = /\.(c|m)?tsx?$/;
 
@@ -14,6 +16,8 @@ const TYPESCRIPT = /\.(c|m)?tsx?$/;
  */
 export const importUserModule = async (path: string): Promise<Record<string, unknown>> => {
   const file = resolve(path);
+  // Before tsx is asked for: a .ts path that is wrong says so, not that tsx is missing.
+  if (!existsSync(file)) throw new CounterError('CliUsage', { explanation: noModuleAt(path) });
   if (TYPESCRIPT.test(file)) {
     // Typed by hand: the CommonJS build resolves types the Node10 way, which cannot see
     // tsx's exports map (the bin itself is ES modules only).
@@ -27,7 +31,9 @@ export const importUserModule = async (path: string): Promise<Record<string, unk
     return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
     throw new CounterError('CliUsage', {
-      explanation: `Cannot load the counters module ${path}: ${describeLoadError(error, file)}`,
+      explanation:
+        importNotFound(path, error) ??
+        `Cannot load the counters module ${path}: ${describeLoadError(error, file)}`,
     });
   }
 };

@@ -1,4 +1,5 @@
-import { CounterError, errorMessageOf } from '../../shared/index.js';
+import { CounterError } from '../../shared/index.js';
+import { installAdvice, missingPackageOf } from './missingPackage.js';
 
 /** What a missing package is needed for, when npm's name alone would not say. */
 const NEEDED_FOR: Record<string, string> = {
@@ -7,12 +8,6 @@ const NEEDED_FOR: Record<string, string> = {
   '@aws-sdk/client-sqs': 'reading the on-failure queue',
   '@castore/event-type-json-schema': 'the demo’s example event stores',
   tsx: 'loading a TypeScript module',
-};
-
-/** The package an import could not find, from Node's ERR_MODULE_NOT_FOUND; undefined for any other error. */
-export const missingPackageOf = (error: unknown): string | undefined => {
-  if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') return undefined;
-  return /Cannot find package '((?:@[^/']+\/)?[^/']+)/.exec(errorMessageOf(error))?.[1];
 };
 
 /**
@@ -28,7 +23,7 @@ export const loadForCommand = async <T>(command: string, load: () => Promise<T>)
     if (missing === undefined) throw error;
     const purpose = NEEDED_FOR[missing];
     throw new CounterError('CliUsage', {
-      explanation: `\`${command}\` needs the package ${missing}${purpose === undefined ? '' : ` for ${purpose}`}: install it with \`npm install ${missing}\`.`,
+      explanation: `\`${command}\` needs the package ${missing}${purpose === undefined ? '' : ` for ${purpose}`}: ${installAdvice(missing)}.`,
     });
   }
 };

@@ -11,7 +11,8 @@ import {
   serviceEndpoint,
   serviceOf,
 } from './endpoints.js';
-import { loadForCommand, missingPackageOf } from './loadForCommand.js';
+import { loadForCommand } from './loadForCommand.js';
+import { missingPackageOf } from './missingPackage.js';
 import { endpointRegion } from './region.js';
 
 let lastEndpoint: string | undefined;
