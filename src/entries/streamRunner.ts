@@ -20,6 +20,7 @@ export {
   type ReplayResult,
   type RetentionGap,
   type ShardStatus,
+  type SqsClientLike,
   type StreamFilterPattern,
   type StreamHandler,
   StreamRunner,
