@@ -1,6 +1,8 @@
 export { checkpointTableDefinition, createCheckpointTable } from '../shared/index.js';
 export type { DeadLetter, LambdaStreamFailureMessage } from './deadLetter.js';
 export { lambdaFailureMessage, parseDeadLetter } from './deadLetter.js';
+export type { DrainDeadLetterBucketOptions, S3ClientLike } from './drainDeadLetterBucket.js';
+export { drainDeadLetterBucket } from './drainDeadLetterBucket.js';
 export type { DrainDeadLetterQueueOptions, SqsClientLike } from './drainDeadLetterQueue.js';
 export { drainDeadLetterQueue } from './drainDeadLetterQueue.js';
 export type { DrainResult, DrainStop } from './drainReplay.js';
