@@ -92,16 +92,31 @@ const addReplayCommand = (program: Command, outcome: CommandOutcome): void => {
   program
     .command('replay')
     .description(
-      "count dead-lettered batches again: one message's body saved to a file, or the mapping's on-failure queue, drained",
+      "count dead-lettered batches again: one saved to a file, or the mapping's on-failure queue or bucket, drained",
     )
     .addOption(countersOption())
     .requiredOption('--counts-table <name>')
-    .option('--message <file>', "a file holding a message's body (its DDBStreamBatchInfo)")
+    .option(
+      '--message <file>',
+      "a file holding a message's body (its DDBStreamBatchInfo), or an object of the on-failure bucket",
+    )
     .option(
       '--queue-url <url>',
       'the on-failure queue: each message deleted once its records are counted',
     )
-    .option('--max-messages <n>', 'with --queue-url: stop after this many', positiveInteger)
+    .option(
+      '--dead-letter-bucket <name>',
+      'the on-failure bucket (S3): each object, oldest first, deleted once its records are counted',
+    )
+    .option(
+      '--prefix <prefix>',
+      "with --dead-letter-bucket: where its objects are (default aws/lambda/, Lambda's)",
+    )
+    .option(
+      '--max-messages <n>',
+      'with --queue-url or --dead-letter-bucket: stop after this many',
+      positiveInteger,
+    )
     .option(
       '--event-table <name>',
       "the event table: a message of another stream (the reactions' counts table) is refused",

@@ -1,15 +1,17 @@
 import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
+import { counters, sourceEventStores } from '../../src/example/counters.js';
 import {
   createCheckpointTable,
   drainDeadLetterBucket,
   type FailedRecords,
   StreamRunner,
 } from '../../src/streamRunner/index.js';
+import { runCli } from '../support/cli.js';
 import { asLambdaWritesItToS3 } from '../support/deadLetters.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
@@ -241,5 +243,68 @@ describe('draining the S3 on-failure destination (DynamoDB Local, its stream del
       }),
     ).toMatchObject({ stoppedAt: { reason: 'invalid', key: `elsewhere/${key}` } });
     expect(bucket.objects.size).toBe(1);
+  });
+
+  it('drains with the CLI as an operator runs it: the same lines and exit codes as the queue’s', async () => {
+    await newBucket();
+    const objects = await deadLetterObjects();
+    for (const { key, body, at } of objects) bucket.put(key, body, at);
+    const countsTable = await createTestCountsTable();
+    const replay = (...extra: string[]) =>
+      runCli(
+        [
+          'replay',
+          '--counters',
+          'src/example/counters.ts',
+          '--counts-table',
+          countsTable,
+          '--dead-letter-bucket',
+          bucket.name,
+          '--endpoint',
+          inject('dynamoDBEndpoint'),
+          ...extra,
+        ],
+        // S3's endpoint as the SDK reads it (the fake bucket's); no credentials: placeholders.
+        {
+          ...process.env,
+          AWS_ENDPOINT_URL_S3: bucket.endpoint,
+          AWS_ACCESS_KEY_ID: undefined,
+          AWS_PROFILE: undefined,
+        },
+      );
+
+    const drained = await replay('--max-messages', '2');
+    expect(drained.stderr).toBe('');
+    expect(drained.code).toBe(0);
+    expect(drained.stdout).toMatch(
+      /^Object aws\/lambda\/\S+: Replayed 2 of the 2 records of shard .+\. Deleted\.$/m,
+    );
+    expect(drained.stdout).toMatch(
+      /^2 objects replayed \(4 records\) and deleted from the bucket\.$/m,
+    );
+    expect(bucket.objects.size).toBe(1);
+    expect((await replay()).stdout).toMatch(/^1 objects replayed \(2 records\)/m);
+    const example = new CounterProjection({
+      dynamoDBClient,
+      countsTableName: countsTable,
+      sourceEventStores,
+      counters,
+    });
+    expect(await example.getCount('ordersByCountry', 'FR')).toBe(3);
+    expect(await example.getCount('ordersByCountry', 'DE')).toBe(2);
+
+    bucket.put('aws/lambda/x/shard/2026/03/01/2026-03-01T10.00.00-x', 'not a dead letter');
+    const stopped = await replay();
+    expect(stopped.code).toBe(1);
+    expect(stopped.stdout).toContain(
+      'Object aws/lambda/x/shard/2026/03/01/2026-03-01T10.00.00-x is not a dead letter of a stream',
+    );
+    expect(bucket.objects.size).toBe(1);
+
+    const both = await replay('--queue-url', 'http://127.0.0.1:1/000000000000/q');
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toMatch(
+      /needs one of --message FILE .*, --queue-url URL .* or --dead-letter-bucket NAME/,
+    );
   });
 });
