@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -300,6 +304,30 @@ describe('draining the S3 on-failure destination (DynamoDB Local, its stream del
       'Object aws/lambda/x/shard/2026/03/01/2026-03-01T10.00.00-x is not a dead letter of a stream',
     );
     expect(bucket.objects.size).toBe(1);
+
+    // One object saved to a file, replayed with --message: from its records, the stream gone.
+    const folder = mkdtempSync(join(tmpdir(), 'counters-'));
+    try {
+      const file = join(folder, 'object.json');
+      writeFileSync(file, objects[0]?.body as string);
+      const fresh = await createTestCountsTable();
+      const one = await runCli([
+        'replay',
+        '--counters',
+        'src/example/counters.ts',
+        '--counts-table',
+        fresh,
+        '--message',
+        file,
+        '--endpoint',
+        inject('dynamoDBEndpoint'),
+      ]);
+      expect(one.stderr).toBe('');
+      expect(one.stdout).toMatch(/^Replayed 2 of the 2 records of shard .+\.\n$/);
+      expect(one.code).toBe(0);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
 
     const both = await replay('--queue-url', 'http://127.0.0.1:1/000000000000/q');
     expect(both.code).not.toBe(0);
