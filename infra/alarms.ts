@@ -12,6 +12,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
+import { bucketAlarmSpecs } from './deadLetterBucket.js';
+
 /** Each alarm is on by default; `false` turns one off, a value tunes its threshold. */
 export interface PipelineAlarmSettings {
   /** Where every alarm (and its return to OK) is sent. Default: no action. */
@@ -22,8 +24,10 @@ export interface PipelineAlarmSettings {
   functionErrors?: number | false;
   /** Function throttles in 5 minutes above this. Default 0. */
   throttles?: number | false;
-  /** Messages waiting in the dead letter queue above this. Default 0. */
+  /** Messages waiting in the dead letter queue (or records written to the bucket in 5 minutes) above this. Default 0. */
   deadLetters?: number | false;
+  /** With `deadLetter: 's3'`: batches not written to the bucket (dropped) in 5 minutes above this. Default 0. */
+  deadLetterDeliveryFailures?: number | false;
   /** The handler's RecordsFailed metric (published where `metrics` says) in 5 minutes above this. Default 0. */
   recordsFailed?: number | false;
 }
@@ -73,7 +77,8 @@ export const projectionMetric = (
 
 interface AlarmTargets {
   fn: IFunction;
-  queue: IQueue;
+  /** Where the dead letters go: a queue, or the bucket of the mapping whose id is given. */
+  deadLetters: { queue: IQueue } | { bucketOfMapping: string };
   metrics: Required<PipelineMetricsSettings>;
   /** Whose alarms, for their descriptions. Default the projection's. */
   consumer?: { name: string; replay: string };
@@ -113,21 +118,29 @@ const functionSpecs = (
   },
 ];
 
-/** What was lost to the dead letter queue, and what the handler could not count. */
+/** What was lost to the dead letter queue (or bucket), and what the handler could not count. */
 const failureSpecs = (
   settings: PipelineAlarmSettings,
-  { queue, metrics, consumer = PROJECTION }: AlarmTargets,
+  { fn, deadLetters, metrics, consumer = PROJECTION }: AlarmTargets,
 ): (AlarmSpec | false)[] => [
-  settings.deadLetters !== false && {
-    id: 'DeadLettersAlarm',
-    metric: queue.metric('ApproximateNumberOfMessagesVisible', {
-      statistic: 'Maximum',
-      period: fiveMinutes,
-    }),
-    threshold: settings.deadLetters ?? 0,
-    evaluationPeriods: 1,
-    description: `Records failed every retry and are described in the dead letter queue: fix the cause (the error lines say it), then ${consumer.replay}.`,
-  },
+  ...('queue' in deadLetters
+    ? [
+        settings.deadLetters !== false && {
+          id: 'DeadLettersAlarm',
+          metric: deadLetters.queue.metric('ApproximateNumberOfMessagesVisible', {
+            statistic: 'Maximum',
+            period: fiveMinutes,
+          }),
+          threshold: settings.deadLetters ?? 0,
+          evaluationPeriods: 1,
+          description: `Records failed every retry and are described in the dead letter queue: fix the cause (the error lines say it), then ${consumer.replay}.`,
+        },
+      ]
+    : bucketAlarmSpecs(settings, {
+        fn,
+        mappingId: deadLetters.bucketOfMapping,
+        name: consumer.name,
+      })),
   settings.recordsFailed !== false &&
     recordsFailedSpec(metrics, { threshold: settings.recordsFailed, retried: 'being retried' }),
 ];

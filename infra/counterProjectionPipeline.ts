@@ -3,7 +3,9 @@ import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria } from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
@@ -14,6 +16,11 @@ import {
   type PipelineAlarmSettings,
   type PipelineMetricsSettings,
 } from './alarms.js';
+import {
+  acknowledgeBucketFindings,
+  BucketOnFailure,
+  createDeadLetterBucket,
+} from './deadLetterBucket.js';
 import { pipelineTables, type TableInput } from './existingTables.js';
 import { PipelineReactions, type ReactionsSettings } from './reactions.js';
 import {
@@ -46,7 +53,14 @@ export interface CounterProjectionPipelineProps {
   countsTable?: TableInput;
   projectionFunction?: ConsumerFunctionSettings;
   eventSource?: EventSourceSettings;
-  /** How long the dead letter queue keeps records that failed every retry. Default 14 days. */
+  /**
+   * Where a batch that failed every retry goes: `'sqs'` (the default), a queue message that
+   * says where its records are in the stream, replayable within the stream's 24 hours; or
+   * `'s3'`, an object of a bucket holding the records themselves, replayable whenever (see
+   * docs/operate.md for which to choose). The reactions keep their queue.
+   */
+  deadLetter?: 'sqs' | 's3';
+  /** How long dead letters are kept: the queue's retention, or the bucket's objects' expiry. Default 14 days. */
   deadLetterRetention?: Duration;
   /** CloudWatch alarms, each on by default (see PipelineAlarmSettings); false: none. */
   alarms?: PipelineAlarmSettings | false;
@@ -60,9 +74,10 @@ export interface CounterProjectionPipelineProps {
  * The event table, the counts table, and the projection Lambda on the event table's
  * stream: TRIM_HORIZON, ReportBatchItemFailures, bisect on error, finite retries, a
  * maximum record age under the stream's retention, INSERT records only, and an encrypted
- * SQS dead letter queue. The function may read the stream and read/write the counts
- * table (and decrypt with their customer managed KMS keys, if they have one), nothing
- * else. Alarms on lag, errors, throttles, dead letters and failed records.
+ * SQS dead letter queue (or, with `deadLetter: 's3'`, an encrypted bucket that keeps the
+ * records themselves). The function may read the stream, read/write the counts table (and
+ * decrypt with their customer managed KMS keys, if they have one) and write its dead
+ * letters, nothing else. Alarms on lag, errors, throttles, dead letters and failed records.
  */
 export class CounterProjectionPipeline extends Construct {
   /** The event table, created or given. */
@@ -70,7 +85,10 @@ export class CounterProjectionPipeline extends Construct {
   /** The counts table, created or given. */
   readonly countsTable: ITable;
   readonly projectionFunction: NodejsFunction;
-  readonly deadLetterQueue: Queue;
+  /** The projection's dead letter queue (`deadLetter: 'sqs'`, the default). */
+  readonly deadLetterQueue: Queue | undefined;
+  /** The projection's dead letter bucket (`deadLetter: 's3'`). */
+  readonly deadLetterBucket: Bucket | undefined;
   readonly alarms: Alarm[];
   /** The reactions function and its queue and alarms, when `reactions` is given. */
   readonly reactions: PipelineReactions | undefined;
@@ -90,27 +108,30 @@ export class CounterProjectionPipeline extends Construct {
           asITable(createCountsTable(this, settings, { stream: reactions })),
       },
     }));
-    this.deadLetterQueue = createDeadLetterQueue(
-      this,
-      'DeadLetterQueue',
-      props.deadLetterRetention,
-    );
+    ({ queue: this.deadLetterQueue, bucket: this.deadLetterBucket } =
+      this.createDeadLetters(props));
     this.projectionFunction = this.createFunction(props);
-    this.projectionFunction.addEventSource(
-      createStreamEventSource(this.eventTable, props.eventSource ?? {}, {
-        filter: FilterCriteria.filter(countingStreamFilter),
-        deadLetterQueue: this.deadLetterQueue,
-      }),
-    );
+    const eventSource = createStreamEventSource(this.eventTable, props.eventSource ?? {}, {
+      filter: FilterCriteria.filter(countingStreamFilter),
+      onFailure: this.deadLetterBucket
+        ? new BucketOnFailure(this.deadLetterBucket)
+        : new SqsDlq(this.deadLetterQueue as Queue),
+      eventCountMetrics: this.deadLetterBucket !== undefined,
+    });
+    this.projectionFunction.addEventSource(eventSource);
     this.alarms =
       props.alarms === false
         ? []
         : createAlarms(this, props.alarms ?? {}, {
             fn: this.projectionFunction,
-            queue: this.deadLetterQueue,
+            deadLetters: this.deadLetterQueue
+              ? { queue: this.deadLetterQueue }
+              : { bucketOfMapping: eventSource.eventSourceMappingId },
             metrics: this.metricsSettings,
           });
     acknowledgeConsumerFindings(this.projectionFunction, this.deadLetterQueue);
+    if (this.deadLetterBucket)
+      acknowledgeBucketFindings(this.projectionFunction, this.deadLetterBucket);
     this.reactions =
       props.reactions === undefined
         ? undefined
@@ -122,6 +143,19 @@ export class CounterProjectionPipeline extends Construct {
             serviceName: `${this.metricsSettings.serviceName}-reactions`,
             deadLetterRetention: props.deadLetterRetention,
           });
+  }
+
+  /** The dead letter queue (the default), or with `deadLetter: 's3'` the bucket. */
+  private createDeadLetters({ deadLetter, deadLetterRetention }: CounterProjectionPipelineProps) {
+    return deadLetter === 's3'
+      ? {
+          queue: undefined,
+          bucket: createDeadLetterBucket(this, 'DeadLetterBucket', deadLetterRetention),
+        }
+      : {
+          queue: createDeadLetterQueue(this, 'DeadLetterQueue', deadLetterRetention),
+          bucket: undefined,
+        };
   }
 
   private createFunction(props: CounterProjectionPipelineProps): NodejsFunction {

@@ -3,6 +3,7 @@ import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria } from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -74,7 +75,7 @@ export class PipelineReactions extends Construct {
       createStreamEventSource(props.countsTable, settings.eventSource ?? {}, {
         // A window's or a ref's record reaches nothing: the function is not even invoked.
         filter: FilterCriteria.filter(reactionsStreamFilter),
-        deadLetterQueue: this.deadLetterQueue,
+        onFailure: new SqsDlq(this.deadLetterQueue),
       }),
     );
     // pushEventReaction's one write: a conditional PutItem of version 1 (and kms:Decrypt
@@ -98,7 +99,7 @@ export class PipelineReactions extends Construct {
       { ...alarms, recordsFailed: false },
       {
         fn: this.function,
-        queue: this.deadLetterQueue,
+        deadLetters: { queue: this.deadLetterQueue },
         metrics: { namespace: 'unused', serviceName },
         consumer: {
           name: 'reactions',

@@ -1,7 +1,13 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type FilterCriteria, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import {
+  type FilterCriteria,
+  type IEventSourceDlq,
+  MetricType,
+  Runtime,
+  StartingPosition,
+} from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -87,14 +93,23 @@ export const createConsumerFunction = (
     ...(settings.bundling !== undefined ? { bundling: settings.bundling } : {}),
   });
 
-/** TRIM_HORIZON, ReportBatchItemFailures, bisect, finite retries, a record age under the retention, a dead letter. */
+/**
+ * TRIM_HORIZON, ReportBatchItemFailures, bisect, finite retries, a record age under the
+ * retention, a dead letter (a queue's SqsDlq, or a bucket's destination, which needs the
+ * mapping's EventCount metrics for its alarm).
+ */
 export const createStreamEventSource = (
   table: ITable,
   settings: EventSourceSettings,
   {
     filter,
-    deadLetterQueue,
-  }: { filter: ReturnType<typeof FilterCriteria.filter>; deadLetterQueue: Queue },
+    onFailure,
+    eventCountMetrics = false,
+  }: {
+    filter: ReturnType<typeof FilterCriteria.filter>;
+    onFailure: IEventSourceDlq;
+    eventCountMetrics?: boolean;
+  },
 ): DynamoEventSource =>
   new DynamoEventSource(table, {
     startingPosition: StartingPosition.TRIM_HORIZON,
@@ -108,11 +123,12 @@ export const createStreamEventSource = (
     maxRecordAge: settings.maxRecordAge ?? Duration.hours(12),
     parallelizationFactor: settings.parallelizationFactor ?? 1,
     filters: [filter],
-    onFailure: new SqsDlq(deadLetterQueue),
+    onFailure,
+    ...(eventCountMetrics ? { metricsConfig: { metrics: [MetricType.EVENT_COUNT] } } : {}),
   });
 
 /** cdk-nag findings that are the design of a stream consumer, each with its reason (checked by the tests). */
-export const acknowledgeConsumerFindings = (fn: NodejsFunction, queue: Queue): void => {
+export const acknowledgeConsumerFindings = (fn: NodejsFunction, queue: Queue | undefined): void => {
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.',
@@ -120,8 +136,9 @@ export const acknowledgeConsumerFindings = (fn: NodejsFunction, queue: Queue): v
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'dynamodb:ListStreams cannot be scoped to a resource (granted by the DynamoDB event source); every other action is scoped to the stream, a table or the queue.',
+      'dynamodb:ListStreams cannot be scoped to a resource (granted by the DynamoDB event source); every other action is scoped to the stream, a table or the dead letter queue or bucket.',
   });
+  if (queue === undefined) return;
   Validations.of(queue).acknowledge({
     id: 'AwsSolutions-SQS3',
     reason:

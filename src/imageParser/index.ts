@@ -1,3 +1,4 @@
+export { fromLambdaRecord } from './fromLambdaRecord.js';
 export type { ImageParserOptions, ParsedStreamRecord, SkipReason } from './imageParser.js';
 export { ImageParser } from './imageParser.js';
 export type { LambdaRecord, StreamRecord, StreamsApiRecord } from './streamRecord.js';

@@ -50,7 +50,8 @@ export const errorMessages: Messages = {
     'are written only by the projection and setTarget: check what else writes to the counts table.',
   InvalidDeadLetter: ({ value, reason }) =>
     `Not a dead-lettered batch (${reason}): ${describeValue(value)}. Give the body of a message of the ` +
-    "mapping's on-failure queue (its DDBStreamBatchInfo), or what the stream runner gave onFailure.",
+    "mapping's on-failure queue (its DDBStreamBatchInfo), an object of its S3 on-failure destination, " +
+    'or what the stream runner gave onFailure.',
   TableMismatch: ({ tableName, differences, fixes }) =>
     `Table ${tableName} exists but ${differences.join('; ')}: it is not a table this library can use as it is. ` +
     `To fix: ${fixes.join('; ')}.`,

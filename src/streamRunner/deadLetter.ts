@@ -4,11 +4,13 @@ import {
   type StreamsApiRecord,
 } from '../imageParser/index.js';
 import { CounterError } from '../shared/index.js';
+import { type LambdaDeadLetter, withPayloadRecords } from './deadLetterRecords.js';
 import type { FailedRecords } from './invokeBatch.js';
 
 /**
  * What Lambda's on-failure destination receives when a DynamoDB stream batch fails every
- * retry (the SQS message body): where the records are, not the records.
+ * retry: where the records are (an SQS or SNS message body), and, in the object an S3
+ * destination gets, the records themselves (`payload`).
  */
 export interface LambdaStreamFailureMessage {
   requestContext?: { requestId?: string; functionArn?: string; condition?: string };
@@ -21,9 +23,19 @@ export interface LambdaStreamFailureMessage {
     approximateArrivalOfFirstRecord?: string;
     approximateArrivalOfLastRecord?: string;
   };
+  /**
+   * An S3 destination's only: the failed invocation's event, `{"Records":[...]}` with the
+   * records as the function got them, as an escaped JSON string (AWS's documentation); the
+   * same event as an object (what emulators write) is read too.
+   */
+  payload?: string;
 }
 
-/** A dead-lettered batch: Lambda's message (records to read again) or the runner's onFailure payload (records in it). */
+/**
+ * A dead-lettered batch: Lambda's message (records to read again from the stream), Lambda's
+ * object of an S3 destination (its records in it, read from no stream), or the runner's
+ * onFailure payload (records in it).
+ */
 export type DeadLetter =
   | {
       kind: 'lambda';
@@ -33,6 +45,7 @@ export type DeadLetter =
       end: string;
       batchSize: number;
     }
+  | { kind: 'lambdaRecords'; streamArn: string; shardId: string; records: StreamsApiRecord[] }
   | { kind: 'runner'; shardId: string; records: StreamsApiRecord[] };
 
 const SEQUENCE_NUMBER = /^\d{1,40}$/;
@@ -56,24 +69,27 @@ export const parseDeadLetter = (
   if (typeof value !== 'object' || value === null) return fail('not an object');
   const {
     DDBStreamBatchInfo: info,
+    payload,
     records,
     shardId,
   } = value as {
     DDBStreamBatchInfo?: unknown;
+    payload?: unknown;
     records?: unknown;
     shardId?: unknown;
   };
   if (Array.isArray(records) && typeof shardId === 'string')
     return { kind: 'runner', shardId, records: records as StreamsApiRecord[] };
   if (typeof info !== 'object' || info === null) return fail('no DDBStreamBatchInfo');
-  return lambdaDeadLetter(info as Record<string, unknown>, fail);
+  const batch = lambdaDeadLetter(info as Record<string, unknown>, fail);
+  return payload === undefined ? batch : withPayloadRecords(batch, payload, fail);
 };
 
 /** Lambda's DDBStreamBatchInfo, each field checked: a replay must read the right records. */
 const lambdaDeadLetter = (
   info: Record<string, unknown>,
   fail: (reason: string) => never,
-): DeadLetter => {
+): LambdaDeadLetter => {
   for (const field of ['shardId', 'streamArn'] as const)
     if (typeof info[field] !== 'string' || info[field] === '') fail(`no ${field}`);
   for (const field of ['startSequenceNumber', 'endSequenceNumber'] as const)

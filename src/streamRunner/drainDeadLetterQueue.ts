@@ -1,24 +1,10 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Message, ReceiveMessageCommandOutput } from '@aws-sdk/client-sqs';
 
-import { isCounterError } from '../shared/index.js';
+import { type DrainResult, type DrainStop, replayForDrain, stopAt } from './drainReplay.js';
 import type { StreamFilterPattern } from './filterPattern.js';
 import type { StreamHandler } from './invokeBatch.js';
-import { replayDeadLetter, type ReplayResult } from './replay.js';
-
-/** Why a drain stopped before the queue was empty: the message it stopped at stays in the queue. */
-export type DrainStop =
-  | { reason: 'failed' | 'lost'; messageId: string; replay: ReplayResult }
-  | { reason: 'invalid' | 'incomplete'; messageId: string; error: unknown };
-
-export interface DrainResult {
-  /** Messages whose records were all counted: deleted from the queue. */
-  deleted: number;
-  /** Records read again and counted from them. */
-  replayed: number;
-  /** Undefined when the queue was emptied (or `maxMessages` reached). */
-  stoppedAt: DrainStop | undefined;
-}
+import type { ReplayResult } from './replay.js';
 
 /**
  * Your SQSClient: @aws-sdk/client-sqs is an optional peer, needed only here, so the option
@@ -49,12 +35,6 @@ export interface DrainDeadLetterQueueOptions {
   /** Told of each message replayed, deleted or not. */
   onMessage?: (outcome: { messageId: string; replay: ReplayResult; deleted: boolean }) => void;
 }
-
-const stopReason = (replay: ReplayResult): 'failed' | 'lost' | undefined => {
-  if (replay.failedAt !== undefined) return 'failed';
-  if (replay.lost > 0) return 'lost';
-  return undefined;
-};
 
 type Sqs = typeof import('@aws-sdk/client-sqs');
 
@@ -113,28 +93,22 @@ const handleMessage = async (
         VisibilityTimeout: 0,
       }),
     );
-  let replay: ReplayResult;
-  try {
-    replay = await replayDeadLetter({
-      streamsClient,
-      handler,
-      deadLetter: message.Body ?? '',
-      ...(filter !== undefined ? { filter } : {}),
-      ...(streamArn !== undefined ? { streamArn } : {}),
-    });
-  } catch (error) {
+  const step = await replayForDrain({
+    streamsClient,
+    handler,
+    deadLetter: message.Body ?? '',
+    ...(filter !== undefined ? { filter } : {}),
+    ...(streamArn !== undefined ? { streamArn } : {}),
+  }).catch(async (error: unknown) => {
     await release();
-    if (isCounterError(error, 'InvalidDeadLetter')) return { reason: 'invalid', messageId, error };
-    if (isCounterError(error, 'ReplayIncomplete'))
-      return { reason: 'incomplete', messageId, error };
     throw error;
-  }
-  const reason = stopReason(replay);
-  if (reason !== undefined) {
+  });
+  if (!step.done) {
     await release();
-    onMessage?.({ messageId, replay, deleted: false });
-    return { reason, messageId, replay };
+    if (step.replay !== undefined) onMessage?.({ messageId, replay: step.replay, deleted: false });
+    return stopAt(step.stop, { messageId });
   }
+  const { replay } = step;
   await send(
     options.sqsClient,
     new sqs.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),

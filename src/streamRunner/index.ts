@@ -1,12 +1,11 @@
 export { checkpointTableDefinition, createCheckpointTable } from '../shared/index.js';
 export type { DeadLetter, LambdaStreamFailureMessage } from './deadLetter.js';
 export { lambdaFailureMessage, parseDeadLetter } from './deadLetter.js';
-export type {
-  DrainDeadLetterQueueOptions,
-  DrainResult,
-  DrainStop,
-} from './drainDeadLetterQueue.js';
+export type { DrainDeadLetterBucketOptions, S3ClientLike } from './drainDeadLetterBucket.js';
+export { drainDeadLetterBucket } from './drainDeadLetterBucket.js';
+export type { DrainDeadLetterQueueOptions, SqsClientLike } from './drainDeadLetterQueue.js';
 export { drainDeadLetterQueue } from './drainDeadLetterQueue.js';
+export type { DrainResult, DrainStop } from './drainReplay.js';
 export type { StreamFilterPattern } from './filterPattern.js';
 export type { BatchContext, FailedRecords, StreamHandler } from './invokeBatch.js';
 export type { FateTotals } from './progress.js';

@@ -71,13 +71,21 @@ export const readBatchAgain = async (
   return { records: kept, lost: 0, expected };
 };
 
-/** A message of another stream, or of a stream this client cannot reach, is refused before any read. */
-const checkStream = async (options: ReadAgainOptions, deadLetter: LambdaDeadLetter) => {
-  if (options.streamArn !== undefined && options.streamArn !== deadLetter.streamArn)
+/** A dead letter of another stream than the handler's (when said) is refused before anything is handed over. */
+export const checkStreamArn = (
+  streamArn: string | undefined,
+  deadLetter: { streamArn: string },
+) => {
+  if (streamArn !== undefined && streamArn !== deadLetter.streamArn)
     throw new CounterError('InvalidDeadLetter', {
       value: deadLetter.streamArn,
-      reason: `a dead letter of another stream than ${options.streamArn}: replay it with the handler of its own table`,
+      reason: `a dead letter of another stream than ${streamArn}: replay it with the handler of its own table`,
     });
+};
+
+/** A message of another stream, or of a stream this client cannot reach, is refused before any read. */
+const checkStream = async (options: ReadAgainOptions, deadLetter: LambdaDeadLetter) => {
+  checkStreamArn(options.streamArn, deadLetter);
   const region = /^arn:[^:]+:dynamodb:([^:]+):/.exec(deadLetter.streamArn)?.[1];
   const clientRegion = await (
     options.streamsClient as { config?: { region?: () => Promise<string> } }

@@ -1,8 +1,11 @@
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+
 import { readRecordFields, type StreamsApiRecord } from '../imageParser/index.js';
-import { type LambdaStreamFailureMessage, parseDeadLetter } from './deadLetter.js';
+import { CounterError } from '../shared/index.js';
+import { type DeadLetter, type LambdaStreamFailureMessage, parseDeadLetter } from './deadLetter.js';
 import { checkFilterPattern, type StreamFilterPattern } from './filterPattern.js';
 import type { FailedRecords, StreamHandler } from './invokeBatch.js';
-import { type ReadAgainOptions, readBatchAgain } from './readBatchAgain.js';
+import { checkStreamArn, type ReadAgainOptions, readBatchAgain } from './readBatchAgain.js';
 
 export interface ReplayResult {
   shardId: string;
@@ -20,7 +23,13 @@ export interface ReplayResult {
   error?: unknown;
 }
 
-export interface ReplayDeadLetterOptions extends ReadAgainOptions {
+export interface ReplayDeadLetterOptions extends Omit<ReadAgainOptions, 'streamsClient'> {
+  /**
+   * Reads again the records of a dead letter that only says where they are (a queue's
+   * message). Not needed for one that holds them: an S3 destination's object, the runner's
+   * onFailure payload.
+   */
+  streamsClient?: DynamoDBStreamsClient;
   handler: StreamHandler;
   deadLetter: string | LambdaStreamFailureMessage | FailedRecords;
   /**
@@ -38,21 +47,40 @@ export interface ReplayDeadLetterOptions extends ReadAgainOptions {
 
 /**
  * Hands a dead-lettered batch to the handler again: Lambda's on-failure message (read from
- * the stream while within its retention) or the runner's onFailure payload. Counting is
- * exactly once, so replaying a batch, or a part of it already counted, counts nothing twice.
- * A message is replayed whole (`lost` 0, no `failedAt`) only when every record of its
- * batch was read again, record by record; otherwise the result or a ReplayIncompleteError
- * says why, and the message must be kept.
+ * the stream while within its retention), Lambda's object of an S3 destination (its records
+ * in it: replayable whenever), or the runner's onFailure payload. Counting is exactly once,
+ * so replaying a batch, or a part of it already counted, counts nothing twice. A message is
+ * replayed whole (`lost` 0, no `failedAt`) only when every record of its batch was read
+ * again, record by record; otherwise the result or a ReplayIncompleteError says why, and
+ * the message must be kept.
  */
 export const replayDeadLetter = async (options: ReplayDeadLetterOptions): Promise<ReplayResult> => {
   const parsed = parseDeadLetter(options.deadLetter);
   const filter =
     options.filter === undefined ? undefined : checkFilterPattern('filter', options.filter);
-  const batch =
-    parsed.kind === 'runner'
-      ? { records: parsed.records, lost: 0, expected: parsed.records.length }
-      : await readBatchAgain(options, parsed, filter);
+  const batch = await recordsOf(options, parsed, filter);
   return handOver(options.handler, { shardId: parsed.shardId, ...batch });
+};
+
+/** The records to hand over: those the dead letter holds (already delivered: the filter kept them), or read again. */
+const recordsOf = async (
+  options: ReplayDeadLetterOptions,
+  parsed: DeadLetter,
+  filter: StreamFilterPattern | undefined,
+): Promise<{ records: StreamsApiRecord[]; lost: number; expected: number }> => {
+  if (parsed.kind === 'runner')
+    return { records: parsed.records, lost: 0, expected: parsed.records.length };
+  checkStreamArn(options.streamArn, parsed);
+  if (parsed.kind === 'lambdaRecords')
+    return { records: parsed.records, lost: 0, expected: parsed.records.length };
+  const { streamsClient } = options;
+  if (streamsClient === undefined)
+    throw new CounterError('InvalidDeadLetter', {
+      value: parsed,
+      reason:
+        'it holds no records (a queue message, not an object of an S3 destination): reading them from the stream needs a streamsClient',
+    });
+  return readBatchAgain({ ...options, streamsClient }, parsed, filter);
 };
 
 const handOver = async (

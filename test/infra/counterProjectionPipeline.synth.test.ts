@@ -113,7 +113,7 @@ describe('CounterProjectionPipeline', () => {
       MaximumRetryAttempts: 10,
       MaximumRecordAgeInSeconds: 12 * 3600,
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
-      DestinationConfig: { OnFailure: { Destination: ref(pipeline.deadLetterQueue) } },
+      DestinationConfig: { OnFailure: { Destination: ref(pipeline.deadLetterQueue!) } },
     });
   });
 
@@ -175,7 +175,7 @@ describe('CounterProjectionPipeline', () => {
         {
           Effect: 'Allow',
           Actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-          Resource: ref(pipeline.deadLetterQueue),
+          Resource: ref(pipeline.deadLetterQueue!),
         },
       ]),
     );

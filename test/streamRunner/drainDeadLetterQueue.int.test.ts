@@ -253,7 +253,9 @@ describe('draining the on-failure queue (DynamoDB Local stream, fake SQS queue)'
       countsTable,
     ]);
     expect(neither.code).not.toBe(0);
-    expect(neither.stderr).toMatch(/needs one of --message FILE .* or --queue-url URL/);
+    expect(neither.stderr).toMatch(
+      /needs one of --message FILE .*, --queue-url URL .* or --dead-letter-bucket NAME/,
+    );
   });
 });
 

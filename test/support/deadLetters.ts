@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
+
+import { toLambdaRecord } from '../../src/testing/index.js';
 
 /**
  * What Lambda writes to the on-failure destination for a batch that failed every retry:
@@ -34,3 +38,29 @@ export const asLambdaWritesIt = (
     },
   };
 };
+
+/**
+ * What Lambda writes to an S3 on-failure destination for that batch, and under which key:
+ * the same document with the invocation's event (the records as the function got them:
+ * creation times in epoch seconds, binaries base64, each naming its stream) in `payload`,
+ * an escaped JSON string, as AWS documents it.
+ */
+export const asLambdaWritesItToS3 = (
+  records: StreamsApiRecord[],
+  { shardId, streamArn, at = new Date() }: { shardId: string; streamArn: string; at?: Date },
+) => {
+  const event = {
+    Records: records.map((record) => ({ ...toLambdaRecord(record), eventSourceARN: streamArn })),
+  };
+  const iso = at.toISOString();
+  const [date = '', time = ''] = iso.slice(0, 19).split('T');
+  return {
+    key: `aws/lambda/${MAPPING_UUID}/${shardId}/${date.replaceAll('-', '/')}/${date}T${time.replaceAll(':', '.')}-${randomUUID()}`,
+    body: JSON.stringify({
+      ...asLambdaWritesIt(records, { shardId, streamArn }),
+      payload: JSON.stringify(event),
+    }),
+  };
+};
+
+const MAPPING_UUID = 'a1b2c3d4-5678-90ab-cdef-0123456789ab';

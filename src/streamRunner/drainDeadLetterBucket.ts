@@ -1,0 +1,145 @@
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { GetObjectCommandOutput, ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+
+import { isAwsError } from '../shared/index.js';
+import { type DrainResult, type DrainStop, replayForDrain, stopAt } from './drainReplay.js';
+import type { StreamFilterPattern } from './filterPattern.js';
+import type { StreamHandler } from './invokeBatch.js';
+import type { ReplayResult } from './replay.js';
+
+/**
+ * Your S3Client: @aws-sdk/client-s3 is an optional peer, needed only here, so the option is
+ * typed by the one method the drain calls, and `/stream-runner` compiles without it.
+ */
+export interface S3ClientLike {
+  send: (command: never) => Promise<unknown>;
+}
+
+export interface DrainDeadLetterBucketOptions {
+  /** An S3Client of @aws-sdk/client-s3, for the bucket's region. */
+  s3Client: S3ClientLike;
+  /** The mapping's on-failure bucket. */
+  bucket: string;
+  /**
+   * Where the objects are: default `aws/lambda/`, where Lambda writes every mapping's
+   * (`aws/lambda/<mapping UUID>/<shard>/…`); give `aws/lambda/<mapping UUID>/` for one mapping's.
+   */
+  prefix?: string;
+  /** Usually `(records, batch) => projection.processRecords(records, batch)`. */
+  handler: StreamHandler;
+  /** The stream the handler serves: an object of another stream stops the drain (`invalid`). */
+  streamArn?: string;
+  /** Only for an object that holds no records (no `payload`): they are then read from the stream. */
+  streamsClient?: DynamoDBStreamsClient;
+  /** The mapping's filter pattern, for such an object (the records of the others were delivered: kept by it). */
+  filter?: StreamFilterPattern;
+  /** Stop after this many objects (default: until a listing finds none). */
+  maxObjects?: number;
+  /** Told of each object replayed, deleted or not. */
+  onObject?: (outcome: { key: string; replay: ReplayResult; deleted: boolean }) => void;
+}
+
+type S3 = typeof import('@aws-sdk/client-s3');
+
+const send = <OUTPUT = unknown>(client: S3ClientLike, command: object): Promise<OUTPUT> =>
+  client.send(command as never) as Promise<OUTPUT>;
+
+/**
+ * Drains the S3 on-failure destination of a stream's mapping, oldest object first: replays
+ * each object's records (they are in it: no stream is read, however old they are) and
+ * deletes the object only once every one of them was counted. It stops at the first object
+ * it cannot recover (still failing, not a dead letter of this stream), which stays in the
+ * bucket. It lists again after each pass and ends when a listing finds nothing new.
+ * Counting is exactly once: an object replayed twice (a drain interrupted before its
+ * delete, two drains at once) counts nothing twice.
+ */
+export const drainDeadLetterBucket = async (
+  options: DrainDeadLetterBucketOptions,
+): Promise<DrainResult<{ key: string }>> => {
+  // Loaded here, not at the top: the stream-runner entry must load without this optional peer.
+  const s3 = await import('@aws-sdk/client-s3');
+  const { maxObjects = Number.POSITIVE_INFINITY } = options;
+  const result: DrainResult<{ key: string }> = { deleted: 0, replayed: 0, stoppedAt: undefined };
+  const seen = new Set<string>();
+  for (;;) {
+    // A key listed again once handled (a store that does not delete) is not replayed again.
+    const keys = (await listOldestFirst(s3, options)).filter((key) => !seen.has(key));
+    if (keys.length === 0) return result;
+    for (const key of keys) {
+      if (seen.size >= maxObjects) return result;
+      seen.add(key);
+      result.stoppedAt = await handleObject(s3, key, options, result);
+      if (result.stoppedAt !== undefined) return result;
+    }
+  }
+};
+
+/** Every object under the prefix, oldest first (S3's LastModified, then the key: Lambda's keys hold the time). */
+const listOldestFirst = async (s3: S3, options: DrainDeadLetterBucketOptions) => {
+  const objects: { key: string; at: number }[] = [];
+  let token: string | undefined;
+  do {
+    const page = await send<ListObjectsV2CommandOutput>(
+      options.s3Client,
+      new s3.ListObjectsV2Command({
+        Bucket: options.bucket,
+        Prefix: options.prefix ?? 'aws/lambda/',
+        ...(token !== undefined ? { ContinuationToken: token } : {}),
+      }),
+    );
+    for (const { Key, LastModified } of page.Contents ?? [])
+      // A folder's placeholder ("…/", as the console makes them) is no dead letter.
+      if (Key !== undefined && !Key.endsWith('/'))
+        objects.push({ key: Key, at: LastModified?.getTime() ?? 0 });
+    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return objects
+    .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ key }) => key);
+};
+
+/** One object replayed, then deleted; kept (the drain stopping there) when it cannot be recovered. */
+const handleObject = async (
+  s3: S3,
+  key: string,
+  options: DrainDeadLetterBucketOptions,
+  result: DrainResult<{ key: string }>,
+): Promise<DrainStop<{ key: string }> | undefined> => {
+  const { s3Client, bucket, handler, filter, streamArn, streamsClient, onObject } = options;
+  const body = await readObject(s3, options, key);
+  // Deleted since it was listed (another drain replayed it): nothing left to do.
+  if (body === undefined) return undefined;
+  const step = await replayForDrain({
+    handler,
+    deadLetter: body,
+    ...(streamsClient !== undefined ? { streamsClient } : {}),
+    ...(filter !== undefined ? { filter } : {}),
+    ...(streamArn !== undefined ? { streamArn } : {}),
+  });
+  if (!step.done) {
+    if (step.replay !== undefined) onObject?.({ key, replay: step.replay, deleted: false });
+    return stopAt(step.stop, { key });
+  }
+  await send(s3Client, new s3.DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  result.deleted += 1;
+  result.replayed += step.replay.replayed;
+  onObject?.({ key, replay: step.replay, deleted: true });
+  return undefined;
+};
+
+const readObject = async (
+  s3: S3,
+  { s3Client, bucket }: DrainDeadLetterBucketOptions,
+  key: string,
+): Promise<string | undefined> => {
+  try {
+    const { Body } = await send<GetObjectCommandOutput>(
+      s3Client,
+      new s3.GetObjectCommand({ Bucket: bucket, Key: key }),
+    );
+    return (await Body?.transformToString('utf8')) ?? '';
+  } catch (error) {
+    if (isAwsError(error, 'NoSuchKey')) return undefined;
+    throw error;
+  }
+};
