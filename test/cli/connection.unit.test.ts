@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { connect, loadDynamoDBLocal } from '../../src/cli/frame/withConnection.js';
 import { isCounterError } from '../../src/shared/index.js';
@@ -30,18 +30,16 @@ describe('the embedded DynamoDB Local of the CLI', () => {
 });
 
 describe('the CLI’s connection to AWS', () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
+  // Stubbed, never assigned: the unit tier shares its workers' process between files.
+  afterEach(() => vi.unstubAllEnvs());
 
   it('takes the region of the AWS profile, as the SDK resolves it, when no endpoint is given', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'aws-config-'));
     writeFileSync(join(folder, 'config'), '[profile work]\nregion = eu-west-3\n');
-    delete process.env.AWS_REGION;
-    delete process.env.AWS_DEFAULT_REGION;
-    process.env.AWS_CONFIG_FILE = join(folder, 'config');
-    process.env.AWS_PROFILE = 'work';
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', join(folder, 'config'));
+    vi.stubEnv('AWS_PROFILE', 'work');
     const connection = await connect({});
     try {
       expect(await connection.dynamoDBClient.config.region()).toBe('eu-west-3');
@@ -52,9 +50,9 @@ describe('the CLI’s connection to AWS', () => {
   });
 
   it('signs for a real region (us-east-1) at a given endpoint when none is set: a server that checks regions refuses a made-up one', async () => {
-    delete process.env.AWS_REGION;
-    delete process.env.AWS_DEFAULT_REGION;
-    process.env.AWS_CONFIG_FILE = '/nonexistent';
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent');
     const connection = await connect({ endpoint: 'http://127.0.0.1:9' });
     try {
       expect(await connection.dynamoDBClient.config.region()).toBe('us-east-1');
