@@ -157,7 +157,7 @@ const renderReport = (verdicts: Verdict[], quick: boolean) => `# Reliability
 
 Measured by \`npm run chaos${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores, Node.js ${process.version},
 DynamoDB Local 3.3.0; the server-death scenario runs a file-backed DynamoDB Local so that it can be killed).
-\`npm test\` runs a short version of each scenario (\`test/reliability/chaos.e2e.test.ts\`).
+\`npm test\` runs a short version of each scenario (\`test/reliability/chaos*.e2e.test.ts\`).
 
 | scenario | events pushed | acknowledged | stored | refs counted / expected | reactions fired / expected | duplicates injected | kills survived | dead-lettered then replayed | lost acknowledged | partial groups | count differences | reaction differences | version gaps |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
