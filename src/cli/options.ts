@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 
 import { COUNTER_WINDOWS } from '../counterProjection/index.js';
 
@@ -20,6 +20,20 @@ export const countersOption = () =>
     '--counters <module>',
     'a module exporting `counters` and `sourceEventStores`',
   ).makeOptionMandatory();
+/** The flags of a command that recounts from the event table (`rebuild`, `verify`). */
+export const recountOptions = (command: Command, verb: string): Command =>
+  command
+    .addOption(countersOption())
+    .requiredOption('--event-table <name>')
+    .requiredOption('--counts-table <name>')
+    .option('--counter <name...>', `the counters to ${verb} (all the module's by default)`)
+    .option('--segments <n>', 'parallel scan segments of each table read', positiveInteger, 4);
+/** The flags of a command that reads a counter's counts (`counts get`, `counts list`). */
+export const counterReadOptions = (command: Command): Command =>
+  command
+    .addOption(countersOption())
+    .requiredOption('--counts-table <name>')
+    .requiredOption('--counter <name>');
 /** The choices are the table of windows' (counterProjection's windowTable.ts). */
 export const windowOption = () =>
   new Option('--window <window>', 'a time window of the counter (UTC)').choices(COUNTER_WINDOWS);

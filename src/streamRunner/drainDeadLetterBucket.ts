@@ -2,20 +2,21 @@ import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { GetObjectCommandOutput, ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 
 import { isAwsError } from '../shared/index.js';
-import { type DrainResult, type DrainStop, replayForDrain, stopAt } from './drainReplay.js';
-import type { StreamFilterPattern } from './filterPattern.js';
-import type { StreamHandler } from './invokeBatch.js';
+import {
+  type DrainOptions,
+  type DrainResult,
+  type DrainStop,
+  replayForDrain,
+  type SendingClient,
+  sendWith,
+  stopAt,
+} from './drainReplay.js';
 import type { ReplayResult } from './replay.js';
 
-/**
- * Your S3Client: @aws-sdk/client-s3 is an optional peer, needed only here, so the option is
- * typed by the one method the drain calls, and `/stream-runner` compiles without it.
- */
-export interface S3ClientLike {
-  send: (command: never) => Promise<unknown>;
-}
+/** Your S3Client (@aws-sdk/client-s3, an optional peer: see SendingClient). */
+export type S3ClientLike = SendingClient;
 
-export interface DrainDeadLetterBucketOptions {
+export interface DrainDeadLetterBucketOptions extends DrainOptions {
   /** An S3Client of @aws-sdk/client-s3, for the bucket's region. */
   s3Client: S3ClientLike;
   /** The mapping's on-failure bucket. */
@@ -25,14 +26,8 @@ export interface DrainDeadLetterBucketOptions {
    * (`aws/lambda/<mapping UUID>/<shard>/…`); give `aws/lambda/<mapping UUID>/` for one mapping's.
    */
   prefix?: string;
-  /** Usually `(records, batch) => projection.processRecords(records, batch)`. */
-  handler: StreamHandler;
-  /** The stream the handler serves: an object of another stream stops the drain (`invalid`). */
-  streamArn?: string;
-  /** Only for an object that holds no records (no `payload`): they are then read from the stream. */
+  /** Only for an object that holds no records (no `payload`): they are then read from the stream, through `filter`. */
   streamsClient?: DynamoDBStreamsClient;
-  /** The mapping's filter pattern, for such an object (the records of the others were delivered: kept by it). */
-  filter?: StreamFilterPattern;
   /** Stop after this many objects (default: until a listing finds none). */
   maxObjects?: number;
   /** Told of each object replayed, deleted or not. */
@@ -40,9 +35,6 @@ export interface DrainDeadLetterBucketOptions {
 }
 
 type S3 = typeof import('@aws-sdk/client-s3');
-
-const send = <OUTPUT = unknown>(client: S3ClientLike, command: object): Promise<OUTPUT> =>
-  client.send(command as never) as Promise<OUTPUT>;
 
 /**
  * Drains the S3 on-failure destination of a stream's mapping, oldest object first: replays
@@ -79,7 +71,7 @@ const listOldestFirst = async (s3: S3, options: DrainDeadLetterBucketOptions) =>
   const objects: { key: string; at: number }[] = [];
   let token: string | undefined;
   do {
-    const page = await send<ListObjectsV2CommandOutput>(
+    const page = await sendWith<ListObjectsV2CommandOutput>(
       options.s3Client,
       new s3.ListObjectsV2Command({
         Bucket: options.bucket,
@@ -120,7 +112,7 @@ const handleObject = async (
     if (step.replay !== undefined) onObject?.({ key, replay: step.replay, deleted: false });
     return stopAt(step.stop, { key });
   }
-  await send(s3Client, new s3.DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  await sendWith(s3Client, new s3.DeleteObjectCommand({ Bucket: bucket, Key: key }));
   result.deleted += 1;
   result.replayed += step.replay.replayed;
   onObject?.({ key, replay: step.replay, deleted: true });
@@ -133,7 +125,7 @@ const readObject = async (
   key: string,
 ): Promise<string | undefined> => {
   try {
-    const { Body } = await send<GetObjectCommandOutput>(
+    const { Body } = await sendWith<GetObjectCommandOutput>(
       s3Client,
       new s3.GetObjectCommand({ Bucket: bucket, Key: key }),
     );

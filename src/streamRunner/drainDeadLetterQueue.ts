@@ -1,31 +1,26 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Message, ReceiveMessageCommandOutput } from '@aws-sdk/client-sqs';
 
-import { type DrainResult, type DrainStop, replayForDrain, stopAt } from './drainReplay.js';
-import type { StreamFilterPattern } from './filterPattern.js';
-import type { StreamHandler } from './invokeBatch.js';
+import {
+  type DrainOptions,
+  type DrainResult,
+  type DrainStop,
+  replayForDrain,
+  type SendingClient,
+  sendWith,
+  stopAt,
+} from './drainReplay.js';
 import type { ReplayResult } from './replay.js';
 
-/**
- * Your SQSClient: @aws-sdk/client-sqs is an optional peer, needed only here, so the option
- * is typed by the one method the drain calls, and `/stream-runner` compiles without it.
- */
-export interface SqsClientLike {
-  send: (command: never) => Promise<unknown>;
-}
+/** Your SQSClient (@aws-sdk/client-sqs, an optional peer: see SendingClient). */
+export type SqsClientLike = SendingClient;
 
-export interface DrainDeadLetterQueueOptions {
+export interface DrainDeadLetterQueueOptions extends DrainOptions {
   /** An SQSClient of @aws-sdk/client-sqs. */
   sqsClient: SqsClientLike;
   /** The mapping's on-failure queue. */
   queueUrl: string;
   streamsClient: DynamoDBStreamsClient;
-  /** Usually `(records, batch) => projection.processRecords(records, batch)`. */
-  handler: StreamHandler;
-  /** The mapping's filter pattern, as replayDeadLetter takes it. */
-  filter?: StreamFilterPattern;
-  /** The stream the handler serves: a message of another stream stops the drain (`invalid`). */
-  streamArn?: string;
   /** Stop after this many messages (default: until the queue answers empty). */
   maxMessages?: number;
   /** Long polling of each receive (default 2 s): how long an empty queue is waited on before the drain ends. */
@@ -37,10 +32,6 @@ export interface DrainDeadLetterQueueOptions {
 }
 
 type Sqs = typeof import('@aws-sdk/client-sqs');
-
-/** Sends a command of @aws-sdk/client-sqs with the client given (typed loosely: see SqsClientLike). */
-const send = <OUTPUT = unknown>(client: SqsClientLike, command: object): Promise<OUTPUT> =>
-  client.send(command as never) as Promise<OUTPUT>;
 
 /**
  * Drains the on-failure queue of a stream's mapping message by message: replays each
@@ -58,7 +49,7 @@ export const drainDeadLetterQueue = async (
   const { queueUrl, maxMessages = Number.POSITIVE_INFINITY } = options;
   const result: DrainResult = { deleted: 0, replayed: 0, stoppedAt: undefined };
   for (let received = 0; received < maxMessages; received += 1) {
-    const { Messages: messages = [] } = await send<ReceiveMessageCommandOutput>(
+    const { Messages: messages = [] } = await sendWith<ReceiveMessageCommandOutput>(
       options.sqsClient,
       new sqs.ReceiveMessageCommand({
         QueueUrl: queueUrl,
@@ -85,7 +76,7 @@ const handleMessage = async (
   const { queueUrl, streamsClient, handler, filter, streamArn, onMessage } = options;
   const messageId = message.MessageId ?? '';
   const release = () =>
-    send(
+    sendWith(
       options.sqsClient,
       new sqs.ChangeMessageVisibilityCommand({
         QueueUrl: queueUrl,
@@ -109,7 +100,7 @@ const handleMessage = async (
     return stopAt(step.stop, { messageId });
   }
   const { replay } = step;
-  await send(
+  await sendWith(
     options.sqsClient,
     new sqs.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
   );

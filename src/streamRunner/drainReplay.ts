@@ -1,5 +1,32 @@
 import { isCounterError } from '../shared/index.js';
+import type { StreamFilterPattern } from './filterPattern.js';
+import type { StreamHandler } from './invokeBatch.js';
 import { replayDeadLetter, type ReplayDeadLetterOptions, type ReplayResult } from './replay.js';
+
+/**
+ * Your client of an optional peer (@aws-sdk/client-sqs, @aws-sdk/client-s3), needed only by
+ * a drain: typed by the one method the drain calls, so that `/stream-runner` compiles
+ * without the package.
+ */
+export interface SendingClient {
+  send: (command: never) => Promise<unknown>;
+}
+
+/** What every drain takes, wherever its dead letters wait. */
+export interface DrainOptions {
+  /** Usually `(records, batch) => projection.processRecords(records, batch)`. */
+  handler: StreamHandler;
+  /** The mapping's filter pattern, as replayDeadLetter takes it. */
+  filter?: StreamFilterPattern;
+  /** The stream the handler serves: a dead letter of another stream stops the drain (`invalid`). */
+  streamArn?: string;
+}
+
+/** Sends a command of that package with the client given (typed loosely: see SendingClient). */
+export const sendWith = <OUTPUT = unknown>(
+  client: SendingClient,
+  command: object,
+): Promise<OUTPUT> => client.send(command as never) as Promise<OUTPUT>;
 
 /*
  * What a drain of dead letters does with each one, wherever they wait (a queue, a bucket):

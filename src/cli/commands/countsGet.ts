@@ -2,18 +2,14 @@ import { bucketOf, type CounterWindow } from '../../counterProjection/index.js';
 import { defineCommand } from '../command.js';
 import { type ProjectionOptions, withProjection } from '../frame/withProjection.js';
 import { out } from '../io.js';
-import { countersOption, endpointOption, windowOption } from '../options.js';
+import { counterReadOptions, endpointOption, windowOption } from '../options.js';
 import { renderTable } from '../output/render.js';
 
 /** `counts get`: one count per key (or a window bucket's). */
 export const countsGet = defineCommand({
   path: ['counts', 'get'],
   define: (command) =>
-    command
-      .description('read counts of keys of a counter')
-      .addOption(countersOption())
-      .requiredOption('--counts-table <name>')
-      .requiredOption('--counter <name>')
+    counterReadOptions(command.description('read counts of keys of a counter'))
       .requiredOption('--key <key...>', 'one or more keys')
       .addOption(windowOption())
       .option('--bucket <time>', 'with --window: a time or bucket (now when absent)')

@@ -7,7 +7,7 @@ import {
 import { defineCommand } from '../command.js';
 import { type ProjectionOptions, withProjection } from '../frame/withProjection.js';
 import { out } from '../io.js';
-import { countersOption, endpointOption, positiveInteger, windowOption } from '../options.js';
+import { counterReadOptions, endpointOption, positiveInteger, windowOption } from '../options.js';
 import { renderTable } from '../output/render.js';
 
 type CountsListOptions = ProjectionOptions & {
@@ -23,11 +23,9 @@ type CountsListOptions = ProjectionOptions & {
 export const countsList = defineCommand({
   path: ['counts', 'list'],
   define: (command) =>
-    command
-      .description('list the buckets of a window (--window), or the refs a key counted')
-      .addOption(countersOption())
-      .requiredOption('--counts-table <name>')
-      .requiredOption('--counter <name>')
+    counterReadOptions(
+      command.description('list the buckets of a window (--window), or the refs a key counted'),
+    )
       .requiredOption('--key <key>')
       .addOption(windowOption())
       .option(

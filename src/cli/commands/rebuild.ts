@@ -1,20 +1,16 @@
 import { defineCommand } from '../command.js';
 import { type ProjectionOptions, withProjection } from '../frame/withProjection.js';
 import { out } from '../io.js';
-import { countersOption, endpointOption, positiveInteger } from '../options.js';
+import { endpointOption, recountOptions } from '../options.js';
 
 /** `rebuild`: counts every event already in the event table (into the counters named); safe beside a live projection. */
 export const rebuild = defineCommand({
   path: ['rebuild'],
   define: (command) =>
-    command
-      .description('count every event already in the event table (safe while `run` runs)')
-      .addOption(countersOption())
-      .requiredOption('--event-table <name>')
-      .requiredOption('--counts-table <name>')
-      .option('--counter <name...>', "the counters to rebuild (all the module's by default)")
-      .option('--segments <n>', 'parallel scan segments', positiveInteger, 4)
-      .addOption(endpointOption()),
+    recountOptions(
+      command.description('count every event already in the event table (safe while `run` runs)'),
+      'rebuild',
+    ).addOption(endpointOption()),
   action: async (
     options: ProjectionOptions & { eventTable: string; segments: number; counter?: string[] },
   ) =>

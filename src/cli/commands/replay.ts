@@ -21,6 +21,43 @@ export type ReplayOptions = ProjectionOptions &
     maxMessages?: number;
   };
 
+const replayCommand = async (options: ReplayOptions): Promise<number> => {
+  const sources = [options.message, options.queueUrl, options.deadLetterBucket];
+  if (sources.filter((source) => source !== undefined).length !== 1)
+    throw new CounterError('CliUsage', {
+      explanation:
+        "`replay` needs one of --message FILE (a saved message body or bucket object), --queue-url URL (the mapping's on-failure queue) or --dead-letter-bucket NAME (its on-failure bucket).",
+    });
+  if (options.prefix !== undefined && options.deadLetterBucket === undefined)
+    throw new CounterError('CliUsage', {
+      explanation: '`replay --prefix` goes with --dead-letter-bucket.',
+    });
+  if (options.queueUrl !== undefined) return drainQueue({ ...options, queueUrl: options.queueUrl });
+  if (options.deadLetterBucket !== undefined)
+    return drainBucket({ ...options, deadLetterBucket: options.deadLetterBucket });
+  const file = options.message as string;
+  const body = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new CounterError('CliUsage', {
+      explanation: `Cannot read --message ${file} (${(error as Error).message}): save the body of the on-failure queue's message there.`,
+    });
+  });
+  const { replayDeadLetter } = await streamRunnerModule('replay');
+  return withProjection(options, async (projection, connection) => {
+    const result = await replayDeadLetter({
+      streamsClient: await connection.streamsClient('replay'),
+      handler: (records, batch) => projection.processRecords(records, batch),
+      deadLetter: body,
+      filter: countingStreamFilter,
+      ...(await eventStreamArn(connection, options)),
+    }).catch((error: unknown) => {
+      if (!isCounterError(error, 'ReplayIncomplete')) throw error;
+      throw new CounterError('CliUsage', { explanation: error.message });
+    });
+    out(replayedLine(result));
+    return verdict(result, 'replay again');
+  });
+};
+
 /**
  * `replay`: counts dead-lettered batches again, from one dead letter saved to a file (a
  * message's body, or an object of an S3 destination), from the mapping's on-failure queue
@@ -63,42 +100,5 @@ export const replay = defineCommand({
         "the event table: a message of another stream (the reactions' counts table) is refused",
       )
       .addOption(endpointOption()),
-  action: async (options: ReplayOptions) => replayCommand(options),
+  action: replayCommand,
 });
-
-const replayCommand = async (options: ReplayOptions): Promise<number> => {
-  const sources = [options.message, options.queueUrl, options.deadLetterBucket];
-  if (sources.filter((source) => source !== undefined).length !== 1)
-    throw new CounterError('CliUsage', {
-      explanation:
-        "`replay` needs one of --message FILE (a saved message body or bucket object), --queue-url URL (the mapping's on-failure queue) or --dead-letter-bucket NAME (its on-failure bucket).",
-    });
-  if (options.prefix !== undefined && options.deadLetterBucket === undefined)
-    throw new CounterError('CliUsage', {
-      explanation: '`replay --prefix` goes with --dead-letter-bucket.',
-    });
-  if (options.queueUrl !== undefined) return drainQueue({ ...options, queueUrl: options.queueUrl });
-  if (options.deadLetterBucket !== undefined)
-    return drainBucket({ ...options, deadLetterBucket: options.deadLetterBucket });
-  const file = options.message as string;
-  const body = await readFile(file, 'utf8').catch((error: unknown) => {
-    throw new CounterError('CliUsage', {
-      explanation: `Cannot read --message ${file} (${(error as Error).message}): save the body of the on-failure queue's message there.`,
-    });
-  });
-  const { replayDeadLetter } = await streamRunnerModule('replay');
-  return withProjection(options, async (projection, connection) => {
-    const result = await replayDeadLetter({
-      streamsClient: await connection.streamsClient('replay'),
-      handler: (records, batch) => projection.processRecords(records, batch),
-      deadLetter: body,
-      filter: countingStreamFilter,
-      ...(await eventStreamArn(connection, options)),
-    }).catch((error: unknown) => {
-      if (!isCounterError(error, 'ReplayIncomplete')) throw error;
-      throw new CounterError('CliUsage', { explanation: error.message });
-    });
-    out(replayedLine(result));
-    return verdict(result, 'replay again');
-  });
-};

@@ -25,6 +25,38 @@ type RunOptions = ProjectionOptions & {
   untilCaughtUp?: boolean;
 };
 
+const runProjection = async (options: RunOptions): Promise<number> => {
+  const { StreamRunner } = await streamRunnerModule('run');
+  const metrics = metricsOf(options);
+  return withProjection(
+    options,
+    async (projection, connection, module) => {
+      const reactions = await reactionsRunner({ module, connection, options });
+      const runner = new StreamRunner({
+        dynamoDBClient: connection.dynamoDBClient,
+        streamsClient: await connection.streamsClient('run'),
+        tableName: options.eventTable,
+        checkpointTableName: options.checkpointTable,
+        consumerName: options.consumer,
+        startingPosition: options.from,
+        batchSize: options.batchSize,
+        maximumBatchingWindowMs: options.batchingWindow,
+        // No dead letter here: past its retries a failing batch stops the run
+        // (UndeliverableRecords), nothing skipped; the next run starts from its checkpoint.
+        maximumRetryAttempts: options.maxRetries,
+        handler: (records, batch) => projection.processRecords(records, batch),
+        onProgress: liveProgress(),
+      });
+      out(
+        `Projecting the stream of ${options.eventTable} into ${options.countsTable}${reactions === undefined ? '' : `, and reacting to the stream of ${options.countsTable} into ${options.reactionsTable}`}${options.untilCaughtUp === true ? ' until caught up' : ''}; Ctrl-C stops after the batch in flight.`,
+      );
+      return untilStopped(runner, reactions, options.untilCaughtUp === true);
+    },
+    // Like the runner, run rides out a DynamoDB that is restarting while it starts.
+    { rideOutOutages: true, metrics },
+  );
+};
+
 /**
  * `run`: projects the live stream with the module's counters until stopped (Ctrl-C), or
  * with --until-caught-up until every shard is read to its current end; resolves to the
@@ -77,40 +109,8 @@ export const run = defineCommand({
         "with --metrics-namespace: the metrics' service dimension (default: the consumer)",
       )
       .addOption(endpointOption()),
-  action: async (options: RunOptions) => runProjection(options),
+  action: runProjection,
 });
-
-const runProjection = async (options: RunOptions): Promise<number> => {
-  const { StreamRunner } = await streamRunnerModule('run');
-  const metrics = metricsOf(options);
-  return withProjection(
-    options,
-    async (projection, connection, module) => {
-      const reactions = await reactionsRunner({ module, connection, options });
-      const runner = new StreamRunner({
-        dynamoDBClient: connection.dynamoDBClient,
-        streamsClient: await connection.streamsClient('run'),
-        tableName: options.eventTable,
-        checkpointTableName: options.checkpointTable,
-        consumerName: options.consumer,
-        startingPosition: options.from,
-        batchSize: options.batchSize,
-        maximumBatchingWindowMs: options.batchingWindow,
-        // No dead letter here: past its retries a failing batch stops the run
-        // (UndeliverableRecords), nothing skipped; the next run starts from its checkpoint.
-        maximumRetryAttempts: options.maxRetries,
-        handler: (records, batch) => projection.processRecords(records, batch),
-        onProgress: liveProgress(),
-      });
-      out(
-        `Projecting the stream of ${options.eventTable} into ${options.countsTable}${reactions === undefined ? '' : `, and reacting to the stream of ${options.countsTable} into ${options.reactionsTable}`}${options.untilCaughtUp === true ? ' until caught up' : ''}; Ctrl-C stops after the batch in flight.`,
-      );
-      return untilStopped(runner, reactions, options.untilCaughtUp === true);
-    },
-    // Like the runner, run rides out a DynamoDB that is restarting while it starts.
-    { rideOutOutages: true, metrics },
-  );
-};
 
 /**
  * With --metrics-namespace, the projection's metrics per batch as a Lambda handler publishes

@@ -3,7 +3,7 @@ import { countOf } from '../../shared/index.js';
 import { defineCommand } from '../command.js';
 import { type ProjectionOptions, withProjection } from '../frame/withProjection.js';
 import { err, out } from '../io.js';
-import { countersOption, endpointOption, positiveInteger } from '../options.js';
+import { endpointOption, recountOptions } from '../options.js';
 import { renderTable } from '../output/render.js';
 
 /**
@@ -13,16 +13,12 @@ import { renderTable } from '../output/render.js';
 export const verify = defineCommand({
   path: ['verify'],
   define: (command) =>
-    command
-      .description(
+    recountOptions(
+      command.description(
         'recount the counters from the event table and compare with the counts table (reads only); exits 2 on any difference',
-      )
-      .addOption(countersOption())
-      .requiredOption('--event-table <name>')
-      .requiredOption('--counts-table <name>')
-      .option('--counter <name...>', "the counters to verify (all the module's by default)")
-      .option('--segments <n>', 'parallel scan segments, for each table', positiveInteger, 4)
-      .addOption(endpointOption()),
+      ),
+      'verify',
+    ).addOption(endpointOption()),
   action: async (
     options: ProjectionOptions & { eventTable: string; segments: number; counter?: string[] },
   ) =>
