@@ -195,8 +195,8 @@ describe('review s3: the bucket drain (what holds)', () => {
     const projection = await newProjection();
     // Another drain takes b away right after this one listed it.
     const racing: S3ClientLike = {
-      send: (async (command: never) => {
-        const answer = await s3Client.send(command);
+      send: (async (command: object) => {
+        const answer = await s3Client.send(command as never);
         if (command instanceof ListObjectsV2Command) bucket.objects.delete(b.key);
         return answer;
       }) as never,
