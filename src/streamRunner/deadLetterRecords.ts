@@ -19,12 +19,22 @@ export const withPayloadRecords = (
 ): DeadLetter => {
   const records = eventRecordsOf(payload, fail);
   let previous: bigint | undefined;
+  let first: bigint | undefined;
   for (const [index, record] of records.entries()) {
     const sequenceNumber = checkRecord(batch, record, index, fail);
     if (previous !== undefined && sequenceNumber <= previous)
       fail(`payload record ${index} is not after the one before it: records out of order`);
+    first ??= sequenceNumber;
     previous = sequenceNumber;
   }
+  // The batch's first and last records were delivered (readBatchAgain holds the same), and
+  // it holds no more records than batchSize says (which counts the delivered ones, or all).
+  if (first !== BigInt(batch.start))
+    fail(`payload's first record is not the batch's first, ${batch.start}: records missing`);
+  if (previous !== BigInt(batch.end))
+    fail(`payload's last record is not the batch's last, ${batch.end}: records missing`);
+  if (records.length > batch.batchSize)
+    fail(`payload holds ${records.length} records where the batch has ${batch.batchSize}`);
   return {
     kind: 'lambdaRecords',
     streamArn: batch.streamArn,
