@@ -1,7 +1,13 @@
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { GetObjectCommandOutput, ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 
-import { isAwsError } from '../shared/index.js';
+import { type CounterError, isAwsError } from '../shared/index.js';
+import {
+  type ListedObject,
+  listOldestFirst,
+  severalMappings,
+  tooLarge,
+} from './deadLetterObjects.js';
 import {
   type DrainOptions,
   type DrainResult,
@@ -24,6 +30,7 @@ export interface DrainDeadLetterBucketOptions extends DrainOptions {
   /**
    * Where the objects are: default `aws/lambda/`, where Lambda writes every mapping's
    * (`aws/lambda/<mapping UUID>/<shard>/…`); give `aws/lambda/<mapping UUID>/` for one mapping's.
+   * Objects of several mappings under it stop the drain before anything is replayed.
    */
   prefix?: string;
   /** Only for an object that holds no records (no `payload`): they are then read from the stream, through `filter`. */
@@ -55,53 +62,35 @@ export const drainDeadLetterBucket = async (
   const seen = new Set<string>();
   for (;;) {
     // A key listed again once handled (a store that does not delete) is not replayed again.
-    const keys = (await listOldestFirst(s3, options)).filter((key) => !seen.has(key));
-    if (keys.length === 0) return result;
-    for (const key of keys) {
+    const objects = (await listOldestFirst(s3, options)).filter(({ key }) => !seen.has(key));
+    if (objects.length === 0) return result;
+    const mixed = severalMappings(objects);
+    if (mixed !== undefined) return { ...result, stoppedAt: { reason: 'invalid', ...mixed } };
+    for (const { key, size } of objects) {
       if (seen.size >= maxObjects) return result;
       seen.add(key);
-      result.stoppedAt = await handleObject(s3, key, options, result);
+      result.stoppedAt = await handleObject(s3, { key, size }, options, result);
       if (result.stoppedAt !== undefined) return result;
     }
   }
 };
 
-/** Every object under the prefix, oldest first (S3's LastModified, then the key: Lambda's keys hold the time). */
-const listOldestFirst = async (s3: S3, options: DrainDeadLetterBucketOptions) => {
-  const objects: { key: string; at: number }[] = [];
-  let token: string | undefined;
-  do {
-    const page = await sendWith<ListObjectsV2CommandOutput>(
-      options.s3Client,
-      new s3.ListObjectsV2Command({
-        Bucket: options.bucket,
-        Prefix: options.prefix ?? 'aws/lambda/',
-        ...(token !== undefined ? { ContinuationToken: token } : {}),
-      }),
-    );
-    for (const { Key, LastModified } of page.Contents ?? [])
-      // A folder's placeholder ("…/", as the console makes them) is no dead letter.
-      if (Key !== undefined && !Key.endsWith('/'))
-        objects.push({ key: Key, at: LastModified?.getTime() ?? 0 });
-    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  return objects
-    .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map(({ key }) => key);
-};
-
 /** One object replayed, then deleted; kept (the drain stopping there) when it cannot be recovered. */
 const handleObject = async (
   s3: S3,
-  key: string,
+  { key, size }: ListedObject,
   options: DrainDeadLetterBucketOptions,
   result: DrainResult<{ key: string }>,
 ): Promise<DrainStop<{ key: string }> | undefined> => {
   const { s3Client, bucket, handler, filter, streamArn, streamsClient, onObject } = options;
+  const large = tooLarge(key, size);
+  if (large !== undefined) return { reason: 'invalid', key, error: large };
   const body = await readObject(s3, options, key);
   // Deleted since it was listed (another drain replayed it): nothing left to do.
   if (body === undefined) return undefined;
+  if (typeof body !== 'string') return { reason: 'invalid', key, error: body };
   const step = await replayForDrain({
+    lambdaOnly: true,
     handler,
     deadLetter: body,
     ...(streamsClient !== undefined ? { streamsClient } : {}),
@@ -123,12 +112,16 @@ const readObject = async (
   s3: S3,
   { s3Client, bucket }: DrainDeadLetterBucketOptions,
   key: string,
-): Promise<string | undefined> => {
+): Promise<string | CounterError<'InvalidDeadLetter'> | undefined> => {
   try {
-    const { Body } = await sendWith<GetObjectCommandOutput>(
+    const { Body, ContentLength } = await sendWith<GetObjectCommandOutput>(
       s3Client,
       new s3.GetObjectCommand({ Bucket: bucket, Key: key }),
     );
+    // Grown since it was listed: still refused before it is read.
+    const large = tooLarge(key, ContentLength);
+    // Left unread: the drain stops here.
+    if (large !== undefined) return large;
     return (await Body?.transformToString('utf8')) ?? '';
   } catch (error) {
     if (isAwsError(error, 'NoSuchKey')) return undefined;

@@ -43,6 +43,12 @@ export interface ReplayDeadLetterOptions extends Omit<ReadAgainOptions, 'streams
   streamArn?: string;
   /** GetRecords calls at most for one message (default 1,000): running out is an error, never a success. */
   maxReads?: number;
+  /**
+   * Only what Lambda writes (a queue's message, a bucket's object): the runner's onFailure
+   * payload is refused (InvalidDeadLetter). A drain reads dead letters anyone who may write
+   * there could have put, and the runner's payload names no stream, nor bounds its batch.
+   */
+  lambdaOnly?: boolean;
 }
 
 /**
@@ -56,6 +62,12 @@ export interface ReplayDeadLetterOptions extends Omit<ReadAgainOptions, 'streams
  */
 export const replayDeadLetter = async (options: ReplayDeadLetterOptions): Promise<ReplayResult> => {
   const parsed = parseDeadLetter(options.deadLetter);
+  if (options.lambdaOnly === true && parsed.kind === 'runner')
+    throw new CounterError('InvalidDeadLetter', {
+      value: { shardId: parsed.shardId, records: parsed.records.length },
+      reason:
+        "the stream runner's onFailure payload, not what Lambda writes to an on-failure destination",
+    });
   const filter =
     options.filter === undefined ? undefined : checkFilterPattern('filter', options.filter);
   const batch = await recordsOf(options, parsed, filter);
