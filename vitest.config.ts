@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 // file without one): `npm run test:unit` (`*.unit.test.ts` and the type tests: pure code, no
 // server), `test:synth` (`*.synth.test.ts`: CDK stacks synthesized, checked as templates),
 // `test:integration` (`*.int.test.ts`: against DynamoDB Local), `test:e2e` (`*.e2e.test.ts`:
-// processes, packaging, chaos, the CDK CLI, the manual's snippets); `npm test` runs them all.
+// processes, packaging, chaos, the CDK CLI, the manual's snippets); `npm test` runs them all
+// side by side, and prints each tier's time at the end.
 const tempFolders = 'test/support/tempFolders.globalSetup.ts';
 // Real DynamoDB calls on one shared DynamoDB Local, which slows down as the run fills it
 // with tables and streams (a 5,000-event test: 13 s early in a run, 50 s late): generous,
@@ -16,6 +17,11 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Three files at once on two cores: the tests mostly wait on DynamoDB Local (a process of
+    // its own), on child processes and on backoffs, and vitest's default here is one.
+    maxWorkers: 3,
+    // Each tier's time at the end of the run (tierTimes.reporter.ts), so that growth is seen.
+    reporters: ['default', './test/support/tierTimes.reporter.ts'],
     projects: [
       {
         extends: true,
