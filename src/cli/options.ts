@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
 import { COUNTER_WINDOWS } from '../counterProjection/index.js';
+import type { ProjectionOptions } from './frame/withProjection.js';
 
 /** The options several commands share. */
 export const positiveInteger = (value: string): number => {
@@ -20,6 +21,18 @@ export const countersOption = () =>
     '--counters <module>',
     'a module exporting `counters` and `sourceEventStores`',
   ).makeOptionMandatory();
+/** What the recount flags give. */
+export type RecountFlags = ProjectionOptions & {
+  eventTable: string;
+  segments: number;
+  counter?: string[];
+};
+/** The recount flags as `rebuild` and `verify` take them. */
+export const recountInput = ({ eventTable, segments, counter }: RecountFlags) => ({
+  eventTableName: eventTable,
+  segments,
+  ...(counter !== undefined ? { counterNames: counter } : {}),
+});
 /** The flags of a command that recounts from the event table (`rebuild`, `verify`). */
 export const recountOptions = (command: Command, verb: string): Command =>
   command

@@ -10,6 +10,7 @@ import {
 } from './deadLetterObjects.js';
 import {
   type DrainOptions,
+  type DrainOutcome,
   type DrainResult,
   type DrainStop,
   replayForDrain,
@@ -17,7 +18,6 @@ import {
   sendWith,
   stopAt,
 } from './drainReplay.js';
-import type { ReplayResult } from './replay.js';
 
 /** Your S3Client (@aws-sdk/client-s3, an optional peer: see SendingClient). */
 export type S3ClientLike = SendingClient;
@@ -37,8 +37,7 @@ export interface DrainDeadLetterBucketOptions extends DrainOptions {
   streamsClient?: DynamoDBStreamsClient;
   /** Stop after this many objects (default: until a listing finds none). */
   maxObjects?: number;
-  /** Told of each object replayed, deleted or not. */
-  onObject?: (outcome: { key: string; replay: ReplayResult; deleted: boolean }) => void;
+  onObject?: (outcome: DrainOutcome<{ key: string }>) => void;
 }
 
 type S3 = typeof import('@aws-sdk/client-s3');

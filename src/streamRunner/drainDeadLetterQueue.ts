@@ -3,6 +3,7 @@ import type { Message, ReceiveMessageCommandOutput } from '@aws-sdk/client-sqs';
 
 import {
   type DrainOptions,
+  type DrainOutcome,
   type DrainResult,
   type DrainStop,
   replayForDrain,
@@ -10,7 +11,6 @@ import {
   sendWith,
   stopAt,
 } from './drainReplay.js';
-import type { ReplayResult } from './replay.js';
 
 /** Your SQSClient (@aws-sdk/client-sqs, an optional peer: see SendingClient). */
 export type SqsClientLike = SendingClient;
@@ -27,8 +27,7 @@ export interface DrainDeadLetterQueueOptions extends DrainOptions {
   waitTimeSeconds?: number;
   /** How long a received message stays hidden from other readers while it is replayed (default 300 s). */
   visibilityTimeoutSeconds?: number;
-  /** Told of each message replayed, deleted or not. */
-  onMessage?: (outcome: { messageId: string; replay: ReplayResult; deleted: boolean }) => void;
+  onMessage?: (outcome: DrainOutcome<{ messageId: string }>) => void;
 }
 
 type Sqs = typeof import('@aws-sdk/client-sqs');

@@ -22,6 +22,9 @@ export interface DrainOptions {
   streamArn?: string;
 }
 
+/** What a drain tells of each dead letter it replayed (`AT` names it), deleted or not. */
+export type DrainOutcome<AT> = AT & { replay: ReplayResult; deleted: boolean };
+
 /** Sends a command of that package with the client given (typed loosely: see SendingClient). */
 export const sendWith = <OUTPUT = unknown>(
   client: SendingClient,

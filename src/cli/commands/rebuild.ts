@@ -1,7 +1,7 @@
 import { defineCommand } from '../command.js';
-import { type ProjectionOptions, withProjection } from '../frame/withProjection.js';
+import { withProjection } from '../frame/withProjection.js';
 import { out } from '../io.js';
-import { endpointOption, recountOptions } from '../options.js';
+import { endpointOption, type RecountFlags, recountInput, recountOptions } from '../options.js';
 
 /** `rebuild`: counts every event already in the event table (into the counters named); safe beside a live projection. */
 export const rebuild = defineCommand({
@@ -11,15 +11,9 @@ export const rebuild = defineCommand({
       command.description('count every event already in the event table (safe while `run` runs)'),
       'rebuild',
     ).addOption(endpointOption()),
-  action: async (
-    options: ProjectionOptions & { eventTable: string; segments: number; counter?: string[] },
-  ) =>
+  action: async (options: RecountFlags) =>
     withProjection(options, async (projection) => {
-      const stats = await projection.rebuild({
-        eventTableName: options.eventTable,
-        segments: options.segments,
-        ...(options.counter !== undefined ? { counterNames: options.counter } : {}),
-      });
+      const stats = await projection.rebuild(recountInput(options));
       out(
         `Rebuilt from ${stats.events} events: ${stats.counted} counter increments applied (one per counter that counts an event), ${stats.duplicates} increments already counted, ${stats.skipped} items skipped (not events of the source stores).`,
       );

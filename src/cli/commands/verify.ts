@@ -1,9 +1,9 @@
 import type { VerifyProgress, VerifyReport } from '../../counterProjection/index.js';
 import { countOf } from '../../shared/index.js';
 import { defineCommand } from '../command.js';
-import { type ProjectionOptions, withProjection } from '../frame/withProjection.js';
+import { withProjection } from '../frame/withProjection.js';
 import { err, out } from '../io.js';
-import { endpointOption, recountOptions } from '../options.js';
+import { endpointOption, type RecountFlags, recountInput, recountOptions } from '../options.js';
 import { renderTable } from '../output/render.js';
 
 /**
@@ -19,15 +19,11 @@ export const verify = defineCommand({
       ),
       'verify',
     ).addOption(endpointOption()),
-  action: async (
-    options: ProjectionOptions & { eventTable: string; segments: number; counter?: string[] },
-  ) =>
+  action: async (options: RecountFlags) =>
     withProjection(options, async (projection) => {
       const report = await projection.verify({
-        eventTableName: options.eventTable,
-        segments: options.segments,
+        ...recountInput(options),
         onProgress: progressOnStderr(),
-        ...(options.counter !== undefined ? { counterNames: options.counter } : {}),
       });
       for (const line of reportLines(report)) out(line);
       return report.differences.length === 0 ? 0 : 2;
