@@ -1,36 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  type IMetric,
-  Metric,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
+import type { AlarmSpec, PipelineAlarmSettings } from './alarmSettings.js';
 import { bucketAlarmSpecs } from './deadLetterBucket.js';
 
-/** Each alarm is on by default; `false` turns one off, a value tunes its threshold. */
-export interface PipelineAlarmSettings {
-  /** Where every alarm (and its return to OK) is sent. Default: no action. */
-  topic?: ITopic;
-  /** The mapping's IteratorAge (Maximum over a minute) above this, 5 minutes in a row. Default 5 minutes. */
-  iteratorAge?: Duration | false;
-  /** Function errors in 5 minutes above this. Default 0. */
-  functionErrors?: number | false;
-  /** Function throttles in 5 minutes above this. Default 0. */
-  throttles?: number | false;
-  /** Messages waiting in the dead letter queue (or records written to the bucket in 5 minutes) above this. Default 0. */
-  deadLetters?: number | false;
-  /** With `deadLetter: 's3'`: batches not written to the bucket (dropped) in 5 minutes above this. Default 0. */
-  deadLetterDeliveryFailures?: number | false;
-  /** The handler's RecordsFailed metric (published where `metrics` says) in 5 minutes above this. Default 0. */
-  recordsFailed?: number | false;
-}
+export type { AlarmSpec, PipelineAlarmSettings } from './alarmSettings.js';
 
 /** Where the handler's metrics publish: the construct sets them as the function's environment (the projection, or Powertools Metrics, reads it). */
 export interface PipelineMetricsSettings {
@@ -38,16 +17,6 @@ export interface PipelineMetricsSettings {
   namespace?: string;
   /** Default the construct's id (POWERTOOLS_SERVICE_NAME, Powertools' `service` dimension). */
   serviceName?: string;
-}
-
-export interface AlarmSpec {
-  id: string;
-  metric: IMetric;
-  threshold: number;
-  evaluationPeriods: number;
-  description: string;
-  /** Fires below the threshold, and when there is no data. Default: above it. */
-  below?: boolean;
 }
 
 const fiveMinutes = Duration.minutes(5);

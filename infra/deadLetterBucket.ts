@@ -11,7 +11,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 
-import type { AlarmSpec, PipelineAlarmSettings } from './alarms.js';
+import type { AlarmSpec, PipelineAlarmSettings } from './alarmSettings.js';
 
 /*
  * The S3 on-failure destination: Lambda writes there each batch that failed every retry

@@ -4,7 +4,7 @@ import {
   type StreamsApiRecord,
 } from '../imageParser/index.js';
 import { CounterError } from '../shared/index.js';
-import { type LambdaDeadLetter, withPayloadRecords } from './deadLetterRecords.js';
+import { type DeadLetter, type LambdaDeadLetter, withPayloadRecords } from './deadLetterRecords.js';
 import type { FailedRecords } from './invokeBatch.js';
 
 /**
@@ -31,22 +31,7 @@ export interface LambdaStreamFailureMessage {
   payload?: string;
 }
 
-/**
- * A dead-lettered batch: Lambda's message (records to read again from the stream), Lambda's
- * object of an S3 destination (its records in it, read from no stream), or the runner's
- * onFailure payload (records in it).
- */
-export type DeadLetter =
-  | {
-      kind: 'lambda';
-      streamArn: string;
-      shardId: string;
-      start: string;
-      end: string;
-      batchSize: number;
-    }
-  | { kind: 'lambdaRecords'; streamArn: string; shardId: string; records: StreamsApiRecord[] }
-  | { kind: 'runner'; shardId: string; records: StreamsApiRecord[] };
+export type { DeadLetter } from './deadLetterRecords.js';
 
 const SEQUENCE_NUMBER = /^\d{1,40}$/;
 

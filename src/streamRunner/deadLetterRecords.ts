@@ -1,6 +1,27 @@
-import { fromLambdaRecord, type LambdaRecord, readRecordFields } from '../imageParser/index.js';
+import {
+  fromLambdaRecord,
+  type LambdaRecord,
+  readRecordFields,
+  type StreamsApiRecord,
+} from '../imageParser/index.js';
 import { describeValue } from '../shared/index.js';
-import type { DeadLetter } from './deadLetter.js';
+
+/**
+ * A dead-lettered batch: Lambda's message (records to read again from the stream), Lambda's
+ * object of an S3 destination (its records in it, read from no stream), or the runner's
+ * onFailure payload (records in it).
+ */
+export type DeadLetter =
+  | {
+      kind: 'lambda';
+      streamArn: string;
+      shardId: string;
+      start: string;
+      end: string;
+      batchSize: number;
+    }
+  | { kind: 'lambdaRecords'; streamArn: string; shardId: string; records: StreamsApiRecord[] }
+  | { kind: 'runner'; shardId: string; records: StreamsApiRecord[] };
 
 export type LambdaDeadLetter = Extract<DeadLetter, { kind: 'lambda' }>;
 
