@@ -1,34 +1,24 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { builtPackage } from './packedTarball.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Builds the package as `npm run build` does, into a temporary folder, and loads it as users would. */
+/**
+ * The package as `npm run build` builds it (the one build the package tests share, packed
+ * for the others: packedTarball.ts), loaded as users would.
+ */
 describe('the built package', () => {
   let outDir: string;
   beforeAll(async () => {
-    // Inside the project, so that the build resolves its dependencies as an installed package would.
-    mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
-    outDir = mkdtempSync(join(root, 'node_modules', '.cache', 'build-test-'));
-    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    await run(
-      process.execPath,
-      [tsc, '-p', 'tsconfig.build.json', '--outDir', join(outDir, 'esm')],
-      { cwd: root },
-    );
-    await run(process.execPath, [tsc, '-p', 'tsconfig.cjs.json', '--outDir', join(outDir, 'cjs')], {
-      cwd: root,
-    });
-    // What scripts/markCjs.js does for dist/cjs.
-    writeFileSync(join(outDir, 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
-  }, 120_000);
-  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+    outDir = join(await builtPackage(), 'dist');
+  }, 300_000);
 
   it('loads as an ES module and as CommonJS, with the same exports', async () => {
     const printKeys = 'console.log(JSON.stringify(Object.keys(m).sort()))';

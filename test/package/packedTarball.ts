@@ -12,7 +12,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -103,6 +103,14 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
+/**
+ * The package folder the tarball was packed from (`dist/esm`, `dist/cjs`, package.json),
+ * inside the project, so that it resolves its dependencies as an installed package would:
+ * the build test loads it, rather than building it again.
+ */
+export const builtPackage = async (): Promise<string> =>
+  join(dirname(await packedTarball()), 'package');
+
 /** Both builds of `npm run build`, then `npm pack`, in a folder renamed to `folder` when whole. */
 const build = async (folder: string): Promise<string> => {
   const building = `${folder}.building`;
@@ -130,7 +138,7 @@ const build = async (folder: string): Promise<string> => {
   const { stdout } = await exec('npm', ['pack', '--silent', '--pack-destination', building], {
     cwd: packageDir,
   });
-  rmSync(packageDir, { recursive: true, force: true });
+  // The built package stays beside its tarball: the build test loads it (builtPackage).
   renameSync(building, folder);
   pruneOthers(folder);
   return join(folder, stdout.trim());
