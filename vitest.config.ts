@@ -17,9 +17,9 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Three files at once on two cores: the tests mostly wait on DynamoDB Local (a process of
+    // Four files at once on two cores: the tests mostly wait on DynamoDB Local (a process of
     // its own), on child processes and on backoffs, and vitest's default here is one.
-    maxWorkers: 3,
+    maxWorkers: 4,
     // Each tier's time at the end of the run (tierTimes.reporter.ts), so that growth is seen.
     reporters: ['default', './test/support/tierTimes.reporter.ts'],
     projects: [
