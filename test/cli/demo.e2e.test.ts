@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
 
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { dropTables } from '../../src/dynamoDBLocal/dropTables.js';
 import { runCli } from '../support/cli.js';
-import { makeDynamoDBClient } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, makeDynamoDBClient } from '../support/dynamoDB.js';
 import { outputIncludes } from '../support/waitFor.js';
 
 describe('castore-dynamodb-counter demo', () => {
@@ -111,13 +111,7 @@ describe('castore-dynamodb-counter demo on a DynamoDB of the user’s (--endpoin
 
   it('drops its tables at the end and says so, unless --keep', async () => {
     const before = await demoTables();
-    const dropped = await runCli([
-      'demo',
-      '--events',
-      '50',
-      '--endpoint',
-      inject('dynamoDBEndpoint'),
-    ]);
+    const dropped = await runCli(['demo', '--events', '50', '--endpoint', dynamoDBEndpoint()]);
     expect(dropped.code).toBe(0);
     expect(dropped.stdout).toMatch(
       /Dropped the demo's tables from .* \(pass --keep to keep them\)\./,
@@ -130,7 +124,7 @@ describe('castore-dynamodb-counter demo on a DynamoDB of the user’s (--endpoin
       '50',
       '--keep',
       '--endpoint',
-      inject('dynamoDBEndpoint'),
+      dynamoDBEndpoint(),
     ]);
     expect(kept.code).toBe(0);
     const added = (await demoTables()).filter((name) => !before.includes(name));
@@ -145,7 +139,7 @@ describe('castore-dynamodb-counter demo on a DynamoDB of the user’s (--endpoin
 
 describe('castore-dynamodb-counter demo --port on a port another DynamoDB holds', () => {
   it('refuses in one line instead of running against that other server', async () => {
-    const port = new URL(inject('dynamoDBEndpoint')).port;
+    const port = new URL(dynamoDBEndpoint()).port;
     const client = makeDynamoDBClient();
     const tablesOf = async () => (await client.send(new ListTablesCommand({}))).TableNames ?? [];
     const before = await tablesOf();

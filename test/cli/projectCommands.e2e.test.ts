@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { CounterProjection } from '../../src/counterProjection/index.js';
@@ -15,13 +15,13 @@ import { type PushedEvent, pushWorkload } from '../../src/example/pushWorkload.j
 import { planWorkload } from '../../src/example/workloadPlan.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { expectOneLine, runCli, startCli } from '../support/cli.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 import { waitUntil } from '../support/waitFor.js';
 
 const { client, uniqueTableName, createTestEventTable, createTestCountsTable } = useDynamoDB();
 let eventTable: string;
 let pushed: PushedEvent[];
-const endpoint = () => inject('dynamoDBEndpoint');
+const endpoint = () => dynamoDBEndpoint();
 const countersModule = 'src/example/counters.ts';
 
 beforeAll(async () => {

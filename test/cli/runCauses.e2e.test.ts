@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { runCli } from '../support/cli.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 
 const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
@@ -65,7 +65,7 @@ const setUp = async (idempotency: string): Promise<string[]> => {
     '--max-retries',
     '1',
     '--endpoint',
-    inject('dynamoDBEndpoint'),
+    dynamoDBEndpoint(),
   ];
 };
 

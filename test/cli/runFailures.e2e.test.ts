@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { TcpProxy } from '../../chaos/tcpProxy.js';
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
@@ -13,7 +13,7 @@ import { createCountsTable } from '../../src/counterProjection/index.js';
 import { findFreePort } from '../../src/dynamoDBLocal/index.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { runCli, startCli } from '../support/cli.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { outputIncludes, waitUntil } from '../support/waitFor.js';
 
@@ -67,7 +67,7 @@ describe('run with a counter that throws on every event', () => {
       '--checkpoint-table',
       checkpointTable,
       '--endpoint',
-      inject('dynamoDBEndpoint'),
+      dynamoDBEndpoint(),
     ];
   };
 

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { makeCountReachedStore, makeOrdersStore } from '../../src/example/eventStores.js';
 import { runCli, startCli } from '../support/cli.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 
 const { client, uniqueTableName } = useDynamoDB();
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,7 +38,7 @@ describe('run with a module that reacts (DynamoDB Local, the CLI as a child proc
       counts: uniqueTableName('counts'),
       checkpoints: uniqueTableName('checkpoints'),
     };
-    const endpoint = ['--endpoint', inject('dynamoDBEndpoint')];
+    const endpoint = ['--endpoint', dynamoDBEndpoint()];
     const createArgs = [
       'tables',
       'create',
@@ -127,7 +127,7 @@ describe('run with a module that reacts (DynamoDB Local, the CLI as a child proc
       counts: uniqueTableName('counts'),
       checkpoints: uniqueTableName('checkpoints'),
     };
-    const endpoint = ['--endpoint', inject('dynamoDBEndpoint')];
+    const endpoint = ['--endpoint', dynamoDBEndpoint()];
     const tableArgs = ['--event-table', tables.event, '--counts-table', tables.counts];
     const checkpoints = ['--checkpoint-table', tables.checkpoints];
     await runCli(['tables', 'create', ...tableArgs, ...checkpoints, '--reactions', ...endpoint]);

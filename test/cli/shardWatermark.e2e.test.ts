@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { runCli, startCli } from '../support/cli.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { waitUntil } from '../support/waitFor.js';
 
@@ -62,7 +62,7 @@ describe('the CLI with a shardWatermark counter', () => {
     await order(1, { country: 'FR' });
     await order(2, {}); // no country: the strict module's key is undefined
     await order(3, { country: 'FR' });
-    const endpoint = ['--endpoint', inject('dynamoDBEndpoint')];
+    const endpoint = ['--endpoint', dynamoDBEndpoint()];
     const tables = ['--event-table', eventTable, '--checkpoint-table', checkpointTable];
     const projection = new CounterProjection({
       dynamoDBClient: client,

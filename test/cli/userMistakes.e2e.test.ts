@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { expectOneLine, runCli } from '../support/cli.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 
-const endpoint = () => inject('dynamoDBEndpoint');
+const endpoint = () => dynamoDBEndpoint();
 const countersModule = 'src/example/counters.ts';
 const { client, uniqueTableName, createTestCountsTable, createTestEventTable } = useDynamoDB();
 

@@ -1,5 +1,5 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { CounterProjection } from '../../src/counterProjection/index.js';
@@ -11,7 +11,7 @@ import {
   pushWorkload,
 } from '../../src/example/index.js';
 import { runCli } from '../support/cli.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 
 const { client, createTestEventTable, createTestCountsTable } = useDynamoDB();
 let eventTable: string;
@@ -52,7 +52,7 @@ const verify = () =>
     '--segments',
     '2',
     '--endpoint',
-    inject('dynamoDBEndpoint'),
+    dynamoDBEndpoint(),
   ]);
 
 describe('verify', () => {

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { expectOneLine, runCli } from '../support/cli.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 
 const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
@@ -23,7 +23,7 @@ export const counters = [
 `;
 
 const { client, createTestCountsTable } = useDynamoDB();
-const endpoint = () => inject('dynamoDBEndpoint');
+const endpoint = () => dynamoDBEndpoint();
 let folder: string;
 let countsTable: string;
 

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { buildExampleApp } from '../../infra/example/app.js';
+import { dynamoDBEndpoint } from '../support/dynamoDB.js';
 import { useCdkApps } from './cdkApps.js';
 
 const exec = promisify(execFile);
@@ -95,7 +96,7 @@ describe('the documented handler module feeds the alarms the pipeline creates', 
           AWS_REGION: 'local',
           AWS_ACCESS_KEY_ID: 'local',
           AWS_SECRET_ACCESS_KEY: 'local',
-          AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDBEndpoint'),
+          AWS_ENDPOINT_URL_DYNAMODB: dynamoDBEndpoint(),
         },
       },
     );

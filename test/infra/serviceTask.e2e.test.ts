@@ -8,14 +8,14 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { ContainerImage } from 'aws-cdk-lib/aws-ecs';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { CounterProjectionService, type CounterProjectionServiceProps } from '../../infra/index.js';
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
 import { startCli } from '../support/cli.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 import { makeCountReachedStore, makeOrdersStore } from '../support/eventStores.js';
 import { waitUntil } from '../support/waitFor.js';
 import { useCdkApps } from './cdkApps.js';
@@ -108,7 +108,7 @@ afterEach(() => {
 
 /** A task: the command as a child process; resolves its exit code and stderr once stopped. */
 const startTask = (command: string[]) => {
-  const child: ChildProcess = startCli([...command, '--endpoint', inject('dynamoDBEndpoint')], {
+  const child: ChildProcess = startCli([...command, '--endpoint', dynamoDBEndpoint()], {
     ...process.env,
     AWS_REGION: 'eu-west-1',
   });

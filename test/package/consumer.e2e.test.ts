@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
-import { makeDynamoDBClient } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, makeDynamoDBClient } from '../support/dynamoDB.js';
 import { packedTarball } from './packedTarball.js';
 
 const exec = promisify(execFile);
@@ -149,7 +149,7 @@ await startLocalDynamoDB().catch((error) => console.log(error.code, error.failur
   });
 
   it('creates tables twice, says what run and demo still need, then counts, rebuilds and runs with .js and .ts modules', async () => {
-    const endpoint = ['--endpoint', inject('dynamoDBEndpoint')];
+    const endpoint = ['--endpoint', dynamoDBEndpoint()];
     const suffix = Date.now().toString(36);
     const tables = ['--event-table', `e-${suffix}`, '--counts-table', `c-${suffix}`];
     const created = await bin([

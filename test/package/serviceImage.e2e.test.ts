@@ -16,14 +16,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { metricsSettingsOf } from '../../infra/alarms.js';
 import { DEFAULT_ENTRY_POINT, runnerCommand } from '../../infra/runnerCommand.js';
 import { DEFAULT_FUNCTION_RUNTIME } from '../../infra/streamConsumer.js';
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { packedTarball } from './packedTarball.js';
 
@@ -182,15 +182,11 @@ const startTask = (
   );
   const [entryPoint = '', ...entryArgs] = DEFAULT_ENTRY_POINT;
   // From the working directory, as ECS runs an entry point; the one thing added is --endpoint.
-  const child = spawn(
-    entryPoint,
-    [...entryArgs, ...command, '--endpoint', inject('dynamoDBEndpoint')],
-    {
-      cwd: image,
-      env: { ...process.env, AWS_REGION: 'eu-west-1', DEBUG: undefined },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(entryPoint, [...entryArgs, ...command, '--endpoint', dynamoDBEndpoint()], {
+    cwd: image,
+    env: { ...process.env, AWS_REGION: 'eu-west-1', DEBUG: undefined },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let [stdout, stderr] = ['', ''];
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

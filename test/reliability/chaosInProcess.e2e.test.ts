@@ -1,12 +1,13 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { redelivery, throttling } from '../../chaos/scenarios/inProcess.js';
+import { dynamoDBEndpoint } from '../support/dynamoDB.js';
 import { expectNothingLost, expectReactionsExact } from './chaosVerdicts.js';
 
 /** Short versions of `npm run chaos`'s faults injected in the process: the same scenarios, smaller. */
 describe('chaos, short versions: deliveries and calls gone wrong', () => {
   it('batches of both streams delivered 1 to 3 times, re-split: counts and reactions exact', async () => {
-    const verdict = await redelivery({ endpoint: inject('dynamoDBEndpoint'), events: 500 });
+    const verdict = await redelivery({ endpoint: dynamoDBEndpoint(), events: 500 });
     expectNothingLost(verdict);
     expectReactionsExact(verdict);
     expect(verdict.duplicatesInjected).toBeGreaterThan(60);
@@ -14,7 +15,7 @@ describe('chaos, short versions: deliveries and calls gone wrong', () => {
 
   it('half of the calls throttled or conflicting: what fails past the retries reaches the dead letter, and nothing vanishes', async () => {
     const verdict = await throttling({
-      endpoint: inject('dynamoDBEndpoint'),
+      endpoint: dynamoDBEndpoint(),
       events: 800,
       failureShare: 0.5,
     });

@@ -1,6 +1,7 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { consumerDeath, serverDeath, twoRunners } from '../../chaos/scenarios/processDeaths.js';
+import { dynamoDBEndpoint } from '../support/dynamoDB.js';
 import { expectNothingLost, expectReactionsExact } from './chaosVerdicts.js';
 
 /** Short versions of `npm run chaos`'s process deaths: the same scenarios, smaller. */
@@ -15,7 +16,7 @@ describe('chaos, short versions: processes killed', () => {
 
   it('the runner killed with SIGKILL twice and restarted: counts and reactions exact', async () => {
     const verdict = await consumerDeath({
-      endpoint: inject('dynamoDBEndpoint'),
+      endpoint: dynamoDBEndpoint(),
       events: 1_000,
       kills: 2,
     });
@@ -25,6 +26,6 @@ describe('chaos, short versions: processes killed', () => {
   }, 300_000);
 
   it('two runners on one stream: counts exact', async () => {
-    expectNothingLost(await twoRunners({ endpoint: inject('dynamoDBEndpoint'), events: 800 }));
+    expectNothingLost(await twoRunners({ endpoint: dynamoDBEndpoint(), events: 800 }));
   }, 300_000);
 });

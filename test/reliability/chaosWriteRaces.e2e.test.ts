@@ -1,6 +1,7 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { writeRaces } from '../../chaos/scenarios/writeRaces.js';
+import { dynamoDBEndpoint } from '../support/dynamoDB.js';
 
 /** The short version of `npm run chaos`'s writers racing: the same scenario, smaller. */
 describe('chaos, short versions: writers racing', () => {
@@ -8,7 +9,7 @@ describe('chaos, short versions: writers racing', () => {
     '16 writers racing on the same 4 aggregates (requireContiguousVersions: %s): no version lost or overwritten, versions contiguous',
     async (requireContiguousVersions) => {
       const verdict = await writeRaces({
-        endpoint: inject('dynamoDBEndpoint'),
+        endpoint: dynamoDBEndpoint(),
         writers: 16,
         pushesPerWriter: 4,
         aggregates: 4,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
@@ -17,7 +17,7 @@ import {
 } from '../../src/streamRunner/index.js';
 import { runCli } from '../support/cli.js';
 import { asLambdaWritesItToS3 } from '../support/deadLetters.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { FakeS3Bucket } from '../support/fakeS3Bucket.js';
 
@@ -265,7 +265,7 @@ describe('draining the S3 on-failure destination (DynamoDB Local, its stream del
           '--dead-letter-bucket',
           bucket.name,
           '--endpoint',
-          inject('dynamoDBEndpoint'),
+          dynamoDBEndpoint(),
           ...extra,
         ],
         // S3's endpoint as the SDK reads it (the fake bucket's); no credentials: placeholders.
@@ -320,7 +320,7 @@ describe('draining the S3 on-failure destination (DynamoDB Local, its stream del
         '--message',
         file,
         '--endpoint',
-        inject('dynamoDBEndpoint'),
+        dynamoDBEndpoint(),
       ]);
       expect(one.stderr).toBe('');
       expect(one.stdout).toMatch(/^Replayed 2 of the 2 records of shard .+\.\n$/);

@@ -1,6 +1,6 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
@@ -14,7 +14,7 @@ import {
 } from '../../src/streamRunner/index.js';
 import { runCli } from '../support/cli.js';
 import { asLambdaWritesIt } from '../support/deadLetters.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { FakeSqsQueue } from '../support/fakeSqsQueue.js';
 import { labelOf, recordOf } from '../support/simulatedRunner.js';
@@ -216,7 +216,7 @@ describe('draining the on-failure queue (DynamoDB Local stream, fake SQS queue)'
         '--queue-url',
         queue.url,
         '--endpoint',
-        inject('dynamoDBEndpoint'),
+        dynamoDBEndpoint(),
         ...extra,
       ]);
 

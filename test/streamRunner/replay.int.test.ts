@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
@@ -20,7 +20,7 @@ import {
 } from '../../src/streamRunner/index.js';
 import { runCli } from '../support/cli.js';
 import { asLambdaWritesIt } from '../support/deadLetters.js';
-import { useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { labelOf, recordOf } from '../support/simulatedRunner.js';
 import { SimulatedStream } from '../support/simulatedStreams.js';
@@ -166,7 +166,7 @@ describe('replaying dead letters (DynamoDB Local)', () => {
         '--message',
         file,
         '--endpoint',
-        inject('dynamoDBEndpoint'),
+        dynamoDBEndpoint(),
       ]);
       expect(stderr).toBe('');
       expect(code).toBe(0);

@@ -1,10 +1,10 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createCheckpointTable, StreamRunner, streamStatus } from '../../src/streamRunner/index.js';
 import { runCli } from '../support/cli.js';
-import { makeStreamsClient, useDynamoDB } from '../support/dynamoDB.js';
+import { dynamoDBEndpoint, makeStreamsClient, useDynamoDB } from '../support/dynamoDB.js';
 import { recordOf, simulatedRunner } from '../support/simulatedRunner.js';
 import { SimulatedStream } from '../support/simulatedStreams.js';
 
@@ -142,7 +142,7 @@ describe('status on DynamoDB Local', () => {
     expect(consumer?.shards[0]?.checkpoint).toMatch(/^\d+$/);
     expect(consumer?.shards[0]?.newestHandledAgeMs).toBeGreaterThanOrEqual(0);
 
-    const endpoint = inject('dynamoDBEndpoint');
+    const endpoint = dynamoDBEndpoint();
     const args = [
       'status',
       '--event-table',

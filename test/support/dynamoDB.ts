@@ -10,8 +10,20 @@ import { createEventTable } from '../../src/adapter/index.js';
 import { createCountsTable } from '../../src/counterProjection/index.js';
 import { createCheckpointTable, isAwsError } from '../../src/shared/index.js';
 
+/**
+ * This worker's DynamoDB Local (dynamoDBLocal.globalSetup.ts starts one per worker): the
+ * endpoint a test file's clients, CLI processes and child tasks all use.
+ */
+export const dynamoDBEndpoint = (): string => {
+  const endpoints = inject('dynamoDBEndpoints');
+  const worker = Number(process.env.VITEST_POOL_ID ?? '1');
+  const endpoint = endpoints[(worker - 1) % endpoints.length];
+  if (endpoint === undefined) throw new Error(`no DynamoDB Local for worker ${worker}`);
+  return endpoint;
+};
+
 const clientConfig = () => ({
-  endpoint: inject('dynamoDBEndpoint'),
+  endpoint: dynamoDBEndpoint(),
   region: 'local',
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   // The default agent allows 50 sockets; concurrency tests go beyond.
