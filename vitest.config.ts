@@ -7,9 +7,10 @@ import { defineConfig } from 'vitest/config';
 // processes, packaging, chaos, the CDK CLI, the manual's snippets); `npm test` runs them all
 // side by side, and prints each tier's time at the end.
 const tempFolders = 'test/support/tempFolders.globalSetup.ts';
-// Real DynamoDB calls on one shared DynamoDB Local, which slows down as the run fills it
-// with tables and streams (a 5,000-event test: 13 s early in a run, 50 s late): generous,
-// so that no test depends on where it falls in the run, but a hung request still fails it.
+// Real DynamoDB calls on a DynamoDB Local per worker, which slows down as the run fills it
+// with stream records (dynamoDBLocal.globalSetup.ts says why): generous, so that no test
+// depends on where it falls in the run or on the machine's load, but a hung request still
+// fails it.
 const serverTimeouts = { testTimeout: 300_000, hookTimeout: 300_000 };
 const dynamoDBLocal = 'test/support/dynamoDBLocal.globalSetup.ts';
 
@@ -56,6 +57,11 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.int.test.ts'],
+          // As unit: each worker imports the SDK and the library once, not once per file
+          // (import time 243 s -> 132 s of the workers' time); each file makes its own tables
+          // and clients (useDynamoDB) and stubs, never assigns, the environment.
+          isolate: false,
+          unstubEnvs: true,
           globalSetup: [tempFolders, dynamoDBLocal],
           ...serverTimeouts,
         },
@@ -65,6 +71,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.e2e.test.ts'],
+          // Likewise (aws-cdk-lib, the SDK); what these files run apart runs as child processes.
+          isolate: false,
+          unstubEnvs: true,
           globalSetup: [tempFolders, dynamoDBLocal],
           ...serverTimeouts,
         },
