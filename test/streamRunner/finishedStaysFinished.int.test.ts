@@ -1,15 +1,12 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-import type { EventDetail } from '@castore/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { counter, CounterProjection } from '../../src/counterProjection/index.js';
-import { makeOrdersStore } from '../../src/example/eventStores.js';
 import { type BatchContext, createCheckpointTable } from '../../src/streamRunner/index.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
-import { insertRecord } from '../support/records.js';
 import { simulatedRunner } from '../support/simulatedRunner.js';
 import { SimulatedStream } from '../support/simulatedStreams.js';
+import { byCountryProjection, idOf, orderOf } from '../support/watermarkOrders.js';
 
 // Two runners of one consumer (a deployment). The new one reads a closed shard to its end
 // and marks it finished; the old one, behind on the same shard, is stopped and flushes its
@@ -30,41 +27,13 @@ beforeAll(async () => {
 });
 
 const HOUR = 3_600_000;
-const ordersStore = makeOrdersStore();
-const orderOf = (id: string): StreamsApiRecord =>
-  insertRecord(
-    'orders',
-    {
-      aggregateId: id,
-      version: 1,
-      type: 'ORDER_PLACED',
-      timestamp: '2026-01-01T00:00:00.000Z',
-      payload: { customerId: 'c', country: 'FR', quantity: 1 },
-    } as EventDetail,
-    '0',
-  );
-const idOf = (record: StreamsApiRecord): string =>
-  (record.dynamodb?.NewImage?.aggregateId?.S ?? '?').replace(/^orders#/, '');
 
 describe('a shard another runner of the consumer finished', () => {
   it('keeps a shard finished (no spurious gap, reads exact) when a runner behind on it stops', async () => {
     const stream = new SimulatedStream();
     const checkpointTableName = uniqueTableName('checkpoints');
     await createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName });
-    const projection = new CounterProjection({
-      dynamoDBClient,
-      countsTableName: await createTestCountsTable(),
-      sourceEventStores: [ordersStore],
-      counters: [
-        counter({
-          name: 'byCountry',
-          eventStore: ordersStore,
-          eventTypes: ['ORDER_PLACED'],
-          key: (e) => e.payload.country,
-          idempotency: 'shardWatermark',
-        }),
-      ],
-    });
+    const projection = byCountryProjection(dynamoDBClient, await createTestCountsTable());
     const gapsTold: string[] = [];
     const project = async (records: StreamsApiRecord[], batch: BatchContext) => {
       const { batchItemFailures, error } = await projection.processRecords(records, batch);

@@ -1,10 +1,7 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-import type { EventDetail } from '@castore/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { CheckpointStore } from '../../src/checkpoints/index.js';
-import { counter, CounterProjection } from '../../src/counterProjection/index.js';
-import { makeOrdersStore } from '../../src/example/eventStores.js';
 import { isCounterError } from '../../src/shared/index.js';
 import {
   type BatchContext,
@@ -12,9 +9,9 @@ import {
   type StreamRunnerOptions,
 } from '../../src/streamRunner/index.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
-import { insertRecord } from '../support/records.js';
 import { simulatedRunner } from '../support/simulatedRunner.js';
 import { SimulatedStream } from '../support/simulatedStreams.js';
+import { byCountryProjection, idOf, orderOf } from '../support/watermarkOrders.js';
 
 const {
   client: dynamoDBClient,
@@ -28,34 +25,6 @@ beforeAll(async () => {
 });
 
 const HOUR = 3_600_000;
-const ordersStore = makeOrdersStore();
-const counters = [
-  counter({
-    name: 'byCountry',
-    eventStore: ordersStore,
-    eventTypes: ['ORDER_PLACED'],
-    key: (e) => e.payload.country,
-    idempotency: 'shardWatermark',
-  }),
-];
-
-/** An ORDER_PLACED record of aggregate `id`, as the event table's stream carries it. */
-const orderOf = (id: string): StreamsApiRecord =>
-  insertRecord(
-    'orders',
-    {
-      aggregateId: id,
-      version: 1,
-      type: 'ORDER_PLACED',
-      timestamp: '2026-01-01T00:00:00.000Z',
-      payload: { customerId: 'c', country: 'FR', quantity: 1 },
-    } as EventDetail,
-    '0', // the simulated stream numbers it
-  );
-
-/** The aggregate of a record (`a` for `orders#a`). */
-const idOf = (record: StreamsApiRecord): string =>
-  (record.dynamodb?.NewImage?.aggregateId?.S ?? '?').replace(/^orders#/, '');
 
 /**
  * A simulated stream, its checkpoints, and a CounterProjection with a shardWatermark counter
@@ -66,12 +35,7 @@ const setUp = async () => {
   const stream = new SimulatedStream();
   const checkpointTableName = uniqueTableName('checkpoints');
   await createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName });
-  const projection = new CounterProjection({
-    dynamoDBClient,
-    countsTableName: await createTestCountsTable(),
-    sourceEventStores: [ordersStore],
-    counters,
-  });
+  const projection = byCountryProjection(dynamoDBClient, await createTestCountsTable());
   const journal: string[] = [];
   const write = (ids: string[]) =>
     ids.map((id) => stream.write(orderOf(id), 'orders#all').record.dynamodb?.SequenceNumber);

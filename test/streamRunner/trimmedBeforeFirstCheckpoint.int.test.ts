@@ -1,15 +1,12 @@
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-import type { EventDetail } from '@castore/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { counter, CounterProjection } from '../../src/counterProjection/index.js';
-import { makeOrdersStore } from '../../src/example/eventStores.js';
 import { isCounterError } from '../../src/shared/index.js';
 import { type BatchContext, createCheckpointTable } from '../../src/streamRunner/index.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
-import { insertRecord } from '../support/records.js';
 import { simulatedRunner } from '../support/simulatedRunner.js';
 import { SimulatedStream } from '../support/simulatedStreams.js';
+import { byCountryProjection, idOf, orderOf } from '../support/watermarkOrders.js';
 
 // A shard the runner found and read while empty (the child of a shard it read to its end)
 // has nothing to checkpoint: it saves since when it reads it (readingSince). Back after a
@@ -29,21 +26,6 @@ beforeAll(async () => {
 });
 
 const HOUR = 3_600_000;
-const ordersStore = makeOrdersStore();
-const orderOf = (id: string): StreamsApiRecord =>
-  insertRecord(
-    'orders',
-    {
-      aggregateId: id,
-      version: 1,
-      type: 'ORDER_PLACED',
-      timestamp: '2026-01-01T00:00:00.000Z',
-      payload: { customerId: 'c', country: 'FR', quantity: 1 },
-    } as EventDetail,
-    '0',
-  );
-const idOf = (record: StreamsApiRecord): string =>
-  (record.dynamodb?.NewImage?.aggregateId?.S ?? '?').replace(/^orders#/, '');
 
 /**
  * A shard-watermark projection on a simulated stream whose first shard was read to its end
@@ -53,20 +35,7 @@ const withChildFoundEmpty = async () => {
   const stream = new SimulatedStream();
   const checkpointTableName = uniqueTableName('checkpoints');
   await createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName });
-  const projection = new CounterProjection({
-    dynamoDBClient,
-    countsTableName: await createTestCountsTable(),
-    sourceEventStores: [ordersStore],
-    counters: [
-      counter({
-        name: 'byCountry',
-        eventStore: ordersStore,
-        eventTypes: ['ORDER_PLACED'],
-        key: (e) => e.payload.country,
-        idempotency: 'shardWatermark',
-      }),
-    ],
-  });
+  const projection = byCountryProjection(dynamoDBClient, await createTestCountsTable());
   const journal: string[] = [];
   const project = async (records: StreamsApiRecord[], batch: BatchContext) => {
     const { batchItemFailures, error } = await projection.processRecords(records, batch);

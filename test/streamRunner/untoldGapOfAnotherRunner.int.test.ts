@@ -1,18 +1,16 @@
 import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
-import type { EventDetail } from '@castore/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { CheckpointStore } from '../../src/checkpoints/index.js';
-import { counter, CounterProjection } from '../../src/counterProjection/index.js';
-import { makeOrdersStore } from '../../src/example/eventStores.js';
 import { isCounterError } from '../../src/shared/index.js';
 import { type BatchContext, createCheckpointTable } from '../../src/streamRunner/index.js';
 import { shardDeliveries } from '../../src/testing/index.js';
 import { useDynamoDB } from '../support/dynamoDB.js';
-import { insertRecord, orderPlacedRecord } from '../support/records.js';
+import { orderPlacedRecord } from '../support/records.js';
 import { simulatedRunner } from '../support/simulatedRunner.js';
 import { SimulatedStream } from '../support/simulatedStreams.js';
+import { byCountryProjection, idOf, orderOf } from '../support/watermarkOrders.js';
 
 // A dead letter saved (untoldGap) by one runner of a consumer, that it could not tell, while
 // another runner of the same consumer (a deployment's new task) reads the same shard: the
@@ -31,38 +29,7 @@ beforeAll(async () => {
   tableName = await createTestEventTable();
 });
 
-const ordersStore = makeOrdersStore();
-
-const orderOf = (id: string): StreamsApiRecord =>
-  insertRecord(
-    'orders',
-    {
-      aggregateId: id,
-      version: 1,
-      type: 'ORDER_PLACED',
-      timestamp: '2026-01-01T00:00:00.000Z',
-      payload: { customerId: 'c', country: 'FR', quantity: 1 },
-    } as EventDetail,
-    '0',
-  );
-const idOf = (record: StreamsApiRecord): string =>
-  (record.dynamodb?.NewImage?.aggregateId?.S ?? '?').replace(/^orders#/, '');
-
-const projectionOn = async () =>
-  new CounterProjection({
-    dynamoDBClient,
-    countsTableName: await createTestCountsTable(),
-    sourceEventStores: [ordersStore],
-    counters: [
-      counter({
-        name: 'byCountry',
-        eventStore: ordersStore,
-        eventTypes: ['ORDER_PLACED'],
-        key: (e) => e.payload.country,
-        idempotency: 'shardWatermark',
-      }),
-    ],
-  });
+const projectionOn = async () => byCountryProjection(dynamoDBClient, await createTestCountsTable());
 
 const placed = (index: number) =>
   orderPlacedRecord(index, { customerId: 'c', country: 'FR', quantity: 1 });
@@ -146,20 +113,7 @@ describe('two runners of one consumer on one shard, one dead-letters and cannot 
     const stream = new SimulatedStream();
     const checkpointTableName = uniqueTableName('checkpoints');
     await createCheckpointTable({ dynamoDBClient, tableName: checkpointTableName });
-    const projection = new CounterProjection({
-      dynamoDBClient,
-      countsTableName: await createTestCountsTable(),
-      sourceEventStores: [ordersStore],
-      counters: [
-        counter({
-          name: 'byCountry',
-          eventStore: ordersStore,
-          eventTypes: ['ORDER_PLACED'],
-          key: (e) => e.payload.country,
-          idempotency: 'shardWatermark',
-        }),
-      ],
-    });
+    const projection = byCountryProjection(dynamoDBClient, await createTestCountsTable());
     const journal: string[] = [];
     const project = async (records: StreamsApiRecord[], batch: BatchContext) => {
       const { batchItemFailures, error } = await projection.processRecords(records, batch);
