@@ -1,5 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall, type unmarshallOptions as UnmarshallOptions } from '@aws-sdk/util-dynamodb';
+import {
+  convertToNative,
+  unmarshall,
+  type unmarshallOptions as UnmarshallOptions,
+} from '@aws-sdk/util-dynamodb';
 
 import { normalizeImage } from './normalizeImage.js';
 
@@ -40,6 +44,29 @@ export const assertKeyAttributes = (image: unknown, fail: Fail): void => {
   }
 };
 
+// The string key attributes, checked by assertKeyAttributes: each is its `S`, whatever the options.
+const STRING_KEY_ATTRIBUTES = new Set(
+  KEY_ATTRIBUTE_ENTRIES.filter(([, type]) => type === 'S').map(([field]) => field),
+);
+
+/**
+ * unmarshall, for an image whose key attributes assertKeyAttributes checked: what unmarshall
+ * gives (convertMap's loop, attribute by attribute), without converting the string key
+ * attributes, which are their `S` (the stream's hot path reads every event's image).
+ */
+const unmarshallChecked = (
+  image: Record<string, AttributeValue>,
+  options: UnmarshallOptions,
+): Record<string, unknown> => {
+  const item: Record<string, unknown> = {};
+  for (const name of Object.keys(image)) {
+    const value = image[name] as AttributeValue;
+    item[name] = STRING_KEY_ATTRIBUTES.has(name) ? value.S : convertToNative(value, options);
+  }
+  return item;
+};
+
+/** The image unmarshalled; its key attributes must have been checked by assertKeyAttributes. */
 export const unmarshallImage = (
   image: unknown,
   options: UnmarshallOptions,
@@ -49,7 +76,9 @@ export const unmarshallImage = (
     return fail('image', image, 'a DynamoDB item (a map of attribute values)');
   }
   try {
-    return unmarshall(image as Record<string, AttributeValue>, options);
+    return options.convertWithoutMapWrapper
+      ? unmarshall(image as Record<string, AttributeValue>, options)
+      : unmarshallChecked(image as Record<string, AttributeValue>, options);
   } catch {
     // DynamoDB Local's streams lose empty maps' type: read again with them restored (only
     // then: restoring copies the whole image, which a record of AWS never needs).

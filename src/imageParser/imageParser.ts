@@ -27,6 +27,13 @@ export interface ImageParserOptions<EVENT_STORES extends EventStore> {
   unknownEventStores?: 'fail' | 'skip';
 }
 
+/** Throws the InvalidStreamRecord error of the record with this sequence number. */
+const failFor =
+  (sequenceNumber: string | undefined): Fail =>
+  (field, value, expected) => {
+    throw new CounterError('InvalidStreamRecord', { sequenceNumber, field, value, expected });
+  };
+
 // Anything else ("insert", "FOO") is not a record of a DynamoDB stream: failed, never skipped.
 const EVENT_NAMES = new Set(['INSERT', 'MODIFY', 'REMOVE']);
 
@@ -67,10 +74,14 @@ export class ImageParser<EVENT_STORES extends EventStore> {
     image: Record<string, AttributeValue>,
     unmarshallOptions: UnmarshallOptions = {},
     sequenceNumber?: string,
+  ): EventStoreNotificationMessage<EVENT_STORES> =>
+    this.messageOf(image, unmarshallOptions, failFor(sequenceNumber));
+
+  private messageOf = (
+    image: Record<string, AttributeValue>,
+    unmarshallOptions: UnmarshallOptions,
+    fail: Fail,
   ): EventStoreNotificationMessage<EVENT_STORES> => {
-    const fail: Fail = (field, value, expected) => {
-      throw new CounterError('InvalidStreamRecord', { sequenceNumber, field, value, expected });
-    };
     assertKeyAttributes(image, fail);
     const item = unmarshallImage(image, unmarshallOptions, fail);
     const { eventStoreId, aggregateId } = this.readPartitionKey(item.aggregateId, fail);
@@ -95,9 +106,7 @@ export class ImageParser<EVENT_STORES extends EventStore> {
     unmarshallOptions: UnmarshallOptions = {},
   ): ParsedStreamRecord<EVENT_STORES> => {
     const { eventName, sequenceNumber, newImage } = readRecordFields(record);
-    const fail: Fail = (field, value, expected) => {
-      throw new CounterError('InvalidStreamRecord', { sequenceNumber, field, value, expected });
-    };
+    const fail = failFor(sequenceNumber);
     if (typeof eventName !== 'string' || !EVENT_NAMES.has(eventName))
       return fail('eventName', eventName, 'INSERT, MODIFY or REMOVE');
     if (eventName !== 'INSERT')
@@ -116,10 +125,11 @@ export class ImageParser<EVENT_STORES extends EventStore> {
         return { kind: 'skipped', sequenceNumber, reason: 'UnknownEventStore', eventName };
       }
     }
-    const message = this.parseImage(
+    // The record's own fail, not parseImage's: one closure per record on the hot path.
+    const message = this.messageOf(
       newImage as Record<string, AttributeValue>,
       unmarshallOptions,
-      sequenceNumber,
+      fail,
     );
     return { kind: 'event', sequenceNumber, message };
   };

@@ -70,25 +70,26 @@ export interface CountsItemOwner {
   key: string;
 }
 
+/** The parts of an update that depend only on which clauses it has, not on its item or values. */
+export interface UpdateShape {
+  UpdateExpression: string;
+  ConditionExpression?: string;
+  ExpressionAttributeNames: Record<string, string>;
+}
+
 /**
- * An update of a counts item that also SETs its `counter` and `key`, where readers and
- * reactions read an item's identity: every writer of totals and windows goes through it.
+ * The shape of an update of a counts item that also SETs its `counter` and `key`, where
+ * readers and reactions read an item's identity: every writer of totals and windows goes
+ * through it. Writers build it once per set of clauses (the SDK only reads it).
  */
-export const identifiedUpdate = (
-  { tableName, counterName, key }: CountsItemOwner,
-  update: {
-    itemKey: CountsItemKey;
-    /** `#count :delta`, ADDed. */
-    add?: string;
-    /** Further SET clauses. */
-    set?: string;
-    condition?: string;
-    names: CountsAttribute[];
-    values: Record<string, AttributeValue>;
-  },
-): Update => ({
-  TableName: tableName,
-  Key: toKeyAttributes(update.itemKey),
+export const identifiedShape = (update: {
+  /** `#count :delta`, ADDed. */
+  add?: string;
+  /** Further SET clauses. */
+  set?: string;
+  condition?: string;
+  names: CountsAttribute[];
+}): UpdateShape => ({
   UpdateExpression: [
     update.add === undefined ? [] : [`ADD ${update.add}`],
     `SET #counter = :counter, #key = :key${update.set === undefined ? '' : `, ${update.set}`}`,
@@ -97,12 +98,30 @@ export const identifiedUpdate = (
     .join(' '),
   ...(update.condition === undefined ? {} : { ConditionExpression: update.condition }),
   ExpressionAttributeNames: countsAttributeNames('counter', 'key', ...update.names),
-  ExpressionAttributeValues: {
-    ':counter': { S: counterName },
-    ':key': { S: key },
-    ...update.values,
-  },
 });
+
+/** An update of a counts item of this shape, with its identity's values beside the others. */
+export const identifiedUpdate = (
+  { tableName, counterName, key }: CountsItemOwner,
+  itemKey: CountsItemKey,
+  shape: UpdateShape,
+  values: Record<string, AttributeValue>,
+): Update => ({
+  TableName: tableName,
+  Key: toKeyAttributes(itemKey),
+  ...shape,
+  ExpressionAttributeValues: { ':counter': { S: counterName }, ':key': { S: key }, ...values },
+});
+
+/**
+ * The update, asking for the item as it was when its condition refuses it. Set on the update,
+ * not spread into a copy: `{ ...update, more }` costs a microsecond in Node 20's V8, and every
+ * counts item a batch writes is one.
+ */
+export const returningOld = (
+  update: Update,
+): Update & { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } =>
+  Object.assign(update, { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const });
 
 /**
  * A counts item as read back: from GetItem/Query (AttributeValues), or from a stream image,

@@ -76,16 +76,14 @@ export const refItem = {
     options: RefShard & { tableName: string; targetRef: string; by: number; countedAt: string },
   ): Put => {
     const itemKey = keyOf(options);
+    // Attribute by attribute, not spread: every counted event builds one (the hot path).
+    const Item = toKeyAttributes(itemKey);
+    Item[COUNTS_ATTRIBUTES.by] = { N: String(options.by) };
+    Item[COUNTS_ATTRIBUTES.at] = { S: options.countedAt };
+    if (isHashedRefSortKey(itemKey.sk)) Item[COUNTS_ATTRIBUTES.ref] = { S: options.targetRef };
     return {
       TableName: options.tableName,
-      Item: {
-        ...toKeyAttributes(itemKey),
-        [COUNTS_ATTRIBUTES.by]: { N: String(options.by) },
-        [COUNTS_ATTRIBUTES.at]: { S: options.countedAt },
-        ...(isHashedRefSortKey(itemKey.sk)
-          ? { [COUNTS_ATTRIBUTES.ref]: { S: options.targetRef } }
-          : {}),
-      },
+      Item,
       ConditionExpression: 'attribute_not_exists(pk)',
     };
   },

@@ -1,4 +1,4 @@
-import { type CountGuard, guardClauses } from './countGuard.js';
+import { type CountGuard, type GuardClauses, guardClauses } from './countGuard.js';
 import {
   type CountsImage,
   type CountsItemKey,
@@ -7,7 +7,10 @@ import {
   type DecodeFail,
   decodeInteger,
   decodeString,
+  identifiedShape,
   identifiedUpdate,
+  returningOld,
+  type UpdateShape,
 } from './countsAttributes.js';
 
 export const TOTAL_SORT_KEY = 'total';
@@ -35,6 +38,27 @@ const decodeState = (image: CountsImage | undefined, fail: DecodeFail): TotalSta
   target: decodeInteger(image, 'target', fail),
 });
 
+// An increment's expressions depend only on its guard's clauses (cached per guard): built once each.
+const incrementShapes = new WeakMap<GuardClauses, UpdateShape>();
+const incrementShape = (clauses: GuardClauses): UpdateShape => {
+  let shape = incrementShapes.get(clauses);
+  if (shape === undefined) {
+    shape = identifiedShape({
+      add: '#count :delta',
+      set: ['#refShards = if_not_exists(#refShards, :refShards)', ...clauses.set].join(', '),
+      condition: [
+        '(attribute_not_exists(#refShards) OR #refShards = :refShards)',
+        ...clauses.condition,
+      ].join(' AND '),
+      names: ['count', 'refShards', ...clauses.names],
+    });
+    incrementShapes.set(clauses, shape);
+  }
+  return shape;
+};
+
+const TARGET_SHAPE = identifiedShape({ set: '#target = :target', names: ['target'] });
+
 /**
  * A counter key's total:  pk T#<counter>#<key>  sk "total"  count, refShards, counter, key
  * (and target, when one is set). `counter` and `key` are written by every writer: reactions
@@ -59,34 +83,20 @@ export const totalItem = {
     ...owner
   }: CountsItemOwner & { delta: bigint; refShards: number; guard: CountGuard }) => {
     const clauses = guardClauses(guard);
-    return {
-      ...identifiedUpdate(owner, {
-        itemKey: keyOf(owner.counterName, owner.key),
-        add: '#count :delta',
-        set: ['#refShards = if_not_exists(#refShards, :refShards)', ...clauses.set].join(', '),
-        condition: [
-          '(attribute_not_exists(#refShards) OR #refShards = :refShards)',
-          ...clauses.condition,
-        ].join(' AND '),
-        names: ['count', 'refShards', ...clauses.names],
-        values: {
-          ':delta': { N: String(delta) },
-          ':refShards': { N: String(refShards) },
-          ...clauses.values,
-        },
+    // Which condition refused it: the kind of counter, or a rebuild (commitTransaction.ts).
+    return returningOld(
+      identifiedUpdate(owner, keyOf(owner.counterName, owner.key), incrementShape(clauses), {
+        ':delta': { N: String(delta) },
+        ':refShards': { N: String(refShards) },
+        ...clauses.values,
       }),
-      // Which condition refused it: the kind of counter, or a rebuild (commitTransaction.ts).
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-    };
+    );
   },
 
   /** Sets the target beside the count, so that one stream image shows both. */
   setTarget: ({ target, ...owner }: CountsItemOwner & { target: number }) =>
-    identifiedUpdate(owner, {
-      itemKey: keyOf(owner.counterName, owner.key),
-      set: '#target = :target',
-      names: ['target'],
-      values: { ':target': { N: String(target) } },
+    identifiedUpdate(owner, keyOf(owner.counterName, owner.key), TARGET_SHAPE, {
+      ':target': { N: String(target) },
     }),
 
   decodeState,

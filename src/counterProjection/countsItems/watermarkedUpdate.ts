@@ -86,14 +86,23 @@ interface UpdateShape {
   ExpressionAttributeNames: Record<string, string>;
 }
 
-const shapes = new Map<string, UpdateShape>();
-const MAX_SHAPES = 10_000;
+// Per shard, the shapes by which clauses a run has (a window, an expiry, a rebuild: 8 at most),
+// found without building a string per run.
+const shapesByShard = new Map<string, (UpdateShape | undefined)[]>();
+const MAX_SHARDS = 1_000;
 
 const shapeOf = (run: WatermarkRun): UpdateShape => {
-  const id = `${run.window === undefined ? '' : 'w'}${run.window?.expiresAt === undefined ? '' : 'e'}${run.rebuildId === undefined ? '' : 'r'}#${run.shardId}`;
-  let shape = shapes.get(id);
+  let shapes = shapesByShard.get(run.shardId);
+  if (shapes === undefined) {
+    if (shapesByShard.size >= MAX_SHARDS) shapesByShard.clear(); // shards come and go: bounded
+    shapesByShard.set(run.shardId, (shapes = []));
+  }
+  const index =
+    (run.window === undefined ? 0 : 1) +
+    (run.window?.expiresAt === undefined ? 0 : 2) +
+    (run.rebuildId === undefined ? 0 : 4);
+  let shape = shapes[index];
   if (shape !== undefined) return shape;
-  if (shapes.size >= MAX_SHAPES) shapes.clear(); // shards come and go: keep the cache bounded
   shape = {
     UpdateExpression: `ADD #count :delta SET ${setClauses(run).join(', ')}`,
     ConditionExpression: conditionClauses(run).join(' AND '),
@@ -112,7 +121,7 @@ const shapeOf = (run: WatermarkRun): UpdateShape => {
       '#mark': shardMarkName(run.shardId),
     },
   };
-  shapes.set(id, shape);
+  shapes[index] = shape;
   return shape;
 };
 

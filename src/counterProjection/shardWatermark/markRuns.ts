@@ -14,10 +14,14 @@ export interface MarkRun {
   increments: PlannedIncrement[];
 }
 
-/** A key's runs: its total, and its buckets by bucket, one map per window (in the counter's order). */
-interface KeyRuns {
-  total: MarkRun;
-  buckets: Map<string, MarkRun>[];
+/**
+ * A counter's runs in a batch: its keys' totals, and per window (in the counter's order) the
+ * buckets' runs by bucket, then by key. A batch's buckets are few, its keys many: a map per
+ * bucket, none per key.
+ */
+interface CounterRuns {
+  totals: Map<string, MarkRun>;
+  windows: Map<string, Map<string, MarkRun>>[];
 }
 
 const bucketRun = (counter: Counter, key: string, window: CounterWindow, bucket: string) => {
@@ -34,36 +38,50 @@ const bucketRun = (counter: Counter, key: string, window: CounterWindow, bucket:
   };
 };
 
+/** The run of an increment's bucket in the counter's window `index`, made (and listed) the first time. */
+const bucketRunOf = (
+  byBucket: Map<string, Map<string, MarkRun>>,
+  { counter, key, buckets }: PlannedIncrement,
+  index: number,
+  runs: MarkRun[],
+): MarkRun => {
+  const bucket = buckets[index] as string;
+  let byKey = byBucket.get(bucket);
+  if (byKey === undefined) byBucket.set(bucket, (byKey = new Map<string, MarkRun>()));
+  let run = byKey.get(key);
+  if (run === undefined) {
+    const window = counter.windows[index] as CounterWindow;
+    byKey.set(key, (run = bucketRun(counter, key, window, bucket) as MarkRun));
+    runs.push(run);
+  }
+  return run;
+};
+
 /**
  * Groups a batch's mark increments by the counts item they go to: each increment once into
- * its key's total and once into each of its windows' buckets. One pass: constant work per
- * increment and window, whatever the batch's size or a key's heat.
+ * its key's total and once into each of its windows' buckets, the runs listed as first met.
+ * One pass: constant work per increment and window, whatever the batch's size or a key's heat.
  */
 export const groupMarkRuns = (increments: readonly PlannedIncrement[]): MarkRun[] => {
-  const byCounter = new Map<Counter, Map<string, KeyRuns>>();
+  const byCounter = new Map<Counter, CounterRuns>();
   const runs: MarkRun[] = [];
   for (const increment of increments) {
     const { counter, key } = increment;
-    let byKey = byCounter.get(counter);
-    if (byKey === undefined) byCounter.set(counter, (byKey = new Map<string, KeyRuns>()));
-    let keyRuns = byKey.get(key);
-    if (keyRuns === undefined) {
-      const total = { counter, key, itemKey: totalItem.key(counter.name, key), increments: [] };
-      const buckets = counter.windows.map(() => new Map<string, MarkRun>());
-      byKey.set(key, (keyRuns = { total, buckets }));
+    let counterRuns = byCounter.get(counter);
+    if (counterRuns === undefined) {
+      const windows = counter.windows.map(() => new Map<string, Map<string, MarkRun>>());
+      byCounter.set(counter, (counterRuns = { totals: new Map(), windows }));
+    }
+    let total = counterRuns.totals.get(key);
+    if (total === undefined) {
+      total = { counter, key, itemKey: totalItem.key(counter.name, key), increments: [] };
+      counterRuns.totals.set(key, total);
       runs.push(total);
     }
-    keyRuns.total.increments.push(increment);
+    total.increments.push(increment);
     for (let index = 0; index < increment.buckets.length; index++) {
-      const window = counter.windows[index] as CounterWindow;
-      const bucket = increment.buckets[index] as string;
-      const windowRuns = keyRuns.buckets[index] as Map<string, MarkRun>;
-      let run = windowRuns.get(bucket);
-      if (run === undefined) {
-        windowRuns.set(bucket, (run = bucketRun(counter, key, window, bucket) as MarkRun));
-        runs.push(run);
-      }
-      run.increments.push(increment);
+      const byBucket = counterRuns.windows[index] as Map<string, Map<string, MarkRun>>;
+      bucketRunOf(byBucket, increment, index, runs).increments.push(increment);
     }
   }
   return runs;

@@ -47,7 +47,13 @@ export const commitBatch = async ({
   const outcome: CommitBatchOutcome = { countedAt: new Set(), duplicateAt: new Set() };
   await runTransactions(packTransactions(increments), context.concurrency, async (chunks) => {
     try {
-      const result = await commitTransaction({ ...context, chunks, tally });
+      const result = await commitTransaction({
+        dynamoDBClient: context.dynamoDBClient,
+        tableName: context.tableName,
+        retry: context.retry,
+        chunks,
+        tally,
+      });
       tally.counted += result.counted.length;
       tally.duplicates += result.duplicates.length;
       for (const { position } of result.counted) outcome.countedAt.add(position);

@@ -81,7 +81,12 @@ export const commitTransaction = async ({
     }
   };
   try {
-    return await withRetry(attempt, { ...retry, isRetryable: isRetryableCommitError });
+    return await withRetry(attempt, {
+      maxAttempts: retry.maxAttempts,
+      baseDelayMs: retry.baseDelayMs,
+      maxDelayMs: retry.maxDelayMs,
+      isRetryable: isRetryableCommitError,
+    });
   } catch (error) {
     if (isCounterError(error)) throw error; // CounterShardsChanged, a rebuild: not a write failure.
     throw new CounterError('CountWriteFailed', { attempts, cause: error });

@@ -19,7 +19,7 @@ export const packTransactions = (increments: PlannedIncrement[]): PackedTransact
   let current: PackedTransaction = [];
   let currentActions = 0;
   let keysInside = new Set<string>();
-  for (const chunk of chunkByCounterKey(dedupe(increments))) {
+  for (const chunk of chunkByCounterKey(increments)) {
     const actions = actionCountOf(chunk);
     const id = chunkId(chunk);
     // Two chunks of one counter key in one transaction would update the same item twice.
@@ -44,39 +44,43 @@ export const packTransactions = (increments: PlannedIncrement[]): PackedTransact
 const chunkId = ({ counter, key }: { counter: { name: string }; key: string }): string =>
   `${counter.name.length}:${counter.name}${key.length}:${key}`;
 
-const dedupe = (increments: PlannedIncrement[]): PlannedIncrement[] => {
-  const seen = new Set<string>();
-  return increments.filter(({ counter, key, targetRef }) => {
-    const id = `${chunkId({ counter, key })}${targetRef}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
+/** A counter key's open chunk, and the targetRefs it has seen in the batch (in any of its chunks). */
+interface KeyGroup {
+  open: CounterChunk;
+  targetRefs: Set<string>;
+}
+
+const newChunk = ({ counter, key }: PlannedIncrement, chunks: CounterChunk[]): CounterChunk => {
+  const chunk: CounterChunk = { counter, key, increments: [], buckets: new Map() };
+  chunks.push(chunk);
+  return chunk;
 };
 
-/** Groups by counter key in order of first appearance, splitting groups that outgrow a transaction. */
+/**
+ * Groups by counter key in order of first appearance, splitting groups that outgrow a
+ * transaction; the same (counter, key, targetRef) twice is counted once (the first). Keyed
+ * by counter name, then key, then targetRef, each a map of its own: no id string built per
+ * increment.
+ */
 const chunkByCounterKey = (increments: PlannedIncrement[]): CounterChunk[] => {
-  const open = new Map<string, CounterChunk>();
+  const groups = new Map<string, Map<string, KeyGroup>>();
   const chunks: CounterChunk[] = [];
   for (const increment of increments) {
-    const id = chunkId(increment);
-    let chunk = open.get(id);
-    if (
-      chunk !== undefined &&
-      actionCountOf(chunk) + 1 + newBucketsOf(chunk, increment) > MAX_TRANSACTION_ACTIONS
-    )
-      chunk = undefined;
-    if (chunk === undefined) {
-      chunk = {
-        counter: increment.counter,
-        key: increment.key,
-        increments: [],
-        buckets: new Map(),
-      };
-      open.set(id, chunk);
-      chunks.push(chunk);
-    }
-    addToChunk(chunk, increment);
+    const { name } = increment.counter;
+    let byKey = groups.get(name);
+    if (byKey === undefined) groups.set(name, (byKey = new Map<string, KeyGroup>()));
+    let group = byKey.get(increment.key);
+    if (group === undefined)
+      byKey.set(
+        increment.key,
+        (group = { open: newChunk(increment, chunks), targetRefs: new Set() }),
+      );
+    if (group.targetRefs.has(increment.targetRef)) continue;
+    group.targetRefs.add(increment.targetRef);
+    const chunk = group.open;
+    if (actionCountOf(chunk) + 1 + newBucketsOf(chunk, increment) > MAX_TRANSACTION_ACTIONS)
+      group.open = newChunk(increment, chunks);
+    addToChunk(group.open, increment);
   }
   return chunks;
 };

@@ -97,24 +97,23 @@ export const toIncrement = ({
   position: number;
   sequenceNumber?: string | undefined;
 }): PlannedIncrement => {
-  const fail = (field: 'key' | 'by' | 'targetRef', value: unknown, expected: string): never => {
-    throw new CounterError('InvalidIncrement', {
-      counterName: counter.name,
-      field,
-      value,
-      expected,
-      ...(sequenceNumber !== undefined ? { sequenceNumber } : {}),
-    });
-  };
+  // A function of the module, not a closure per increment: this is every record's path.
+  const refused = { counterName: counter.name, sequenceNumber };
   return {
     counter,
     key: isBoundedString(key, MAX_KEY_BYTES)
       ? key
-      : fail('key', key, `a non-empty, well-formed string of at most ${MAX_KEY_BYTES} UTF-8 bytes`),
-    by: Number.isSafeInteger(by) ? (by as number) : fail('by', by, 'an integer'),
+      : invalid(
+          refused,
+          'key',
+          key,
+          `a non-empty, well-formed string of at most ${MAX_KEY_BYTES} UTF-8 bytes`,
+        ),
+    by: Number.isSafeInteger(by) ? (by as number) : invalid(refused, 'by', by, 'an integer'),
     targetRef: isBoundedString(targetRef, MAX_TARGET_REF_BYTES)
       ? targetRef
-      : fail(
+      : invalid(
+          refused,
           'targetRef',
           targetRef,
           `a non-empty, well-formed string of at most ${MAX_TARGET_REF_BYTES} UTF-8 bytes`,
@@ -123,6 +122,21 @@ export const toIncrement = ({
     buckets: bucketsOf(counter.windows, timestamp),
     position,
   };
+};
+
+const invalid = (
+  { counterName, sequenceNumber }: { counterName: string; sequenceNumber: string | undefined },
+  field: 'key' | 'by' | 'targetRef',
+  value: unknown,
+  expected: string,
+): never => {
+  throw new CounterError('InvalidIncrement', {
+    counterName,
+    field,
+    value,
+    expected,
+    ...(sequenceNumber !== undefined ? { sequenceNumber } : {}),
+  });
 };
 
 // A UTF-16 code unit is at most 3 UTF-8 bytes: a string that short needs no count.

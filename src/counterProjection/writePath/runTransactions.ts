@@ -1,19 +1,23 @@
-import { chunkActions, type PackedTransaction } from './transactionActions.js';
+import { counterItemActions, type PackedTransaction } from './transactionActions.js';
 
 /**
  * The counter items a transaction updates (its refs are distinct by construction). On AWS,
  * two transactions that touch one item at the same time cancel each other with
  * TransactionConflict, so these are what must never be shared by two in flight.
  */
-export const sharedItemsOf = (transaction: PackedTransaction): string[] =>
-  transaction.flatMap(chunkActions).flatMap((action) => {
-    const { name } = action.chunk.counter;
+export const sharedItemsOf = (transaction: PackedTransaction): string[] => {
+  const items: string[] = [];
+  for (const chunk of transaction) {
+    const { name } = chunk.counter;
     // Length-prefixed, so that no two items share an id (a key may hold any character).
-    const item = `${name.length}:${name}${action.chunk.key.length}:${action.chunk.key}`;
-    if (action.kind === 'total') return [`T${item}`];
-    if (action.kind === 'window') return [`W${item}${action.window}#${action.bucket}`];
-    return []; // refs are distinct by construction
-  });
+    const item = `${name.length}:${name}${chunk.key.length}:${chunk.key}`;
+    for (const action of counterItemActions(chunk))
+      items.push(
+        action.kind === 'total' ? `T${item}` : `W${item}${action.window}#${action.bucket}`,
+      );
+  }
+  return items;
+};
 
 /**
  * Runs the transactions at most `concurrency` at a time, in order, except that a
