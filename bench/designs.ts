@@ -14,10 +14,12 @@ import { packTransactions } from '../src/counterProjection/writePath/packTransac
 import { planIncrements } from '../src/counterProjection/writePath/planIncrements.js';
 import { makeOrdersStore } from '../src/example/eventStores.js';
 import { ImageParser } from '../src/imageParser/index.js';
+import { createCheckpointTable } from '../src/shared/index.js';
 import { errorMessageOf } from '../src/shared/index.js';
 import { itemSize } from '../src/shared/itemSize.js';
 import { mapWithConcurrency } from '../src/shared/mapWithConcurrency.js';
 import { DEFAULT_RETRY_OPTIONS } from '../src/shared/retry.js';
+import { type ShardDeliveries, shardDeliveries } from '../src/testing/index.js';
 
 /** A way of counting a batch of stream records into a counts table. */
 export interface CountingDesign {
@@ -26,7 +28,16 @@ export interface CountingDesign {
   countBatch: (records: StreamsApiRecord[]) => Promise<{ failed: number; error?: string }>;
   /** The count of a key, and the size of the item holding it. */
   read: (key: string) => Promise<{ count: number; itemBytes: number }>;
+  /** Tables it made besides the counts table, to drop with it. */
+  tables?: string[];
 }
+
+/** Makes a design on `client` (metered) and a counts table; `unmetered` for what no design is billed for. */
+export type MakeDesign = (
+  client: DynamoDBClient,
+  tableName: string,
+  unmetered: DynamoDBClient,
+) => CountingDesign;
 
 const ordersStore = makeOrdersStore();
 const keyOf = (record: StreamsApiRecord) =>
@@ -217,8 +228,17 @@ export const plainAdd = (client: DynamoDBClient, tableName: string): CountingDes
   read: (key) => readItem(client, tableName, { pk: { S: `C#${key}` }, sk: { S: 'total' } }),
 });
 
-/** 1c. This library with a shard watermark (issue 25): one conditional write per batch and counter key. */
-export const oursWithWatermark = (client: DynamoDBClient, tableName: string): CountingDesign => {
+/**
+ * 1c. This library with a shard watermark (issue 25): one conditional write per batch and
+ * counter key. Delivered as one shard's runner delivers, with its claim (a watermark counter
+ * refuses a batch without one), its checkpoints in a table of their own, written through
+ * `checkpointClient` (unmetered, as the watermark suite does: every consumer checkpoints).
+ */
+export const oursWithWatermark = (
+  client: DynamoDBClient,
+  tableName: string,
+  checkpointClient: DynamoDBClient = client,
+): CountingDesign => {
   const projection = new CounterProjection({
     dynamoDBClient: client,
     countsTableName: tableName,
@@ -226,13 +246,26 @@ export const oursWithWatermark = (client: DynamoDBClient, tableName: string): Co
     counters: [{ ...placed, idempotency: 'shardWatermark' }],
     logger: { error: () => undefined },
   });
+  const checkpointTableName = `${tableName}-checkpoints`;
+  let shard: ShardDeliveries | undefined;
+  const theShard = async (): Promise<ShardDeliveries> => {
+    if (shard !== undefined) return shard;
+    await createCheckpointTable({
+      dynamoDBClient: checkpointClient,
+      tableName: checkpointTableName,
+    });
+    shard = shardDeliveries({
+      dynamoDBClient: checkpointClient,
+      checkpointTableName,
+      shardId: 'shardId-00000001700000000000-bench',
+    });
+    return shard;
+  };
   return {
     name: 'castore-dynamodb-counter (shard watermark)',
+    tables: [checkpointTableName],
     countBatch: async (records) => {
-      const { stats, error } = await projection.processRecords(records, {
-        shardId: 'shardId-00000001700000000000-bench',
-        delivery: 'stream',
-      });
+      const { stats, error } = await (await theShard()).deliver(projection, records);
       return {
         failed: stats.failed,
         ...(error !== undefined ? { error: errorMessageOf(error) } : {}),
@@ -242,7 +275,13 @@ export const oursWithWatermark = (client: DynamoDBClient, tableName: string): Co
   };
 };
 
-export const DESIGNS = [ours, oursWithWatermark, transactionPerEvent, listInItem, plainAdd];
+export const DESIGNS: MakeDesign[] = [
+  ours,
+  oursWithWatermark,
+  transactionPerEvent,
+  listInItem,
+  plainAdd,
+];
 
 let tables = 0;
 /** A new, empty counts table (drop it with dropTables once read). */

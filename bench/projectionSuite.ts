@@ -25,7 +25,7 @@ export interface ProjectionFindings {
 
 const BATCH_SIZE = 500;
 
-/** ORDER_PLACED events: `hotShare` of them on one hot key, the rest over 500 cold keys. */
+/** ORDER_PLACED events as the stream carries them: `hotShare` of them on one hot key, the rest over 500 cold keys. */
 export const makeStream = (events: number, hotShare: number): StreamsApiRecord[] =>
   Array.from({ length: events }, (_, index) => {
     const country = (index * 7919) % 1000 < hotShare * 1000 ? 'hot' : `cold-${index % 500}`;
@@ -41,6 +41,9 @@ export const makeStream = (events: number, hotShare: number): StreamsApiRecord[]
     return {
       eventName: 'INSERT',
       dynamodb: {
+        // Stamped as a stream stamps every record: a shard watermark reads when its record
+        // was made (it refuses a record without it).
+        ApproximateCreationDateTime: new Date('2024-01-01T00:00:00Z'),
         SequenceNumber: sequenceNumber,
         NewImage: toEventItem(event, 'orders') as Record<string, AttributeValue>,
       },
@@ -94,13 +97,13 @@ export const runProjectionSuite = async ({
       rounds: measuredRounds,
       warmup: warmupRounds,
       contenders: DESIGNS.map((design) => {
-        const name = design(client, 'unused').name;
+        const name = design(client, 'unused', client).name;
         return {
           name,
           run: async () => {
             const metered = meteredClient(client);
             const tableName = await freshCountsTable(client);
-            const counting = design(metered.client, tableName);
+            const counting = design(metered.client, tableName, client);
             let failed = 0;
             for (const batch of batches(stream)) {
               // Redelivered: the same batch again, as Lambda does after a timeout or a crash.
@@ -114,7 +117,7 @@ export const runProjectionSuite = async ({
             const wcu = metered.takeWcu();
             const { itemBytes } = await counting.read('hot');
             if (recordsItemSize) (findings.hotItemBytes[name] ??= {})[events] = itemBytes;
-            await dropTables(client, [tableName]);
+            await dropTables(client, [tableName, ...(counting.tables ?? [])]);
             return {
               operations: events,
               wcu,
@@ -212,13 +215,13 @@ const checkRedelivery = async (client: DynamoDBClient) => {
   const results: ProjectionFindings['exactUnderRedelivery'] = {};
   for (const design of DESIGNS) {
     const tableName = await freshCountsTable(client);
-    const counting = design(client, tableName);
+    const counting = design(client, tableName, client);
     for (const batch of batches(stream)) await counting.countBatch(batch);
     for (const batch of [stream.slice(0, 300), stream.slice(250, 800), stream.slice(1_900)])
       await counting.countBatch(batch);
     const { count } = await counting.read('hot');
     results[counting.name] = { exact: count === expected, hotCount: count, expected };
-    await dropTables(client, [tableName]);
+    await dropTables(client, [tableName, ...(counting.tables ?? [])]);
   }
   return results;
 };
