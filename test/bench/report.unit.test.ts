@@ -6,6 +6,7 @@ import type { BenchResults } from '../../bench/benchResults.js';
 import { goalRows } from '../../bench/goals.js';
 import { pairedRatio } from '../../bench/harness.js';
 import { renderMarkdown } from '../../bench/report.js';
+import { watermarkGoals } from '../../bench/watermarkGoals.js';
 import { readBenchResults, withHeadlines } from '../../bench/writeOutputs.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
@@ -20,6 +21,21 @@ describe('the published benchmark figures', () => {
   it('pairs rates by round, so a slow round slows both contenders alike', () => {
     const round = (name: string, rounds: number[]) => ({ name, rounds, median: 0, min: 0, max: 0 });
     expect(pairedRatio(round('a', [90, 45, 90]), round('b', [100, 50, 100]))).toBeCloseTo(0.9);
+  });
+
+  it("judges exactness on the watermark suite's workloads, whose rows say it, not on the projection suite's", () => {
+    const results: BenchResults = structuredClone(readBenchResults());
+    const exactRow = () =>
+      watermarkGoals({ comparisons: results.projection.comparisons }).find(({ goal }) =>
+        goal.includes('every count exact'),
+      );
+    expect(results.projection.comparisons.some((c) => c.suite === 'projection')).toBe(true);
+    expect(exactRow()).toMatchObject({ met: true });
+    const watermarkRun = results.projection.comparisons.find((c) => c.suite === 'watermark');
+    const notes = watermarkRun?.results.find((r) => r.notes?.startsWith('exact'));
+    if (notes === undefined) throw new Error('bench/results.json has no exact watermark row');
+    notes.notes = 'off by 1';
+    expect(exactRow()).toMatchObject({ met: false });
   });
 
   it('marks a goal not met when the run missed it', () => {
