@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
@@ -32,12 +32,7 @@ let bucket: FakeS3Bucket;
 let s3Client: S3Client;
 const newBucket = async (settings: { pageSize?: number } = {}) => {
   bucket = await FakeS3Bucket.start(settings);
-  s3Client = new S3Client({
-    endpoint: bucket.endpoint,
-    forcePathStyle: true,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  s3Client = bucket.client();
 };
 afterEach(async () => {
   s3Client.destroy();

@@ -20,12 +20,7 @@ let bucket: FakeS3Bucket;
 let s3Client: S3Client;
 const newBucket = async () => {
   bucket = await FakeS3Bucket.start();
-  s3Client = new S3Client({
-    endpoint: bucket.endpoint,
-    forcePathStyle: true,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  s3Client = bucket.client();
 };
 afterEach(async () => {
   s3Client.destroy();

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { S3Client } from '@aws-sdk/client-s3';
+
 /**
  * A fake S3 bucket (S3 cannot run here): an HTTP server speaking S3's REST protocol, path
  * style, for the calls a drain makes (ListObjectsV2, paged; GetObject; DeleteObject), so that
@@ -36,6 +38,16 @@ export class FakeS3Bucket {
     await new Promise<void>((resolve) => bucket.server.listen(0, '127.0.0.1', resolve));
     bucket.endpoint = `http://127.0.0.1:${(bucket.server.address() as AddressInfo).port}`;
     return bucket;
+  }
+
+  /** The real S3Client of @aws-sdk/client-s3, pointed at this bucket (destroy it after). */
+  client(): S3Client {
+    return new S3Client({
+      endpoint: this.endpoint,
+      forcePathStyle: true,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
   }
 
   /** What PutObject (Lambda's on-failure destination) would add. */
