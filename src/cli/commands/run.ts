@@ -47,10 +47,12 @@ const runProjection = async (options: RunOptions): Promise<number> => {
         handler: (records, batch) => projection.processRecords(records, batch),
         onProgress: liveProgress(),
       });
-      out(
+      return untilStopped(
+        runner,
+        reactions,
+        options.untilCaughtUp === true,
         `Projecting the stream of ${options.eventTable} into ${options.countsTable}${reactions === undefined ? '' : `, and reacting to the stream of ${options.countsTable} into ${options.reactionsTable}`}${options.untilCaughtUp === true ? ' until caught up' : ''}; Ctrl-C stops after the batch in flight.`,
       );
-      return untilStopped(runner, reactions, options.untilCaughtUp === true);
     },
     // Like the runner, run rides out a DynamoDB that is restarting while it starts.
     { rideOutOutages: true, metrics },
@@ -139,12 +141,16 @@ const untilStopped = async (
   runner: StreamRunner,
   reactions: StreamRunner | undefined,
   untilCaughtUp: boolean,
+  started: string,
 ): Promise<number> => {
   // The runner stops on the first signal; say so at once, since the batch in flight (or
   // a failing one's retry wait) may take a moment. A second signal, unhandled, quits.
   const onSignal = () => out('Stopping after the batch in flight; Ctrl-C again quits at once.');
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // Said once a signal is handled: whoever stops the task on seeing it (ECS, a test) never
+  // kills it mid-start (a SIGTERM in between ended it with no exit code, seen in CI).
+  out(started);
   try {
     const { committed, abandonedBatches, caughtUp } = await (untilCaughtUp
       ? runInTurn(runner, reactions)
