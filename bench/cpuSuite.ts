@@ -1,4 +1,6 @@
 import { loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamsApiRecord } from '@aws-sdk/client-dynamodb-streams';
@@ -14,14 +16,16 @@ import { makeStream } from './projectionSuite.js';
  * The projection's own CPU (issue 33): a DynamoDB client that answers every request at
  * once, so that what is measured is nothing but planning, packing, building requests and
  * reading their answers. CPU time (process.cpuUsage: user + system, garbage collection
- * included) per record, the best of a few rounds after one warm-up: the least the machine's
- * other work added.
+ * included) per record, the best of a few rounds after one warm-up, each begun on a collected
+ * heap: the least the machine's other work added.
  */
 export interface CpuPoint {
   idempotency: Idempotency;
   windows: number;
   batchSize: number;
   microsPerRecord: number;
+  /** Requests sent per record (counts items written, claims): what a batch's size changes. */
+  writesPerRecord?: number;
 }
 
 /** The stream runner end to end on the simulated Streams API (in memory), per core. */
@@ -38,6 +42,8 @@ export interface CpuFindings {
   records: number;
   /** The machine's 1-minute load average when the measure began (2 cores here): what else ran. */
   loadAverage?: number;
+  /** Measured rounds per point, each after the same warm-up (3 before 2026-12-08). */
+  rounds?: number;
   projection: CpuPoint[];
   runner: RunnerCpuPoint[];
 }
@@ -46,7 +52,7 @@ type Idempotency = 'refs' | 'shardWatermark';
 const WINDOWS = [[], ['day'], ['minute', 'hour', 'day']] as const;
 const BATCH_SIZES = [100, 1_000, 10_000];
 const RECORDS = 20_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const STREAM_ARN = 'arn:aws:dynamodb:local:000000000000:table/events/stream/cpu';
 
 const ordersStore = makeOrdersStore();
@@ -56,14 +62,18 @@ const ordersStore = makeOrdersStore();
  * real client whose `send` is replaced, since the SDK's paginators check the client's class.
  */
 class InstantClient extends DynamoDBClient {
+  requests = 0;
+
   constructor() {
     super({ region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   }
 
-  override send = (async (command: unknown) =>
-    command instanceof DescribeTableCommand
+  override send = (async (command: unknown) => {
+    this.requests += 1;
+    return command instanceof DescribeTableCommand
       ? { Table: { LatestStreamArn: STREAM_ARN, StreamSpecification: { StreamEnabled: true } } }
-      : {}) as unknown as DynamoDBClient['send'];
+      : {};
+  }) as unknown as DynamoDBClient['send'];
 }
 const instantClient = new InstantClient();
 
@@ -132,10 +142,18 @@ const cpuMicros = async (work: () => Promise<void>): Promise<number> => {
   return used.user + used.system;
 };
 
+// A round begun on a heap full of the last one's garbage pays for collecting it: each round
+// starts on a collected heap, so that rounds compare (the collection's own time is not counted).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 const bestOf = async (rounds: number, work: () => Promise<void>): Promise<number> => {
   await work(); // warm-up: the JIT, the caches of update shapes
   let best = Infinity;
-  for (let round = 0; round < rounds; round += 1) best = Math.min(best, await cpuMicros(work));
+  for (let round = 0; round < rounds; round += 1) {
+    collectGarbage();
+    best = Math.min(best, await cpuMicros(work));
+  }
   return best;
 };
 
@@ -144,11 +162,12 @@ const projectionPoint = async (
   windows: readonly ('minute' | 'hour' | 'day')[],
   batchSize: number,
   stream: StreamsApiRecord[],
-): Promise<CpuPoint> => {
+): Promise<Required<CpuPoint>> => {
   const projection = projectionOf(idempotency, windows);
   // A watermark batch comes with its claim, as the runner gives it; the claim's write goes
   // to the same client that answers at once.
   const shard = shardDeliveries({ dynamoDBClient: instantClient, checkpointTableName: 'cps' });
+  const requestsBefore = instantClient.requests;
   const micros = await bestOf(ROUNDS, async () => {
     for (let start = 0; start < stream.length; start += batchSize) {
       const batch = stream.slice(start, start + batchSize);
@@ -161,6 +180,8 @@ const projectionPoint = async (
     windows: windows.length,
     batchSize,
     microsPerRecord: micros / stream.length,
+    // Every round (the warm-up too) sends the same requests: the instant client applies each.
+    writesPerRecord: (instantClient.requests - requestsBefore) / ((ROUNDS + 1) * stream.length),
   };
 };
 
@@ -217,7 +238,8 @@ export const runCpuSuite = async ({
   log?: (line: string) => void;
 }): Promise<CpuFindings> => {
   const loadAverage = loadavg()[0] ?? NaN;
-  const records = quick ? 10_000 : RECORDS;
+  // Not fewer when quick: a batch of 10,000 in a stream of 10,000 would be one batch a round.
+  const records = RECORDS;
   const stream = mixedRecords(records);
   const projection: CpuPoint[] = [];
   for (const idempotency of ['refs', 'shardWatermark'] as const)
@@ -225,7 +247,7 @@ export const runCpuSuite = async ({
       for (const batchSize of BATCH_SIZES) {
         const point = await projectionPoint(idempotency, windows, batchSize, stream);
         log(
-          `cpu ${idempotency} windows ${point.windows} batch ${batchSize}: ${point.microsPerRecord.toFixed(1)} µs/record`,
+          `cpu ${idempotency} windows ${point.windows} batch ${batchSize}: ${point.microsPerRecord.toFixed(1)} µs/record, ${point.writesPerRecord.toFixed(2)} writes/record`,
         );
         projection.push(point);
       }
@@ -238,5 +260,5 @@ export const runCpuSuite = async ({
       );
       runner.push(point);
     }
-  return { records, loadAverage, projection, runner };
+  return { records, loadAverage, rounds: ROUNDS, projection, runner };
 };

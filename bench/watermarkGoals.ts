@@ -10,6 +10,15 @@ export const PARTITION_WRITES_PER_SECOND = 1_000;
 /** The projection's own CPU must leave the core this many records a second (issue 33). */
 const PROJECTION_GOAL = 100_000;
 const RUNNER_GOAL = 50_000;
+/**
+ * "Flat in the batch size": the work per record must not grow with the batch (the packing that
+ * was quadratic in a hot key's records cost 99 µs a record at batches of 100, 466 at 1,000).
+ * It may fall: a bigger batch merges more of a key's records into one write (a shard
+ * watermark sends 1.66 writes per record at batches of 100, 0.08 at 10,000), so it does less
+ * per record, as it bills less. A bigger batch at most this many times the smallest's CPU per
+ * record: room for the rounds' noise (~30% here), not for growth.
+ */
+const FLAT_BAND = 1.5;
 
 const [HOT, MIXED, COLD] = WORKLOADS;
 const four = (value: number) => value.toFixed(4);
@@ -101,10 +110,12 @@ const cpuGoals = (cpu: CpuFindings | undefined): Goal[] => {
     const points = cpu.projection.filter((p) => p.idempotency === idempotency && p.windows === 3);
     const micros = points.map((p) => p.microsPerRecord);
     const worst = Math.max(...micros);
+    const smallest = micros[0] ?? NaN;
+    const writes = points.map((p) => p.writesPerRecord);
     rows.push({
-      goal: `CPU, ${idempotency}, three windows, batches of ${points.map((p) => thousands(p.batchSize)).join(' to ')}: at least ${thousands(PROJECTION_GOAL)} records a second per core, flat in the batch size`,
-      measured: `${micros.map((m) => m.toFixed(1)).join(', ')} µs per record: ${thousands(1_000_000 / worst)} records a second at worst; largest batch ${two(micros[micros.length - 1] ?? NaN)} against smallest ${two(micros[0] ?? NaN)}`,
-      met: 1_000_000 / worst >= PROJECTION_GOAL && worst <= 1.5 * Math.min(...micros),
+      goal: `CPU, ${idempotency}, three windows, batches of ${points.map((p) => thousands(p.batchSize)).join(' to ')}: at least ${thousands(PROJECTION_GOAL)} records a second per core, flat in the batch size (no bigger batch above ${FLAT_BAND}x the smallest's CPU per record)`,
+      measured: `${micros.map((m) => m.toFixed(1)).join(', ')} µs per record${writes.every((w) => w !== undefined) ? ` (${writes.map((w) => two(w)).join(', ')} writes per record)` : ''}: ${thousands(1_000_000 / worst)} records a second at worst; the bigger batches at most ${two(worst / smallest)}x the smallest's`,
+      met: 1_000_000 / worst >= PROJECTION_GOAL && worst <= FLAT_BAND * smallest,
     });
   }
   const [ownWork, withSdk] = [cpu.runner.filter((p) => !p.sdk), cpu.runner.filter((p) => p.sdk)];

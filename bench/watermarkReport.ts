@@ -1,9 +1,11 @@
 import type { BenchResults } from './benchResults.js';
 import { comparisonTable } from './comparisonTable.js';
+import type { CpuPoint } from './cpuSuite.js';
 import { PARTITION_WRITES_PER_SECOND } from './watermarkGoals.js';
 import { isWatermarkComparison } from './watermarkSuite.js';
 
 const one = (value: number) => value.toFixed(1);
+const two = (value: number) => value.toFixed(2);
 const thousands = (value: number) => Math.round(value).toLocaleString('en');
 
 const measuredAlone = ({ watermarkMeasured }: BenchResults) =>
@@ -46,6 +48,11 @@ the 28-hour horizon are forgotten, so the item stays bounded.
 };
 
 /** BENCHMARKS.md's section on the projection's and the runner's own CPU per record. */
+const cpuCell = (point: CpuPoint | undefined): string =>
+  point === undefined
+    ? '-'
+    : `${one(point.microsPerRecord)}${point.writesPerRecord === undefined ? '' : ` (${two(point.writesPerRecord)})`}`;
+
 export const cpuSection = (results: BenchResults): string => {
   const { cpu } = results;
   if (cpu === undefined) return '';
@@ -55,6 +62,10 @@ export const cpuSection = (results: BenchResults): string => {
   const slowest = Math.min(
     ...(withSdk.length > 0 ? withSdk : cpu.runner).map((p) => p.recordsPerCoreSecond),
   );
+  // The runner's batches (1,000, three windows) write as the projection's do at that size.
+  const runnerWrites = cpu.projection.find(
+    (p) => p.idempotency === 'shardWatermark' && p.windows === 3 && p.batchSize === 1_000,
+  )?.writesPerRecord;
   const alone =
     results.cpuMeasured === undefined
       ? measuredAlone(results)
@@ -63,14 +74,17 @@ export const cpuSection = (results: BenchResults): string => {
 
 ${alone}The projection's own work, with a DynamoDB client that answers every request at once: ${thousands(cpu.records)}
 records of the mixed workload, CPU time (user and system, garbage collection included) per record,
-the best of 3 rounds after a warm-up${cpu.loadAverage === undefined ? '' : `, the machine's load average ${cpu.loadAverage.toFixed(2)} when it began`}. Then the stream runner end to end on the simulated Streams API
+the best of ${cpu.rounds ?? 3} rounds after a warm-up${cpu.rounds === undefined ? '' : ', each begun on a collected heap'}${cpu.loadAverage === undefined ? '' : `, the machine's load average ${cpu.loadAverage.toFixed(2)} when it began`}. Then the stream runner end to end on the simulated Streams API
 in memory (shards rolling over every 10,000 records, batches of 1,000, three windows), with the same
 instant client, then with the SDK's whole client (middleware, serializing, signing, parsing the
 answer) over an HTTP handler that answers at once: what each request costs the task besides the
 projection's own work, the network's wait aside (the simulated Streams API skips the Streams
 client's parsing of records).
 
-| idempotency | windows | ${batchSizes.map((b) => `batches of ${thousands(b)} (µs)`).join(' | ')} |
+Beside each figure, the requests sent per record (a counts item written, a batch's claim): a
+bigger batch merges more records into each item's write, so fewer writes, and less CPU, per record.
+
+| idempotency | windows | ${batchSizes.map((b) => `batches of ${thousands(b)}: µs (writes) per record`).join(' | ')} |
 |${' --- |'.repeat(batchSizes.length + 2)}
 ${rows
   .map((row) => {
@@ -78,7 +92,7 @@ ${rows
     const points = cpu.projection.filter(
       (p) => p.idempotency === idempotency && String(p.windows) === windows,
     );
-    return `| ${idempotency} | ${windows} | ${batchSizes.map((b) => one(points.find((p) => p.batchSize === b)?.microsPerRecord ?? NaN)).join(' | ')} |`;
+    return `| ${idempotency} | ${windows} | ${batchSizes.map((b) => cpuCell(points.find((p) => p.batchSize === b))).join(' | ')} |`;
   })
   .join('\n')}
 
@@ -93,7 +107,7 @@ many records a second. One core of the service's task runs the runner, the proje
 SDK at ${thousands(slowest)} records a second on this machine (the slower mode, the mixed workload with three
 windows): about ${Math.floor(slowest / PARTITION_WRITES_PER_SECOND)} partitions of sustained writes, before the network's wait (which costs no
 CPU) and DynamoDB's own limits. The SDK's own work per request dominates: a shard watermark
-sends one conditional \`UpdateItem\` per counts item and batch (about 1.3 per record here, its
+sends one conditional \`UpdateItem\` per counts item and batch (${runnerWrites === undefined ? 'about 1.3' : two(runnerWrites)} per record here, its
 WCU), where refs pack up to 100 actions in one transaction, so a watermark task's CPU follows
 the writes it sends. Node.js runs all of it on one thread: one task's ceiling is one core.
 Beyond that, see [docs/deploy.md](docs/deploy.md) and [docs/decisions.md](docs/decisions.md).

@@ -38,6 +38,33 @@ describe('the published benchmark figures', () => {
     expect(exactRow()).toMatchObject({ met: false });
   });
 
+  it('holds CPU per record flat in the batch size: a cost that grows with the batch fails, one that falls as writes merge does not', () => {
+    const cpuRow = (micros: number[]) => {
+      const cpu = {
+        records: 20_000,
+        projection: micros.map((microsPerRecord, index) => ({
+          idempotency: 'shardWatermark' as const,
+          windows: 3,
+          batchSize: 100 * 10 ** index,
+          microsPerRecord,
+          writesPerRecord: 1.66 / 10 ** index,
+        })),
+        runner: [],
+      };
+      return watermarkGoals({ comparisons: [], cpu }).find(({ goal }) =>
+        goal.startsWith('CPU, shardWatermark'),
+      );
+    };
+    expect(cpuRow([6.4, 5.1, 3.8])).toMatchObject({
+      met: true,
+      measured: expect.stringContaining('(1.66, 0.17, 0.02 writes per record)'),
+    });
+    expect(cpuRow([4.0, 5.9, 5.0])).toMatchObject({ met: true });
+    expect(cpuRow([4.0, 6.1, 5.0])).toMatchObject({ met: false }); // grew past 1.5x
+    expect(cpuRow([4.0, 8.0, 16.0])).toMatchObject({ met: false }); // quadratic packing's shape
+    expect(cpuRow([9.0, 10.5, 8.0])).toMatchObject({ met: false }); // under 100,000 a second
+  });
+
   it('marks a goal not met when the run missed it', () => {
     const results: BenchResults = structuredClone(readBenchResults());
     const pushEvent = results.adapter[0];
