@@ -66,15 +66,25 @@ const unmarshallChecked = (
   return item;
 };
 
+// unmarshall assigns `item[name] = value`: an attribute named __proto__ (JSON.parse makes it
+// an own key) would become the item's prototype, and lend the event a payload or metadata its
+// item lacks. The adapter never writes one: it is left out, as any attribute the event does
+// not read (only then: the copy costs a pass over the image).
+const withoutPrototypeAttribute = (image: object): object =>
+  Object.hasOwn(image, '__proto__')
+    ? Object.fromEntries(Object.entries(image).filter(([name]) => name !== '__proto__'))
+    : image;
+
 /** The image unmarshalled; its key attributes must have been checked by assertKeyAttributes. */
 export const unmarshallImage = (
-  image: unknown,
+  imageAsGiven: unknown,
   options: UnmarshallOptions,
   fail: Fail,
 ): Record<string, unknown> => {
-  if (typeof image !== 'object' || image === null || Array.isArray(image)) {
-    return fail('image', image, 'a DynamoDB item (a map of attribute values)');
+  if (typeof imageAsGiven !== 'object' || imageAsGiven === null || Array.isArray(imageAsGiven)) {
+    return fail('image', imageAsGiven, 'a DynamoDB item (a map of attribute values)');
   }
+  const image = withoutPrototypeAttribute(imageAsGiven);
   try {
     return options.convertWithoutMapWrapper
       ? unmarshall(image as Record<string, AttributeValue>, options)

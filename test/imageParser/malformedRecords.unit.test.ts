@@ -140,6 +140,32 @@ describe('ImageParser on malformed records (unit)', () => {
     );
   });
 
+  // A record's image comes from JSON (Lambda's event, the Streams API's answer), where
+  // "__proto__" is an attribute like another; unmarshall's `item[name] = …` would make it the
+  // item's prototype, and the event would read a payload its item does not have.
+  it.each([
+    ['as AWS streams it', {}, {}],
+    // DynamoDB Local streams an empty map without its type: the parser's second reading.
+    ["with an empty map's type lost, as DynamoDB Local streams it", {}, { note: {} }],
+  ])('reads nothing of an attribute named __proto__ (%s)', (_, options, extra) => {
+    const { payload: _payload, ...withoutPayload } = goodImage();
+    const image: unknown = JSON.parse(
+      JSON.stringify({
+        ...withoutPayload,
+        ...extra,
+        __proto__placeholder: {
+          M: { payload: { M: { carrier: { S: 'forged' } } }, metadata: { M: {} } },
+        },
+      }).replace('__proto__placeholder', '__proto__'),
+    );
+    expect(Object.hasOwn(image as object, '__proto__')).toBe(true);
+    const parsed = parser.parseRecord(insert(image), options);
+    if (parsed.kind !== 'event') throw new Error(`not parsed as an event: ${parsed.kind}`);
+    expect(parsed.message.event.payload).toBeUndefined();
+    expect(parsed.message.event.metadata).toBeUndefined();
+    expect(parsed.message.event).toMatchObject({ aggregateId: 'o9', version: 3 });
+  });
+
   it('skips the events of other stores when asked to, and only then', () => {
     const lenient = new ImageParser({
       sourceEventStores: [ordersStore],
