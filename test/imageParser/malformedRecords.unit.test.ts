@@ -161,9 +161,10 @@ describe('ImageParser on malformed records (unit)', () => {
     expect(Object.hasOwn(image as object, '__proto__')).toBe(true);
     const parsed = parser.parseRecord(insert(image), options);
     if (parsed.kind !== 'event') throw new Error(`not parsed as an event: ${parsed.kind}`);
-    expect(parsed.message.event.payload).toBeUndefined();
-    expect(parsed.message.event.metadata).toBeUndefined();
-    expect(parsed.message.event).toMatchObject({ aggregateId: 'o9', version: 3 });
+    const event: Record<string, unknown> = parsed.message.event;
+    expect(event.payload).toBeUndefined();
+    expect(event.metadata).toBeUndefined();
+    expect(event).toMatchObject({ aggregateId: 'o9', version: 3 });
   });
 
   it('skips the events of other stores when asked to, and only then', () => {
