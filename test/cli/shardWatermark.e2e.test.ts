@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
+import { eventRecord, sequenceNumberOf } from '../../src/testing/index.js';
 import { runCli, startCli } from '../support/cli.js';
+import { asLambdaWritesItToS3 } from '../support/deadLetters.js';
 import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
 import { waitUntil } from '../support/waitFor.js';
@@ -130,4 +132,46 @@ describe('the CLI with a shardWatermark counter', () => {
     expect(healthy.stdout).toContain('records set aside: none waiting, 1 counted');
     expect(healthy.code).toBe(0);
   }, 120_000);
+
+  it('says a replayed dead letter left the counter not exact, and exits 2 (a replay cannot count into its marks: rebuild it)', async () => {
+    const countsTable = await createTestCountsTable();
+    const records = ['FR', 'DE'].map((country, index) =>
+      eventRecord({
+        eventStoreId: 'orders',
+        sequenceNumber: sequenceNumberOf(index),
+        event: {
+          aggregateId: `o${index}`,
+          version: 1,
+          type: 'ORDER_PLACED',
+          timestamp: '2026-01-01T00:00:00.000Z',
+          payload: { customerId: 'c', country, quantity: 1 },
+        },
+      }),
+    );
+    // An object of the mapping's S3 on-failure destination, saved to a file: its records are in it.
+    const message = join(folder, 'deadLetter.json');
+    writeFileSync(
+      message,
+      asLambdaWritesItToS3(records, {
+        shardId: 'shardId-00000001767225600000-8a1b2c3d',
+        streamArn: 'arn:aws:dynamodb:ddblocal:000000000000:table/events/stream/x',
+      }).body,
+    );
+    const replayed = await runCli([
+      'replay',
+      '--counters',
+      join(folder, 'strict.mjs'),
+      '--counts-table',
+      countsTable,
+      '--message',
+      message,
+      '--endpoint',
+      dynamoDBEndpoint(),
+    ]);
+    expect(replayed.stdout).toContain('Replayed 2 of the 2 records of shard');
+    expect(replayed.stdout).toMatch(
+      /^counter byCountry: NOT EXACT since \S+ \(.+\); its reads refuse: rebuild it into a fresh counts table and switch to it$/m,
+    );
+    expect(replayed.code).toBe(2);
+  }, 60_000);
 });

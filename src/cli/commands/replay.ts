@@ -11,6 +11,7 @@ import { replayedLine, verdict } from '../output/replayLines.js';
 import { drainBucket } from '../replay/drainBucket.js';
 import { drainQueue } from '../replay/drainQueue.js';
 import { eventStreamArn, type ReplayStreamOptions } from '../replay/eventStreamArn.js';
+import { countersOf, exactnessVerdict } from '../replay/exactnessVerdict.js';
 
 export type ReplayOptions = ProjectionOptions &
   ReplayStreamOptions & {
@@ -54,7 +55,8 @@ const replayCommand = async (options: ReplayOptions): Promise<number> => {
       throw new CounterError('CliUsage', { explanation: error.message });
     });
     out(replayedLine(result));
-    return verdict(result, 'replay again');
+    const code = verdict(result, 'replay again');
+    return exactnessVerdict(connection, countersOf(options, projection), code);
   });
 };
 
@@ -63,7 +65,8 @@ const replayCommand = async (options: ReplayOptions): Promise<number> => {
  * message's body, or an object of an S3 destination), from the mapping's on-failure queue
  * (drained message by message) or from its on-failure bucket (drained object by object).
  * Exit 0 when every record was counted; 1 when the handler still fails (or a dead letter is
- * not one); 2 when records were past the stream's retention.
+ * not one); 2 when records were past the stream's retention, or a counter is left not exact
+ * (a shardWatermark counter, which a replay cannot count into: rebuild it).
  */
 export const replay = defineCommand({
   path: ['replay'],

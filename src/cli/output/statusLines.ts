@@ -46,16 +46,21 @@ export const statusLines = (
   return { lines, healthy };
 };
 
+/** A counter that refuses reads, and what to do: `status`'s line, and `replay`'s. */
+export const notExactLine = ({
+  counterName,
+  reason,
+  since,
+}: CountsHealth['notExact'][number]): string =>
+  `counter ${counterName}: NOT EXACT since ${since} (${reason}); its reads refuse: rebuild it into a fresh counts table and switch to it`;
+
 /** `status --counts-table`: the counters that refuse reads, and the records set aside. */
 export const countsHealthLines = ({
   notExact,
   setAside,
 }: CountsHealth): { lines: string[]; healthy: boolean } => ({
   lines: [
-    ...notExact.map(
-      ({ counterName, reason, since }) =>
-        `counter ${counterName}: NOT EXACT since ${since} (${reason}); its reads refuse: rebuild it into a fresh counts table and switch to it`,
-    ),
+    ...notExact.map(notExactLine),
     setAside.waiting > 0
       ? `records set aside: ${setAside.waiting} WAITING (fix their cause, then run count-set-aside), ${setAside.counted} counted`
       : `records set aside: none waiting, ${setAside.counted} counted`,

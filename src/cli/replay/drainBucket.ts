@@ -4,6 +4,7 @@ import { type ProjectionOptions, withProjection } from '../frame/withProjection.
 import { out } from '../io.js';
 import { BUCKET, drainedLine, drainVerdict } from '../output/replayLines.js';
 import { eventStreamArn, type ReplayStreamOptions } from './eventStreamArn.js';
+import { countersOf, exactnessVerdict } from './exactnessVerdict.js';
 
 /**
  * `replay --dead-letter-bucket`: drains the S3 on-failure destination oldest object first,
@@ -29,7 +30,8 @@ export const drainBucket = async (
         onObject: ({ key, ...outcome }) => out(drainedLine(BUCKET, { id: key, ...outcome })),
       });
       const stop = result.stoppedAt;
-      return drainVerdict(BUCKET, result, stop && { ...stop, id: stop.key });
+      const code = drainVerdict(BUCKET, result, stop && { ...stop, id: stop.key });
+      return exactnessVerdict(connection, countersOf(options, projection), code);
     });
   } finally {
     s3Client.destroy();

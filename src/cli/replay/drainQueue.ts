@@ -5,6 +5,7 @@ import { type ProjectionOptions, withProjection } from '../frame/withProjection.
 import { out } from '../io.js';
 import { drainedLine, drainVerdict, QUEUE } from '../output/replayLines.js';
 import { eventStreamArn, type ReplayStreamOptions } from './eventStreamArn.js';
+import { countersOf, exactnessVerdict } from './exactnessVerdict.js';
 
 /**
  * `replay --queue-url`: drains the on-failure queue, deleting each message once its records
@@ -30,7 +31,8 @@ export const drainQueue = async (
           out(drainedLine(QUEUE, { id: messageId, ...outcome })),
       });
       const stop = result.stoppedAt;
-      return drainVerdict(QUEUE, result, stop && { ...stop, id: stop.messageId });
+      const code = drainVerdict(QUEUE, result, stop && { ...stop, id: stop.messageId });
+      return exactnessVerdict(connection, countersOf(options, projection), code);
     });
   } finally {
     sqsClient.destroy();
