@@ -29,8 +29,20 @@ const refusedOrThrown = (error: unknown): Answer => {
 };
 
 /** Sends an update once: its new image, or the item as it was when its condition refused it. */
-const sendOnce = (context: Context, input: ReturnType<typeof watermarkedUpdate>): Promise<Answer> =>
-  context.dynamoDBClient.send(new UpdateItemCommand(input)).then(applied, refusedOrThrown);
+const sendOnce = (
+  context: Context,
+  input: ReturnType<typeof watermarkedUpdate>,
+): Promise<Answer> => {
+  let sent: Promise<UpdateItemCommandOutput>;
+  try {
+    sent = context.dynamoDBClient.send(new UpdateItemCommand(input));
+  } catch (error) {
+    // A client that throws at once is retried as one that rejects (what it throws, as is).
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    sent = Promise.reject(error);
+  }
+  return sent.then(applied, refusedOrThrown);
+};
 
 /**
  * Sends an update, again after a transient error (throttling, 5xx, the network), up to the
