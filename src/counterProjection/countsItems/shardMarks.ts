@@ -34,12 +34,32 @@ export const sequenceBytes = (sequenceNumber: string): Uint8Array => {
   return bytes;
 };
 
+// A record is the last of several items' runs in a batch (its key's total, its buckets): its
+// mark is built once and shared by their updates (a request's values are only read).
+const recentMarks = new Map<string, Uint8Array>();
+
 /** A mark: the last applied sequence number and its record's creation time (epoch seconds). */
 export const encodeShardMark = (sequenceNumber: string, createdAtSeconds: number): Uint8Array => {
+  const time = Math.max(0, createdAtSeconds) >>> 0;
+  const recent = recentMarks.get(sequenceNumber);
+  if (recent !== undefined && timeOf(recent) === time) return recent;
+  const mark = buildMark(sequenceNumber, time);
+  if (recentMarks.size >= RECENT_BYTES) recentMarks.clear();
+  recentMarks.set(sequenceNumber, mark);
+  return mark;
+};
+
+const timeOf = (mark: Uint8Array): number =>
+  (((mark[SEQUENCE_BYTES] as number) << 24) |
+    ((mark[SEQUENCE_BYTES + 1] as number) << 16) |
+    ((mark[SEQUENCE_BYTES + 2] as number) << 8) |
+    (mark[SEQUENCE_BYTES + 3] as number)) >>>
+  0;
+
+const buildMark = (sequenceNumber: string, time: number): Uint8Array => {
   const bytes = new Uint8Array(SEQUENCE_BYTES + TIME_BYTES);
   bytes.set(sequenceBytes(sequenceNumber));
-  const time = Math.max(0, createdAtSeconds) >>> 0; // big-endian, as the sequence number
-  bytes[SEQUENCE_BYTES] = time >>> 24;
+  bytes[SEQUENCE_BYTES] = time >>> 24; // big-endian, as the sequence number
   bytes[SEQUENCE_BYTES + 1] = (time >>> 16) & 0xff;
   bytes[SEQUENCE_BYTES + 2] = (time >>> 8) & 0xff;
   bytes[SEQUENCE_BYTES + 3] = time & 0xff;

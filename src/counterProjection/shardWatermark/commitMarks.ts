@@ -54,13 +54,11 @@ export const commitMarks = async (
   };
   // Single-item writes on distinct items: more of them in flight than transactions.
   const inFlight = Math.min(64, context.concurrency * 4);
-  await mapWithConcurrency(groupMarkRuns(batch.increments), inFlight, async (run) => {
-    try {
-      await writeRun(context, { batch, run, outcome, tally });
-    } catch (error) {
-      failAt(outcome, (run.increments[0] as PlannedIncrement).position, error);
-    }
-  });
+  await mapWithConcurrency(groupMarkRuns(batch.increments), inFlight, (run) =>
+    writeRun(context, { batch, run, outcome, tally }).catch((error: unknown) =>
+      failAt(outcome, (run.increments[0] as PlannedIncrement).position, error),
+    ),
+  );
   return outcome;
 };
 
