@@ -35,7 +35,8 @@ const sendOnce = (
 ): Promise<Answer> => {
   let sent: Promise<UpdateItemCommandOutput>;
   try {
-    sent = context.dynamoDBClient.send(new UpdateItemCommand(input));
+    // Promise.resolve: the same promise from the SDK's client, a promise from a mock's value.
+    sent = Promise.resolve(context.dynamoDBClient.send(new UpdateItemCommand(input)));
   } catch (error) {
     // A client that throws at once is retried as one that rejects (what it throws, as is).
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
