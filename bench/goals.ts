@@ -119,6 +119,7 @@ export const goalsTable = (results: BenchResults): string =>
         comparisons: results.projection.comparisons,
         storage: results.watermarkStorage,
         cpu: results.cpu,
+        cpuMeasured: results.cpuMeasured,
       }),
     ].map(
       ({ goal, measured, met }) =>

@@ -103,8 +103,16 @@ const storageGoal = (storage: StoragePoint[] | undefined): Goal[] => {
   ];
 };
 
-const cpuGoals = (cpu: CpuFindings | undefined): Goal[] => {
+const cpuGoals = (
+  cpu: CpuFindings | undefined,
+  measuredAlone: { date: string; quick: boolean } | undefined,
+): Goal[] => {
   if (cpu === undefined) return [];
+  // Not "in this run" when merged from a run of its own: the row says which.
+  const alone =
+    measuredAlone === undefined
+      ? ''
+      : ` (measured alone on ${measuredAlone.date}: \`npm run bench -- --cpu-only${measuredAlone.quick ? ' --quick' : ''}\`)`;
   const rows: Goal[] = [];
   for (const idempotency of ['refs', 'shardWatermark'] as const) {
     const points = cpu.projection.filter((p) => p.idempotency === idempotency && p.windows === 3);
@@ -114,7 +122,7 @@ const cpuGoals = (cpu: CpuFindings | undefined): Goal[] => {
     const writes = points.map((p) => p.writesPerRecord);
     rows.push({
       goal: `CPU, ${idempotency}, three windows, batches of ${points.map((p) => thousands(p.batchSize)).join(' to ')}: at least ${thousands(PROJECTION_GOAL)} records a second per core, flat in the batch size (no bigger batch above ${FLAT_BAND}x the smallest's CPU per record)`,
-      measured: `${micros.map((m) => m.toFixed(1)).join(', ')} µs per record${writes.every((w) => w !== undefined) ? ` (${writes.map((w) => two(w)).join(', ')} writes per record)` : ''}: ${thousands(1_000_000 / worst)} records a second at worst; the bigger batches at most ${two(worst / smallest)}x the smallest's`,
+      measured: `${micros.map((m) => m.toFixed(1)).join(', ')} µs per record${writes.every((w) => w !== undefined) ? ` (${writes.map((w) => two(w)).join(', ')} writes per record)` : ''}: ${thousands(1_000_000 / worst)} records a second at worst; the bigger batches at most ${two(worst / smallest)}x the smallest's${alone}`,
       met: 1_000_000 / worst >= PROJECTION_GOAL && worst <= FLAT_BAND * smallest,
     });
   }
@@ -122,7 +130,7 @@ const cpuGoals = (cpu: CpuFindings | undefined): Goal[] => {
   for (const point of ownWork)
     rows.push({
       goal: `CPU, the stream runner end to end on the simulated Streams API, ${point.idempotency}: at least ${thousands(RUNNER_GOAL)} records a second per core`,
-      measured: `${point.microsPerRecord.toFixed(1)} µs per record: ${thousands(point.recordsPerCoreSecond)} records a second per core`,
+      measured: `${point.microsPerRecord.toFixed(1)} µs per record: ${thousands(point.recordsPerCoreSecond)} records a second per core${alone}`,
       met: point.recordsPerCoreSecond >= RUNNER_GOAL,
     });
   if (withSdk.length > 0) {
@@ -140,17 +148,20 @@ export const watermarkGoals = ({
   comparisons,
   storage,
   cpu,
+  cpuMeasured,
 }: {
   comparisons: Comparison[];
   storage?: StoragePoint[] | undefined;
   cpu?: CpuFindings | undefined;
+  /** Set when the CPU rows come from a `--cpu-only` run merged into this one's results. */
+  cpuMeasured?: { date: string; quick: boolean } | undefined;
 }): Goal[] => [
   ...costGoals(comparisons),
   ...(comparisons.some((c) => resultOf(c, WATERMARK) !== undefined)
     ? [exactGoal(comparisons)]
     : []),
   ...storageGoal(storage),
-  ...cpuGoals(cpu),
+  ...cpuGoals(cpu, cpuMeasured),
 ];
 
 /** The README's line on the shard watermark: the cost on the mixed workload first. */
