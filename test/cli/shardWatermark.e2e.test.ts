@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBSingleTableEventStorageAdapter } from '../../src/adapter/index.js';
 import { counter, CounterProjection } from '../../src/counterProjection/index.js';
 import { createCheckpointTable } from '../../src/streamRunner/index.js';
-import { eventRecord, sequenceNumberOf } from '../../src/testing/index.js';
 import { runCli, startCli } from '../support/cli.js';
 import { asLambdaWritesItToS3 } from '../support/deadLetters.js';
 import { dynamoDBEndpoint, useDynamoDB } from '../support/dynamoDB.js';
 import { makeOrdersStore } from '../support/eventStores.js';
+import { orderPlacedRecord } from '../support/records.js';
 import { waitUntil } from '../support/waitFor.js';
 
 const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
@@ -136,17 +136,7 @@ describe('the CLI with a shardWatermark counter', () => {
   it('says a replayed dead letter left the counter not exact, and exits 2 (a replay cannot count into its marks: rebuild it)', async () => {
     const countsTable = await createTestCountsTable();
     const records = ['FR', 'DE'].map((country, index) =>
-      eventRecord({
-        eventStoreId: 'orders',
-        sequenceNumber: sequenceNumberOf(index),
-        event: {
-          aggregateId: `o${index}`,
-          version: 1,
-          type: 'ORDER_PLACED',
-          timestamp: '2026-01-01T00:00:00.000Z',
-          payload: { customerId: 'c', country, quantity: 1 },
-        },
-      }),
+      orderPlacedRecord(index, { customerId: 'c', country, quantity: 1 }),
     );
     // An object of the mapping's S3 on-failure destination, saved to a file: its records are in it.
     const message = join(folder, 'deadLetter.json');
